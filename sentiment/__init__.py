@@ -1,0 +1,1 @@
+"""Korean sentiment scorer: Kiwi morphemes, a lexicon with provenance, rules and aspects."""
