@@ -1,0 +1,178 @@
+"""All read SQL: counts, run health, scoring work lists and the rollups the dashboard charts.
+
+Every function takes an Engine and only reads. Queries are SQLAlchemy Core and run unchanged on
+SQLite and PostgreSQL; the one dialect-specific piece (bucketing a UTC timestamp into a KST hour or
+day) is a compiled SQL construct below, so grouping happens in the database and the result size is
+bounded by the number of buckets, not the number of documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+
+from sqlalchemy import (
+    Engine,
+    and_,
+    case,
+    exists,
+    func,
+    select,
+)
+
+from minsim.schema import (
+    aspect_scores,
+    document_companies,
+    documents,
+    runs,
+    scores,
+)
+
+# SQLite's default host-parameter limit was 999 before 3.32; chunks of 500 stay under it anywhere.
+IN_CHUNK = 500
+# Seoul has been UTC+9 without daylight saving since 1988, so a fixed offset buckets KST exactly.
+KST_OFFSET_HOURS = 9
+KST = "Asia/Seoul"
+BUCKETS: tuple[str, ...] = ("hour", "day")
+# Drill-down tables stay readable and cheap; users narrow filters to see other rows.
+DEFAULT_DOCUMENT_LIMIT = 200
+
+
+def _chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- contract used by the CLI, the pipeline and the collectors -------------------------------
+
+
+def document_counts(engine: Engine) -> dict[str, dict[str, int]]:
+    """Documents by kind, by source and by company (a document tagged twice counts for both)."""
+    with engine.connect() as conn:
+        by_kind = conn.execute(
+            select(documents.c.kind, func.count()).group_by(documents.c.kind)
+        ).all()
+        by_source = conn.execute(
+            select(documents.c.source, func.count()).group_by(documents.c.source)
+        ).all()
+        by_company = conn.execute(
+            select(document_companies.c.company, func.count()).group_by(
+                document_companies.c.company
+            )
+        ).all()
+    return {
+        "by_kind": {k: int(n) for k, n in by_kind},
+        "by_source": {k: int(n) for k, n in by_source},
+        "by_company": {k: int(n) for k, n in by_company},
+    }
+
+
+def last_runs(engine: Engine) -> list[dict[str, object]]:
+    """The latest run of every source (by start time, then id), sources in name order."""
+    # The max id among the rows that have the newest started_at of each source (portable SQL).
+    newest = (
+        select(runs.c.source, func.max(runs.c.started_at).label("started_at"))
+        .group_by(runs.c.source)
+        .subquery()
+    )
+    latest = (
+        select(func.max(runs.c.id).label("id"))
+        .select_from(runs)
+        .join(
+            newest,
+            and_(newest.c.source == runs.c.source, newest.c.started_at == runs.c.started_at),
+        )
+        .group_by(runs.c.source)
+        .subquery()
+    )
+    query = select(runs).where(runs.c.id.in_(select(latest.c.id))).order_by(runs.c.source)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [
+        {
+            "source": row["source"],
+            "started_at": row["started_at"],
+            "finished_at": row["finished_at"],
+            "status": row["status"],
+            "counters": _counters(row["counters"]),
+            "error": row["error"],
+        }
+        for row in rows
+    ]
+
+
+def _counters(raw: str | None) -> dict[str, int]:
+    """Parse a runs.counters JSON value; a damaged value reads as no counters, not a crash."""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): int(v) for k, v in value.items() if isinstance(v, int | float)}
+
+
+def article_urls(engine: Engine, sources: Iterable[str] | None = None) -> list[str]:
+    """URLs of stored articles (optionally only from these sources), for comment collectors."""
+    query = select(documents.c.url).where(
+        documents.c.kind == "article", documents.c.url.is_not(None)
+    )
+    if sources is not None:
+        query = query.where(documents.c.source.in_(list(sources)))
+    with engine.connect() as conn:
+        return [url for (url,) in conn.execute(query.order_by(documents.c.published_at))]
+
+
+def unscored_doc_ids(engine: Engine, version: str) -> list[str]:
+    """Documents without a score for this scorer version, articles first (comments inherit)."""
+    scored = exists().where(
+        scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == version
+    )
+    article_first = case((documents.c.kind == "article", 0), else_=1)
+    query = (
+        select(documents.c.doc_id)
+        .where(~scored)
+        .order_by(article_first, documents.c.published_at, documents.c.doc_id)
+    )
+    with engine.connect() as conn:
+        return [doc_id for (doc_id,) in conn.execute(query)]
+
+
+def documents_for_scoring(
+    engine: Engine, doc_ids: Sequence[str]
+) -> list[tuple[str, str, str | None]]:
+    """(doc_id, text, parent_id) for the given ids, in the order given; unknown ids are skipped."""
+    found: dict[str, tuple[str, str, str | None]] = {}
+    with engine.connect() as conn:
+        for chunk in _chunks(list(doc_ids)):
+            query = select(documents.c.doc_id, documents.c.text, documents.c.parent_id).where(
+                documents.c.doc_id.in_(chunk)
+            )
+            for doc_id, text, parent_id in conn.execute(query):
+                found[doc_id] = (doc_id, text, parent_id)
+    return [found[d] for d in doc_ids if d in found]
+
+
+def article_aspects(
+    engine: Engine, version: str, article_ids: Iterable[str]
+) -> dict[str, list[str]]:
+    """Aspects each article's own score named (not inherited), sorted; articles without any are
+    absent from the result."""
+    ids = sorted(set(article_ids))
+    result: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for chunk in _chunks(ids):
+            query = (
+                select(aspect_scores.c.doc_id, aspect_scores.c.aspect)
+                .where(
+                    aspect_scores.c.scorer_version == version,
+                    aspect_scores.c.doc_id.in_(chunk),
+                    aspect_scores.c.inherited.is_(False),
+                )
+                .order_by(aspect_scores.c.doc_id, aspect_scores.c.aspect)
+            )
+            for doc_id, aspect in conn.execute(query):
+                result.setdefault(doc_id, []).append(aspect)
+    return result

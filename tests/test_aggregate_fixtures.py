@@ -1,0 +1,192 @@
+"""A small, deterministic Kakao-2022-like database the aggregate and dashboard tests share.
+
+The builder writes real rows with SQLAlchemy Core into a real SQLite file (the schema comes from
+the migrations when minsim.db is available). Importing `build_database` from here keeps every test
+on the same known numbers, which the assertions below and in the other test modules rely on.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, insert
+
+from minsim import schema
+
+VERSION = "v-test-1"
+OLD_VERSION = "v-test-0"
+FIRE_AT = datetime(2022, 10, 15, 6, 33, tzinfo=UTC)  # 15:33 KST, the Pangyo fire
+APOLOGY_AT = datetime(2022, 10, 19, 2, 0, tzinfo=UTC)  # 11:00 KST press conference
+DAYS = 6  # 2022-10-15 .. 2022-10-20 KST
+ARTICLES_PER_DAY = 2
+COMMENTS_PER_ARTICLE = 3
+COMMENT_TEXTS = (
+    ("카카오 사과가 너무 늦었다 진짜 실망", -0.6, "neg", "apology"),
+    ("복구 빨리 해줘서 다행이네요 고생하셨습니다", 0.5, "pos", "outage"),
+    ("남궁훈 대표 사퇴는 책임지는 모습이라 좋다", 0.4, "pos", "resignation"),
+)
+HOSTILE_COMMENT = "<script>alert('x')</script> **굵게** 카카오 ㅋㅋ"
+
+
+def _engine(path: Path) -> Engine:
+    url = f"sqlite:///{path}"
+    try:
+        from minsim.db import migrate, open_engine  # the lead's migrations, once they exist
+    except ImportError:
+        engine = create_engine(url)
+        schema.metadata.create_all(engine)
+        return engine
+    engine = open_engine(url)
+    migrate(engine)
+    return engine
+
+
+def empty_database(path: Path) -> Engine:
+    """A database with the schema and nothing else."""
+    return _engine(path)
+
+
+def build_database(path: Path, *, demo: bool = True) -> Engine:
+    """Fill a fresh database: 12 articles, 36 comments, scores, aspects, events and runs.
+
+    Articles alternate between Kakao and Naver; every comment inherits its article's company.
+    Sources are `demo-portal` (articles) and `demo-video` (comments) unless demo is False, in
+    which case they are `news-rss` and `portal-comments`.
+    """
+    engine = _engine(path)
+    article_source, comment_source = (
+        ("demo-portal", "demo-video") if demo else ("news-rss", "portal-comments")
+    )
+    collected = datetime(2022, 12, 1, tzinfo=UTC)
+    docs, tags, score_rows, aspect_rows = [], [], [], []
+    for day in range(DAYS):
+        for n in range(ARTICLES_PER_DAY):
+            published = FIRE_AT + timedelta(days=day, hours=n * 3)
+            company = "kakao" if n == 0 else "naver"
+            art_id = f"a{day}{n}"
+            docs.append(
+                _doc(
+                    art_id,
+                    "article",
+                    article_source,
+                    published,
+                    collected,
+                    parent=None,
+                    title=f"{'카카오' if n == 0 else '네이버'} 서비스 장애 {day + 1}일째",
+                    text="데이터센터 화재로 서비스가 멈췄다.",
+                    url=f"https://news.test/{art_id}",
+                )
+            )
+            tags.append({"doc_id": art_id, "company": company})
+            score_rows.append(_score(art_id, VERSION, 0.0, "neu"))
+            aspect_rows.append(_aspect(art_id, VERSION, "outage", 0.0, "neu", inherited=False))
+            for c, (text, compound, label, aspect) in enumerate(COMMENT_TEXTS):
+                com_id = f"c{day}{n}{c}"
+                body = HOSTILE_COMMENT if (day, n, c) == (0, 0, 0) else text
+                docs.append(
+                    _doc(
+                        com_id,
+                        "comment",
+                        comment_source,
+                        published + timedelta(minutes=10 * (c + 1)),
+                        collected,
+                        parent=art_id,
+                        title=None,
+                        text=body,
+                        url=None,
+                    )
+                )
+                tags.append({"doc_id": com_id, "company": company})
+                score_rows.append(_score(com_id, VERSION, compound, label))
+                aspect_rows.append(_aspect(com_id, VERSION, aspect, compound, label, False))
+                if aspect != "outage":  # the article's aspect, inherited
+                    aspect_rows.append(_aspect(com_id, VERSION, "outage", 0.0, "neu", True))
+    # One stale score of an older scorer version that the readers must ignore.
+    score_rows.append(_score("a00", OLD_VERSION, -1.0, "neg"))
+    with engine.begin() as conn:
+        conn.execute(insert(schema.documents), docs)
+        conn.execute(insert(schema.document_companies), tags)
+        conn.execute(insert(schema.scores), score_rows)
+        conn.execute(insert(schema.aspect_scores), aspect_rows)
+        conn.execute(
+            insert(schema.companies),
+            [
+                {"id": "kakao", "name": "카카오", "aliases": json.dumps(["카카오", "카톡"])},
+                {"id": "naver", "name": "네이버", "aliases": json.dumps(["네이버"])},
+                {"id": "skcc", "name": "SK C&C", "aliases": json.dumps(["SK C&C"])},
+            ],
+        )
+        conn.execute(
+            insert(schema.aspects),
+            [
+                {"id": "apology", "label": "사과"},
+                {"id": "resignation", "label": "사퇴"},
+                {"id": "outage", "label": "서비스 장애"},
+            ],
+        )
+        conn.execute(
+            insert(schema.events),
+            [
+                {"at": FIRE_AT, "company": "kakao", "title": "판교 데이터센터 화재"},
+                {"at": APOLOGY_AT, "company": "kakao", "title": "사과 기자회견·대표 사퇴"},
+            ],
+        )
+        conn.execute(insert(schema.runs), _runs(article_source, comment_source))
+    return engine
+
+
+def _doc(doc_id, kind, source, published, collected, *, parent, title, text, url) -> dict:
+    return {
+        "doc_id": doc_id, "kind": kind, "source": source, "external_id": doc_id,
+        "parent_id": parent, "url": url, "title": title, "text": text,
+        "author_hash": None, "published_at": published, "collected_at": collected,
+        "likes": 1, "dislikes": 0, "content_hash": doc_id,
+    }  # fmt: skip
+
+
+def _score(doc_id: str, version: str, compound: float, label: str) -> dict:
+    hits = [{"span": [0, 2], "lemma": "실망/NNG", "weight": -2.0, "modifiers": ["booster"]}]
+    return {
+        "doc_id": doc_id, "scorer_version": version, "compound": compound, "label": label,
+        "pos": max(compound, 0.0), "neg": max(-compound, 0.0), "neu": 1 - abs(compound),
+        "hits": json.dumps(hits, ensure_ascii=False),
+        "scored_at": datetime(2022, 12, 1, tzinfo=UTC),
+    }  # fmt: skip
+
+
+def _aspect(doc_id, version, aspect, compound, label, inherited) -> dict:
+    return {
+        "doc_id": doc_id, "scorer_version": version, "aspect": aspect,
+        "compound": compound, "label": label, "inherited": inherited,
+    }  # fmt: skip
+
+
+def _runs(article_source: str, comment_source: str) -> list[dict]:
+    start = datetime(2022, 12, 1, 0, 0, tzinfo=UTC)
+    return [
+        {"source": article_source, "started_at": start, "finished_at": start + timedelta(minutes=1),
+         "status": "ok", "counters": json.dumps({"fetched": 5, "new": 5}), "error": None},
+        {"source": article_source, "started_at": start + timedelta(hours=1),
+         "finished_at": start + timedelta(hours=1, minutes=1), "status": "ok",
+         "counters": json.dumps({"fetched": 7, "new": 2, "duplicate": 5}), "error": None},
+        {"source": comment_source, "started_at": start + timedelta(hours=2), "finished_at": None,
+         "status": "failed", "counters": json.dumps({"fetched": 0, "retry/count": 3}),
+         "error": "HTTP 503 from comments endpoint"},
+    ]  # fmt: skip
+
+
+N_ARTICLES = DAYS * ARTICLES_PER_DAY
+N_COMMENTS = N_ARTICLES * COMMENTS_PER_ARTICLE
+
+
+def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    engine = build_database(tmp_path / "m.db")
+    with engine.connect() as conn:
+        n_docs = conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
+        n_scores = conn.execute(select(func.count()).select_from(schema.scores)).scalar_one()
+    assert n_docs == N_ARTICLES + N_COMMENTS == 48
+    assert n_scores == n_docs + 1  # plus the stale old-version row
