@@ -1,0 +1,105 @@
+"""Load a scenario folder (seeds/<name>/): companies and aliases, aspects, events, demo corpus."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from minsim.errors import ScenarioError
+from minsim.models import Company, Event
+from minsim.normalize import parse_datetime
+
+
+@dataclass(frozen=True)
+class AspectLabel:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: Path
+    name: str
+    title: str
+    companies: tuple[Company, ...]
+    events: tuple[Event, ...]
+    aspects: tuple[AspectLabel, ...]
+    aspects_path: Path
+    demo_dir: Path
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read scenario.toml, companies.toml, events.toml and the ids/labels of aspects.toml."""
+    if not path.is_dir():
+        raise ScenarioError(f"scenario folder {path} does not exist")
+    meta = _read(path / "scenario.toml")
+    companies = tuple(
+        _company(entry, path / "companies.toml", i)
+        for i, entry in enumerate(_list(path / "companies.toml", "company"))
+    )
+    events = tuple(
+        _event(entry, path / "events.toml", i)
+        for i, entry in enumerate(_list(path / "events.toml", "event"))
+    )
+    aspects_path = path / "aspects.toml"
+    aspects = tuple(
+        AspectLabel(id=str(_need(e, "id", aspects_path, i)), label=str(e.get("label", e["id"])))
+        for i, e in enumerate(_list(aspects_path, "aspect"))
+    )
+    return Scenario(
+        path=path,
+        name=str(meta.get("name", path.name)),
+        title=str(meta.get("title", path.name)),
+        companies=companies,
+        events=events,
+        aspects=aspects,
+        aspects_path=aspects_path,
+        demo_dir=path / "demo",
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"scenario file {path} is missing") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _list(path: Path, key: str) -> list[dict[str, Any]]:
+    entries = _read(path).get(key, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ScenarioError(f"{path}: expected [[{key}]] tables")
+    return entries
+
+
+def _need(entry: dict[str, Any], key: str, path: Path, index: int) -> Any:
+    if key not in entry:
+        raise ScenarioError(f"{path}: entry #{index + 1} lacks {key!r}")
+    return entry[key]
+
+
+def _company(entry: dict[str, Any], path: Path, index: int) -> Company:
+    aliases = _need(entry, "aliases", path, index)
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ScenarioError(f"{path}: company #{index + 1} aliases must be non-empty strings")
+    return Company(
+        id=str(_need(entry, "id", path, index)),
+        name=str(_need(entry, "name", path, index)),
+        aliases=tuple(aliases),
+    )
+
+
+def _event(entry: dict[str, Any], path: Path, index: int) -> Event:
+    at = parse_datetime(_need(entry, "at", path, index))
+    if at is None:
+        raise ScenarioError(f"{path}: event #{index + 1} has an unreadable date {entry['at']!r}")
+    return Event(
+        at=at,
+        company=str(_need(entry, "company", path, index)),
+        title=str(_need(entry, "title", path, index)),
+    )

@@ -1,0 +1,285 @@
+"""The one settings file (minsim.toml), read once into frozen dataclasses and passed explicitly.
+
+Precedence: command-line flag > environment (MINSIM_DATABASE_URL) > file > default. Unknown keys,
+missing required keys and wrong types stop the program with a message naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from minsim.errors import SettingsError
+
+CONFIG_ENV = "MINSIM_CONFIG"
+DATABASE_URL_ENV = "MINSIM_DATABASE_URL"
+DEFAULT_CONFIG_NAME = "minsim.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/minsim.db"
+DEFAULT_SCENARIO = "seeds/kakao-2022"
+DEFAULT_SALT_ENV = "MINSIM_SALT"
+DEFAULT_SALT_FILE = "data/salt"
+
+# "15m", "1h", "30s", "2d" or a bare number of seconds.
+_INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_INTERVAL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+# A source polled more often than this would hammer the sites we read.
+MIN_INTERVAL_SECONDS = 1
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = DEFAULT_DATABASE_URL
+
+
+@dataclass(frozen=True)
+class ScenarioSettings:
+    path: Path = Path(DEFAULT_SCENARIO)
+
+
+@dataclass(frozen=True)
+class ScorerSettings:
+    extra_lexicons: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    salt_env: str = DEFAULT_SALT_ENV
+    salt_file: Path = Path(DEFAULT_SALT_FILE)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    name: str
+    kind: str
+    interval_seconds: int
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None
+    database: DatabaseSettings = DatabaseSettings()
+    scenario: ScenarioSettings = ScenarioSettings()
+    scorer: ScorerSettings = ScorerSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    sources: tuple[SourceSettings, ...] = ()
+
+    def source(self, name: str) -> SourceSettings:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise SettingsError(f"no source named {name!r} in {self.path} (configured: {known})")
+
+
+# table -> key -> (expected type(s), description used in messages)
+_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+    "database": {"url": (str, "a database URL string")},
+    "scenario": {"path": (str, "a folder path string")},
+    "scorer": {"extra_lexicons": (list, "a list of lexicon file paths")},
+    "privacy": {"salt_env": (str, "an environment variable name"), "salt_file": (str, "a path")},
+}
+_SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
+
+
+def resolve_config_path(path: str | Path | None) -> tuple[Path, bool]:
+    """The settings file to read, and whether the user named it (then it must exist)."""
+    if path is not None:
+        return Path(path), True
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]), True
+    return Path(DEFAULT_CONFIG_NAME), False
+
+
+def load_settings(path: str | Path | None = None, *, database_url: str | None = None) -> Settings:
+    """Read the settings file once; `database_url` is the command-line flag (highest precedence)."""
+    config_path, explicit = resolve_config_path(path)
+    if config_path.is_file():
+        raw = _read_toml(config_path)
+        settings = _parse(raw, config_path)
+    elif explicit:
+        raise SettingsError(f"settings file {config_path} does not exist")
+    else:
+        settings = Settings(path=None)
+    url = database_url or os.environ.get(DATABASE_URL_ENV) or settings.database.url
+    base = config_path.resolve().parent if settings.path else Path.cwd()
+    return Settings(
+        path=settings.path,
+        database=DatabaseSettings(url=_resolve_sqlite_url(url, base)),
+        scenario=ScenarioSettings(path=_resolve(settings.scenario.path, base)),
+        scorer=ScorerSettings(tuple(_resolve(p, base) for p in settings.scorer.extra_lexicons)),
+        privacy=PrivacySettings(
+            salt_env=settings.privacy.salt_env,
+            salt_file=_resolve(settings.privacy.salt_file, base),
+        ),
+        sources=settings.sources,
+    )
+
+
+def parse_interval(value: object, where: str) -> int:
+    """Seconds from "15m" / "1h" / "30s" / "1d" / 900."""
+    if isinstance(value, bool):
+        raise SettingsError(f'{where}: expected an interval like "15m" or seconds, got {value!r}')
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, str) and (match := _INTERVAL_RE.match(value)):
+        seconds = int(match.group(1)) * _INTERVAL_UNITS[match.group(2)]
+    else:
+        raise SettingsError(
+            f'{where}: expected an interval like "30s", "15m", "1h", "1d" or a number of '
+            f"seconds, got {value!r}"
+        )
+    if seconds < MIN_INTERVAL_SECONDS:
+        raise SettingsError(f"{where}: interval must be at least {MIN_INTERVAL_SECONDS}s")
+    return seconds
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read settings file: {exc.strerror}") from exc
+
+
+def _parse(raw: dict[str, Any], path: Path) -> Settings:
+    unknown = set(raw) - set(_SCHEMA) - {"sources"}
+    if unknown:
+        raise SettingsError(
+            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
+            f"known tables: {', '.join(sorted([*_SCHEMA, 'sources']))}"
+        )
+    tables = {name: _table(raw, name, path) for name in _SCHEMA}
+    lexicons = tables["scorer"].get("extra_lexicons", [])
+    for index, item in enumerate(lexicons):
+        if not isinstance(item, str):
+            raise SettingsError(f"{path}: [scorer] extra_lexicons[{index}] must be a path string")
+    privacy = tables["privacy"]
+    return Settings(
+        path=path,
+        database=DatabaseSettings(url=tables["database"].get("url", DEFAULT_DATABASE_URL)),
+        scenario=ScenarioSettings(path=Path(tables["scenario"].get("path", DEFAULT_SCENARIO))),
+        scorer=ScorerSettings(extra_lexicons=tuple(Path(p) for p in lexicons)),
+        privacy=PrivacySettings(
+            salt_env=privacy.get("salt_env", DEFAULT_SALT_ENV),
+            salt_file=Path(privacy.get("salt_file", DEFAULT_SALT_FILE)),
+        ),
+        sources=_sources(raw.get("sources", []), path),
+    )
+
+
+def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    table = raw.get(name, {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [{name}] must be a table")
+    schema = _SCHEMA[name]
+    for key, value in table.items():
+        if key not in schema:
+            raise SettingsError(
+                f"{path}: unknown key {key!r} in [{name}]; known keys: {', '.join(sorted(schema))}"
+            )
+        expected, description = schema[key]
+        if not isinstance(value, expected):
+            raise SettingsError(f"{path}: [{name}] {key} must be {description}, got {value!r}")
+    return table
+
+
+def _sources(raw_sources: object, path: Path) -> tuple[SourceSettings, ...]:
+    from collectors.registry import KINDS  # late import: settings must load without collectors
+
+    if not isinstance(raw_sources, list):
+        raise SettingsError(f"{path}: sources must be an array of tables ([[sources]])")
+    sources: list[SourceSettings] = []
+    seen: set[str] = set()
+    for index, table in enumerate(raw_sources):
+        where = f"{path}: [[sources]] #{index + 1}"
+        if not isinstance(table, dict):
+            raise SettingsError(f"{where} must be a table")
+        for key in ("name", "kind", "interval"):
+            if key not in table:
+                raise SettingsError(f"{where}: missing required key {key!r}")
+        name, kind = table["name"], table["kind"]
+        if not isinstance(name, str) or not name.strip():
+            raise SettingsError(f"{where}: name must be a non-empty string, got {name!r}")
+        where = f"{path}: source {name!r}"
+        if name in seen:
+            raise SettingsError(f"{where}: the name is used by another source")
+        seen.add(name)
+        if kind not in KINDS:
+            raise SettingsError(
+                f"{where}: unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}"
+            )
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise SettingsError(f"{where}: enabled must be true or false, got {enabled!r}")
+        options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}
+        sources.append(
+            SourceSettings(
+                name=name,
+                kind=kind,
+                interval_seconds=parse_interval(table["interval"], f"{where} interval"),
+                enabled=enabled,
+                options=_source_options(options, KINDS[kind].options, where),
+            )
+        )
+    return tuple(sources)
+
+
+def _source_options(
+    options: dict[str, Any], spec: Mapping[str, Any], where: str
+) -> Mapping[str, Any]:
+    unknown = set(options) - set(spec)
+    if unknown:
+        known = ", ".join(sorted([*_SOURCE_COMMON, *spec]))
+        raise SettingsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: {known}")
+    resolved: dict[str, Any] = {}
+    for key, option in spec.items():
+        if key not in options:
+            if option.required:
+                raise SettingsError(f"{where}: missing required key {key!r} ({option.doc})")
+            resolved[key] = option.default
+            continue
+        value = options[key]
+        if not _is_type(value, option.type):
+            raise SettingsError(f"{where}: {key} must be {_type_name(option.type)}, got {value!r}")
+        resolved[key] = value
+    return resolved
+
+
+def _is_type(value: object, expected: type | tuple[type, ...]) -> bool:
+    expected_types = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool) and bool not in expected_types:
+        return False  # TOML true is not a number
+    return isinstance(value, expected_types)
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    names |= {list: "a list", dict: "a table"}
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    return path if path.is_absolute() else base / path
+
+
+def _resolve_sqlite_url(url: str, base: Path) -> str:
+    """Make a relative SQLite file path relative to the settings file, not the current folder."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith("sqlite:////") or url == "sqlite:///:memory:":
+        return url
+    return prefix + str(base / url[len(prefix) :])
+
+
+def mask_url(url: str) -> str:
+    """A database URL safe for messages: any password replaced by ***."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)

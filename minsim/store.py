@@ -1,0 +1,271 @@
+"""All write SQL: documents, company tags, scores, runs, cursors and the scenario tables.
+
+Every write is idempotent (deterministic ids, INSERT ... ON CONFLICT); one batch, one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from minsim import schema
+from minsim.companies import CompanyMatcher
+from minsim.errors import StoreError
+from minsim.models import Company, Document
+
+# Ids per IN (...) clause; SQLite allows 32,766 variables in one statement.
+IN_CHUNK = 900
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    duplicate: int = 0
+    updated: int = 0
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+
+
+class ScoreLike(Protocol):
+    """What the store needs of a sentiment score (sentiment.Score satisfies it)."""
+
+    compound: float
+    label: str
+    pos: float
+    neg: float
+    neu: float
+    aspects: Sequence[Any]
+
+    def to_json(self) -> str: ...
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: Sequence[str],
+    update_columns: Sequence[str] = (),
+) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE/NOTHING on SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table)
+    if update_columns:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in update_columns}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    conn.execute(stmt, rows)
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def upsert_documents(engine: Engine, docs: Sequence[Document]) -> UpsertResult:
+    """Store a batch in one transaction: new ids inserted, changed content updated, the rest counted
+    as duplicates (their like/dislike counts still refreshed)."""
+    result = UpsertResult()
+    unique: dict[str, Document] = {}
+    for doc in docs:
+        if doc.doc_id in unique:
+            result.duplicate += 1
+        unique[doc.doc_id] = doc
+    ids = list(unique)
+    with _transaction(engine, "store documents") as conn:
+        existing: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            rows = conn.execute(
+                select(schema.documents.c.doc_id, schema.documents.c.content_hash).where(
+                    schema.documents.c.doc_id.in_(chunk)
+                )
+            )
+            existing.update({doc_id: content_hash for doc_id, content_hash in rows})
+        inserts, changes, counts = [], [], []
+        for doc_id, doc in unique.items():
+            row = asdict(doc)
+            if doc_id not in existing:
+                inserts.append(row)
+                result.new_ids.append(doc_id)
+            elif existing[doc_id] != doc.content_hash:
+                changes.append(row)
+                result.updated_ids.append(doc_id)
+            else:
+                counts.append(row)
+                result.duplicate += 1
+        content_columns = ["title", "text", "content_hash", "likes", "dislikes", "collected_at"]
+        upsert(conn, schema.documents, inserts, ["doc_id"])
+        upsert(conn, schema.documents, changes, ["doc_id"], content_columns)
+        upsert(conn, schema.documents, counts, ["doc_id"], ["likes", "dislikes"])
+    result.new = len(result.new_ids)
+    result.updated = len(result.updated_ids)
+    return result
+
+
+def tag_companies(engine: Engine, docs: Sequence[Document], companies: Sequence[Company]) -> None:
+    """Tag each document with the companies its title and text name; a comment also inherits its
+    article's companies. Articles are tagged first so comments in the same batch inherit."""
+    matcher = CompanyMatcher(companies)
+    ordered = sorted(docs, key=lambda d: d.kind != "article")
+    with _transaction(engine, "tag companies") as conn:
+        for doc in ordered:
+            found = set(matcher.match(f"{doc.title or ''}\n{doc.text}"))
+            if doc.parent_id:
+                parent_tags = conn.execute(
+                    select(schema.document_companies.c.company).where(
+                        schema.document_companies.c.doc_id == doc.parent_id
+                    )
+                ).scalars()
+                found.update(parent_tags)
+            conn.execute(
+                delete(schema.document_companies).where(
+                    schema.document_companies.c.doc_id == doc.doc_id
+                )
+            )
+            rows = [{"doc_id": doc.doc_id, "company": company} for company in sorted(found)]
+            upsert(conn, schema.document_companies, rows, ["doc_id", "company"])
+
+
+def save_scores(
+    engine: Engine, doc_ids: Sequence[str], scores: Sequence[ScoreLike], version: str
+) -> None:
+    """Store document and aspect scores keyed by (doc_id, scorer_version), replacing old rows."""
+    if len(doc_ids) != len(scores):
+        raise ValueError(f"{len(doc_ids)} doc ids but {len(scores)} scores")
+    now = schema.utcnow()
+    rows, aspect_rows = [], []
+    for doc_id, score in zip(doc_ids, scores, strict=True):
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "scorer_version": version,
+                "compound": float(score.compound),
+                "label": score.label,
+                "pos": float(score.pos),
+                "neg": float(score.neg),
+                "neu": float(score.neu),
+                "hits": score.to_json(),
+                "scored_at": now,
+            }
+        )
+        for aspect in score.aspects:
+            aspect_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "scorer_version": version,
+                    "aspect": aspect.aspect,
+                    "compound": float(aspect.compound),
+                    "label": aspect.label,
+                    "inherited": bool(aspect.inherited),
+                }
+            )
+    value_columns = ["compound", "label", "pos", "neg", "neu", "hits", "scored_at"]
+    with _transaction(engine, "save scores") as conn:
+        for chunk in _chunks(list(doc_ids)):
+            conn.execute(
+                delete(schema.aspect_scores).where(
+                    schema.aspect_scores.c.doc_id.in_(chunk),
+                    schema.aspect_scores.c.scorer_version == version,
+                )
+            )
+        upsert(conn, schema.scores, rows, ["doc_id", "scorer_version"], value_columns)
+        upsert(conn, schema.aspect_scores, aspect_rows, ["doc_id", "scorer_version", "aspect"])
+
+
+def delete_other_versions(engine: Engine, version: str) -> int:
+    """Drop scores of every scorer version but `version`; returns how many document scores went."""
+    with _transaction(engine, "drop old scores") as conn:
+        conn.execute(
+            delete(schema.aspect_scores).where(schema.aspect_scores.c.scorer_version != version)
+        )
+        gone = conn.execute(delete(schema.scores).where(schema.scores.c.scorer_version != version))
+    return gone.rowcount or 0
+
+
+def start_run(engine: Engine, source: str) -> int:
+    with _transaction(engine, "start a run") as conn:
+        result = conn.execute(
+            schema.runs.insert().values(
+                source=source, started_at=schema.utcnow(), status="running", counters="{}"
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def finish_run(
+    engine: Engine, run_id: int, status: str, counters: Mapping[str, int], error: str | None
+) -> None:
+    with _transaction(engine, "finish a run") as conn:
+        conn.execute(
+            update(schema.runs)
+            .where(schema.runs.c.id == run_id)
+            .values(
+                finished_at=schema.utcnow(),
+                status=status,
+                counters=json.dumps(dict(counters), ensure_ascii=False, sort_keys=True),
+                error=error,
+            )
+        )
+
+
+def get_cursor(engine: Engine, source: str) -> str | None:
+    with _transaction(engine, "read a cursor") as conn:
+        return conn.execute(
+            select(schema.cursors.c.position).where(schema.cursors.c.source == source)
+        ).scalar_one_or_none()
+
+
+def set_cursor(engine: Engine, source: str, position: str) -> None:
+    row = {"source": source, "position": position, "updated_at": schema.utcnow()}
+    with _transaction(engine, "save a cursor") as conn:
+        upsert(conn, schema.cursors, [row], ["source"], ["position", "updated_at"])
+
+
+def save_scenario(engine: Engine, scenario: Any) -> None:
+    """Store the scenario's companies, aspect labels and events (names and chart annotations)."""
+    companies = [
+        {"id": c.id, "name": c.name, "aliases": json.dumps(list(c.aliases), ensure_ascii=False)}
+        for c in scenario.companies
+    ]
+    aspects = [{"id": a.id, "label": a.label} for a in scenario.aspects]
+    events = [{"at": e.at, "company": e.company, "title": e.title} for e in scenario.events]
+    with _transaction(engine, "store the scenario") as conn:
+        upsert(conn, schema.companies, companies, ["id"], ["name", "aliases"])
+        upsert(conn, schema.aspects, aspects, ["id"], ["label"])
+        upsert(conn, schema.events, events, ["at", "company", "title"])
+
+
+class _transaction:
+    """engine.begin() whose database errors become StoreError naming the operation."""
+
+    def __init__(self, engine: Engine, what: str) -> None:
+        self._engine, self._what = engine, what
+
+    def __enter__(self) -> Connection:
+        try:
+            self._context = self._engine.begin()
+            return self._context.__enter__()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot {self._what}: {_reason(exc)}") from exc
+
+    def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+        try:
+            self._context.__exit__(exc_type, exc, tb)
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot {self._what}: {_reason(error)}") from error
+        if isinstance(exc, SQLAlchemyError):
+            raise StoreError(f"cannot {self._what}: {_reason(exc)}") from exc
+        return False
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
