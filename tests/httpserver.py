@@ -42,6 +42,14 @@ class Request:
         return self.query.get(name, [default])[0]
 
 
+POLL_SECONDS = 0.05  # how often serve_forever checks for shutdown (keeps teardown quick)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up early (timeouts, size caps) are part of the tests, not errors."""
+
+
 Script = Reply | list[Reply] | Callable[[Request], Reply]
 
 
@@ -56,9 +64,11 @@ class LocalServer:
         self.requests: list[Request] = []
         self._calls: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(POLL_SECONDS,), daemon=True
+        )
 
     @property
     def port(self) -> int:
