@@ -55,7 +55,11 @@ def build_database(path: Path, *, demo: bool = True) -> Engine:
     Sources are `demo-portal` (articles) and `demo-video` (comments) unless demo is False, in
     which case they are `news-rss` and `portal-comments`.
     """
-    engine = _engine(path)
+    return fill(_engine(path), demo=demo)
+
+
+def fill(engine: Engine, *, demo: bool = True) -> Engine:
+    """Write the rows `build_database` documents into an engine whose schema exists."""
     article_source, comment_source = (
         ("demo-portal", "demo-video") if demo else ("news-rss", "portal-comments")
     )

@@ -1,25 +1,15 @@
-"""All read SQL: counts, run health, scoring work lists and the rollups the dashboard charts.
-
-Every function takes an Engine and only reads. Queries are SQLAlchemy Core and run unchanged on
-SQLite and PostgreSQL; the one dialect-specific piece (bucketing a UTC timestamp into a KST hour or
-day) is a compiled SQL construct below, so grouping happens in the database and the result size is
-bounded by the number of buckets, not the number of documents.
-"""
+"""Reads the CLI, the scoring pass and the collectors call: counts, last runs, work lists."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import (
-    Engine,
-    and_,
-    case,
-    exists,
-    func,
-    select,
+from sqlalchemy import Engine, and_, case, exists, func, select
+
+from minsim.aggregate.sql import (
+    chunks,
 )
-
 from minsim.schema import (
     aspect_scores,
     document_companies,
@@ -27,23 +17,6 @@ from minsim.schema import (
     runs,
     scores,
 )
-
-# SQLite's default host-parameter limit was 999 before 3.32; chunks of 500 stay under it anywhere.
-IN_CHUNK = 500
-# Seoul has been UTC+9 without daylight saving since 1988, so a fixed offset buckets KST exactly.
-KST_OFFSET_HOURS = 9
-KST = "Asia/Seoul"
-BUCKETS: tuple[str, ...] = ("hour", "day")
-# Drill-down tables stay readable and cheap; users narrow filters to see other rows.
-DEFAULT_DOCUMENT_LIMIT = 200
-
-
-def _chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-# --- contract used by the CLI, the pipeline and the collectors -------------------------------
 
 
 def document_counts(engine: Engine) -> dict[str, dict[str, int]]:
@@ -146,7 +119,7 @@ def documents_for_scoring(
     """(doc_id, text, parent_id) for the given ids, in the order given; unknown ids are skipped."""
     found: dict[str, tuple[str, str, str | None]] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(list(doc_ids)):
+        for chunk in chunks(list(doc_ids)):
             query = select(documents.c.doc_id, documents.c.text, documents.c.parent_id).where(
                 documents.c.doc_id.in_(chunk)
             )
@@ -163,7 +136,7 @@ def article_aspects(
     ids = sorted(set(article_ids))
     result: dict[str, list[str]] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             query = (
                 select(aspect_scores.c.doc_id, aspect_scores.c.aspect)
                 .where(

@@ -1,0 +1,56 @@
+"""All read SQL (SQLAlchemy Core, the same on SQLite and PostgreSQL); every function only reads.
+
+`contract` serves the CLI, the scoring pass and the collectors; `rollups` and `lookups` serve the
+dashboard; `sql` holds the shared filters and the KST time buckets.
+"""
+
+from minsim.aggregate.contract import (
+    article_aspects,
+    article_urls,
+    document_counts,
+    documents_for_scoring,
+    last_runs,
+    unscored_doc_ids,
+)
+from minsim.aggregate.lookups import (
+    DEFAULT_DOCUMENT_LIMIT,
+    aspect_labels,
+    company_names,
+    documents_table,
+    live_counts,
+    source_names,
+    time_span,
+)
+from minsim.aggregate.rollups import (
+    aspect_timeseries,
+    events_between,
+    latest_scorer_version,
+    summary,
+    timeseries,
+)
+from minsim.aggregate.sql import BUCKETS, IN_CHUNK, KST, Filters
+
+__all__ = [
+    "BUCKETS",
+    "DEFAULT_DOCUMENT_LIMIT",
+    "IN_CHUNK",
+    "KST",
+    "Filters",
+    "article_aspects",
+    "article_urls",
+    "aspect_labels",
+    "aspect_timeseries",
+    "company_names",
+    "document_counts",
+    "documents_for_scoring",
+    "documents_table",
+    "events_between",
+    "last_runs",
+    "latest_scorer_version",
+    "live_counts",
+    "source_names",
+    "summary",
+    "time_span",
+    "timeseries",
+    "unscored_doc_ids",
+]

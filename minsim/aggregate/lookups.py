@@ -1,0 +1,136 @@
+"""Small reads for the dashboard: names for filters, the time span, drill-down rows, live counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from minsim.aggregate.sql import (
+    KST,
+    Filters,
+    aware,
+    chunks,
+    where_clauses,
+)
+from minsim.schema import (
+    aspects,
+    companies,
+    document_companies,
+    documents,
+    runs,
+    scores,
+)
+
+# Drill-down tables stay readable and cheap; users narrow filters to see other rows.
+DEFAULT_DOCUMENT_LIMIT = 200
+
+
+def company_names(engine: Engine) -> dict[str, str]:
+    """Company id -> display name (Korean), in display-name order."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(companies.c.id, companies.c.name).order_by(companies.c.name))
+        return {cid: name for cid, name in rows}
+
+
+def aspect_labels(engine: Engine) -> dict[str, str]:
+    """Aspect id -> label (Korean)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(aspects.c.id, aspects.c.label).order_by(aspects.c.id))
+        return {aid: label for aid, label in rows}
+
+
+def source_names(engine: Engine) -> list[str]:
+    """Every source that stored a document or ran, sorted."""
+    with engine.connect() as conn:
+        stored = set(conn.execute(select(documents.c.source).distinct()).scalars())
+        ran = set(conn.execute(select(runs.c.source).distinct()).scalars())
+    return sorted(stored | ran)
+
+
+def time_span(engine: Engine) -> tuple[datetime, datetime] | None:
+    """(oldest, newest) published_at over all documents, aware UTC; None when there are none."""
+    with engine.connect() as conn:
+        oldest, newest = conn.execute(
+            select(func.min(documents.c.published_at), func.max(documents.c.published_at))
+        ).one()
+    if oldest is None:
+        return None
+    # Aggregates bypass the column type on SQLite, so coerce text/naive values to aware UTC.
+    return aware(oldest), aware(newest)
+
+
+def documents_table(
+    engine: Engine,
+    flt: Filters,
+    *,
+    version: str | None,
+    label: str | None = None,
+    limit: int = DEFAULT_DOCUMENT_LIMIT,
+) -> pd.DataFrame:
+    """The newest documents behind the filters with score, label and hits (JSON text).
+
+    Columns: doc_id, published_at (KST), kind, source, title, text, compound, label, hits,
+    companies (comma-separated ids). Unscored documents have empty score columns.
+    """
+    query = (
+        select(
+            documents.c.doc_id,
+            documents.c.published_at,
+            documents.c.kind,
+            documents.c.source,
+            documents.c.title,
+            documents.c.text,
+            scores.c.compound,
+            scores.c.label,
+            scores.c.hits,
+        )
+        .select_from(
+            documents.outerjoin(
+                scores,
+                and_(
+                    scores.c.doc_id == documents.c.doc_id,
+                    scores.c.scorer_version == (version or ""),
+                ),
+            )
+        )
+        .where(*where_clauses(flt))
+        .order_by(documents.c.published_at.desc(), documents.c.doc_id)
+        .limit(limit)
+    )
+    if label is not None:
+        query = query.where(scores.c.label == label)
+    columns = ["doc_id", "published_at", "kind", "source", "title", "text"]
+    columns += ["compound", "label", "hits", "companies"]
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+        tags: dict[str, list[str]] = {}
+        for chunk in chunks([r["doc_id"] for r in rows]):
+            pairs = conn.execute(
+                select(document_companies.c.doc_id, document_companies.c.company)
+                .where(document_companies.c.doc_id.in_(chunk))
+                .order_by(document_companies.c.company)
+            )
+            for doc_id, company in pairs:
+                tags.setdefault(doc_id, []).append(company)
+    for row in rows:
+        row["companies"] = ", ".join(tags.get(row["doc_id"], []))
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty:
+        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True).dt.tz_convert(KST)
+    return frame
+
+
+def live_counts(engine: Engine) -> dict[str, object]:
+    """Cheap totals for the live counter: documents by kind and the newest collection time."""
+    with engine.connect() as conn:
+        by_kind = dict(
+            conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()
+        )
+        newest = conn.execute(select(func.max(documents.c.collected_at))).scalar_one()
+    return {
+        "articles": int(by_kind.get("article", 0)),
+        "comments": int(by_kind.get("comment", 0)),
+        "newest_collected_at": aware(newest) if newest is not None else None,
+    }

@@ -1,0 +1,137 @@
+"""Shared pieces of the read SQL: filters, KST time buckets compiled per dialect, chunking.
+
+Bucketing a naive-UTC timestamp into a KST hour or day is the one dialect-specific piece; it is a
+compiled SQL construct, so grouping happens in the database and results are bounded by the number
+of buckets, not the number of documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import case, exists, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import String
+
+from minsim.schema import (
+    document_companies,
+    documents,
+)
+
+# SQLite's default host-parameter limit was 999 before 3.32; chunks of 500 stay under it anywhere.
+IN_CHUNK = 500
+# Seoul has been UTC+9 without daylight saving since 1988, so a fixed offset buckets KST exactly.
+KST_OFFSET_HOURS = 9
+KST = "Asia/Seoul"
+BUCKETS: tuple[str, ...] = ("hour", "day")
+
+
+def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
+    exclusive."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    companies: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+class _KstHour(FunctionElement):
+    """The KST hour a naive-UTC timestamp falls in, as text 'YYYY-MM-DD HH:00:00'."""
+
+    type = String()
+    inherit_cache = True
+
+
+class _KstDay(FunctionElement):
+    """The KST calendar day a naive-UTC timestamp falls in, as text 'YYYY-MM-DD 00:00:00'."""
+
+    type = String()
+    inherit_cache = True
+
+
+_SQLITE_FORMATS = {_KstHour: "%Y-%m-%d %H:00:00", _KstDay: "%Y-%m-%d 00:00:00"}
+_PG_FORMATS = {_KstHour: "YYYY-MM-DD HH24:00:00", _KstDay: "YYYY-MM-DD 00:00:00"}
+
+
+@compiles(_KstHour, "sqlite")
+@compiles(_KstDay, "sqlite")
+def _bucket_sqlite(element: FunctionElement, compiler, **kw) -> str:  # noqa: ANN001
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    fmt = _SQLITE_FORMATS[type(element)]
+    return f"strftime('{fmt}', {arg}, '+{KST_OFFSET_HOURS} hours')"
+
+
+@compiles(_KstHour, "postgresql")
+@compiles(_KstDay, "postgresql")
+def _bucket_postgresql(element: FunctionElement, compiler, **kw) -> str:  # noqa: ANN001
+    arg = compiler.process(list(element.clauses)[0], **kw)
+    fmt = _PG_FORMATS[type(element)]
+    return f"to_char({arg} + interval '{KST_OFFSET_HOURS} hours', '{fmt}')"
+
+
+def bucket_expr(column: ColumnElement, bucket: str) -> ColumnElement:
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown time bucket {bucket!r}; expected one of {BUCKETS}")
+    return (_KstHour if bucket == "hour" else _KstDay)(column)
+
+
+def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnElement]:
+    """Conditions on `documents` (and on document_companies when it is joined) for the filters."""
+    conds: list[ColumnElement] = []
+    if flt.start is not None:
+        conds.append(documents.c.published_at >= flt.start)
+    if flt.end is not None:
+        conds.append(documents.c.published_at < flt.end)
+    if flt.sources:
+        conds.append(documents.c.source.in_(flt.sources))
+    if flt.kinds:
+        conds.append(documents.c.kind.in_(flt.kinds))
+    if flt.companies and company_joined:
+        conds.append(document_companies.c.company.in_(flt.companies))
+    elif flt.companies:
+        # EXISTS keeps a document tagged with two selected companies from counting twice.
+        conds.append(
+            exists().where(
+                document_companies.c.doc_id == documents.c.doc_id,
+                document_companies.c.company.in_(flt.companies),
+            )
+        )
+    return conds
+
+
+def share_columns(label_col: ColumnElement) -> list[ColumnElement]:
+    return [
+        func.sum(case((label_col == "pos", 1), else_=0)).label("pos"),
+        func.sum(case((label_col == "neg", 1), else_=0)).label("neg"),
+    ]
+
+
+def finish_shares(frame: pd.DataFrame, scored_col: str) -> pd.DataFrame:
+    """Turn bucket text into KST timestamps and label counts into shares of the scored docs."""
+    if "bucket" in frame:
+        frame["bucket"] = pd.to_datetime(frame["bucket"]).dt.tz_localize(KST)
+    scored = frame[scored_col].where(frame[scored_col] > 0)
+    frame["pos_share"] = (frame["pos"] / scored).fillna(0.0)
+    frame["neg_share"] = (frame["neg"] / scored).fillna(0.0)
+    frame["mean_compound"] = frame["mean_compound"].astype(float)
+    return frame
+
+
+def aware(value: datetime | str) -> datetime:
+    stamp = pd.Timestamp(value)
+    return (
+        stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    ).to_pydatetime()
