@@ -23,7 +23,7 @@ YOUTUBE_ENDPOINT = "https://www.googleapis.com/youtube/v3"  # SOURCES.md §4
 class Option:
     """One kind-specific key of a `[[sources]]` table: its type, whether required, its default."""
 
-    type: type
+    type: type | tuple[type, ...]
     required: bool = False
     default: object = None
     doc: str = ""
@@ -99,7 +99,7 @@ FILE_OPTIONS: dict[str, Option] = {
 
 REPLAY_OPTIONS: dict[str, Option] = {
     "demo_dir": Option(str, default="", doc="folder of *.jsonl; empty = the scenario's demo/"),
-    "hours_per_run": Option(float, default=6.0, doc="simulated hours released by each run"),
+    "hours_per_run": Option((int, float), default=6.0, doc="simulated hours released by each run"),
     "start": Option(str, default="", doc="simulated start (ISO 8601); empty = the oldest item"),
 }
 
