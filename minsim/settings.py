@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,8 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "privacy": {"salt_env": (str, "an environment variable name"), "salt_file": (str, "a path")},
 }
 _SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
+# Source options that name files or folders: resolved against the settings file's folder.
+PATH_OPTIONS = frozenset({"folder", "demo_dir"})
 
 
 def resolve_config_path(path: str | Path | None) -> tuple[Path, bool]:
@@ -118,8 +120,16 @@ def load_settings(path: str | Path | None = None, *, database_url: str | None = 
             salt_env=settings.privacy.salt_env,
             salt_file=_resolve(settings.privacy.salt_file, base),
         ),
-        sources=settings.sources,
+        sources=tuple(_resolve_source_paths(source, base) for source in settings.sources),
     )
+
+
+def _resolve_source_paths(source: SourceSettings, base: Path) -> SourceSettings:
+    options = dict(source.options)
+    for key in PATH_OPTIONS & set(options):
+        if isinstance(options[key], str) and options[key]:
+            options[key] = str(_resolve(Path(options[key]), base))
+    return replace(source, options=options)
 
 
 def parse_interval(value: object, where: str) -> int:

@@ -1,0 +1,266 @@
+"""CLI commands for the database and the demo: init, import, score, status, dashboard, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from minsim import aggregate, db, store
+from minsim.errors import ImportFileError
+from minsim.importer import RowError, read_rows
+from minsim.ingest import ingest
+from minsim.models import RunCounters
+from minsim.privacy import load_salt
+from minsim.scenario import Scenario, load_scenario
+from minsim.settings import CONFIG_ENV, DATABASE_URL_ENV, Settings, load_settings
+from minsim.timefmt import format_kst
+
+DEMO_FILES = ("articles.jsonl", "comments.jsonl")
+DEFAULT_PORT = 8501
+# Bad rows printed one by one before the rest are only counted, so a broken file cannot flood
+# the terminal.
+MAX_ROW_ERRORS_SHOWN = 20
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init", help="create or upgrade the database", description="Create or upgrade the database."
+    )
+    init.add_argument(
+        "--demo", action="store_true", help="also load the scenario's demo corpus and score it"
+    )
+    init.set_defaults(func=run_init)
+
+    imp = commands.add_parser(
+        "import",
+        help="import CSV or JSONL files of articles or comments",
+        description="Import CSV or JSONL files; bad rows are reported by line and skipped.",
+    )
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--source", help="source name for rows without a source column")
+    imp.set_defaults(func=run_import)
+
+    score = commands.add_parser(
+        "score", help="score documents that lack a score", description="Score stored documents."
+    )
+    score.add_argument(
+        "--rescore",
+        action="store_true",
+        help="recompute every score with the current lexicon and rules; drop older versions",
+    )
+    score.set_defaults(func=run_score)
+
+    status = commands.add_parser(
+        "status", help="counts by kind, source and company; last runs", description="Show status."
+    )
+    status.set_defaults(func=run_status)
+
+    for name, text in (
+        ("dashboard", "start the Streamlit dashboard"),
+        ("demo", "load the demo (init --demo), then start the dashboard"),
+    ):
+        cmd = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        cmd.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8501)")
+        cmd.add_argument("--host", default="localhost", help="address to listen on")
+        cmd.set_defaults(func=run_dashboard if name == "dashboard" else run_demo)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def _open(settings: Settings) -> Engine:
+    engine = db.engine_for(settings)
+    db.migrate(engine)
+    return engine
+
+
+def _scorer(settings: Settings) -> Any:
+    from minsim.cli_scorer import scorer_from_settings
+
+    return scorer_from_settings(settings)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = db.engine_for(settings)
+    applied = db.migrate(engine)
+    version = db.schema_version(engine)
+    print(f"database ready at schema version {version} (applied: {applied or 'none'})")
+    scenario = load_scenario(settings.scenario.path)
+    store.save_scenario(engine, scenario)
+    if not args.demo:
+        return 0
+    paths = [scenario.demo_dir / name for name in DEMO_FILES]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ImportFileError(f"demo corpus missing: {', '.join(missing)}")
+    scorer = _scorer(settings)
+    bad = 0
+    for path in paths:
+        bad += _import_file(engine, settings, scenario, scorer, path, f"demo:{path.name}")
+    pending = _score_pending(engine, scorer, rescore=False)
+    _print_counts(engine)
+    return 1 if bad or pending < 0 else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = _open(settings)
+    scenario = load_scenario(settings.scenario.path)
+    store.save_scenario(engine, scenario)
+    scorer = _scorer(settings)
+    bad = 0
+    for path in args.paths:
+        bad += _import_file(
+            engine,
+            settings,
+            scenario,
+            scorer,
+            path,
+            f"import:{path.name}",
+            default_source=args.source,
+        )
+    return 1 if bad else 0
+
+
+def _import_file(
+    engine: Engine,
+    settings: Settings,
+    scenario: Scenario,
+    scorer: Any,
+    path: Path,
+    run_name: str,
+    default_source: str | None = None,
+) -> int:
+    """Import one file as one run; returns the number of bad rows (0 when all were good)."""
+    counters = RunCounters()
+    errors: list[RowError] = []
+
+    def good_rows() -> Any:
+        for row in read_rows(path, default_source):
+            if isinstance(row, RowError):
+                errors.append(row)
+                counters.add("dropped/bad_row")
+                if len(errors) <= MAX_ROW_ERRORS_SHOWN:
+                    print(f"  skipped {row}", file=sys.stderr)
+                continue
+            yield row
+
+    def progress(c: RunCounters) -> None:
+        print(f"  {path.name}: {c.get('fetched')} read, {c.get('new')} new", flush=True)
+
+    run_id = store.start_run(engine, run_name)
+    print(f"importing {path}")
+    try:
+        items: Any = good_rows()
+        ingest(
+            engine,
+            items,
+            scenario=scenario,
+            scorer=scorer,
+            counters=counters,
+            salt=load_salt(settings),
+            on_batch=progress,
+        )
+    except Exception as exc:
+        store.finish_run(engine, run_id, "failed", counters.counts, str(exc))
+        raise
+    if len(errors) > MAX_ROW_ERRORS_SHOWN:
+        print(f"  ... and {len(errors) - MAX_ROW_ERRORS_SHOWN} more bad rows", file=sys.stderr)
+    status = "failed" if errors and not counters.get("new") + counters.get("duplicate") else "ok"
+    error = f"{len(errors)} bad rows, first: {errors[0]}" if errors else None
+    store.finish_run(engine, run_id, status, counters.counts, error)
+    print(f"  done: {_summary(counters.counts)}")
+    return len(errors)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = _open(settings)
+    scorer = _scorer(settings)
+    _score_pending(engine, scorer, rescore=args.rescore)
+    return 0
+
+
+def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
+    from minsim.scoring import score_pending
+
+    def progress(done: int, total: int) -> None:
+        print(f"  scored {done}/{total}", flush=True)
+
+    scored = score_pending(engine, scorer, rescore=rescore, progress=progress)
+    print(f"scorer {scorer.version}: {scored} documents scored")
+    return scored
+
+
+def run_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = _open(settings)
+    print(f"database: {settings.database.url if '@' not in settings.database.url else '(server)'}")
+    _print_counts(engine)
+    runs = aggregate.last_runs(engine)
+    print("last runs:" if runs else "last runs: none yet")
+    for run in runs:
+        when = format_kst(run["started_at"])
+        line = f"  {run['source']:<24} {run['status']:<8} {when}  {_summary(run['counters'])}"
+        print(line)
+        if run["error"]:
+            print(f"    error: {run['error']}")
+    return 0
+
+
+def _print_counts(engine: Engine) -> None:
+    counts = aggregate.document_counts(engine)
+    for title, key in (("kind", "by_kind"), ("source", "by_source"), ("company", "by_company")):
+        values = counts[key]
+        shown = ", ".join(f"{name} {n:,}" for name, n in sorted(values.items())) or "none"
+        print(f"documents by {title}: {shown}")
+
+
+def _summary(counters: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counters.items())) or "no counters"
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    db.migrate(db.engine_for(settings))  # fail here, clearly, rather than inside the page
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    env = dict(os.environ)
+    env[DATABASE_URL_ENV] = settings.database.url
+    if settings.path:
+        env[CONFIG_ENV] = str(settings.path.resolve())
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"dashboard on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
+    try:
+        return subprocess.call(command, env=env, cwd=app.parent.parent)
+    except KeyboardInterrupt:
+        return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    args.demo = True
+    code = run_init(args)
+    if code not in (0, 1):
+        return code
+    return run_dashboard(args)

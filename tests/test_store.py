@@ -1,0 +1,231 @@
+"""The write store against a real SQLite file and the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from minsim import db, schema, store
+from minsim.errors import StoreError
+from minsim.models import Company, Document, Drop, RawItem
+from minsim.normalize import normalize
+
+NOW = datetime(2022, 10, 16, 3, 0, tzinfo=UTC)
+COMPANIES = (
+    Company("kakao", "카카오", ("카카오", "카톡", "Kakao")),
+    Company("naver", "네이버", ("네이버",)),
+    Company("kt", "KT", ("KT",)),
+)
+ARTICLE_URL = "https://demo.minsim.invalid/news/1"
+
+
+def _doc(item: RawItem) -> Document:
+    result = normalize(item, salt="test-salt", collected_at=NOW)
+    assert not isinstance(result, Drop), result
+    return result
+
+
+def _article(text: str = "판교 데이터센터 화재로 카카오 서비스가 멈췄다.") -> Document:
+    return _doc(
+        RawItem(
+            source="demo-portal",
+            kind="article",
+            external_id="",
+            url=ARTICLE_URL,
+            title="카톡 먹통 이틀째",
+            text=text,
+            published_at="2022-10-16T09:00:00+09:00",
+        )
+    )
+
+
+def _comment(n: int, text: str = "복구 언제 되나요", likes: int = 3) -> Document:
+    return _doc(
+        RawItem(
+            source="demo-portal",
+            kind="comment",
+            external_id=f"c{n}",
+            text=text,
+            author=f"닉네임{n}",
+            published_at="2022-10-16T10:00:00+09:00",
+            article_url=ARTICLE_URL,
+            likes=likes,
+            dislikes=1,
+        )
+    )
+
+
+def _count(engine: Engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_migrate_twice_applies_nothing_the_second_time(engine: Engine) -> None:
+    assert db.migrate(engine) == []
+    assert db.schema_version(engine) == db.MIGRATIONS[-1][0]
+
+
+def test_upsert_is_idempotent(engine: Engine) -> None:
+    docs = [_article(), *(_comment(n) for n in range(5))]
+    first = store.upsert_documents(engine, docs)
+    second = store.upsert_documents(engine, docs)
+    assert (first.new, first.duplicate) == (6, 0)
+    assert (second.new, second.duplicate, second.updated) == (0, 6, 0)
+    assert _count(engine, schema.documents) == 6
+
+
+def test_same_id_twice_in_one_batch_is_one_row(engine: Engine) -> None:
+    result = store.upsert_documents(engine, [_comment(1), _comment(1)])
+    assert (result.new, result.duplicate) == (1, 1)
+    assert _count(engine, schema.documents) == 1
+
+
+def test_changed_text_updates_and_new_counts_refresh(engine: Engine) -> None:
+    store.upsert_documents(engine, [_comment(1, likes=3)])
+    more_likes = store.upsert_documents(engine, [_comment(1, likes=40)])
+    edited = store.upsert_documents(engine, [_comment(1, text="수정: 복구 완료됐네요")])
+    assert (more_likes.duplicate, edited.updated) == (1, 1)
+    assert edited.updated_ids == [_comment(1).doc_id]
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.documents)).mappings().one()
+    assert row["text"] == "수정: 복구 완료됐네요"
+    assert row["likes"] == 3  # the edited row carried likes=3 again
+    assert row["published_at"] == datetime(2022, 10, 16, 1, 0, tzinfo=UTC)
+
+
+def test_authors_are_stored_only_as_salted_hashes(engine: Engine) -> None:
+    store.upsert_documents(engine, [_comment(7)])
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.documents)).mappings().one()
+    assert "닉네임7" not in json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False)
+    assert row["author_hash"] and len(row["author_hash"]) == 32
+
+
+def test_comments_inherit_their_articles_companies(engine: Engine) -> None:
+    article = _article()
+    comments = [_comment(1), _comment(2, text="네이버는 괜찮던데")]
+    store.upsert_documents(engine, [article, *comments])
+    store.tag_companies(engine, [*comments, article], COMPANIES)  # order must not matter
+    store.tag_companies(engine, [*comments, article], COMPANIES)  # and twice changes nothing
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.document_companies)).all()
+    tags = {(doc_id, company) for doc_id, company in rows}
+    assert tags == {
+        (article.doc_id, "kakao"),
+        (comments[0].doc_id, "kakao"),
+        (comments[1].doc_id, "kakao"),
+        (comments[1].doc_id, "naver"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KT 화재 때도 그랬다", ["kt"]),
+        ("KTX 타고 가는 중", []),
+        ("kakao 서버", ["kakao"]),
+        ("네이버와 카톡 둘 다", ["kakao", "naver"]),
+    ],
+)
+def test_alias_matching(text: str, expected: list[str]) -> None:
+    from minsim.companies import CompanyMatcher
+
+    assert sorted(CompanyMatcher(COMPANIES).match(text)) == expected
+
+
+@dataclass
+class _Aspect:
+    aspect: str
+    compound: float
+    label: str
+    inherited: bool
+
+
+@dataclass
+class _Score:
+    compound: float
+    label: str
+    pos: float = 0.0
+    neg: float = 0.0
+    neu: float = 1.0
+    aspects: list[_Aspect] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({"compound": self.compound})
+
+
+def test_scores_are_keyed_by_version_and_replaced(engine: Engine) -> None:
+    doc = _comment(1)
+    store.upsert_documents(engine, [doc])
+    first = _Score(-0.5, "neg", aspects=[_Aspect("apology", -0.5, "neg", False)])
+    store.save_scores(engine, [doc.doc_id], [first], "v1")
+    again = _Score(0.4, "pos", aspects=[_Aspect("outage", 0.4, "pos", True)])
+    store.save_scores(engine, [doc.doc_id], [again], "v1")
+    store.save_scores(engine, [doc.doc_id], [first], "v2")
+    with engine.connect() as conn:
+        v1 = conn.execute(select(schema.scores).where(schema.scores.c.scorer_version == "v1"))
+        assert [(r.compound, r.label) for r in v1] == [(0.4, "pos")]
+        aspects = conn.execute(
+            select(schema.aspect_scores.c.aspect, schema.aspect_scores.c.inherited).where(
+                schema.aspect_scores.c.scorer_version == "v1"
+            )
+        ).all()
+    assert aspects == [("outage", True)]
+    assert store.delete_other_versions(engine, "v2") == 1
+    assert _count(engine, schema.scores) == 1
+    assert _count(engine, schema.aspect_scores) == 1
+
+
+def test_runs_and_cursors(engine: Engine) -> None:
+    run_id = store.start_run(engine, "demo-replay")
+    store.finish_run(engine, run_id, "ok", {"fetched": 3, "new": 2, "duplicate": 1}, None)
+    store.set_cursor(engine, "demo-replay", "2022-10-16T00:00:00+00:00")
+    store.set_cursor(engine, "demo-replay", "2022-10-16T06:00:00+00:00")
+    assert store.get_cursor(engine, "demo-replay") == "2022-10-16T06:00:00+00:00"
+    assert store.get_cursor(engine, "unknown") is None
+    with engine.connect() as conn:
+        run = conn.execute(select(schema.runs)).mappings().one()
+    assert run["status"] == "ok"
+    assert json.loads(run["counters"]) == {"duplicate": 1, "fetched": 3, "new": 2}
+    assert run["finished_at"] >= run["started_at"]
+
+
+def test_save_scenario_is_idempotent(engine: Engine) -> None:
+    from minsim.models import Event
+    from minsim.scenario import AspectLabel, Scenario
+
+    scenario = Scenario(
+        path=None,  # type: ignore[arg-type]
+        name="t",
+        title="t",
+        companies=COMPANIES,
+        events=(Event(NOW, "kakao", "데이터센터 화재"),),
+        aspects=(AspectLabel("apology", "사과"),),
+        aspects_path=None,  # type: ignore[arg-type]
+        demo_dir=None,  # type: ignore[arg-type]
+    )
+    store.save_scenario(engine, scenario)
+    store.save_scenario(engine, scenario)
+    assert _count(engine, schema.events) == 1
+    assert _count(engine, schema.companies) == 3
+
+
+def test_a_failed_batch_keeps_what_was_stored(engine: Engine) -> None:
+    store.upsert_documents(engine, [_article()])
+    broken = _comment(1)
+    object.__setattr__(broken, "published_at", None)  # violates NOT NULL inside the transaction
+    with pytest.raises(StoreError, match="cannot store documents"):
+        store.upsert_documents(engine, [_comment(2), broken])
+    assert _count(engine, schema.documents) == 1  # the earlier batch survives, the bad one is gone
+
+
+def test_unreachable_database_names_the_masked_url() -> None:
+    with pytest.raises(StoreError) as info:
+        db.open_engine("postgresql://postgres:hunter2@127.0.0.1:1/test")
+    assert "cannot reach the database" in str(info.value)
+    assert "hunter2" not in str(info.value)
+    assert "***" in str(info.value)
