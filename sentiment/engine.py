@@ -1,0 +1,311 @@
+"""Score one sentence of morphemes: lexicon matching, then the rules of sentiment/rules.py."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sentiment import rules as R
+from sentiment.lexicon_loader import Entry, Lexicon
+from sentiment.result import Hit, SentenceScore, normalize
+from sentiment.tokenizer import Sentence
+
+# Tags counted as content words when reporting the neutral share (pos/neg/neu weights).
+CONTENT_TAGS = frozenset({"NNG", "NNP", "VV", "VA", "MAG", "XR", "IC", "SL", "W_EMOJI", "SW"})
+# Source label of weights that come from a rule rather than a lexicon row.
+RULE_SOURCE = "rule"
+EXPRESSIVE_DEFAULTS = {
+    **{key: R.DEFAULT_LAUGHTER_WEIGHT for key in R.LAUGHTER_KEYS},
+    **{key: R.DEFAULT_CRYING_WEIGHT for key in R.CRYING_KEYS},
+    **{key: R.DEFAULT_SMILE_WEIGHT for key in R.SMILE_KEYS},
+}
+ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
+
+
+@dataclass
+class SentenceParts:
+    """A scored sentence plus what later document-level rules and aspects need."""
+
+    score: SentenceScore
+    keys: list[str]
+    clause_of: list[int]
+    bonus: float  # punctuation emphasis magnitude, added in the direction of the sentence
+    neutral_count: int
+    has_smile: bool
+
+
+def _sign(value: float) -> float:
+    return math.copysign(1.0, value) if value else 0.0
+
+
+def finish(parts: SentenceParts) -> None:
+    """Recompute a sentence's total and compound from its hits (after any rule changed them)."""
+    raw = sum(hit.weight for hit in parts.score.hits)
+    total = raw + _sign(raw) * parts.bonus if raw else 0.0
+    parts.score.total = total
+    parts.score.compound = normalize(total)
+
+
+class SentenceEngine:
+    """Holds the lexicon indexes; `score` is pure and does no I/O."""
+
+    def __init__(self, lexicon: Lexicon, modifiers: dict[str, frozenset[str]]) -> None:
+        self.single: dict[str, Entry] = {
+            key: entry
+            for key, entry in lexicon.entries.items()
+            if len(entry.keys) == 1 and key not in R.EVENT_WORDS and key not in modifiers
+        }
+        self.phrases = lexicon.phrases
+        self.modifiers = modifiers
+        self.negators = {
+            k for k, kinds in modifiers.items() if kinds & {"negator_pre", "negator_post"}
+        }
+        self.boosters = {k for k, kinds in modifiers.items() if "booster" in kinds}
+        self.dampeners = {k for k, kinds in modifiers.items() if "dampener" in kinds}
+        self.contrasts = {k for k, kinds in modifiers.items() if "contrast" in kinds}
+
+    # --- matching ---------------------------------------------------------------------------
+    def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
+        hits: list[Hit] = []
+        ms = sentence.morphemes
+        i, n = 0, len(keys)
+        while i < n:
+            key = keys[i]
+            entry: Entry | None = None
+            for candidate in self.phrases.get(key, ()):
+                size = len(candidate.keys)
+                if tuple(keys[i : i + size]) == candidate.keys:
+                    entry = candidate
+                    break
+            if entry is None:
+                entry = self.single.get(key)
+            if entry is not None:
+                last = i + len(entry.keys) - 1
+                hits.append(
+                    self._hit(
+                        text,
+                        ms[i].start,
+                        ms[last].end,
+                        entry.key,
+                        entry.source,
+                        entry.weight,
+                        i,
+                        last,
+                    )
+                )
+                i = last + 1
+                continue
+            if key in EXPRESSIVE_DEFAULTS:
+                hits.append(
+                    self._hit(
+                        text,
+                        ms[i].start,
+                        ms[i].end,
+                        key,
+                        RULE_SOURCE,
+                        EXPRESSIVE_DEFAULTS[key],
+                        i,
+                        i,
+                    )
+                )
+            i += 1
+        return hits
+
+    @staticmethod
+    def _hit(
+        text: str, start: int, end: int, key: str, source: str, weight: float, first: int, last: int
+    ) -> Hit:
+        return Hit(start, end, text[start:end], key, source, weight, weight, [], first, last)
+
+    # --- per-hit rules ----------------------------------------------------------------------
+    def _degree(self, hit: Hit, keys: list[str], covered: list[bool]) -> None:
+        change = 0.0
+        names: list[str] = []
+        distance = 0
+        j = hit.first - 1
+        while j >= 0 and distance < R.BOOSTER_WINDOW and not covered[j]:
+            key = keys[j]
+            if key in self.contrasts:
+                break
+            if key in self.boosters:
+                change += R.BOOSTER_INCREMENT * R.BOOSTER_DECAY[distance]
+                names.append(key.split("/")[0])
+            elif key in self.dampeners:
+                change -= R.DAMPENER_DECREMENT * R.BOOSTER_DECAY[distance]
+                names.append(key.split("/")[0])
+            distance += 1
+            j -= 1
+        if change:
+            new = hit.weight + _sign(hit.weight) * change
+            if _sign(new) != _sign(hit.weight) or abs(new) < abs(hit.weight) * R.DAMPENED_FLOOR:
+                new = hit.weight * R.DAMPENED_FLOOR  # a dampener weakens a word, never flips it
+            hit.apply(f"degree({','.join(names)})", new)
+
+    def _negation(self, hit: Hit, keys: list[str], tags: list[str], covered: list[bool]) -> None:
+        found: list[str] = []
+        for j in range(hit.first - 1, max(-1, hit.first - 1 - R.NEGATION_PRE_WINDOW), -1):
+            if covered[j] or keys[j] in self.contrasts:
+                break
+            if "negator_pre" in self.modifiers.get(keys[j], ()):
+                found.append(keys[j].split("/")[0])
+        predicates = 1 if tags[hit.last] in R.PREDICATE_TAGS else 0
+        for j in range(hit.last + 1, min(len(keys), hit.last + 1 + R.NEGATION_POST_WINDOW)):
+            key, tag = keys[j], tags[j]
+            if covered[j] or key in self.contrasts or tag == "SF":
+                break
+            if key in self.negators:
+                found.append(key.split("/")[0])
+                continue
+            if tag in R.PREDICATE_TAGS:
+                if predicates:
+                    break
+                predicates += 1
+                continue
+            if tag not in R.NEGATION_SKIP_TAGS and key not in self.boosters:
+                break
+        if not found:
+            return
+        label = "+".join(found)
+        if len(found) % 2:
+            hit.apply(f"negation({label})", hit.weight * R.NEGATION_SCALAR)
+        else:
+            hit.modifiers.append(f"double negation({label}): unchanged")
+
+    # --- sentence rules ---------------------------------------------------------------------
+    def _sarcasm_well_done(
+        self,
+        keys: list[str],
+        hits: list[Hit],
+        parts: list[str],
+        extra: list[Hit],
+        text: str,
+        sentence: Sentence,
+    ) -> None:
+        for i, key in enumerate(keys):
+            if key != R.SARCASM_WELL_KEY:
+                continue
+            after = keys[i + 1 : i + 3]
+            does = any(k in R.SARCASM_DO_KEYS for k in after)
+            cued = (i > 0 and keys[i - 1] in R.SARCASM_WELL_PREFIXES) or any(
+                k in R.SARCASM_WELL_MARKERS for k in after
+            )
+            if not (does and cued):
+                continue
+            span_end = i + 1 + next(n for n, k in enumerate(after) if k in R.SARCASM_DO_KEYS)
+            for hit in hits:
+                if hit.weight > 0 and hit.first <= span_end and hit.last >= i - 1:
+                    hit.apply("sarcasm(잘~한다)", 0.0)
+            first = max(0, i - 1)
+            ms = sentence.morphemes
+            sarcasm = self._hit(
+                text,
+                ms[first].start,
+                ms[span_end].end,
+                "rule:sarcasm_well_done",
+                RULE_SOURCE,
+                R.SARCASM_WELL_DONE_WEIGHT,
+                first,
+                span_end,
+            )
+            extra.append(sarcasm)
+            parts.append("sarcasm: 참 잘~한다")
+
+    def score(self, text: str, sentence: Sentence) -> SentenceParts:
+        """Score one sentence; the caller adds aspects and document-level rules."""
+        ms = sentence.morphemes
+        keys = [m.key for m in ms]
+        tags = [m.tag for m in ms]
+        clause_of: list[int] = []
+        contrast_at: list[int] = []
+        clause = 0
+        for i, key in enumerate(keys):
+            clause_of.append(clause)
+            if key in self.contrasts:
+                contrast_at.append(i)
+                clause += 1
+        hits = self._match(text, sentence, keys)
+        covered = [False] * len(keys)
+        for hit in hits:
+            for j in range(hit.first, hit.last + 1):
+                covered[j] = True
+            hit.clause = clause_of[hit.first]
+        applied: list[str] = []
+        for hit in hits:
+            if hit.key in EXPRESSIVE_DEFAULTS:
+                continue
+            self._degree(hit, keys, covered)
+            self._negation(hit, keys, tags, covered)
+        extra: list[Hit] = []
+        self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)
+        hits.extend(extra)
+        content = [h for h in hits if h.key not in EXPRESSIVE_DEFAULTS]
+        content_sum = sum(h.weight for h in content)
+        has_laugh = any(h.key in R.LAUGHTER_KEYS for h in hits)
+        if R.SARCASM_YEOKSI_KEY in keys and has_laugh and not any(h.weight > 0 for h in content):
+            i = keys.index(R.SARCASM_YEOKSI_KEY)
+            hits.append(
+                self._hit(
+                    text,
+                    ms[i].start,
+                    ms[i].end,
+                    "rule:sarcasm_yeoksi",
+                    RULE_SOURCE,
+                    R.SARCASM_YEOKSI_WEIGHT,
+                    i,
+                    i,
+                )
+            )
+            applied.append("sarcasm: 역시 ~ㅋㅋ")
+            content_sum += R.SARCASM_YEOKSI_WEIGHT
+        if content_sum:
+            for hit in hits:
+                if hit.key in ECHOING_KEYS and _sign(hit.weight) != _sign(content_sum):
+                    hit.apply(
+                        "echo sentence",
+                        _sign(content_sum) * abs(hit.weight) * R.EXPRESSIVE_ECHO_SCALAR,
+                    )
+        has_question = any(m.form.startswith("?") or m.form.endswith("?") for m in ms)
+        if (
+            has_question
+            and any(k in R.RHETORICAL_ENDINGS for k in keys)
+            and content_sum > 0
+            and not any(h.weight < 0 for h in content)
+        ):
+            for hit in content:
+                hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
+            applied.append("rhetorical question")
+        if contrast_at:
+            last_contrast, first_contrast = contrast_at[-1], contrast_at[0]
+            for hit in hits:
+                if hit.last < last_contrast:
+                    hit.apply("contrast(before)", hit.weight * R.CONTRAST_BEFORE_SCALAR)
+                elif hit.first > first_contrast:
+                    hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
+        for hit in hits:
+            hit.clause = clause_of[hit.first]
+        bonus = self._punctuation(ms, applied)
+        neutral = sum(1 for j, m in enumerate(ms) if not covered[j] and m.tag in CONTENT_TAGS)
+        score = SentenceScore(sentence.start, sentence.end, 0.0, 0.0, [], hits, applied)
+        parts = SentenceParts(
+            score, keys, clause_of, bonus, neutral, any(h.key in R.SMILE_KEYS for h in hits)
+        )
+        finish(parts)
+        return parts
+
+    @staticmethod
+    def _punctuation(ms: tuple, applied: list[str]) -> float:
+        marks = "".join(m.form for m in ms if m.tag == "SF")
+        bonus = 0.0
+        exclamations = min(marks.count("!"), R.MAX_EXCLAMATIONS)
+        if exclamations:
+            bonus += exclamations * R.EXCLAMATION_INCREMENT
+            applied.append(f"exclamation x{exclamations}")
+        questions = marks.count("?")
+        if questions > 1:
+            bonus += (
+                questions * R.QUESTION_INCREMENT
+                if questions <= R.MAX_QUESTION_COUNT
+                else R.QUESTION_CAP
+            )
+            applied.append(f"question marks x{questions}")
+        return bonus

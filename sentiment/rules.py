@@ -1,0 +1,143 @@
+"""Every rule constant of the scorer (weights, windows, thresholds, cue keys), each with its origin.
+
+`rule_constants()` feeds `Scorer.version`, so changing any value here changes the scorer version.
+"""
+
+from __future__ import annotations
+
+# --- normalisation and labels -------------------------------------------------------------
+# VADER's normalisation constant in x / sqrt(x^2 + alpha) (vaderSentiment.normalize, alpha=15).
+NORMALIZE_ALPHA = 15.0
+# VADER's thresholds for calling a compound positive or negative (README: ±0.05).
+LABEL_THRESHOLD = 0.05
+
+# --- boosters and dampeners -----------------------------------------------------------------
+# VADER's B_INCR / B_DECR: a degree adverb moves the word's weight by this much.
+BOOSTER_INCREMENT = 0.293
+DAMPENER_DECREMENT = 0.293
+# A dampened word keeps at least this share of its weight (좀 아쉽다 is still 아쉽다).
+DAMPENED_FLOOR = 0.25
+# Morphemes looked back for degree adverbs (VADER looks at three preceding words).
+BOOSTER_WINDOW = 3
+# VADER's decay by distance of the booster: 1st word 1.0, 2nd 0.95, 3rd 0.9.
+BOOSTER_DECAY = (1.0, 0.95, 0.9)
+
+# --- negation -------------------------------------------------------------------------------
+# VADER's N_SCALAR: a negated word flips and loses about a quarter of its strength.
+NEGATION_SCALAR = -0.74
+# Morphemes looked back for 안/못 (안 좋다, 못 믿다, 정말 안 좋다).
+NEGATION_PRE_WINDOW = 2
+# Morphemes looked ahead for -지 않다 / 아니다 / 없다 (좋/지/않/다, 좋/은/것/이/아니다,
+# 재미/가/하나/도/없다, 진정/성/은/하나/도/안/느끼다): measured on Kiwi 0.24 analyses.
+NEGATION_POST_WINDOW = 7
+# Tags that may stand between a polarity word and its post-negator without ending the scope.
+NEGATION_SKIP_TAGS = frozenset(
+    {
+        "EC",
+        "EP",
+        "ETM",
+        "ETN",
+        "JX",
+        "JKS",
+        "JKC",
+        "JKO",
+        "JKB",
+        "NNB",
+        "NR",
+        "MAG",
+        "XSV",
+        "XSA",
+        "XSN",
+        "VX",
+        "VCP",
+        "SO",
+        "Z_CODA",
+    }
+)
+# Predicate tags: a noun's scope runs through one governing predicate (진정성 안 느껴진다).
+PREDICATE_TAGS = frozenset({"VV", "VA"})
+
+# --- contrast -------------------------------------------------------------------------------
+# VADER's "but" rule: words before the contrast weigh half, words after one and a half.
+CONTRAST_BEFORE_SCALAR = 0.5
+CONTRAST_AFTER_SCALAR = 1.5
+
+# --- punctuation ----------------------------------------------------------------------------
+# VADER: each "!" adds 0.292 in the direction of the sentence, at most four count.
+EXCLAMATION_INCREMENT = 0.292
+MAX_EXCLAMATIONS = 4
+# VADER: two or three "?" add 0.18 each, more add 0.96 in total.
+QUESTION_INCREMENT = 0.18
+MAX_QUESTION_COUNT = 3
+QUESTION_CAP = 0.96
+
+# --- rhetorical questions -------------------------------------------------------------------
+# Informal interrogative endings that in comments are mostly rhetorical (이게 사과냐?, 누가 믿니?).
+RHETORICAL_ENDINGS = frozenset({"냐/EF", "니/EF", "냐/EC", "니/EC", "냐고/EF", "ᆫ가/EF", "나/EF"})
+# A positive rhetorical question means the opposite; VADER's negation scalar reused for strength.
+RHETORICAL_SCALAR = -0.74
+
+# --- laughter, crying and emoticons ---------------------------------------------------------
+LAUGHTER_KEYS = frozenset({"ㅋㅋ/SW", "ㅋ/SW", "ㅎㅎ/SW", "ㅎ/SW", "ㅋㅎ/SW", "크크/SW"})
+CRYING_KEYS = frozenset({"ㅠㅠ/SW", "ㅜㅜ/SW", "ㅠ/SW", "ㅜ/SW", "ㅠㅜ/SW", "ㅜㅠ/SW"})
+SMILE_KEYS = frozenset({"^^/SW", "^/SW"})
+# Weights used when no lexicon file lists the mark: mild, like VADER's "lol" (1.8) scaled down
+# because ㅋㅋ is far more frequent in Korean comments than lol in English ones.
+DEFAULT_LAUGHTER_WEIGHT = 0.8
+DEFAULT_CRYING_WEIGHT = -1.0
+DEFAULT_SMILE_WEIGHT = 0.8
+# A laugh or a cry in an opinionated sentence echoes that opinion (ㅋㅋ mocks after a complaint,
+# ㅠㅠ is moved after praise) at this share of its own weight: tuned on comments_dev.tsv.
+EXPRESSIVE_ECHO_SCALAR = 1.0
+
+# --- sarcasm ----------------------------------------------------------------------------------
+# 참/아주/역시 잘~한다: praising doing "well" in a complaint is sarcasm; a clear complaint's weight.
+SARCASM_WELL_DONE_WEIGHT = -2.5
+SARCASM_WELL_PREFIXES = frozenset({"참/MAG", "아주/MAG", "역시/MAG", "정말/MAG", "진짜/MAG"})
+SARCASM_WELL_KEY = "잘/MAG"
+SARCASM_WELL_MARKERS = frozenset({"~/SO", "들/XSN"})
+SARCASM_DO_KEYS = frozenset({"하다/VV", "하/XSV"})
+# 역시 ... ㅋㅋ with nothing positive said: "as expected, lol" mocks; a clear complaint's weight.
+SARCASM_YEOKSI_KEY = "역시/MAG"
+SARCASM_YEOKSI_WEIGHT = -2.0
+# Praise followed by ^^ in a complaint: the praise is flipped with VADER's negation scalar.
+SARCASM_SMILE_SCALAR = -0.74
+
+# --- events ----------------------------------------------------------------------------------
+# Words that only name what happened; never opinion (DESIGN.md, PEERS.md §6: KNU SentiLex
+# scores 화재 and 장애 at -2, which makes every outage report negative).
+EVENT_WORDS = frozenset(
+    {
+        "화재/NNG",
+        "장애/NNG",
+        "사퇴/NNG",
+        "사과/NNG",
+        "정전/NNG",
+        "사고/NNG",
+        "발표/NNG",
+        "기자회견/NNG",
+        "사태/NNG",
+        "서비스/NNG",
+        "불/NNG",
+        "복구/NNG",
+        "보상/NNG",
+    }
+)
+
+# --- documents -------------------------------------------------------------------------------
+# A sentence that starts with a contrast word weighs more in the document and the ones before less
+# (the "but" rule carried across the sentence boundary).
+SENTENCE_CONTRAST_AFTER_WEIGHT = 1.5
+SENTENCE_CONTRAST_BEFORE_WEIGHT = 0.5
+# A sentence without an aspect cue continues the topic of the sentence just before it
+# (사과 기자회견 봤다. 진정성이 없다.): how many sentences such a topic carries over.
+ASPECT_CARRY_SENTENCES = 1
+
+
+def rule_constants() -> dict[str, object]:
+    """All upper-case constants of this module (for the scorer version hash)."""
+    return {
+        name: sorted(value) if isinstance(value, frozenset) else value
+        for name, value in sorted(globals().items())
+        if name.isupper()
+    }
