@@ -1,0 +1,93 @@
+"""Entry script: connects read-only to the configured database, draws the shared sidebar filters
+(kept in the URL), shows the demo banner and runs the selected page.
+
+Run with `minsim dashboard` or `streamlit run dashboard/app.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root; without an
+# installed package the imports below need the root.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
+
+from dashboard import loaders, sidebar, ui  # noqa: E402
+from minsim.errors import MinsimError  # noqa: E402
+from minsim.settings import mask_url  # noqa: E402
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES = (
+    ("overview.py", "개요 · Overview", ":material/monitoring:"),
+    ("aspects.py", "측면별 감성 · Aspects", ":material/category:"),
+    ("compare.py", "회사 비교 · Compare", ":material/compare_arrows:"),
+    ("documents.py", "문서 보기 · Documents", ":material/article:"),
+    ("sources.py", "수집 상태 · Sources", ":material/sensors:"),
+)
+
+
+def _stop_with_error(message: str) -> None:
+    st.error(message, icon="🚫")
+    st.stop()
+
+
+def main() -> None:
+    st.set_page_config(page_title="민심 minsim", page_icon="📈", layout="wide")
+    st.sidebar.title("민심 · minsim")
+    try:
+        url = loaders.database_url()
+    except MinsimError as exc:
+        _stop_with_error(f"설정을 읽을 수 없습니다 (settings): {exc}")
+        return
+    if loaders.sqlite_file_missing(url):
+        st.info(ui.EMPTY_MESSAGE, icon="📭")
+        st.stop()
+    try:
+        loaders.engine(url)
+        ready = loaders.has_schema(url)
+        sources = tuple(loaders.source_names(url)) if ready else ()
+    except MinsimError as exc:
+        _stop_with_error(f"데이터베이스에 연결할 수 없습니다 (database unreachable): {exc}")
+        return
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        _stop_with_error(f"데이터베이스를 읽을 수 없습니다 ({mask_url(url)}): {reason}")
+        return
+    if not ready or not sources:
+        st.info(ui.EMPTY_MESSAGE, icon="📭")
+        st.stop()
+    companies = loaders.company_names(url)
+    span = loaders.time_span(url)
+    state, warnings = sidebar.render(companies, sources, span)
+    if warnings:
+        st.warning("주소(URL)의 일부 필터를 무시했습니다:\n\n" + "\n\n".join(warnings), icon="⚠️")
+    ctx = ui.Context(
+        url=url,
+        state=state,
+        filters=sidebar.to_filters(state, span),
+        version=loaders.scorer_version(url),
+        companies=companies,
+        sources=sources,
+        span=span,
+    )
+    st.session_state[ui.CONTEXT_KEY] = ctx
+    if ctx.demo:
+        ui.demo_banner()
+    with st.sidebar:
+        sidebar.live_counter(url)
+    pages = [st.Page(str(PAGES_DIR / f), title=t, icon=i) for f, t, i in PAGES]
+    page = st.navigation(pages)
+    try:
+        page.run()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        _stop_with_error(f"데이터베이스를 읽는 중 오류가 났습니다 ({mask_url(url)}): {reason}")
+
+
+main()

@@ -1,0 +1,212 @@
+"""Pure chart builders: DataFrame in, titled and tooltipped alt.Chart out; no Streamlit, no I/O.
+
+Times arrive as aware Asia/Seoul timestamps and are handed to Vega-Lite as naive KST wall-clock
+values: Vega-Lite reads offset-free timestamps as browser-local and prints them back as
+browser-local, so the axis shows KST whatever time zone the viewer's browser is in.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+TIME_TITLE = "시간 (KST)"
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+DAY_FORMAT = "%m/%d"
+KIND_LABELS = {"article": "기사", "comment": "댓글"}
+SERIES_LABELS = {
+    "mean_compound": "평균 감성 점수",
+    "pos_share": "긍정 비율",
+    "neg_share": "부정 비율",
+}
+SERIES_COLORS = {"평균 감성 점수": "#334155", "긍정 비율": "#2563eb", "부정 비율": "#dc2626"}
+ORIGIN_LABELS = {False: "직접 언급", True: "기사에서 상속"}
+# Chart heights in pixels: tall enough for event labels above the lines, short enough to scan.
+TREND_HEIGHT = 340
+VOLUME_HEIGHT = 220
+# Event labels are spread over this many rows so events hours apart do not print on each other.
+EVENT_LANES = 4
+# Characters of an event title shown on the chart; the tooltip carries the whole title.
+EVENT_LABEL_CHARS = 18
+
+
+def wall_clock(column: pd.Series) -> pd.Series:
+    """KST-aware timestamps as naive KST wall-clock times (see the module docstring)."""
+    stamps = pd.to_datetime(column)
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_convert("Asia/Seoul").dt.tz_localize(None)
+    return stamps
+
+
+def _time_x(field: str = "bucket") -> alt.X:
+    return alt.X(f"{field}:T", title=TIME_TITLE, axis=alt.Axis(format=DAY_FORMAT, labelAngle=0))
+
+
+def _time_tooltip(field: str = "bucket") -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:T", title=TIME_TITLE, format=TIME_FORMAT)
+
+
+def volume_chart(frame: pd.DataFrame, *, title: str = "기사·댓글 수") -> alt.Chart:
+    """Stacked bars of documents per bucket, split into articles and comments."""
+    data = frame.assign(bucket=wall_clock(frame["bucket"]), 종류=frame["kind"].map(KIND_LABELS))
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=_time_x(),
+            y=alt.Y("docs:Q", title="문서 수 (건)", stack="zero"),
+            color=alt.Color("종류:N", title="종류", scale=alt.Scale(range=["#64748b", "#f59e0b"])),
+            tooltip=[_time_tooltip(), "종류:N", alt.Tooltip("docs:Q", title="건수")],
+        )
+        .properties(height=VOLUME_HEIGHT)
+    )
+
+
+def event_layer(events: pd.DataFrame, names: dict[str, str]) -> alt.LayerChart | None:
+    """Dashed rules at each event with a short label; None when there are no events."""
+    if events.empty:
+        return None
+    data = events.reset_index(drop=True).assign(
+        at=wall_clock(events["at"]),
+        회사=events["company"].map(lambda c: names.get(c, c)),
+        lane=[i % EVENT_LANES for i in range(len(events))],
+        label=events["title"].map(
+            lambda t: t if len(t) <= EVENT_LABEL_CHARS else t[:EVENT_LABEL_CHARS] + "…"
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("at:T", title="시각 (KST)", format=TIME_FORMAT),
+        alt.Tooltip("회사:N"),
+        alt.Tooltip("title:N", title="사건"),
+    ]
+    base = alt.Chart(data)
+    rules = base.mark_rule(color="#7c3aed", strokeDash=[4, 3], opacity=0.7).encode(
+        x="at:T", tooltip=tooltip
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11, color="#5b21b6").encode(
+        x="at:T",
+        y=alt.Y("lane:O", axis=None, scale=alt.Scale(paddingOuter=0.3)),
+        text="label:N",
+        tooltip=tooltip,
+    )
+    return alt.layer(rules, labels)
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    events: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    title: str = "감성 추이: 평균 점수와 긍정·부정 비율",
+) -> alt.LayerChart:
+    """Mean compound and the pos/neg shares per bucket on one -1..1 axis, with event rules."""
+    data = frame.assign(bucket=wall_clock(frame["bucket"])).melt(
+        id_vars=["bucket", "scored"],
+        value_vars=list(SERIES_LABELS),
+        var_name="series",
+        value_name="value",
+    )
+    data["지표"] = data["series"].map(SERIES_LABELS)
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
+        .encode(
+            x=_time_x(),
+            y=alt.Y("value:Q", title="점수 / 비율", scale=alt.Scale(domain=[-1, 1])),
+            color=alt.Color(
+                "지표:N",
+                title="지표",
+                scale=alt.Scale(domain=list(SERIES_COLORS), range=list(SERIES_COLORS.values())),
+            ),
+            tooltip=[
+                _time_tooltip(),
+                "지표:N",
+                alt.Tooltip("value:Q", title="값", format=".2f"),
+                alt.Tooltip("scored:Q", title="채점된 문서 (건)"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#94a3b8").encode(y="y:Q")
+    layers: list[alt.Chart | alt.LayerChart] = [zero, lines]
+    annotations = event_layer(events, names)
+    chart = alt.layer(*layers)
+    if annotations is not None:
+        chart = alt.layer(chart, annotations).resolve_scale(y="independent")
+    return chart.properties(title=title, height=TREND_HEIGHT)
+
+
+def grouped_trend_chart(
+    frame: pd.DataFrame,
+    *,
+    group: str,
+    labels: dict[str, str],
+    legend: str,
+    value: str = "mean_compound",
+    value_title: str = "평균 감성 점수 (-1~1)",
+    title: str,
+    events: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """One line per group (company, aspect, source) of `value` over time."""
+    data = frame.assign(bucket=wall_clock(frame["bucket"]))
+    data[legend] = data[group].map(lambda g: labels.get(g, g))
+    is_score = value in ("mean_compound",)
+    y_scale = alt.Scale(domain=[-1, 1]) if is_score else alt.Scale(zero=True)
+    count_field = "n" if "n" in data else "docs"
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=_time_x(),
+            y=alt.Y(f"{value}:Q", title=value_title, scale=y_scale),
+            color=alt.Color(f"{legend}:N", title=legend),
+            tooltip=[
+                _time_tooltip(),
+                f"{legend}:N",
+                alt.Tooltip(f"{value}:Q", title=value_title, format=".2f"),
+                alt.Tooltip(f"{count_field}:Q", title="문서 수 (건)"),
+            ],
+        )
+    )
+    chart: alt.Chart | alt.LayerChart = lines
+    annotations = event_layer(events, names or {}) if events is not None else None
+    if annotations is not None:
+        chart = alt.layer(lines, annotations).resolve_scale(y="independent")
+    return chart.properties(title=title, height=TREND_HEIGHT)
+
+
+def aspect_volume_chart(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Scored mentions per aspect, split into explicit and inherited."""
+    data = frame.groupby(["aspect", "inherited"], as_index=False)["n"].sum()
+    data["측면"] = data["aspect"].map(lambda a: labels.get(a, a))
+    data["출처"] = data["inherited"].map(ORIGIN_LABELS)
+    return (
+        alt.Chart(data, title="측면별 언급 수: 직접 언급 vs 기사에서 상속")
+        .mark_bar()
+        .encode(
+            y=alt.Y("측면:N", title=None, sort="-x"),
+            x=alt.X("n:Q", title="문서 수 (건)", stack="zero"),
+            color=alt.Color("출처:N", title="출처", scale=alt.Scale(range=["#0f766e", "#99f6e4"])),
+            tooltip=["측면:N", "출처:N", alt.Tooltip("n:Q", title="건수")],
+        )
+        .properties(height=alt.Step(26))
+    )
+
+
+def company_bar_chart(frame: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
+    """Mean compound per company (one bar each) for the whole selection."""
+    data = frame.assign(회사=frame["company"].map(lambda c: names.get(c, c)))
+    return (
+        alt.Chart(data, title="회사별 평균 감성 점수")
+        .mark_bar()
+        .encode(
+            x=alt.X("mean_compound:Q", title="평균 감성 점수 (-1~1)",
+                    scale=alt.Scale(domain=[-1, 1])),
+            y=alt.Y("회사:N", title=None, sort="x"),
+            color=alt.condition("datum.mean_compound < 0", alt.value("#dc2626"),
+                                alt.value("#2563eb")),
+            tooltip=["회사:N", alt.Tooltip("mean_compound:Q", title="평균 점수", format=".2f"),
+                     alt.Tooltip("docs:Q", title="문서 수 (건)")],
+        )
+        .properties(height=alt.Step(30))
+    )  # fmt: skip

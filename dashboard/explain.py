@@ -1,0 +1,69 @@
+"""Turn a stored score's JSON (the `scores.hits` column) into rows a reader can follow. Pure.
+
+The column holds the scorer's whole explanation: {"hits": [{span, text, key, source, base,
+modifiers, weight}], "rules": [...], "sentences": [...], ...}. Older or hand-made rows may hold a
+bare list of hits; damaged JSON reads as "no explanation", never as an error.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+# Hits named in the one-line summary of a table row; the detail view shows all of them.
+SUMMARY_HITS = 4
+HIT_COLUMNS = ["표현", "키", "기본 가중치", "최종 가중치", "적용 규칙", "사전"]
+
+
+def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
+    """(hits, document-level rules) from the stored JSON."""
+    if not raw:
+        return [], []
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return [], []
+    if isinstance(value, list):
+        return [h for h in value if isinstance(h, dict)], []
+    if not isinstance(value, dict):
+        return [], []
+    hits = value.get("hits")
+    rules = value.get("rules")
+    return (
+        [h for h in hits if isinstance(h, dict)] if isinstance(hits, list) else [],
+        [str(r) for r in rules] if isinstance(rules, list) else [],
+    )
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def hits_frame(raw: str | None) -> pd.DataFrame:
+    """One row per lexicon hit: surface text, key, base and final weight, rules applied."""
+    hits, _ = parse(raw)
+    rows = [
+        {
+            "표현": str(h.get("text", "")),
+            "키": str(h.get("key", h.get("lemma", ""))),
+            "기본 가중치": _number(h.get("base")),
+            "최종 가중치": _number(h.get("weight")),
+            "적용 규칙": "; ".join(str(m) for m in h.get("modifiers", []) or []),
+            "사전": str(h.get("source", "")),
+        }
+        for h in hits
+    ]
+    return pd.DataFrame(rows, columns=HIT_COLUMNS)
+
+
+def summary(raw: str | None) -> str:
+    """A short line for a table cell, e.g. '실망 -2.00 · 좋다 +1.50 (+1)'."""
+    hits, _ = parse(raw)
+    parts = []
+    for h in hits[:SUMMARY_HITS]:
+        label = str(h.get("text") or h.get("key") or h.get("lemma") or "?")
+        weight = _number(h.get("weight"))
+        parts.append(f"{label} {weight:+.2f}" if weight is not None else label)
+    more = len(hits) - SUMMARY_HITS
+    return " · ".join(parts) + (f" (+{more})" if more > 0 else "")

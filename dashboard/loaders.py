@@ -1,0 +1,117 @@
+"""Cached loaders: the only place the dashboard touches the database, always through aggregate.
+
+Every loader takes the database URL (a plain string, so the cache key is cheap and the engine is
+shared per URL) and returns plain data. Results live for `CACHE_TTL_SECONDS`, so a running
+collector's new rows appear without a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
+
+from minsim import aggregate
+from minsim.aggregate import Filters
+from minsim.db import open_engine
+from minsim.settings import load_settings
+
+# Long enough to keep page switches instant, short enough that a live collector shows up soon.
+CACHE_TTL_SECONDS = 60
+# The live counter is cheap (two aggregate queries), so it may refresh more often.
+LIVE_TTL_SECONDS = 10
+
+
+def database_url() -> str:
+    """The URL from settings (MINSIM_CONFIG or ./minsim.toml; MINSIM_DATABASE_URL overrides)."""
+    return load_settings().database.url
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """True for a SQLite URL whose file does not exist: the dashboard must not create it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return False
+    return not Path(parsed.database).exists()
+
+
+@st.cache_resource(show_spinner=False)
+def engine(url: str) -> Engine:
+    """One engine per URL for the whole server; StoreError propagates (and is not cached)."""
+    return open_engine(url)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def has_schema(url: str) -> bool:
+    return inspect(engine(url)).has_table("documents")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def scorer_version(url: str) -> str | None:
+    return aggregate.latest_scorer_version(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def company_names(url: str) -> dict[str, str]:
+    return aggregate.company_names(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def aspect_labels(url: str) -> dict[str, str]:
+    return aggregate.aspect_labels(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def source_names(url: str) -> list[str]:
+    return aggregate.source_names(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def time_span(url: str) -> tuple[datetime, datetime] | None:
+    return aggregate.time_span(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def timeseries(
+    url: str, flt: Filters, bucket: str, version: str | None, by: str | None = None
+) -> pd.DataFrame:
+    return aggregate.timeseries(engine(url), flt, bucket=bucket, version=version, by=by)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def aspect_timeseries(url: str, flt: Filters, bucket: str, version: str | None) -> pd.DataFrame:
+    return aggregate.aspect_timeseries(engine(url), flt, bucket=bucket, version=version)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def summary(url: str, flt: Filters, version: str | None) -> dict[str, float | int]:
+    return aggregate.summary(engine(url), flt, version=version)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def events(url: str, flt: Filters) -> pd.DataFrame:
+    return aggregate.events_between(engine(url), flt)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def documents(url: str, flt: Filters, version: str | None, label: str | None) -> pd.DataFrame:
+    return aggregate.documents_table(engine(url), flt, version=version, label=label)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def last_runs(url: str) -> list[dict[str, object]]:
+    return aggregate.last_runs(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def document_counts(url: str) -> dict[str, dict[str, int]]:
+    return aggregate.document_counts(engine(url))
+
+
+@st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)
+def live_counts(url: str) -> dict[str, object]:
+    return aggregate.live_counts(engine(url))

@@ -1,0 +1,46 @@
+"""Aspects page: sentiment per aspect of the event over time, explicit vs inherited mentions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, loaders, ui
+
+ctx = ui.context()
+st.title("측면별 감성 · Aspects")
+st.caption(ui.window_caption(ctx))
+
+frame = loaders.aspect_timeseries(ctx.url, ctx.filters, ctx.state.bucket, ctx.version)
+if frame.empty:
+    ui.empty_notice("측면 점수")
+    st.stop()
+labels = loaders.aspect_labels(ctx.url)
+include_inherited = st.toggle(
+    "기사에서 상속한 측면 포함",
+    value=False,
+    help="측면 단어가 없는 댓글은 기사의 측면을 물려받습니다. 끄면 직접 언급한 문장만 셉니다.",
+)
+shown = frame if include_inherited else frame[~frame["inherited"]]
+if shown.empty:
+    ui.empty_notice("직접 언급")
+    st.stop()
+# Explicit and inherited rows of one bucket merge into one weighted mean per aspect.
+weighted = shown.assign(total=shown["mean_compound"] * shown["n"])
+merged = weighted.groupby(["bucket", "aspect"], as_index=False)[["total", "n", "pos", "neg"]].sum()
+merged["mean_compound"] = merged["total"] / merged["n"]
+merged["neg_share"] = merged["neg"] / merged["n"]
+events = loaders.events(ctx.url, ctx.filters)
+ui.chart_card(
+    charts.grouped_trend_chart(
+        merged, group="aspect", labels=labels, legend="측면",
+        title="측면별 평균 감성 점수", events=events, names=ctx.companies,
+    ),
+    "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 그 문장들의 점수를 평균했습니다.",
+)  # fmt: skip
+ui.chart_card(
+    charts.grouped_trend_chart(
+        merged, group="aspect", labels=labels, legend="측면", value="neg_share",
+        value_title="부정 비율 (0~1)", title="측면별 부정 비율",
+    )
+)  # fmt: skip
+ui.chart_card(charts.aspect_volume_chart(frame, labels))

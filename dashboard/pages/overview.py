@@ -1,0 +1,43 @@
+"""Overview page: headline numbers, volume over time, and the sentiment trend with events."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, loaders, ui
+
+ctx = ui.context()
+st.title("개요 · Overview")
+st.caption(ui.window_caption(ctx))
+
+totals = loaders.summary(ctx.url, ctx.filters, ctx.version)
+if totals["docs"] == 0:
+    ui.empty_notice("문서")
+    st.stop()
+ui.metric_row(
+    [
+        ("문서 (건)", f"{totals['docs']:,}", "선택한 기간·회사·출처의 기사와 댓글"),
+        ("기사 / 댓글", f"{totals['articles']:,} / {totals['comments']:,}", None),
+        ("평균 감성 점수", f"{totals['mean_compound']:+.2f}", "-1(부정) ~ +1(긍정), 문서 평균"),
+        ("긍정 비율", f"{totals['pos_share']:.0%}", "채점된 문서 중 긍정 라벨"),
+        ("부정 비율", f"{totals['neg_share']:.0%}", "채점된 문서 중 부정 라벨"),
+    ]
+)
+
+bucket = ctx.state.bucket
+by_kind = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, "kind")
+overall = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version)
+events = loaders.events(ctx.url, ctx.filters)
+unit = "시간" if bucket == "hour" else "일"
+ui.chart_card(
+    charts.trend_chart(overall, events, ctx.companies),
+    f"{unit}별 평균 감성 점수(-1~+1)와 긍정·부정 비율(0~1). 보라색 점선은 사건입니다.",
+)
+ui.chart_card(charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수"))
+if not events.empty:
+    with st.expander(f"사건 {len(events)}건 (KST)"):
+        table = events.assign(
+            at=events["at"].dt.strftime("%Y-%m-%d %H:%M"),
+            company=events["company"].map(lambda c: ctx.companies.get(c, c)),
+        ).rename(columns={"at": "시각 (KST)", "company": "회사", "title": "사건"})
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,120 @@
+"""The sidebar: filter widgets seeded once from the URL, written back to it, and a live counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from dashboard import loaders
+from dashboard.filters import (
+    BUCKET_LABELS,
+    KST,
+    WINDOWS,
+    FilterState,
+    parse_params,
+    resolve,
+    to_params,
+)
+from dashboard.ui import escape_md, fmt_kst
+from minsim.aggregate import Filters
+
+# Widget keys in session state; "seeded" marks that the URL was read for this session.
+SEEDED = "f_seeded"
+K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET = (
+    "f_company", "f_source", "f_window", "f_dates", "f_bucket",
+)  # fmt: skip
+# How often the live counter re-reads the totals (a collector may be writing meanwhile).
+LIVE_REFRESH_SECONDS = 15
+
+
+def _kst_dates(span: tuple[datetime, datetime] | None) -> tuple[date, date] | None:
+    if span is None:
+        return None
+    return span[0].astimezone(KST).date(), span[1].astimezone(KST).date()
+
+
+def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> list[str]:
+    """Put the URL's filters into the widgets' state, once per session; returns warnings."""
+    parsed = parse_params(
+        {key: st.query_params.get_all(key) for key in st.query_params},
+        companies=list(companies),
+        sources=list(sources),
+    )
+    state = parsed.state
+    st.session_state[K_COMPANY] = list(state.companies)
+    st.session_state[K_SOURCE] = list(state.sources)
+    st.session_state[K_WINDOW] = state.window
+    st.session_state[K_BUCKET] = state.bucket
+    if span_days is not None:
+        lo, hi = span_days
+        start = min(max(state.date_from or lo, lo), hi)
+        end = min(max(state.date_to or hi, lo), hi)
+        st.session_state[K_DATES] = (start, end)
+    st.session_state[SEEDED] = True
+    return [escape_md(w) for w in parsed.warnings]
+
+
+def render(
+    companies: dict[str, str], sources: tuple[str, ...], span: tuple[datetime, datetime] | None
+) -> tuple[FilterState, list[str]]:
+    """Draw the filters; returns the chosen state and any warnings about the URL."""
+    span_days = _kst_dates(span)
+    warnings = [] if st.session_state.get(SEEDED) else _seed(companies, sources, span_days)
+    with st.sidebar:
+        st.header("필터")
+        chosen_companies = st.multiselect(
+            "회사", options=list(companies), format_func=lambda c: companies.get(c, c),
+            key=K_COMPANY, placeholder="모든 회사",
+        )  # fmt: skip
+        window = st.radio(
+            "기간 (최신 문서 기준)", options=list(WINDOWS), format_func=WINDOWS.__getitem__,
+            key=K_WINDOW,
+        )  # fmt: skip
+        date_from = date_to = None
+        if window == "custom" and span_days is not None:
+            if K_DATES not in st.session_state:  # cleared while the widget was hidden
+                st.session_state[K_DATES] = span_days
+            picked = st.date_input(
+                "날짜 범위 (KST)", min_value=span_days[0], max_value=span_days[1], key=K_DATES
+            )
+            if isinstance(picked, tuple) and len(picked) == 2:
+                date_from, date_to = picked
+            elif isinstance(picked, tuple) and len(picked) == 1:
+                date_from = date_to = picked[0]
+        chosen_sources = st.multiselect(
+            "출처", options=list(sources), key=K_SOURCE, placeholder="모든 출처"
+        )
+        bucket = st.radio(
+            "시간 단위", options=list(BUCKET_LABELS), format_func=BUCKET_LABELS.__getitem__,
+            key=K_BUCKET, horizontal=True,
+        )  # fmt: skip
+        st.caption("모든 시각은 한국 표준시(KST, UTC+9)입니다. 필터는 주소(URL)에 저장됩니다.")
+    state = FilterState(
+        companies=tuple(chosen_companies),
+        sources=tuple(chosen_sources),
+        window=window,
+        date_from=date_from,
+        date_to=date_to,
+        bucket=bucket,
+    )
+    wanted = to_params(state)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if {k: v if isinstance(v, list) else [v] for k, v in wanted.items()} != current:
+        st.query_params.from_dict(wanted)
+    return state, warnings
+
+
+def to_filters(state: FilterState, span: tuple[datetime, datetime] | None) -> Filters:
+    return resolve(state, span)
+
+
+@st.fragment(run_every=LIVE_REFRESH_SECONDS)
+def live_counter(url: str) -> None:
+    """Totals that refresh on their own while a collector writes."""
+    counts = loaders.live_counts(url)
+    st.subheader("실시간 집계")
+    left, right = st.columns(2)
+    left.metric("기사", f"{counts['articles']:,}")
+    right.metric("댓글", f"{counts['comments']:,}")
+    st.caption(f"마지막 수집 {fmt_kst(counts['newest_collected_at'])}")
