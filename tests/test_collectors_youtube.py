@@ -1,0 +1,129 @@
+"""The youtube kind: recorded commentThreads/videos pages, replies, paging, API key handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from httpserver import LocalServer, Reply
+
+from collectors.base import CollectContext
+from collectors.http import HttpClient, HttpLimits, HttpStatusError, RetryPolicy
+from collectors.registry import KINDS
+from collectors.youtube import collect, parse_threads, parse_videos
+from minsim.errors import CollectError, SchemaChanged
+from minsim.settings import SourceSettings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
+FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
+LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=2.0, min_host_delay=0.0)
+KEY = "AIzaTestKey-000111222"
+ENV = {"YOUTUBE_API_KEY": KEY}
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+WATCH = "https://www.youtube.com/watch?v=kAk0Ap0l0gy"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def yt_source(endpoint: str, **options: object) -> SourceSettings:
+    spec = KINDS["youtube"].options
+    values = {key: options.get(key, option.default) for key, option in spec.items()}
+    values["endpoint"] = endpoint
+    return SourceSettings("yt", "youtube", 900, True, values)
+
+
+def threads(request):
+    name = "threads_page2.json" if request.arg("pageToken") else "threads_page1.json"
+    return Reply(200, fixture(name), JSON)
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as s:
+        s.route("/yt/commentThreads", threads)
+        s.route("/yt/videos", Reply(200, fixture("videos.json"), JSON))
+        yield s
+
+
+@pytest.fixture
+def client():
+    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as c:
+        yield c
+
+
+def test_parse_threads_includes_replies_linked_to_the_video():
+    page = parse_threads(fixture("threads_page1.json"), source="yt", where="t")
+    assert [c.external_id for c in page.comments] == ["UgzA1", "UgzA1.r1", "UgzA2"]
+    top, reply, _ = page.comments
+    assert top.article_url == WATCH and top.likes == 523 and top.dislikes is None
+    assert top.author == "UCa1"  # the channel id, hashed by normalize
+    assert reply.extra["reply_to"] == "UgzA1"
+    assert page.next_token == "QURTSl9pM2tUOKEN2"
+    assert page.video_ids == ["kAk0Ap0l0gy"]
+
+
+def test_parse_videos_gives_the_article():
+    [video] = parse_videos(fixture("videos.json"), source="yt", where="t")
+    assert video.kind == "article" and video.url == WATCH
+    assert "카카오 대표 기자회견" in video.title
+
+
+def test_collect_pages_then_yields_the_video_before_its_comments(server, client):
+    ctx = CollectContext("yt", env=ENV)
+    source = yt_source(server.url("/yt"), video_ids=["kAk0Ap0l0gy"])
+    items = list(collect(source, client, ctx))
+    assert [i.kind for i in items] == ["article", "comment", "comment", "comment", "comment"]
+    requests = [r for r in server.requests if r.path == "/yt/commentThreads"]
+    assert [r.arg("pageToken") for r in requests] == ["", "QURTSl9pM2tUOKEN2"]
+    assert requests[0].arg("part") == "snippet,replies"
+    assert requests[0].arg("videoId") == "kAk0Ap0l0gy"
+    assert requests[0].arg("key") == KEY
+
+
+def test_channel_mode_asks_for_all_threads_of_the_channel(server, client):
+    ctx = CollectContext("yt", env=ENV)
+    items = list(collect(yt_source(server.url("/yt"), channel_id="UCtest"), client, ctx))
+    assert len(items) == 5
+    assert server.requests[0].arg("allThreadsRelatedToChannelId") == "UCtest"
+
+
+def test_repeated_page_token_stops_without_duplicates(server, client):
+    page1 = json.loads(fixture("threads_page1.json"))
+    server.route("/yt/commentThreads", Reply(200, json.dumps(page1), JSON))  # same token forever
+    ctx = CollectContext("yt", env=ENV)
+    items = list(collect(yt_source(server.url("/yt"), video_ids=["kAk0Ap0l0gy"]), client, ctx))
+    assert len([i for i in items if i.kind == "comment"]) == 3
+    assert ctx.counters.get("pages/repeated") == 1
+
+
+def test_no_target_is_a_clear_error(server, client):
+    with pytest.raises(CollectError, match="video_ids or channel_id"):
+        list(collect(yt_source(server.url("/yt")), client, CollectContext("yt", env=ENV)))
+
+
+def test_quota_error_names_the_reason_but_not_the_key(server, client):
+    error = {
+        "error": {
+            "code": 403,
+            "message": "The request cannot be completed because you have exceeded your quota.",
+            "errors": [{"reason": "quotaExceeded"}],
+        }
+    }
+    server.route("/yt/commentThreads", Reply(403, json.dumps(error), JSON))
+    with pytest.raises(HttpStatusError) as info:
+        list(
+            collect(
+                yt_source(server.url("/yt"), video_ids=["x"]), client, CollectContext("yt", env=ENV)
+            )
+        )
+    assert "exceeded your quota" in str(info.value)
+    assert KEY not in str(info.value)
+
+
+def test_renamed_top_level_comment_raises_schema_changed():
+    body = fixture("threads_page1.json").replace(b'"topLevelComment"', b'"topComment"')
+    with pytest.raises(SchemaChanged, match="topLevelComment missing"):
+        parse_threads(body, source="yt", where="t")
