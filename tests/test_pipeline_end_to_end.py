@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from httpserver import LocalServer, Reply
 from sqlalchemy import func, select
 
@@ -173,7 +172,6 @@ def counts_by_source(engine) -> dict[str, int]:
         return dict(conn.execute(query).all())
 
 
-@pytest.mark.slow
 def test_one_source_of_each_kind_collects_twice_without_duplicates(tmp_path: Path):
     with LocalServer() as server:
         routes(server)
