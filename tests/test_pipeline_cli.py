@@ -1,0 +1,125 @@
+"""`minsim sources` and `minsim collect` as a user runs them: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from httpserver import LocalServer, Reply
+from sqlalchemy import create_engine, func, select
+
+from minsim import schema
+
+REPO = Path(__file__).resolve().parent.parent
+ROWS = [
+    {
+        "kind": "article",
+        "source": "dropbox",
+        "url": "https://demo.minsim.invalid/cli/1",
+        "title": "카카오 먹통 사흘째",
+        "text": "카카오톡 일부 기능이 여전히 불안정하다.",
+        "published_at": "2022-10-17T09:00:00+09:00",
+    },
+    {
+        "kind": "comment",
+        "source": "dropbox",
+        "external_id": "cli-c1",
+        "text": "이젠 그냥 텔레그램 씁니다ㅋㅋ",
+        "published_at": "2022-10-17T09:30:00+09:00",
+        "article_url": "https://demo.minsim.invalid/cli/1",
+    },
+]
+
+
+def minsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "minsim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "cli-salt"},
+    )
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as s:
+        s.route("/gone.xml", Reply(404, "<html><body>no such feed</body></html>"))
+        yield s
+
+
+def write_config(tmp_path: Path, server: LocalServer) -> Path:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS)
+    (drop / "rows.jsonl").write_text(text, encoding="utf-8")
+    config = tmp_path / "minsim.toml"
+    config.write_text(
+        f"""
+[database]
+url = "sqlite:///{tmp_path / "minsim.db"}"
+[scenario]
+path = "{REPO / "seeds" / "kakao-2022"}"
+
+[[sources]]
+name = "dropbox"
+kind = "file"
+interval = "1m"
+folder = "{drop}"
+
+[[sources]]
+name = "gone-feed"
+kind = "rss"
+interval = "15m"
+url = "{server.url("/gone.xml")}"
+
+[[sources]]
+name = "comments"
+kind = "naver_comments"
+interval = "1h"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_collect_runs_enabled_sources_reports_each_and_exits_1_on_a_failure(tmp_path, server):
+    config = write_config(tmp_path, server)
+    before = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert before.returncode == 0, before.stderr
+    assert "never" in before.stdout
+
+    result = minsim("--config", str(config), "collect", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert "dropbox (file): collecting" in out and "gone-feed (rss): collecting" in out
+    assert "comments (naver_comments)" not in out  # disabled and not named
+    summary = out[out.index("summary:") :]
+    assert "dropbox" in summary and "ok" in summary and "new 2" in summary
+    assert "gone-feed" in summary and "FAILED" in summary and "HTTP 404" in summary
+    engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.documents)).scalar_one() == 2
+    engine.dispose()
+
+    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    lines = {line.split()[0]: line for line in listing.stdout.splitlines() if line.strip()}
+    assert lines["dropbox"].split()[1:5] == ["file", "1m", "yes", "ok"]
+    assert "KST" in lines["dropbox"] and "new 2" in lines["dropbox"]
+    assert lines["gone-feed"].split()[1:5] == ["rss", "15m", "yes", "failed"]
+    assert "HTTP 404" in listing.stdout
+    assert lines["comments"].split()[1:5] == ["naver_comments", "1h", "no", "never"]
+
+
+def test_collect_an_unknown_name_is_one_clear_error(tmp_path, server):
+    config = write_config(tmp_path, server)
+    result = minsim("--config", str(config), "collect", "nosuch", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no source named 'nosuch'" in result.stderr
+    assert "Traceback" not in result.stderr
