@@ -22,7 +22,10 @@ from dashboard import loaders, sidebar, ui  # noqa: E402
 from minsim.errors import MinsimError  # noqa: E402
 from minsim.settings import mask_url  # noqa: E402
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# Not named "pages": Streamlit treats a pages/ folder beside the entry script as the old
+# multipage mode until st.navigation first runs, so a first request to /compare would run the
+# page without this script (no filters, no context).
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 PAGES = (
     ("overview.py", "개요 · Overview", ":material/monitoring:"),
     ("aspects.py", "측면별 감성 · Aspects", ":material/category:"),
@@ -33,7 +36,7 @@ PAGES = (
 
 
 def _stop_with_error(message: str) -> None:
-    st.error(message, icon="🚫")
+    st.error(message, icon=":material/error:")
     st.stop()
 
 
@@ -46,7 +49,7 @@ def main() -> None:
         _stop_with_error(f"설정을 읽을 수 없습니다 (settings): {exc}")
         return
     if loaders.sqlite_file_missing(url):
-        st.info(ui.EMPTY_MESSAGE, icon="📭")
+        st.info(ui.EMPTY_MESSAGE, icon=":material/inbox:")
         st.stop()
     try:
         loaders.engine(url)
@@ -60,13 +63,16 @@ def main() -> None:
         _stop_with_error(f"데이터베이스를 읽을 수 없습니다 ({mask_url(url)}): {reason}")
         return
     if not ready or not sources:
-        st.info(ui.EMPTY_MESSAGE, icon="📭")
+        st.info(ui.EMPTY_MESSAGE, icon=":material/inbox:")
         st.stop()
     companies = loaders.company_names(url)
     span = loaders.time_span(url)
     state, warnings = sidebar.render(companies, sources, span)
     if warnings:
-        st.warning("주소(URL)의 일부 필터를 무시했습니다:\n\n" + "\n\n".join(warnings), icon="⚠️")
+        st.warning(
+            "주소(URL)의 일부 필터를 무시했습니다:\n\n" + "\n\n".join(warnings),
+            icon=":material/warning:",
+        )
     ctx = ui.Context(
         url=url,
         state=state,

@@ -20,14 +20,19 @@ SERIES_LABELS = {
     "neg_share": "부정 비율",
 }
 SERIES_COLORS = {"평균 감성 점수": "#334155", "긍정 비율": "#2563eb", "부정 비율": "#dc2626"}
+PALETTE = "tableau10"
 ORIGIN_LABELS = {False: "직접 언급", True: "기사에서 상속"}
 # Chart heights in pixels: tall enough for event labels above the lines, short enough to scan.
 TREND_HEIGHT = 340
 VOLUME_HEIGHT = 220
-# Event labels are spread over this many rows so events hours apart do not print on each other.
-EVENT_LANES = 4
-# Characters of an event title shown on the chart; the tooltip carries the whole title.
-EVENT_LABEL_CHARS = 18
+# Event numbers are spread over this many rows so events hours apart do not print on each other;
+# the top band of the chart (about a third of it) holds them.
+EVENT_LANES = 6
+# The y range of the marker band in lane units: lanes fill the top quarter of the plot.
+EVENT_BAND = EVENT_LANES * 4
+# Buckets with fewer scored documents than this are left off the trend: a share over two or three
+# comments swings between 0 and 1 and reads as a trend when it is noise.
+MIN_SCORED_PER_BUCKET = 5
 
 
 def wall_clock(column: pd.Series) -> pd.Series:
@@ -62,34 +67,42 @@ def volume_chart(frame: pd.DataFrame, *, title: str = "기사·댓글 수") -> a
     )
 
 
+def number_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events in time order with a 1-based `no`, shared by the chart markers and the list."""
+    ordered = events.sort_values("at", kind="stable").reset_index(drop=True)
+    return ordered.assign(no=range(1, len(ordered) + 1))
+
+
 def event_layer(events: pd.DataFrame, names: dict[str, str]) -> alt.LayerChart | None:
-    """Dashed rules at each event with a short label; None when there are no events."""
+    """Dashed rules at each event with its number on top (the page lists the numbers); the
+    tooltip carries the whole title. None when there are no events."""
     if events.empty:
         return None
-    data = events.reset_index(drop=True).assign(
-        at=wall_clock(events["at"]),
-        회사=events["company"].map(lambda c: names.get(c, c)),
-        lane=[i % EVENT_LANES for i in range(len(events))],
-        label=events["title"].map(
-            lambda t: t if len(t) <= EVENT_LABEL_CHARS else t[:EVENT_LABEL_CHARS] + "…"
-        ),
+    numbered = events if "no" in events else number_events(events)
+    data = numbered.assign(
+        at=wall_clock(numbered["at"]),
+        회사=numbered["company"].map(lambda c: names.get(c, c)),
+        lane=[i % EVENT_LANES for i in range(len(numbered))],
+        label=numbered["no"].map(str),
     )
     tooltip = [
+        alt.Tooltip("no:Q", title="번호"),
         alt.Tooltip("at:T", title="시각 (KST)", format=TIME_FORMAT),
         alt.Tooltip("회사:N"),
         alt.Tooltip("title:N", title="사건"),
     ]
     base = alt.Chart(data)
-    rules = base.mark_rule(color="#7c3aed", strokeDash=[4, 3], opacity=0.7).encode(
+    rules = base.mark_rule(color="#7c3aed", strokeDash=[4, 3], opacity=0.6).encode(
         x="at:T", tooltip=tooltip
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=11, color="#5b21b6").encode(
-        x="at:T",
-        y=alt.Y("lane:O", axis=None, scale=alt.Scale(paddingOuter=0.3)),
-        text="label:N",
-        tooltip=tooltip,
+    lane = alt.Y("lane:Q", axis=None, scale=alt.Scale(domain=[-0.7, EVENT_BAND], reverse=True))
+    badges = base.mark_circle(size=190, color="#ede9fe", stroke="#7c3aed", opacity=1).encode(
+        x="at:T", y=lane, tooltip=tooltip
     )
-    return alt.layer(rules, labels)
+    labels = base.mark_text(fontSize=10, fontWeight="bold", color="#5b21b6").encode(
+        x="at:T", y=lane, text="label:N", tooltip=tooltip
+    )
+    return alt.layer(rules, badges, labels)
 
 
 def trend_chart(
@@ -100,7 +113,8 @@ def trend_chart(
     title: str = "감성 추이: 평균 점수와 긍정·부정 비율",
 ) -> alt.LayerChart:
     """Mean compound and the pos/neg shares per bucket on one -1..1 axis, with event rules."""
-    data = frame.assign(bucket=wall_clock(frame["bucket"])).melt(
+    solid = frame[frame["scored"] >= MIN_SCORED_PER_BUCKET]
+    data = solid.assign(bucket=wall_clock(solid["bucket"])).melt(
         id_vars=["bucket", "scored"],
         value_vars=list(SERIES_LABELS),
         var_name="series",
@@ -148,18 +162,21 @@ def grouped_trend_chart(
     names: dict[str, str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """One line per group (company, aspect, source) of `value` over time."""
-    data = frame.assign(bucket=wall_clock(frame["bucket"]))
+    count_field = "n" if "n" in frame else ("scored" if "scored" in frame else "docs")
+    is_count = value in ("docs", "n")
+    solid = frame if is_count else frame[frame[count_field] >= MIN_SCORED_PER_BUCKET]
+    data = solid.assign(bucket=wall_clock(solid["bucket"]))
     data[legend] = data[group].map(lambda g: labels.get(g, g))
-    is_score = value in ("mean_compound",)
+    is_score = value == "mean_compound"
     y_scale = alt.Scale(domain=[-1, 1]) if is_score else alt.Scale(zero=True)
-    count_field = "n" if "n" in data else "docs"
     lines = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=16))
         .encode(
             x=_time_x(),
             y=alt.Y(f"{value}:Q", title=value_title, scale=y_scale),
-            color=alt.Color(f"{legend}:N", title=legend),
+            # A categorical palette: the theme's default blues are too alike to tell apart.
+            color=alt.Color(f"{legend}:N", title=legend, scale=alt.Scale(scheme=PALETTE)),
             tooltip=[
                 _time_tooltip(),
                 f"{legend}:N",

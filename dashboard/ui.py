@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
+from dashboard.charts import number_events
 from dashboard.filters import KST, FilterState
 from minsim.aggregate import Filters
 
@@ -78,12 +80,27 @@ def chart_card(chart: alt.TopLevelMixin, caption: str | None = None) -> None:
         st.caption(caption)
 
 
+def events_list(events: pd.DataFrame, companies: dict[str, str], *, expanded: bool) -> None:
+    """The numbered events drawn on this page's charts (numbers match the chart markers)."""
+    if events.empty:
+        return
+    numbered = number_events(events)
+    table = numbered.assign(
+        at=numbered["at"].dt.strftime("%Y-%m-%d %H:%M"),
+        company=numbered["company"].map(lambda c: companies.get(c, c)),
+    )[["no", "at", "company", "title"]].rename(
+        columns={"no": "번호", "at": "시각 (KST)", "company": "회사", "title": "사건"}
+    )
+    with st.expander(f"사건 목록 {len(table)}건 (KST) — 차트의 번호", expanded=expanded):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
 def empty_notice(what: str) -> None:
     st.info(f"선택한 조건에 맞는 {what}이(가) 없습니다. 필터를 넓혀 보세요.")
 
 
 def demo_banner() -> None:
-    st.warning(DEMO_BANNER, icon="🧪")
+    st.warning(DEMO_BANNER, icon=":material/science:")
 
 
 def window_caption(ctx: Context) -> str:

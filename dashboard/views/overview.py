@@ -27,17 +27,12 @@ ui.metric_row(
 bucket = ctx.state.bucket
 by_kind = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, "kind")
 overall = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version)
-events = loaders.events(ctx.url, ctx.filters)
+events = charts.number_events(loaders.events(ctx.url, ctx.filters))
 unit = "시간" if bucket == "hour" else "일"
 ui.chart_card(
     charts.trend_chart(overall, events, ctx.companies),
-    f"{unit}별 평균 감성 점수(-1~+1)와 긍정·부정 비율(0~1). 보라색 점선은 사건입니다.",
+    f"{unit}별 평균 감성 점수(-1~+1)와 긍정·부정 비율(0~1). 보라색 번호는 아래 사건 목록의 "
+    f"사건입니다. 채점된 문서가 {charts.MIN_SCORED_PER_BUCKET}건 미만인 구간은 뺐습니다.",
 )
 ui.chart_card(charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수"))
-if not events.empty:
-    with st.expander(f"사건 {len(events)}건 (KST)"):
-        table = events.assign(
-            at=events["at"].dt.strftime("%Y-%m-%d %H:%M"),
-            company=events["company"].map(lambda c: ctx.companies.get(c, c)),
-        ).rename(columns={"at": "시각 (KST)", "company": "회사", "title": "사건"})
-        st.dataframe(table, hide_index=True, width="stretch")
+ui.events_list(events, ctx.companies, expanded=True)

@@ -34,6 +34,7 @@ if rows.empty:
 table = rows.assign(
     시각=rows["published_at"].dt.strftime("%Y-%m-%d %H:%M"),
     종류=rows["kind"].map(KIND_LABELS),
+    title=rows["title"].fillna(""),
     회사=rows["companies"].map(
         lambda ids: ", ".join(ctx.companies.get(c, c) for c in ids.split(", ") if c)
     ),

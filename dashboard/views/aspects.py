@@ -37,6 +37,7 @@ ui.chart_card(
     ),
     "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 그 문장들의 점수를 평균했습니다.",
 )  # fmt: skip
+ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(
     charts.grouped_trend_chart(
         merged, group="aspect", labels=labels, legend="측면", value="neg_share",

@@ -23,17 +23,19 @@ per_company["mean_compound"] = (per_company["total"] / scored).fillna(0.0)
 per_company["pos_share"] = (per_company["pos"] / scored).fillna(0.0)
 per_company["neg_share"] = (per_company["neg"] / scored).fillna(0.0)
 
+events = loaders.events(ctx.url, ctx.filters)
 left, right = st.columns([2, 1])
 with left:
     ui.chart_card(
         charts.grouped_trend_chart(
             frame, group="company", labels=ctx.companies, legend="회사",
-            title="회사별 평균 감성 점수", events=loaders.events(ctx.url, ctx.filters),
+            title="회사별 평균 감성 점수", events=events,
             names=ctx.companies,
         )
     )  # fmt: skip
 with right:
     ui.chart_card(charts.company_bar_chart(per_company, ctx.companies))
+ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(
     charts.grouped_trend_chart(
         frame, group="company", labels=ctx.companies, legend="회사", value="docs",

@@ -24,7 +24,9 @@ ui.metric_row(
     ]
 )
 if failed:
-    st.error("마지막 실행이 실패한 출처: " + ui.escape_md(", ".join(failed)), icon="🚨")
+    st.error(
+        "마지막 실행이 실패한 출처: " + ui.escape_md(", ".join(failed)), icon=":material/report:"
+    )
 
 rows = []
 for source in ctx.sources:

@@ -1,0 +1,183 @@
+"""The dashboard as Streamlit runs it (AppTest), against real SQLite files built by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from test_aggregate_fixtures import HOSTILE_COMMENT, build_database, empty_database
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+# The first run imports pandas, altair and SQLAlchemy; later runs are fast.
+RUN_TIMEOUT_SECONDS = 60
+VIEWS = ("views/overview.py", "views/aspects.py", "views/compare.py", "views/documents.py",
+         "views/sources.py")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _configure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    monkeypatch.setenv("MINSIM_CONFIG", str(config))
+    monkeypatch.delenv("MINSIM_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    db = tmp_path / "minsim.db"
+    build_database(db).dispose()
+    url = f"sqlite:///{db}"
+    _configure(tmp_path, monkeypatch, url)
+    return url
+
+
+def _app(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_SECONDS)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _markdown_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += (
+        [w.value for w in at.warning] + [e.value for e in at.error] + [i.value for i in at.info]
+    )
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders_without_exceptions(demo_url: str, view: str) -> None:
+    at = _app()
+    at.switch_page(view).run()
+    assert not at.exception
+    assert not at.error or view.endswith("sources.py")  # sources shows the failed run
+    assert at.title[0].value.endswith(
+        {"overview": "Overview", "aspects": "Aspects", "compare": "Compare",
+         "documents": "Documents", "sources": "Sources"}[Path(view).stem]
+    )  # fmt: skip
+
+
+def test_overview_headline_numbers_and_demo_banner(demo_url: str) -> None:
+    at = _app()
+    assert not at.exception
+    assert _metric(at, "문서 (건)") == "48"
+    assert _metric(at, "기사 / 댓글") == "12 / 36"
+    assert any("DEMO DATA" in w.value for w in at.warning)
+    assert len(at.get("vega_lite_chart")) >= 2
+
+
+def test_company_filter_from_the_url_changes_the_numbers(demo_url: str) -> None:
+    at = _app({"company": ["naver"]})
+    assert _metric(at, "문서 (건)") == "24"
+    assert at.multiselect[0].value == ["naver"]
+
+
+def test_changing_a_widget_rewrites_the_url(demo_url: str) -> None:
+    at = _app()
+    at.multiselect(key="f_company").select("kakao").run()
+    assert _metric(at, "문서 (건)") == "24"
+    assert at.query_params["company"] == ["kakao"] or at.query_params["company"] == "kakao"
+    at.radio(key="f_bucket").set_value("hour").run()
+    assert at.query_params.get("bucket") in ("hour", ["hour"])
+
+
+def test_custom_window_from_the_url(demo_url: str) -> None:
+    # 2022-10-17 KST holds one day of the fixture: 2 articles and 6 comments.
+    at = _app({"window": "custom", "from": "2022-10-17", "to": "2022-10-17"})
+    assert not at.exception
+    assert _metric(at, "문서 (건)") == "8"
+
+
+def test_bad_params_warn_and_never_raise(demo_url: str) -> None:
+    at = _app({"company": ["kakao", "**evil**"], "window": "<b>x</b>", "from": "1e9",
+               "bucket": "minute" * 50})  # fmt: skip
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "무시" in w.value)
+    assert "\\*\\*evil\\*\\*" in warning  # escaped, so markdown prints the stars literally
+    assert _metric(at, "문서 (건)") == "24"  # the valid company still applies
+
+
+def test_window_preset_narrows_to_the_newest_day(demo_url: str) -> None:
+    at = _app({"window": "24h"})
+    assert int(_metric(at, "문서 (건)")) < 48
+
+
+def test_documents_show_text_only_inertly(demo_url: str) -> None:
+    at = _app({"company": ["kakao"]})
+    at.switch_page("views/documents.py").run()
+    assert not at.exception
+    assert HOSTILE_COMMENT not in _markdown_text(at)
+    shown = "\n".join(str(df.value.to_dict()) for df in at.dataframe)
+    shown += "\n".join(t.value for t in at.text)
+    assert HOSTILE_COMMENT in shown
+    assert any("실망/NNG" in str(df.value.to_dict()) for df in at.dataframe)
+
+
+def test_sources_page_reports_the_failed_run(demo_url: str) -> None:
+    at = _app()
+    at.switch_page("views/sources.py").run()
+    table = at.dataframe[0].value
+    video = table[table["출처"] == "demo-video"].iloc[0]
+    assert "실패" in video["상태"]
+    assert video["오류"] == "HTTP 503 from comments endpoint"
+    portal = table[table["출처"] == "demo-portal"].iloc[0]
+    assert portal["시작 (KST)"] == "2022-12-01 10:00 KST"
+
+
+def test_no_demo_banner_for_real_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "real.db"
+    build_database(db, demo=False).dispose()
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _app()
+    assert not at.exception
+    assert not any("DEMO DATA" in w.value for w in at.warning)
+    assert _metric(at, "문서 (건)") == "48"
+
+
+def test_empty_database_gets_a_friendly_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "empty.db"
+    empty_database(db).dispose()
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _app()
+    assert not at.exception and not at.error
+    assert "minsim init --demo" in at.info[0].value
+
+
+def test_missing_database_file_is_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "never" / "minsim.db"
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _app()
+    assert "minsim init --demo" in at.info[0].value
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_unreachable_database_shows_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing listens on port 1 of loopback, so the connection is refused at once.
+    _configure(tmp_path, monkeypatch, "postgresql://minsim:secret@127.0.0.1:1/minsim")
+    at = _app()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "데이터베이스에 연결할 수 없습니다" in at.error[0].value
+    assert "secret" not in at.error[0].value

@@ -1,0 +1,158 @@
+"""Pure parts of the dashboard: URL filters, score explanations and chart specs."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, explain
+from dashboard.filters import FilterState, parse_params, resolve, to_params
+
+COMPANIES = ["kakao", "naver", "skcc"]
+SOURCES = ["demo-portal", "demo-video"]
+SPAN = (datetime(2022, 10, 15, 6, 33, tzinfo=UTC), datetime(2022, 11, 30, 14, 0, tzinfo=UTC))
+
+
+def _parse(params: dict) -> tuple[FilterState, list[str]]:
+    parsed = parse_params(params, companies=COMPANIES, sources=SOURCES)
+    return parsed.state, parsed.warnings
+
+
+def test_round_trip_of_a_full_view() -> None:
+    state = FilterState(
+        companies=("naver", "kakao"), sources=("demo-video",), window="custom",
+        date_from=date(2022, 10, 18), date_to=date(2022, 10, 20), bucket="hour",
+    )  # fmt: skip
+    again, warnings = _parse(to_params(state))
+    assert again == state
+    assert warnings == []
+
+
+def test_defaults_make_a_short_url() -> None:
+    assert to_params(FilterState()) == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected_warnings"),
+    [
+        ({"company": ["kakao", "nope"]}, 1),
+        ({"source": ["<script>alert(1)</script>"]}, 1),
+        ({"window": "forever"}, 1),
+        ({"bucket": "minute"}, 1),
+        ({"from": "2022-13-45", "to": "yesterday"}, 2),
+        ({"from": "x" * 10_000}, 1),
+        ({"company": ["kakao"] * 500}, 0),
+    ],
+)
+def test_hostile_params_are_ignored_with_warnings(params: dict, expected_warnings: int) -> None:
+    state, warnings = _parse(params)
+    assert len(warnings) == expected_warnings
+    assert set(state.companies) <= set(COMPANIES)
+    assert set(state.sources) <= set(SOURCES)
+    assert state.window in ("all", "24h", "7d", "custom")
+    assert state.bucket in ("hour", "day")
+    assert all(len(w) < 200 for w in warnings)  # a huge value is not echoed back whole
+
+
+def test_reversed_custom_dates_are_swapped() -> None:
+    state, warnings = _parse({"window": "custom", "from": "2022-10-20", "to": "2022-10-18"})
+    assert (state.date_from, state.date_to) == (date(2022, 10, 18), date(2022, 10, 20))
+    assert len(warnings) == 1
+
+
+def test_presets_count_back_from_the_newest_document() -> None:
+    flt = resolve(FilterState(window="24h"), SPAN)
+    assert flt.end is not None and flt.start is not None
+    assert flt.end > SPAN[1]
+    assert (flt.end - flt.start).total_seconds() == 24 * 3600
+    assert resolve(FilterState(), SPAN).start is None
+
+
+def test_custom_dates_are_whole_kst_days() -> None:
+    state = FilterState(window="custom", date_from=date(2022, 10, 19), date_to=date(2022, 10, 19))
+    flt = resolve(state, SPAN)
+    assert flt.start == datetime(2022, 10, 18, 15, 0, tzinfo=UTC)  # 10-19 00:00 KST
+    assert flt.end == datetime(2022, 10, 19, 15, 0, tzinfo=UTC)
+
+
+SCORE_JSON = json.dumps(
+    {
+        "compound": -0.6,
+        "rules": ["contrast"],
+        "hits": [
+            {"text": "실망", "key": "실망/NNG", "source": "curated", "base": -2.0,
+             "modifiers": ["booster: -2.000 -> -2.600"], "weight": -2.6},
+            {"text": "좋", "key": "좋다/VA", "source": "curated", "base": 1.5,
+             "modifiers": [], "weight": 1.5},
+        ],
+    },
+    ensure_ascii=False,
+)  # fmt: skip
+
+
+def test_explain_reads_the_scorer_json() -> None:
+    frame = explain.hits_frame(SCORE_JSON)
+    assert list(frame["키"]) == ["실망/NNG", "좋다/VA"]
+    assert frame.iloc[0]["최종 가중치"] == pytest.approx(-2.6)
+    assert "booster" in frame.iloc[0]["적용 규칙"]
+    assert explain.summary(SCORE_JSON) == "실망 -2.60 · 좋 +1.50"
+    assert explain.parse(SCORE_JSON)[1] == ["contrast"]
+
+
+@pytest.mark.parametrize("raw", [None, "", "{broken", "42", '{"hits": "no"}', "[1, 2]"])
+def test_explain_tolerates_damaged_json(raw: str | None) -> None:
+    assert explain.hits_frame(raw).empty
+    assert explain.summary(raw) == ""
+
+
+def _series() -> pd.DataFrame:
+    buckets = pd.date_range("2022-10-15", periods=3, freq="D", tz="Asia/Seoul")
+    return pd.DataFrame(
+        {"bucket": buckets, "docs": [10, 20, 30], "scored": [10, 20, 3],
+         "mean_compound": [-0.5, 0.1, 0.9], "pos_share": [0.1, 0.5, 1.0],
+         "neg_share": [0.7, 0.3, 0.0], "kind": ["comment"] * 3}
+    )  # fmt: skip
+
+
+def _events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"at": [pd.Timestamp("2022-10-19 11:00", tz="Asia/Seoul")], "company": ["kakao"],
+         "title": ["사과 기자회견"]}
+    )  # fmt: skip
+
+
+def _layers(spec: dict) -> list[dict]:
+    found = [spec]
+    for layer in spec.get("layer", []):
+        found += _layers(layer)
+    return found
+
+
+def test_trend_chart_has_title_tooltips_kst_and_events() -> None:
+    spec = charts.trend_chart(_series(), _events(), {"kakao": "카카오"}).to_dict()
+    assert spec["title"] == "감성 추이: 평균 점수와 긍정·부정 비율"
+    layers = _layers(spec)
+    assert any("tooltip" in layer.get("encoding", {}) for layer in layers)
+    values = json.dumps(spec["datasets"], ensure_ascii=False)
+    # Naive KST wall-clock times: 11:00 KST stays 11:00, not 02:00 UTC.
+    assert "2022-10-19T11:00:00" in values
+    assert "사과 기자회견" in values
+    # The third bucket has 3 scored documents, under the minimum, so it is left out.
+    assert "2022-10-17T00:00:00" not in values
+    assert "시간 (KST)" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_volume_chart_labels_kinds_in_korean() -> None:
+    spec = charts.volume_chart(_series()).to_dict()
+    assert spec["title"] == "기사·댓글 수"
+    assert "댓글" in json.dumps(spec["datasets"], ensure_ascii=False)
+    assert spec["encoding"]["tooltip"]
+
+
+def test_trend_chart_without_events_is_still_a_chart() -> None:
+    empty = _events().iloc[0:0]
+    spec = charts.trend_chart(_series(), empty, {}).to_dict()
+    assert spec["title"]
