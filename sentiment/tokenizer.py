@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kiwipiepy import Kiwi
 
-# Kiwi's multi-threaded batch mode; 0 lets Kiwi use every core (kiwipiepy docs: num_workers).
+# Kiwi's multi-threaded batch mode (kiwipiepy docs: num_workers; 0 is single-threaded).
 KIWI_WORKERS_ENV = "MINSIM_KIWI_WORKERS"
-# Default worker count when the environment does not say: all cores, Kiwi's own default.
-DEFAULT_KIWI_WORKERS = 0
+# Default when the environment does not say: -1 lets Kiwi use every core.
+DEFAULT_KIWI_WORKERS = -1
 # Kiwi's irregular-conjugation suffixes on tags (VA-I, VV-R); keys use the base tag.
 IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
 # Tags whose repeated-character runs are folded (ㅋㅋㅋㅋ -> ㅋㅋ), see lexicon/README.md rule 4.
@@ -24,6 +24,9 @@ FOLDED_RUN_LENGTH = 2
 VARIATION_SELECTOR = "\ufe0f"
 # Warm-up text: the first call pays for lazy model loading inside Kiwi.
 WARMUP_TEXT = "카카오 먹통 사태에 대한 사과는 좋았지만 진정성은 없었다 ㅋㅋ"
+
+# Control characters (but tab and newline) and lone surrogates, which Kiwi cannot encode.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 _lock = threading.Lock()
 _kiwi: Kiwi | None = None
@@ -88,10 +91,8 @@ def make_key(lemma: str, tag: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Replace control and unassigned characters by spaces; offsets stay aligned with the input."""
-    return "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") else ch for ch in text
-    )
+    """Replace control characters and lone surrogates by spaces; offsets stay aligned."""
+    return _UNSAFE.sub(" ", text)
 
 
 def _to_sentences(raw: list) -> list[Sentence]:

@@ -1,0 +1,87 @@
+"""score_many texts/s against plain Kiwi batch tokenization of the same texts, and peak RSS.
+
+    .venv/bin/python bench/throughput.py [--data ../shared/data] [--n 5000]
+
+Both runs use the same process-wide Kiwi (sentiment.tokenizer.get_kiwi) and the same texts;
+plain means `kiwi.tokenize(texts)` with no options. The order is Kiwi, scorer, Kiwi, scorer
+and the best of each is reported. Prints figures only, never passes or fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sentiment import Scorer  # noqa: E402
+from sentiment.tokenizer import get_kiwi  # noqa: E402
+
+DEFAULT_DATA = Path("../shared/data")
+DEFAULT_N = 5000
+ROUNDS = 2  # alternate runs, best of each, to even out a busy shared machine
+# ru_maxrss is in KiB on Linux.
+KIB_PER_MIB = 1024
+
+
+def read_texts(data: Path, n: int) -> list[str]:
+    texts: list[str] = []
+    for name in ("comments_dev.tsv", "reviews_train.tsv"):
+        path = data / name
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            next(reader)
+            for row in reader:
+                texts.append(row[0])
+                if len(texts) >= n:
+                    return texts
+    return texts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--n", type=int, default=DEFAULT_N)
+    args = parser.parse_args()
+    texts = read_texts(args.data, args.n)
+    if not texts:
+        print(f"no labeled files in {args.data}", file=sys.stderr)
+        return 1
+    scorer = Scorer(
+        aspects_path=Path(__file__).resolve().parent.parent / "seeds/kakao-2022/aspects.toml"
+    )
+    kiwi = get_kiwi()
+    kiwi_best = scorer_best = 0.0
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for _tokens in kiwi.tokenize(texts):
+            pass
+        kiwi_best = max(kiwi_best, len(texts) / (time.perf_counter() - start))
+        start = time.perf_counter()
+        scorer.score_many(texts)
+        scorer_best = max(scorer_best, len(texts) / (time.perf_counter() - start))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
+    report = {
+        "texts": len(texts),
+        "kiwi_texts_per_s": round(kiwi_best, 1),
+        "score_many_texts_per_s": round(scorer_best, 1),
+        "ratio": round(scorer_best / kiwi_best, 3),
+        "peak_rss_mib": round(peak, 1),
+    }
+    print(
+        f"texts {len(texts)}: Kiwi {kiwi_best:.1f}/s, score_many {scorer_best:.1f}/s, "
+        f"ratio {report['ratio']:.3f}, peak RSS {peak:.1f} MiB"
+    )
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

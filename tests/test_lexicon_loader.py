@@ -1,0 +1,117 @@
+"""The lexicon loader rejects malformed rows with file:line and handles user overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentiment.lexicon_loader import (
+    LexiconError,
+    load_lexicon,
+    load_modifiers,
+    read_polarity_file,
+)
+
+HEADER = "# test lexicon\nkey\tweight\tsource\tnote\n"
+
+
+def write(tmp_path: Path, name: str, body: str, header: str = HEADER) -> Path:
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("좋다/VA\t2\tcurated\t\n나쁘다/VA\t-9\tcurated\t\n", "out of range"),
+        ("좋다/VA\t0\tcurated\t\n", "out of range"),
+        ("좋다/VA\tmany\tcurated\t\n", "not a number"),
+        ("좋다/VA\tnan\tcurated\t\n", "out of range"),
+        ("좋다/QQ\t2\tcurated\t\n", "unknown tag"),
+        ("좋다\t2\tcurated\t\n", "malformed morpheme"),
+        ("좋/VA\t2\tcurated\t\n", "must carry 다"),
+        ("꼬리/NNG  자르다/VV\t-2\tcurated\t\n", "malformed key"),
+        ("좋다/VA\t2\tmine\t\n", "source"),
+        ("좋다/VA\t2\n", "columns"),
+        ("좋다/VA\t2\tcurated\t\n좋다/VA\t1\tcurated\t\n", "duplicate key"),
+    ],
+)
+def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, "bad.tsv", body)
+    with pytest.raises(LexiconError) as error:
+        read_polarity_file(path)
+    assert message in str(error.value)
+    # the comment is line 1, the header line 2: the bad row is the last line of the body
+    assert str(error.value).startswith(f"{path}:{2 + body.count(chr(10))}:")
+
+
+def test_missing_header_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "noheader.tsv", "좋다/VA\t2\tcurated\t\n", header="")
+    with pytest.raises(LexiconError, match=rf"{path}:1: header"):
+        read_polarity_file(path)
+
+
+def test_phrases_and_induced_sources_load(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ok.tsv",
+        "꼬리/NNG 자르다/VV 기/ETN\t-2.5\tdomain\ttail cutting\nㅋㅋ/SW\t0.8\tinduced:nsmc\n",
+    )
+    entries = read_polarity_file(path)
+    assert [e.keys for e in entries] == [("꼬리/NNG", "자르다/VV", "기/ETN"), ("ㅋㅋ/SW",)]
+    assert entries[0].origin == f"{path}:3"
+
+
+def test_user_file_needs_override_note_to_replace_a_shipped_key(tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    write(shipped, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    (shipped / "modifiers.tsv").write_text("key\tkind\tnote\n안/MAG\tnegator_pre\t\n")
+    plain = write(tmp_path, "mine.tsv", "좋다/VA\t3\tuser\t\n")
+    with pytest.raises(
+        LexiconError, match=r"mine\.tsv:3: key '좋다/VA' is already in .*core\.tsv:3"
+    ):
+        load_lexicon([plain], shipped)
+    override = write(tmp_path, "mine2.tsv", "좋다/VA\t3\tuser\toverride: stronger here\n")
+    lexicon = load_lexicon([override], shipped)
+    assert lexicon.entries["좋다/VA"].weight == 3
+
+
+def test_curated_row_wins_over_induced_row(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    write(tmp_path, "induced_x.tsv", "좋다/VA\t0.5\tinduced:x\t\n싫다/VA\t-1\tinduced:x\t\n")
+    lexicon = load_lexicon((), tmp_path)
+    assert lexicon.entries["좋다/VA"].source == "curated"
+    assert lexicon.entries["싫다/VA"].weight == -1
+
+
+def test_duplicates_across_curated_files_are_errors(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    write(tmp_path, "domain.tsv", "좋다/VA\t1\tdomain\t\n")
+    with pytest.raises(
+        LexiconError, match=r"domain\.tsv:3: duplicate key '좋다/VA' \(first at .*core\.tsv:3\)"
+    ):
+        load_lexicon((), tmp_path)
+
+
+def test_event_words_in_a_file_give_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "화재/NNG\t-2\tcurated\t\n")
+    lexicon = load_lexicon((), tmp_path, frozenset({"화재/NNG"}))
+    assert lexicon.warnings and "event word" in lexicon.warnings[0]
+
+
+def test_modifier_errors_quote_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "modifiers.tsv"
+    path.write_text("key\tkind\tnote\n안/MAG\tnegator_pre\t\n너무/MAG\tshouting\t\n")
+    with pytest.raises(LexiconError, match=rf"{path}:3: unknown modifier kind"):
+        load_modifiers(path)
+
+
+def test_shipped_lexicon_and_modifiers_load() -> None:
+    lexicon = load_lexicon()
+    modifiers = load_modifiers()
+    assert "negator_pre" in modifiers["안/MAG"]
+    assert "contrast" in modifiers["지만/EC"]
+    assert len(lexicon.entries) > 100
