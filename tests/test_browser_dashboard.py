@@ -1,0 +1,106 @@
+"""The dashboard in a real browser: `streamlit run` as a subprocess, Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_aggregate_fixtures import build_database
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+# Streamlit needs a few seconds to import and bind on a busy 2-core machine.
+SERVER_START_SECONDS = 60
+# Charts render after the first script run and the vega-embed bundle load.
+CHART_WAIT_MS = 60_000
+HEALTH_POLL_SECONDS = 0.3
+STOP_GRACE_SECONDS = 10
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+        reason=f"{CHROMIUM} is not installed (Debian package chromium)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_healthy(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(HEALTH_POLL_SECONDS)
+    raise RuntimeError(f"streamlit did not answer on port {port} within {SERVER_START_SECONDS}s")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    db = tmp_path / "minsim.db"
+    build_database(db).dispose()
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "MINSIM_CONFIG": str(config)}
+    env.pop("MINSIM_DATABASE_URL", None)
+    log = (tmp_path / "streamlit.log").open("wb")  # read it when a run fails
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        _wait_until_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{server}/?company=kakao&bucket=day")
+            page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
+            body = page.inner_text("body")
+            shot = tmp_path / "overview.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert "개요 · Overview" in body
+    assert "DEMO DATA" in body
+    assert "카카오" in body
+    assert "KST" in body
+    # The fire at 15:33 KST (06:33 UTC) is listed in Seoul time.
+    assert "2022-10-15 15:33" in body
+    assert shot.stat().st_size > 0
