@@ -16,6 +16,7 @@ from minsim.models import Company, RunCounters
 log = logging.getLogger("minsim.collectors")
 
 REDACTED = "***"  # what a secret value is replaced with in every message
+MIN_SECRET_CHARS = 8  # shorter values are not real keys; replacing them would mangle messages
 
 
 def _utcnow() -> datetime:
@@ -76,5 +77,6 @@ class CollectContext:
     def redact(self, text: str) -> str:
         """`text` with every secret read through `secret()` replaced."""
         for value in self.secrets:
-            text = text.replace(value, REDACTED)
+            if len(value) >= MIN_SECRET_CHARS:
+                text = text.replace(value, REDACTED)
         return text

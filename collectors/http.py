@@ -33,6 +33,7 @@ _PARAM_RE = re.compile(r"(?i)([?&](?:" + "|".join(sorted(SENSITIVE_PARAMS)) + r"
 # secret values read by collectors, scrubbed from every message and from httpx's own log lines
 _KNOWN_SECRETS: set[str] = set()
 CHUNK_BYTES = 64 * 1024  # read size while streaming a body
+MIN_SECRET_CHARS = 8  # real API keys and client secrets are far longer
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,11 @@ class TooManyRedirects(HttpError):
 
 
 def add_secret(value: str) -> None:
-    """Remember a secret value so that no message or log line of this process can show it."""
-    if value:
+    """Remember a secret value so that no message or log line of this process can show it.
+
+    Values shorter than MIN_SECRET_CHARS are not real keys and would blank out ordinary words;
+    they are still hidden where they travel (credential query parameters)."""
+    if len(value) >= MIN_SECRET_CHARS:
         _KNOWN_SECRETS.add(value)
 
 

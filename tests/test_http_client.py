@@ -20,6 +20,8 @@ from collectors.http import (
     ResponseTooLarge,
     RetryPolicy,
     TooManyRedirects,
+    add_secret,
+    redact,
     retry_after_seconds,
 )
 from minsim.models import RunCounters
@@ -199,3 +201,10 @@ def test_api_key_in_query_never_reaches_messages_or_logs(server, caplog):
     assert "key=***" in str(info.value)
     assert caplog.records, "httpx logs the request; the filter must scrub it, not drop it"
     assert secret not in caplog.text
+
+
+def test_short_values_are_not_treated_as_secrets():
+    add_secret("ab")
+    add_secret("a-real-looking-secret-value")
+    assert redact("table abc") == "table abc"
+    assert redact("x a-real-looking-secret-value y") == "x *** y"

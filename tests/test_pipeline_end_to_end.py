@@ -22,7 +22,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
 LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=5.0, min_host_delay=0.0)
 ARTICLE = "https://n.news.naver.com/mnews/article/001/0013515001?sid=105"
-ENV = {"NAVER_CLIENT_ID": "e2e-id", "NAVER_CLIENT_SECRET": "e2e-secret", "YOUTUBE_API_KEY": "k"}
+ENV = {
+    "NAVER_CLIENT_ID": "e2e-id",
+    "NAVER_CLIENT_SECRET": "e2e-secret",
+    "YOUTUBE_API_KEY": "e2e-youtube-key",
+}
 DROPPED_ROWS = [
     {
         "kind": "article",
