@@ -40,24 +40,30 @@ def collect(source: SourceSettings, client: HttpClient, ctx: CollectContext) -> 
     row_errors: list[str] = []
     for path in pending_files(folder, list(source.options["patterns"]), imported):
         stamp = fingerprint(path)
+        good, first_error = 0, None
         try:
             for row in read_rows(path, default_source=source.name):
                 if isinstance(row, RowError):
                     ctx.counters.add("dropped/bad_row")
+                    first_error = first_error or str(row)
                     if len(row_errors) < MAX_ROW_ERRORS_KEPT:
                         row_errors.append(str(row))
                     continue
+                good += 1
                 yield row
         except ImportFileError as exc:
             ctx.counters.add("files/failed")
             failures.append(str(exc))
             continue
-        ctx.counters.add("files/imported")
+        if not good and first_error:
+            # remembered anyway: reading it again cannot help until the file changes
+            ctx.counters.add("files/failed")
+            failures.append(f"no readable row in {path.name}; first problem: {first_error}")
+        else:
+            ctx.counters.add("files/imported")
         imported[path.name] = stamp
         ctx.set_cursor_json({"imported": imported})
     for message in row_errors:
         log.warning("%s: skipped %s", source.name, message)
     if failures:
-        raise CollectError(
-            f"{source.name}: {len(failures)} file(s) unreadable: {'; '.join(failures)}"
-        )
+        raise CollectError(f"{source.name}: {len(failures)} file(s) failed: {'; '.join(failures)}")

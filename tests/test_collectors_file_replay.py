@@ -81,12 +81,21 @@ def test_an_unreadable_file_fails_the_run_but_the_others_are_read(tmp_path, clie
     jsonl(tmp_path / "b.jsonl", [ARTICLE])
     ctx = CollectContext("drop")
     items = []
-    with pytest.raises(CollectError, match="1 file\\(s\\) unreadable.*a_broken.jsonl"):
+    with pytest.raises(CollectError, match="1 file\\(s\\) failed.*a_broken.jsonl"):
         for item in file_kind.collect(source("file", folder=str(tmp_path)), client, ctx):
             items.append(item)
     assert len(items) == 1
     assert "b.jsonl" in json.loads(ctx.new_cursor)["imported"]
     assert "a_broken.jsonl" not in json.loads(ctx.new_cursor)["imported"]
+
+
+def test_a_file_without_one_good_row_fails_the_run_once(tmp_path, client):
+    (tmp_path / "bad.csv").write_text("kind,text,published_at\ncomment,,\n", "utf-8")
+    ctx = CollectContext("drop")
+    with pytest.raises(CollectError, match="no readable row in bad.csv; first problem: .*empty"):
+        list(file_kind.collect(source("file", folder=str(tmp_path)), client, ctx))
+    again = CollectContext("drop", cursor=ctx.new_cursor)
+    assert list(file_kind.collect(source("file", folder=str(tmp_path)), client, again)) == []
 
 
 def test_missing_folder_is_named(tmp_path, client):
