@@ -205,6 +205,13 @@ def test_every_company_is_mentioned_by_articles_and_comments() -> None:
         assert named.most_common(1)[0][0] == "kakao"
 
 
+def test_every_article_names_a_company_so_every_document_gets_tagged() -> None:
+    """Comments inherit their article's companies: an article naming none leaves a thread bare."""
+    matcher = _matcher()
+    untagged = [a["url"] for a in _articles() if not matcher.match(f"{a['title']}\n{a['text']}")]
+    assert untagged == []
+
+
 def test_article_titles_do_not_pose_as_real_outlets() -> None:
     outlets = (
         "연합뉴스",
