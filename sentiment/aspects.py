@@ -31,7 +31,10 @@ class Aspect:
 def _keys(raw: object, where: str) -> tuple[tuple[str, ...], ...]:
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise AspectsError(f"{where}: expected a list of cue keys")
-    return tuple(parse_key(item, where) for item in raw)
+    try:
+        return tuple(parse_key(item, where) for item in raw)
+    except LexiconError as exc:
+        raise AspectsError(str(exc)) from None
 
 
 def load_aspects(path: Path) -> tuple[Aspect, ...]:

@@ -1,0 +1,87 @@
+"""Aspects: cues per clause, apple versus apology, mixed opinions, inheritance, the loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentiment import Score, load_aspects
+from sentiment.aspects import AspectsError
+from tests.test_sentiment_support import ASPECTS, shared_scorer
+
+
+def aspects_of(score: Score) -> dict[str, tuple[str, bool]]:
+    return {a.aspect: (a.label, a.inherited) for a in score.aspects}
+
+
+def test_scenario_aspects_cover_the_required_ids() -> None:
+    ids = {aspect.id for aspect in load_aspects(ASPECTS)}
+    assert {"apology", "resignation", "outage", "compensation", "infrastructure", "stock"} <= ids
+
+
+def test_mixed_sentence_splits_apology_and_resignation() -> None:
+    score = shared_scorer().score("사과는 좋았는데 사퇴는 보여주기 같다")
+    found = aspects_of(score)
+    assert found["apology"] == ("pos", False)
+    assert found["resignation"] == ("neg", False)
+
+
+def test_opinion_after_a_cue_clause_counts_for_that_aspect() -> None:
+    score = shared_scorer().score("사과는 했지만 진정성은 하나도 안 느껴진다ㅋㅋ")
+    assert aspects_of(score)["apology"] == ("neg", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "사과 한 박스 샀는데 정말 맛있다",
+        "사과즙이 최고다",
+        "사과를 깎아 먹었다",
+        "사과 농장에 다녀왔다",
+        "사과 맛 사탕 좋아요",
+    ],
+)
+def test_apple_is_not_an_apology(text: str) -> None:
+    assert "apology" not in aspects_of(shared_scorer().score(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("진심 어린 사과문이 좋았다", "apology"),
+        ("카톡 먹통 사흘째 너무 짜증난다", "outage"),
+        ("보상은 쥐꼬리만 하다", "compensation"),
+        ("데이터센터 이중화도 안 해놓은 게 말이 되냐", "infrastructure"),
+        ("주가 폭락해서 개미들만 울상이다", "stock"),
+        ("대표가 책임지고 물러난 건 잘한 결정이다", "resignation"),
+    ],
+)
+def test_cues_name_their_aspect(text: str, aspect: str) -> None:
+    assert aspect in aspects_of(shared_scorer().score(text))
+
+
+def test_comment_without_cue_inherits_the_article_aspects() -> None:
+    score = shared_scorer().score("정말 실망스럽네요", inherited_aspects=["apology", "resignation"])
+    assert aspects_of(score) == {"apology": ("neg", True), "resignation": ("neg", True)}
+
+
+def test_comment_with_a_cue_does_not_inherit() -> None:
+    score = shared_scorer().score("보상은 정말 실망스럽네요", inherited_aspects=["apology"])
+    assert aspects_of(score) == {"compensation": ("neg", False)}
+
+
+def test_score_many_passes_inherited_aspects_per_text() -> None:
+    scores = shared_scorer().score_many(["최고예요", "최악"], inherited_aspects=[["stock"], []])
+    assert aspects_of(scores[0]) == {"stock": ("pos", True)}
+    assert scores[1].aspects == []
+
+
+def test_bad_aspects_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "aspects.toml"
+    path.write_text('[[aspect]]\nid = "x"\ncues = ["사과"]\n', encoding="utf-8")
+    with pytest.raises(AspectsError, match="aspects.toml"):
+        load_aspects(path)
+    path.write_text('[[aspect]]\nid = "x"\nclues = []\n', encoding="utf-8")
+    with pytest.raises(AspectsError, match="unknown keys"):
+        load_aspects(path)

@@ -1,0 +1,129 @@
+"""Each scorer rule pinned by a table of Korean sentences (real Kiwi, the shipped lexicon)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentiment import Score
+from tests.test_sentiment_support import shared_scorer
+
+
+def modifiers_of(score: Score) -> list[str]:
+    return [m for hit in score.hits for m in hit.modifiers]
+
+
+def rules_of(score: Score) -> list[str]:
+    return score.rules + [rule for sentence in score.sentences for rule in sentence.rules]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "modifier"),
+    [
+        ("안 좋아요", "neg", "negation(안)"),
+        ("좋지 않아요", "neg", "negation(않다)"),
+        ("전혀 좋은 게 아니다", "neg", "negation(아니다)"),
+        ("나쁘지 않네요", "pos", "negation(않다)"),
+        ("문제 없어요", "pos", "negation(없다)"),
+        ("진정성은 하나도 안 느껴진다", "neg", "negation(안)"),
+        ("안 좋지 않아요", "pos", "double negation(안+않다)"),
+    ],
+)
+def test_negation_before_and_after_the_predicate(text: str, label: str, modifier: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == label
+    assert any(m.startswith(modifier) for m in modifiers_of(score)), modifiers_of(score)
+
+
+@pytest.mark.parametrize(
+    ("plain", "modified", "stronger"),
+    [
+        ("좋아요", "정말 좋아요", True),
+        ("좋아요", "너무 좋아요", True),
+        ("아쉽다", "좀 아쉽다", False),
+        ("아쉽다", "약간 아쉽다", False),
+    ],
+)
+def test_boosters_and_dampeners(plain: str, modified: str, stronger: bool) -> None:
+    base = shared_scorer().score(plain).compound
+    changed = shared_scorer().score(modified)
+    assert changed.label == shared_scorer().score(plain).label
+    assert (abs(changed.compound) > abs(base)) is stronger
+    assert any(m.startswith("degree(") for m in modifiers_of(changed))
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("맛은 좋지만 너무 비싸다", "neg"),
+        ("비싸지만 맛은 정말 좋다", "pos"),
+        ("좋았다. 하지만 끝은 최악이었다", "neg"),
+    ],
+)
+def test_contrast_weighs_the_later_clause(text: str, label: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == label
+    assert any("contrast" in m for m in modifiers_of(score)) or any(
+        s.weight != 1 for s in score.sentences
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "key"),
+    [
+        ("실망이다 ㅋㅋㅋ", "neg", "ㅋㅋ/SW"),  # laughter after a complaint mocks
+        ("감동이다 ㅠㅠ", "pos", "ㅠㅠ/SW"),  # tears after praise are moved
+        ("슬프다 ㅠㅠ", "neg", "ㅠㅠ/SW"),
+        ("최고 👍", "pos", "👍/W_EMOJI"),
+        ("😡😡", "neg", "😡/W_EMOJI"),
+    ],
+)
+def test_laughter_crying_and_emoji(text: str, label: str, key: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == label
+    mark = next(hit for hit in score.hits if hit.key == key)
+    assert (mark.weight > 0) is (label == "pos")
+
+
+def test_repeated_exclamation_marks_strengthen() -> None:
+    plain = shared_scorer().score("좋다")
+    loud = shared_scorer().score("좋다!!!")
+    assert loud.compound > plain.compound > 0
+    assert "exclamation x3" in rules_of(loud)
+
+
+@pytest.mark.parametrize("text", ["이게 진정성 있는 사과냐?", "이걸 누가 좋다고 하냐?"])
+def test_rhetorical_question_turns_praise_negative(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neg"
+    assert "rhetorical question" in rules_of(score)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("참 잘~한다", "sarcasm: 참 잘~한다"),
+        ("아주 잘들 한다", "sarcasm: 참 잘~한다"),
+        ("역시 카카오 ㅋㅋ", "sarcasm: 역시 ~ㅋㅋ"),
+        ("대응 참 빠르시네요^^ 사흘째 먹통인데", "sarcasm: praise with ^^ in a complaint"),
+    ],
+)
+def test_sarcasm_cues(text: str, rule: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neg"
+    assert rule in rules_of(score)
+
+
+@pytest.mark.parametrize(
+    "text", ["카카오 데이터센터 화재로 서비스 장애가 발생했다", "대표가 사퇴했다", "사과했다"]
+)
+def test_event_words_are_not_opinion(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neu", [h.key for h in score.hits]
+
+
+def test_long_texts_average_sentences_and_do_not_saturate() -> None:
+    praise = "정말 최고예요. "
+    long = shared_scorer().score(praise * 200)
+    assert long.compound == pytest.approx(shared_scorer().score(praise).compound, abs=1e-9)
+    assert len(long.sentences) >= 100
+    assert long.compound < 0.99
