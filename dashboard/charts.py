@@ -21,6 +21,7 @@ SERIES_LABELS = {
 }
 SERIES_COLORS = {"평균 감성 점수": "#334155", "긍정 비율": "#2563eb", "부정 비율": "#dc2626"}
 PALETTE = "tableau10"
+PICK = "pick"  # the volume chart's click selection
 ORIGIN_LABELS = {False: "직접 언급", True: "기사에서 상속"}
 # Chart heights in pixels: tall enough for event labels above the lines, short enough to scan.
 TREND_HEIGHT = 340
@@ -51,17 +52,43 @@ def _time_tooltip(field: str = "bucket") -> alt.Tooltip:
     return alt.Tooltip(f"{field}:T", title=TIME_TITLE, format=TIME_FORMAT)
 
 
-def volume_chart(frame: pd.DataFrame, *, title: str = "기사·댓글 수") -> alt.Chart:
-    """Stacked bars of documents per bucket, split into articles and comments."""
-    data = frame.assign(bucket=wall_clock(frame["bucket"]), 종류=frame["kind"].map(KIND_LABELS))
+def bucket_labels(column: pd.Series, bucket: str) -> pd.Series:
+    """KST bucket starts as the text labels a chart click hands back (see filters)."""
+    fmt = "%Y-%m-%d %H:00" if bucket == "hour" else "%Y-%m-%d"
+    return pd.to_datetime(column).dt.tz_convert("Asia/Seoul").dt.strftime(fmt)
+
+
+def volume_chart(
+    frame: pd.DataFrame, *, title: str = "기사·댓글 수", bucket: str = "day"
+) -> alt.Chart:
+    """Stacked bars of documents per bucket, split into articles and comments. Clicking a bar
+    selects its bucket (selection parameter `pick`, field `bucket_label`)."""
+    data = frame.assign(
+        bucket_label=bucket_labels(frame["bucket"], bucket) if len(frame) else [],
+        bucket=wall_clock(frame["bucket"]),
+        종류=frame["kind"].map(KIND_LABELS),
+    )
+    pick = alt.selection_point(name=PICK, fields=["bucket_label"], on="click")
+    unit = "yearmonthdatehours" if bucket == "hour" else "yearmonthdate"
     return (
         alt.Chart(data, title=title)
-        .mark_bar()
+        .mark_bar(cursor="pointer")
+        .add_params(pick)
         .encode(
-            x=_time_x(),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            # A time unit per bucket makes each bar as wide as its hour or day.
+            x=alt.X(
+                f"{unit}(bucket):T",
+                title=TIME_TITLE,
+                axis=alt.Axis(format=DAY_FORMAT, labelAngle=0),
+            ),
             y=alt.Y("docs:Q", title="문서 수 (건)", stack="zero"),
             color=alt.Color("종류:N", title="종류", scale=alt.Scale(range=["#64748b", "#f59e0b"])),
-            tooltip=[_time_tooltip(), "종류:N", alt.Tooltip("docs:Q", title="건수")],
+            tooltip=[
+                alt.Tooltip(f"{unit}(bucket):T", title=TIME_TITLE, format=TIME_FORMAT),
+                "종류:N",
+                alt.Tooltip("docs:Q", title="건수"),
+            ],
         )
         .properties(height=VOLUME_HEIGHT)
     )
@@ -226,4 +253,28 @@ def company_bar_chart(frame: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
                      alt.Tooltip("docs:Q", title="문서 수 (건)")],
         )
         .properties(height=alt.Step(30))
+    )  # fmt: skip
+
+
+def aspect_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Aspect x time cells coloured by mean compound (red negative, blue positive); cells with
+    fewer scored mentions than the minimum are left blank."""
+    solid = frame[frame["n"] >= MIN_SCORED_PER_BUCKET]
+    data = solid.assign(bucket=wall_clock(solid["bucket"]))
+    data["측면"] = data["aspect"].map(lambda a: labels.get(a, a))
+    return (
+        alt.Chart(data, title="측면 × 시간: 평균 감성 점수")
+        .mark_rect()
+        .encode(
+            x=alt.X("yearmonthdatehours(bucket):O", title=TIME_TITLE,
+                    axis=alt.Axis(format=DAY_FORMAT, labelAngle=0, labelOverlap=True)),
+            y=alt.Y("측면:N", title=None),
+            color=alt.Color("mean_compound:Q", title="평균 점수",
+                            scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
+            tooltip=[_time_tooltip(), "측면:N",
+                     alt.Tooltip("mean_compound:Q", title="평균 점수", format=".2f"),
+                     alt.Tooltip("neg_share:Q", title="부정 비율", format=".0%"),
+                     alt.Tooltip("n:Q", title="언급 수 (건)")],
+        )
+        .properties(height=alt.Step(24))
     )  # fmt: skip

@@ -160,3 +160,26 @@ def resolve(state: FilterState, span: tuple[datetime, datetime] | None) -> Filte
         if state.date_to:
             end = kst_midnight(state.date_to) + timedelta(days=1)
     return Filters(start=start, end=end, companies=state.companies, sources=state.sources)
+
+
+BUCKET_LENGTHS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+BUCKET_LABEL_FORMATS = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d"}
+
+
+def bucket_window(label: object, bucket: str) -> tuple[datetime, datetime] | None:
+    """The [start, end) of a clicked chart bucket given its KST label; None if it is not one."""
+    if not isinstance(label, str) or bucket not in BUCKET_LENGTHS:
+        return None
+    try:
+        naive = datetime.strptime(label, BUCKET_LABEL_FORMATS[bucket])
+    except ValueError:
+        return None
+    start = naive.replace(tzinfo=KST)
+    return start, start + BUCKET_LENGTHS[bucket]
+
+
+def narrow(flt: Filters, window: tuple[datetime, datetime]) -> Filters:
+    """The filters limited to a window (intersected with any window they already have)."""
+    start = max(window[0], flt.start) if flt.start else window[0]
+    end = min(window[1], flt.end) if flt.end else window[1]
+    return Filters(start, end, flt.companies, flt.sources, flt.kinds)

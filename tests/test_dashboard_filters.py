@@ -8,8 +8,15 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import charts, explain
-from dashboard.filters import FilterState, parse_params, resolve, to_params
+from dashboard import charts, doctable, explain
+from dashboard.filters import (
+    FilterState,
+    bucket_window,
+    narrow,
+    parse_params,
+    resolve,
+    to_params,
+)
 
 COMPANIES = ["kakao", "naver", "skcc"]
 SOURCES = ["demo-portal", "demo-video"]
@@ -156,3 +163,38 @@ def test_trend_chart_without_events_is_still_a_chart() -> None:
     empty = _events().iloc[0:0]
     spec = charts.trend_chart(_series(), empty, {}).to_dict()
     assert spec["title"]
+
+
+def test_clicked_bucket_becomes_a_kst_window() -> None:
+    day = bucket_window("2022-10-19", "day")
+    assert day == (datetime(2022, 10, 18, 15, tzinfo=UTC), datetime(2022, 10, 19, 15, tzinfo=UTC))
+    hour = bucket_window("2022-10-19 11:00", "hour")
+    assert hour is not None and hour[0] == datetime(2022, 10, 19, 2, tzinfo=UTC)
+    assert bucket_window("<script>", "day") is None
+    assert bucket_window(1666137600000, "day") is None
+    assert bucket_window("2022-10-19", "minute") is None
+
+
+def test_narrow_intersects_with_the_sidebar_window() -> None:
+    flt = resolve(FilterState(window="custom", date_from=date(2022, 10, 19),
+                              date_to=date(2022, 10, 19), companies=("kakao",)), SPAN)  # fmt: skip
+    window = bucket_window("2022-10-18", "day")
+    assert window is not None
+    narrowed = narrow(flt, window)
+    assert narrowed.companies == ("kakao",)
+    assert narrowed.start == flt.start and narrowed.end == window[1]  # empty: start >= end
+
+
+def test_volume_chart_is_clickable_by_bucket_label() -> None:
+    spec = charts.volume_chart(_series(), bucket="day").to_dict()
+    assert spec["params"][0]["name"] == charts.PICK
+    assert spec["params"][0]["select"]["fields"] == ["bucket_label"]
+    assert "2022-10-15" in json.dumps(spec["datasets"])
+
+
+def test_csv_export_defuses_formulas() -> None:
+    frame = pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "보통 댓글", "@cmd"],
+                          "compound": [-0.5, 0.1, 0.0, -0.2]})  # fmt: skip
+    safe = doctable.csv_safe(frame)
+    assert list(safe["text"]) == ['\'=HYPERLINK("x")', "'+1", "보통 댓글", "'@cmd"]
+    assert list(safe["compound"]) == [-0.5, 0.1, 0.0, -0.2]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import explain, loaders, ui
-from dashboard.charts import KIND_LABELS
+from dashboard import doctable, explain, loaders, ui
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT, Filters
 
 LABELS = {"all": "전체", "neg": "부정", "pos": "긍정", "neu": "중립"}
@@ -31,31 +30,11 @@ if rows.empty:
     ui.empty_notice("문서")
     st.stop()
 
-table = rows.assign(
-    시각=rows["published_at"].dt.strftime("%Y-%m-%d %H:%M"),
-    종류=rows["kind"].map(KIND_LABELS),
-    title=rows["title"].fillna(""),
-    회사=rows["companies"].map(
-        lambda ids: ", ".join(ctx.companies.get(c, c) for c in ids.split(", ") if c)
-    ),
-    근거=rows["hits"].map(explain.summary),
-)
 st.caption(
     f"최신순 최대 {DEFAULT_DOCUMENT_LIMIT}건. 시각은 KST. 점수는 -1(부정) ~ +1(긍정)이며 "
     "근거 열은 점수를 만든 사전 항목과 최종 가중치입니다."
 )
-st.dataframe(
-    table[["시각", "종류", "source", "회사", "title", "text", "compound", "label", "근거"]],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "source": st.column_config.TextColumn("출처"),
-        "title": st.column_config.TextColumn("제목"),
-        "text": st.column_config.TextColumn("본문", width="large"),
-        "compound": st.column_config.NumberColumn("점수", format="%+.2f"),
-        "label": st.column_config.TextColumn("라벨"),
-    },
-)
+table = doctable.show(rows, ctx.companies, key="documents")
 
 st.subheader("점수 설명")
 choice = st.selectbox(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, loaders, ui
+from dashboard import charts, doctable, loaders, ui
+from dashboard.filters import bucket_window, narrow
 
 ctx = ui.context()
 st.title("개요 · Overview")
@@ -34,5 +35,21 @@ ui.chart_card(
     f"{unit}별 평균 감성 점수(-1~+1)와 긍정·부정 비율(0~1). 보라색 번호는 아래 사건 목록의 "
     f"사건입니다. 채점된 문서가 {charts.MIN_SCORED_PER_BUCKET}건 미만인 구간은 뺐습니다.",
 )
-ui.chart_card(charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수"))
+picked = st.altair_chart(
+    charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수", bucket=bucket),
+    width="stretch",
+    on_select="rerun",
+    key="volume_pick",
+)
+st.caption("막대를 누르면 그 구간의 문서를 아래에 보여 줍니다.")
+selection = picked.selection.get(charts.PICK, []) if picked else []
+window = bucket_window(selection[0].get("bucket_label"), bucket) if selection else None
+if window is not None:
+    start_text = ui.fmt_kst(window[0])
+    st.subheader(f"선택한 구간의 문서 ({start_text}부터 1{unit})")
+    rows = loaders.documents(ctx.url, narrow(ctx.filters, window), ctx.version, None)
+    if rows.empty:
+        ui.empty_notice("문서")
+    else:
+        doctable.show(rows, ctx.companies, key="overview_pick")
 ui.events_list(events, ctx.companies, expanded=True)
