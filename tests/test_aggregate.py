@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert
 from test_aggregate_fixtures import (
+    BACKENDS,
     N_ARTICLES,
     N_COMMENTS,
     VERSION,
-    build_database,
     empty_database,
+    open_backend,
 )
 
 from minsim import aggregate, schema
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Engine:
-    return build_database(tmp_path / "minsim.db")
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    engine = open_backend(request, tmp_path)
+    yield engine
+    engine.dispose()
 
 
 def test_document_counts_by_kind_source_and_company(db: Engine) -> None:

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, create_engine, insert
 
 from minsim import schema
@@ -151,7 +152,15 @@ def _doc(doc_id, kind, source, published, collected, *, parent, title, text, url
 
 
 def _score(doc_id: str, version: str, compound: float, label: str) -> dict:
-    hits = [{"span": [0, 2], "lemma": "실망/NNG", "weight": -2.0, "modifiers": ["booster"]}]
+    # The shape sentiment.result.Score.to_json writes: the hits plus document-level rules.
+    hits = {
+        "compound": compound,
+        "rules": [],
+        "hits": [
+            {"span": [0, 2], "text": "실망", "key": "실망/NNG", "source": "curated",
+             "base": -2.0, "modifiers": ["booster: -2.000 -> -2.600"], "weight": -2.6},
+        ],
+    }  # fmt: skip
     return {
         "doc_id": doc_id, "scorer_version": version, "compound": compound, "label": label,
         "pos": max(compound, 0.0), "neg": max(-compound, 0.0), "neu": 1 - abs(compound),
@@ -183,6 +192,21 @@ def _runs(article_source: str, comment_source: str) -> list[dict]:
 
 N_ARTICLES = DAYS * ARTICLES_PER_DAY
 N_COMMENTS = N_ARTICLES * COMMENTS_PER_ARTICLE
+
+
+# Parameters for a `db` fixture: a real SQLite file, and PostgreSQL through conftest's schema.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    """The fixture database on the backend a BACKENDS parameter names."""
+    if request.param == "sqlite":
+        return build_database(tmp_path / "minsim.db")
+    from minsim.db import migrate, open_engine
+
+    engine = open_engine(request.getfixturevalue("postgres_url"))
+    migrate(engine)
+    return fill(engine)
 
 
 def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:
