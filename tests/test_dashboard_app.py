@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from test_aggregate_fixtures import HOSTILE_COMMENT, build_database, empty_database
+from test_aggregate_fixtures import HOSTILE_COMMENT, build_database, empty_database, fill
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 # The first run imports pandas, altair and SQLAlchemy; later runs are fast.
@@ -181,3 +181,28 @@ def test_unreachable_database_shows_one_clear_error(
     assert len(at.error) == 1
     assert "데이터베이스에 연결할 수 없습니다" in at.error[0].value
     assert "secret" not in at.error[0].value
+
+
+def test_filters_survive_a_page_switch(demo_url: str) -> None:
+    at = _app({"company": ["naver"], "bucket": "hour"})
+    at.switch_page("views/compare.py").run()
+    assert at.multiselect(key="f_company").value == ["naver"]
+    assert at.radio(key="f_bucket").value == "hour"
+    table = at.dataframe[0].value
+    assert list(table["회사"]) == ["네이버"]
+
+
+@pytest.mark.postgres
+def test_overview_on_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    from minsim.db import migrate, open_engine
+
+    engine = open_engine(postgres_url)
+    migrate(engine)
+    fill(engine).dispose()
+    _configure(tmp_path, monkeypatch, postgres_url)
+    at = _app({"company": ["kakao"], "bucket": "hour"})
+    assert not at.exception and not at.error
+    assert _metric(at, "문서 (건)") == "24"
+    assert len(at.get("vega_lite_chart")) >= 2
