@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 from test_aggregate_fixtures import BACKENDS, N_ARTICLES, N_COMMENTS, VERSION, open_backend
 
-from minsim import aggregate
+from minsim import aggregate, schema
 from minsim.aggregate import Filters
 
 
@@ -101,3 +101,18 @@ def test_events_documents_and_lookups(db: Engine) -> None:
 def test_unknown_bucket_is_refused(db: Engine) -> None:
     with pytest.raises(ValueError, match="bucket"):
         aggregate.timeseries(db, Filters(), bucket="minute", version=VERSION)
+
+
+def test_a_full_rescore_wins_the_tie_by_recency(db: Engine) -> None:
+    from sqlalchemy import insert, select
+
+    with db.begin() as conn:
+        rows = conn.execute(select(schema.scores).where(schema.scores.c.scorer_version == VERSION))
+        fresh = [
+            {**row._asdict(), "scorer_version": "v-test-0a",
+             "scored_at": datetime(2023, 1, 1, tzinfo=UTC)}
+            for row in rows
+        ]  # fmt: skip
+        conn.execute(insert(schema.scores), fresh)
+    # Now v-test-1 and v-test-0a have 48 rows each; the rescored one is newer.
+    assert aggregate.latest_scorer_version(db) == "v-test-0a"

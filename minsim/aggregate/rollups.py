@@ -23,11 +23,15 @@ from minsim.schema import (
 
 
 def latest_scorer_version(engine: Engine) -> str | None:
-    """The scorer version most score rows have (ties: the highest name), or None when unscored."""
+    """The scorer version most score rows have, or None when nothing is scored.
+
+    Ties go to the version scored most recently: right after `minsim score --rescore` the new
+    version has as many rows as the old one and should win.
+    """
     query = (
         select(scores.c.scorer_version)
         .group_by(scores.c.scorer_version)
-        .order_by(func.count().desc(), scores.c.scorer_version.desc())
+        .order_by(func.count().desc(), func.max(scores.c.scored_at).desc(), scores.c.scorer_version)
         .limit(1)
     )
     with engine.connect() as conn:
