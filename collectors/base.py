@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from collectors.redact import MIN_SECRET_CHARS, REDACTED
 from minsim.errors import CollectError
 from minsim.models import Company, RunCounters
 
 log = logging.getLogger("minsim.collectors")
-
-REDACTED = "***"  # what a secret value is replaced with in every message
-MIN_SECRET_CHARS = 8  # shorter values are not real keys; replacing them would mangle messages
 
 
 def _utcnow() -> datetime:
