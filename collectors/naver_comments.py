@@ -51,8 +51,13 @@ def article_ids(url: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_comments(body: bytes, *, source: str, article_url: str, where: str) -> CommentPage:
-    """One cbox page (JSONP) as comment items. Pure."""
+def parse_comments(
+    body: bytes, *, source: str, article_url: str, where: str, object_id: str | None = None
+) -> CommentPage:
+    """One cbox page (JSONP) as comment items. Pure.
+
+    With `object_id`, a page whose comments all belong to another article is refused: Naver
+    once answered every article with the same comments (N2H4 #104)."""
     data = require(load_json(strip_jsonp(body, where), where), ("success", "result"), where)
     if data["success"] is not True:
         raise CollectError(
@@ -86,6 +91,12 @@ def parse_comments(body: bytes, *, source: str, article_url: str, where: str) ->
                 dislikes=as_count(comment.get("antipathyCount")),
                 extra={"reply_to": parent} if parent != number else {},
             )
+        )
+    owners = [c.get("objectId") for c in listed if isinstance(c, dict)]
+    if object_id and owners and all(owner and owner != object_id for owner in owners):
+        raise SchemaChanged(
+            f"{where}: asked for {object_id} but got comments of "
+            f"{', '.join(sorted(set(map(str, owners))))} (the endpoint ignores the article?)"
         )
     count = result.get("count") if isinstance(result.get("count"), dict) else {}
     if not listed and model.get("page", 1) == 1 and (count.get("comment") or 0) > 0:
@@ -173,7 +184,11 @@ def _pages(
             counters=ctx.counters,
         )
         page = parse_comments(
-            response.content, source=source.name, article_url=article_url, where=where
+            response.content,
+            source=source.name,
+            article_url=article_url,
+            where=where,
+            object_id=str(params["objectId"]),
         )
         ctx.counters.add("pages")
         fresh = [i for i in page.items if i.external_id not in seen]

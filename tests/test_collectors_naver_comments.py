@@ -148,3 +148,14 @@ def test_empty_list_despite_a_comment_count_is_schema_changed():
 def test_html_answer_is_a_payload_error():
     with pytest.raises(PayloadError, match="HTML page"):
         parse_comments(b"<html>blocked</html>", source="nc", article_url=ARTICLE, where="t")
+
+
+def test_issue_4_comments_of_another_article_are_refused(server, client):
+    """N2H4 #104: Naver once answered every article with the same comments."""
+    server.route("/cbox", cbox)
+    other = "https://n.news.naver.com/mnews/article/015/0004765002?sid=101"
+    source = comments_source(server.url("/cbox"), article_urls=[other], from_stored=False)
+    with pytest.raises(
+        SchemaChanged, match="asked for news015,0004765002 but got comments of news001,0013515001"
+    ):
+        list(collect(source, client, CollectContext("nc")))
