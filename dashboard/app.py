@@ -18,7 +18,7 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
-from dashboard import loaders, sidebar, ui  # noqa: E402
+from dashboard import health, loaders, sidebar, ui  # noqa: E402
 from minsim.errors import MinsimError  # noqa: E402
 from minsim.settings import mask_url  # noqa: E402
 
@@ -64,6 +64,10 @@ def main() -> None:
         return
     if not ready or not sources:
         st.info(ui.EMPTY_MESSAGE, icon=":material/inbox:")
+        runs = loaders.last_runs(url) if ready else []
+        if runs:  # collection ran but stored nothing: show why
+            st.subheader("수집 실행 기록 (KST)")
+            st.dataframe(health.runs_frame((), runs, {}), hide_index=True, width="stretch")
         st.stop()
     companies = loaders.company_names(url)
     span = loaders.time_span(url)

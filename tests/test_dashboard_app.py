@@ -206,3 +206,31 @@ def test_overview_on_postgresql(
     assert not at.exception and not at.error
     assert _metric(at, "문서 (건)") == "24"
     assert len(at.get("vega_lite_chart")) >= 2
+
+
+def test_runs_without_documents_show_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from minsim import schema
+
+    db = tmp_path / "runs-only.db"
+    engine = empty_database(db)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(schema.runs),
+            {"source": "naver-news", "started_at": datetime(2022, 10, 15, 7, tzinfo=UTC),
+             "status": "failed", "counters": json.dumps({"fetched": 0}),
+             "error": "401 from the search API: check the client id"},
+        )  # fmt: skip
+    engine.dispose()
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _app()
+    assert not at.exception
+    assert "minsim init --demo" in at.info[0].value
+    table = at.dataframe[0].value
+    assert table.iloc[0]["상태"] == "✗ 실패"
+    assert table.iloc[0]["시작 (KST)"] == "2022-10-15 16:00 KST"
+    assert "401" in table.iloc[0]["오류"]

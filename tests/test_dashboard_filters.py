@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import charts, doctable, explain
+from dashboard import charts, doctable, explain, health
 from dashboard.filters import (
     FilterState,
     bucket_window,
@@ -198,3 +198,18 @@ def test_csv_export_defuses_formulas() -> None:
     safe = doctable.csv_safe(frame)
     assert list(safe["text"]) == ['\'=HYPERLINK("x")', "'+1", "보통 댓글", "'@cmd"]
     assert list(safe["compound"]) == [-0.5, 0.1, 0.0, -0.2]
+
+
+def test_health_table_joins_runs_and_stored_counts() -> None:
+    runs = [
+        {"source": "rss", "status": "ok", "started_at": SPAN[0], "finished_at": None,
+         "counters": {"fetched": 1200, "dropped/empty": 2, "dropped/old": 1}, "error": None},
+    ]  # fmt: skip
+    frame = health.runs_frame(["rss", "file"], runs, {"rss": 1500})
+    assert list(frame["출처"]) == ["file", "rss"]
+    rss = frame.iloc[1]
+    assert rss["상태"] == "✓ 정상"
+    assert rss["가져옴"] == "1,200" and rss["버림"] == "3" and rss["중복"] == "—"
+    assert rss["시작 (KST)"] == "2022-10-15 15:33 KST"
+    assert rss["저장된 문서"] == "1,500"
+    assert frame.iloc[0]["상태"] == "기록 없음"

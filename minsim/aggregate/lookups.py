@@ -19,7 +19,6 @@ from minsim.schema import (
     companies,
     document_companies,
     documents,
-    runs,
     scores,
 )
 
@@ -42,11 +41,9 @@ def aspect_labels(engine: Engine) -> dict[str, str]:
 
 
 def source_names(engine: Engine) -> list[str]:
-    """Every source that stored a document or ran, sorted."""
+    """Every source that stored a document, sorted (runs of imports name files, not sources)."""
     with engine.connect() as conn:
-        stored = set(conn.execute(select(documents.c.source).distinct()).scalars())
-        ran = set(conn.execute(select(runs.c.source).distinct()).scalars())
-    return sorted(stored | ran)
+        return sorted(conn.execute(select(documents.c.source).distinct()).scalars())
 
 
 def time_span(engine: Engine) -> tuple[datetime, datetime] | None:
