@@ -103,6 +103,9 @@ def _lexicon_induce(args: argparse.Namespace) -> int:
     settings = InduceSettings(
         corpus=args.corpus,
         min_count=_given(args.min_count, defaults.DEFAULT_MIN_COUNT),
+        bigram_min_count=_given(args.bigram_min_count, defaults.DEFAULT_BIGRAM_MIN_COUNT),
+        bigram_min_gain=_given(args.bigram_min_gain, defaults.DEFAULT_BIGRAM_MIN_GAIN),
+        function_scale=_given(args.function_scale, defaults.DEFAULT_FUNCTION_SCALE),
         smoothing=_given(args.smoothing, defaults.DEFAULT_SMOOTHING),
         shrink=_given(args.shrink, defaults.DEFAULT_SHRINK),
         scale=_given(args.scale, defaults.DEFAULT_SCALE),
@@ -143,6 +146,9 @@ def add_commands(subparsers: Any) -> None:
     induce.add_argument(
         "--smoothing", type=float, help="default: sentiment/induce.py DEFAULT_SMOOTHING"
     )
+    induce.add_argument("--bigram-min-count", type=int, help="default: DEFAULT_BIGRAM_MIN_COUNT")
+    induce.add_argument("--bigram-min-gain", type=float, help="default: DEFAULT_BIGRAM_MIN_GAIN")
+    induce.add_argument("--function-scale", type=float, help="default: DEFAULT_FUNCTION_SCALE")
     induce.add_argument("--shrink", type=float, help="default: sentiment/induce.py DEFAULT_SHRINK")
     induce.add_argument("--scale", type=float, help="default: sentiment/induce.py DEFAULT_SCALE")
     induce.add_argument(

@@ -141,17 +141,21 @@ class SentenceEngine:
                 new = hit.weight * R.DAMPENED_FLOOR  # a dampener weakens a word, never flips it
             hit.apply(f"degree({','.join(names)})", new)
 
-    def _negation(self, hit: Hit, keys: list[str], tags: list[str], covered: list[bool]) -> None:
+    def negators_of(
+        self, keys: list[str], tags: list[str], first: int, last: int, covered: list[bool]
+    ) -> list[str]:
+        """The negators whose scope covers morphemes first..last (안 before; 않다/없다 after)."""
         found: list[str] = []
-        for j in range(hit.first - 1, max(-1, hit.first - 1 - R.NEGATION_PRE_WINDOW), -1):
-            if covered[j] or keys[j] in self.contrasts:
+        for j in range(first - 1, max(-1, first - 1 - R.NEGATION_PRE_WINDOW), -1):
+            if (covered[j] and tags[j] not in R.NEGATION_SKIP_TAGS) or keys[j] in self.contrasts:
                 break
             if "negator_pre" in self.modifiers.get(keys[j], ()):
                 found.append(keys[j].split("/")[0])
-        predicates = 1 if tags[hit.last] in R.PREDICATE_TAGS else 0
-        for j in range(hit.last + 1, min(len(keys), hit.last + 1 + R.NEGATION_POST_WINDOW)):
+        predicates = 1 if tags[last] in R.PREDICATE_TAGS else 0
+        for j in range(last + 1, min(len(keys), last + 1 + R.NEGATION_POST_WINDOW)):
             key, tag = keys[j], tags[j]
-            if covered[j] or key in self.contrasts or tag == "SF":
+            content_hit = covered[j] and tag not in R.NEGATION_SKIP_TAGS
+            if content_hit or key in self.contrasts or tag == "SF":
                 break
             if key in self.negators:
                 found.append(key.split("/")[0])
@@ -163,6 +167,10 @@ class SentenceEngine:
                 continue
             if tag not in R.NEGATION_SKIP_TAGS and key not in self.boosters:
                 break
+        return found
+
+    def _negation(self, hit: Hit, keys: list[str], tags: list[str], covered: list[bool]) -> None:
+        found = self.negators_of(keys, tags, hit.first, hit.last, covered)
         if not found:
             return
         label = "+".join(found)
@@ -231,8 +239,8 @@ class SentenceEngine:
             hit.clause = clause_of[hit.first]
         applied: list[str] = []
         for hit in hits:
-            if hit.key in EXPRESSIVE_DEFAULTS:
-                continue
+            if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
+                continue  # degree and negation act on content words, not on endings
             self._degree(hit, keys, covered)
             self._negation(hit, keys, tags, covered)
         extra: list[Hit] = []
@@ -241,7 +249,12 @@ class SentenceEngine:
         content = [h for h in hits if h.key not in EXPRESSIVE_DEFAULTS]
         content_sum = sum(h.weight for h in content)
         has_laugh = any(h.key in R.LAUGHTER_KEYS for h in hits)
-        if R.SARCASM_YEOKSI_KEY in keys and has_laugh and not any(h.weight > 0 for h in content):
+        clear = R.CLEAR_OPINION_WEIGHT
+        if (
+            R.SARCASM_YEOKSI_KEY in keys
+            and has_laugh
+            and not any(h.weight >= clear for h in content)
+        ):
             i = keys.index(R.SARCASM_YEOKSI_KEY)
             hits.append(
                 self._hit(
@@ -257,7 +270,7 @@ class SentenceEngine:
             )
             applied.append("sarcasm: 역시 ~ㅋㅋ")
             content_sum += R.SARCASM_YEOKSI_WEIGHT
-        if content_sum:
+        if abs(content_sum) >= clear:
             for hit in hits:
                 if hit.key in ECHOING_KEYS and _sign(hit.weight) != _sign(content_sum):
                     hit.apply(
@@ -269,7 +282,7 @@ class SentenceEngine:
             has_question
             and any(k in R.RHETORICAL_ENDINGS for k in keys)
             and content_sum > 0
-            and not any(h.weight < 0 for h in content)
+            and not any(h.weight <= -clear for h in content)
         ):
             for hit in content:
                 hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)

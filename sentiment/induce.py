@@ -1,8 +1,11 @@
 """Learn lexicon weights from labeled `text<TAB>label` files (smoothed, shrunk log-odds).
 
-Each morpheme key is counted once per document (Bernoulli naive Bayes style). Its weight is the
-log ratio of the share of positive and negative documents that contain it, with additive
-smoothing, shrunk towards 0 by n / (n + shrink) so rare keys stay weak, and scaled onto [-4, 4].
+Each morpheme key, and each pair of adjacent morphemes, is counted once per document (Bernoulli
+naive Bayes style); a content word under negation (안 좋다) counts for the other label, matching
+what the scorer's negation rule will do with it. A key's weight is the log ratio of the share of
+positive and negative documents that contain it, with additive smoothing, shrunk towards 0 by
+n / (n + shrink) so rare keys stay weak, and clipped to [-4, 4]. A pair is kept only when it
+says more than its two parts (the scorer matches the longest phrase, replacing the parts).
 A fixed, deterministic part of every input file (by a hash of the text) is kept out, so the
 same rows can be used to measure the result: `is_held_out(text)`.
 """
@@ -18,22 +21,42 @@ from datetime import date
 from pathlib import Path
 
 from sentiment import rules as R
+from sentiment.engine import SentenceEngine
 from sentiment.evaluate import LabeledFileError, read_labeled
-from sentiment.lexicon_loader import LEXICON_DIR, MAX_ABS_WEIGHT, MODIFIERS_FILE, load_modifiers
-from sentiment.tokenizer import tokenize_many
+from sentiment.lexicon_loader import (
+    LEXICON_DIR,
+    MAX_ABS_WEIGHT,
+    MODIFIERS_FILE,
+    Lexicon,
+    load_modifiers,
+)
+from sentiment.tokenizer import Sentence, tokenize_many
 
 # Held-out part: rows whose text hash falls in bucket 0 of 10 (10 %) are never induced from.
 HOLDOUT_BUCKETS = 10
 HOLDOUT_BUCKET = 0
-# Tags worth a weight: content words, roots, interjections, jamo marks and emoji. Proper nouns
-# are left out on purpose: names of films or people would be memorised, not generalised.
-INDUCE_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI", "VX"})
-# Defaults (chosen on the held-out reviews split, never on comments_dev.tsv).
-DEFAULT_MIN_COUNT = 20  # documents a key must occur in
+# Tags that may get a weight: content words, and also endings and particles, which carry much of
+# a Korean sentence's stance (-네요, -냐, -는데). Proper nouns (NNP) are left out on purpose:
+# names of films or people would be memorised, not generalised.
+_INDUCE_TAG_TEXT = (
+    "NNG VV VA MAG MAJ XR IC SW W_EMOJI EF EC ETM ETN EP JX JKS JKO JKB JKC JKG VX VCN XSN XSV "
+    "XSA XPN NNB NP NR MM SL SF SO SP"
+)
+INDUCE_TAGS = frozenset(_INDUCE_TAG_TEXT.split(" "))
+# Tags of content words: counted negation-aware and weighted in full; the others are scaled.
+CONTENT_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI", "SL"})
+# Light verbs and the copula: in nearly every text, they would only add noise.
+STOP_KEYS = frozenset({"하다/VV", "되다/VV", "있다/VA", "이다/VCP"})
+# Defaults (chosen on the held-out reviews split and on comments_dev.tsv, which is never
+# induced from).
+DEFAULT_MIN_COUNT = 3  # documents a single morpheme must occur in
+DEFAULT_BIGRAM_MIN_COUNT = 10  # documents a pair of adjacent morphemes must occur in
+DEFAULT_BIGRAM_MIN_GAIN = 0.7  # a pair is kept only if its weight differs this much from its parts
 DEFAULT_SMOOTHING = 1.0  # Laplace smoothing of both document counts
-DEFAULT_SHRINK = 50.0  # n / (n + shrink) pulls rare keys towards 0
+DEFAULT_SHRINK = 10.0  # n / (n + shrink) pulls rare keys towards 0
 DEFAULT_SCALE = 1.0  # weight per unit of natural-log odds
-DEFAULT_MIN_ABS = 0.3  # smaller weights are dropped as noise
+DEFAULT_FUNCTION_SCALE = 0.5  # endings and particles weigh half as much as content words
+DEFAULT_MIN_ABS = 0.05  # smaller weights are dropped as noise
 # Texts tokenized per batch while counting.
 INDUCE_BATCH = 5000
 
@@ -44,9 +67,12 @@ class InduceSettings:
 
     corpus: str
     min_count: int = DEFAULT_MIN_COUNT
+    bigram_min_count: int = DEFAULT_BIGRAM_MIN_COUNT
+    bigram_min_gain: float = DEFAULT_BIGRAM_MIN_GAIN
     smoothing: float = DEFAULT_SMOOTHING
     shrink: float = DEFAULT_SHRINK
     scale: float = DEFAULT_SCALE
+    function_scale: float = DEFAULT_FUNCTION_SCALE
     min_abs: float = DEFAULT_MIN_ABS
 
 
@@ -56,43 +82,77 @@ def is_held_out(text: str) -> bool:
     return bucket == HOLDOUT_BUCKET
 
 
+def document_keys(
+    sentences: list[Sentence], engine: SentenceEngine, excluded: frozenset[str]
+) -> tuple[set[str], set[str]]:
+    """Keys said plainly and content keys said under negation (counted for the other label),
+    plus adjacent pairs, of one document."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+    for sentence in sentences:
+        keys = [m.key for m in sentence.morphemes]
+        tags = [m.tag for m in sentence.morphemes]
+        covered = [False] * len(keys)
+        usable = [
+            tag in INDUCE_TAGS and key not in excluded for key, tag in zip(keys, tags, strict=True)
+        ]
+        for i, key in enumerate(keys):
+            if not usable[i]:
+                continue
+            if tags[i] in CONTENT_TAGS and len(engine.negators_of(keys, tags, i, i, covered)) % 2:
+                negated.add(key)
+            else:
+                plain.add(key)
+            if i + 1 < len(keys) and usable[i + 1] and "SF" not in (tags[i], tags[i + 1]):
+                plain.add(f"{key} {keys[i + 1]}")
+    return plain, negated
+
+
 def count_keys(
     texts: Sequence[str], labels: Sequence[str], excluded: frozenset[str]
 ) -> tuple[Counter[str], Counter[str], int, int]:
     """Documents per key in positive and negative texts, and the number of each."""
-    pos: Counter[str] = Counter()
-    neg: Counter[str] = Counter()
+    engine = SentenceEngine(Lexicon(), load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
+    counts = {"pos": Counter(), "neg": Counter()}
+    other = {"pos": "neg", "neg": "pos"}
     for start in range(0, len(texts), INDUCE_BATCH):
         batch = texts[start : start + INDUCE_BATCH]
-        for label, sentences in zip(
-            labels[start : start + INDUCE_BATCH], tokenize_many(batch), strict=True
-        ):
-            keys = {
-                m.key
-                for sentence in sentences
-                for m in sentence.morphemes
-                if m.tag in INDUCE_TAGS and m.key not in excluded
-            }
-            (pos if label == "pos" else neg).update(keys)
-    return pos, neg, sum(1 for x in labels if x == "pos"), sum(1 for x in labels if x == "neg")
+        batch_labels = labels[start : start + INDUCE_BATCH]
+        for label, sentences in zip(batch_labels, tokenize_many(batch), strict=True):
+            plain, negated = document_keys(sentences, engine, excluded)
+            counts[label].update(plain)
+            counts[other[label]].update(negated)
+    n_pos = sum(1 for x in labels if x == "pos")
+    return counts["pos"], counts["neg"], n_pos, len(labels) - n_pos
 
 
 def weigh(
     pos: Counter[str], neg: Counter[str], n_pos: int, n_neg: int, settings: InduceSettings
 ) -> list[tuple[str, float, int, int]]:
     """(key, weight, positive docs, negative docs) for keys that pass the thresholds."""
-    out = []
     a = settings.smoothing
+    weights: dict[str, tuple[float, int, int]] = {}
     for key in pos.keys() | neg.keys():
         cp, cn = pos[key], neg[key]
         n = cp + cn
-        if n < settings.min_count:
+        pair = " " in key
+        if n < (settings.bigram_min_count if pair else settings.min_count):
             continue
         log_odds = math.log((cp + a) / (n_pos + a)) - math.log((cn + a) / (n_neg + a))
         weight = log_odds * n / (n + settings.shrink) * settings.scale
+        if not pair and key.rsplit("/", 1)[1] not in CONTENT_TAGS:
+            weight *= settings.function_scale
         weight = max(-MAX_ABS_WEIGHT, min(MAX_ABS_WEIGHT, weight))
         if abs(weight) >= settings.min_abs:
-            out.append((key, round(weight, 3), cp, cn))
+            weights[key] = (weight, cp, cn)
+    out = []
+    for key, (weight, cp, cn) in weights.items():
+        if " " in key:
+            first, second = key.split(" ")
+            parts = weights.get(first, (0.0,))[0] + weights.get(second, (0.0,))[0]
+            if abs(weight - parts) < settings.bigram_min_gain:
+                continue  # the pair says nothing its two parts do not already say
+        out.append((key, round(weight, 3), cp, cn))
     out.sort(key=lambda row: (-row[1], row[0]))
     return out
 
@@ -114,7 +174,7 @@ def induce(files: Sequence[Path], output: Path, settings: InduceSettings) -> int
                 continue
             texts.append(text)
             labels.append(label)
-    excluded = R.EVENT_WORDS | frozenset(load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
+    excluded = R.EVENT_WORDS | STOP_KEYS | frozenset(load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
     pos, neg, n_pos, n_neg = count_keys(texts, labels, excluded)
     rows = weigh(pos, neg, n_pos, n_neg, settings)
     source = f"induced:{settings.corpus}"
@@ -124,9 +184,13 @@ def induce(files: Sequence[Path], output: Path, settings: InduceSettings) -> int
         f"# corpus: {settings.corpus}; files: {', '.join(Path(p).name for p in files)}",
         f"# rows used: {len(texts)} ({n_pos} pos / {n_neg} neg); held out: {held} rows whose "
         f"sha1(text) % {HOLDOUT_BUCKETS} == {HOLDOUT_BUCKET} (never induced from, used to measure)",
-        f"# method: document-level log-odds, smoothing {settings.smoothing}, shrink n/(n+"
-        f"{settings.shrink}), scale {settings.scale}, min count {settings.min_count}, "
-        f"min |weight| {settings.min_abs}; tags {' '.join(sorted(INDUCE_TAGS))}",
+        f"# method: document-level log-odds (negated content words count for the other label), "
+        f"smoothing {settings.smoothing}, shrink n/(n+{settings.shrink}), scale {settings.scale}, "
+        f"endings/particles x{settings.function_scale}, min count {settings.min_count}, "
+        f"pairs: min count {settings.bigram_min_count}, min gain {settings.bigram_min_gain}, "
+        f"min |weight| {settings.min_abs}",
+        f"# tags: {' '.join(sorted(INDUCE_TAGS))}; left out: {' '.join(sorted(STOP_KEYS))}, "
+        "event words, modifiers",
         "# columns: weight is the learned value; note holds positive/negative document counts",
         "# licence: derived data; see the corpus licence (NSMC: CC0 1.0, github.com/e9t/nsmc)",
         "key\tweight\tsource\tnote",

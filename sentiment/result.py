@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 
-from sentiment.rules import LABEL_THRESHOLD, NORMALIZE_ALPHA
+from sentiment import rules
 
 # Digits kept in the stored JSON: enough to re-derive labels, small enough for the hits column.
 JSON_DIGITS = 4
@@ -16,14 +16,14 @@ def normalize(total: float) -> float:
     """VADER's compound: total / sqrt(total^2 + alpha), always inside (-1, 1)."""
     if not math.isfinite(total):
         return 0.0
-    return total / math.sqrt(total * total + NORMALIZE_ALPHA)
+    return total / math.sqrt(total * total + rules.NORMALIZE_ALPHA)
 
 
 def label_for(compound: float) -> str:
     """pos, neg or neu by VADER's thresholds."""
-    if compound >= LABEL_THRESHOLD:
+    if compound >= rules.LABEL_THRESHOLD:
         return "pos"
-    if compound <= -LABEL_THRESHOLD:
+    if compound <= -rules.LABEL_THRESHOLD:
         return "neg"
     return "neu"
 

@@ -103,7 +103,10 @@ class Scorer:
         if not any(p.has_smile for p in parts):
             return
         if not any(
-            h.weight < 0 for p in parts for h in p.score.hits if h.key not in EXPRESSIVE_DEFAULTS
+            h.weight <= -R.CLEAR_OPINION_WEIGHT
+            for p in parts
+            for h in p.score.hits
+            if h.key not in EXPRESSIVE_DEFAULTS
         ):
             return
         for p in parts:
@@ -121,7 +124,7 @@ class Scorer:
         content = sum(
             h.weight for p in parts for h in p.score.hits if h.key not in EXPRESSIVE_DEFAULTS
         )
-        if not content:
+        if abs(content) < R.CLEAR_OPINION_WEIGHT:
             return
         sign = 1.0 if content > 0 else -1.0
         for p in parts:
