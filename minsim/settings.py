@@ -227,7 +227,8 @@ def _sources(raw_sources: object, path: Path) -> tuple[SourceSettings, ...]:
             raise SettingsError(
                 f"{where}: unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}"
             )
-        enabled = table.get("enabled", True)
+        # a kind may default to off (naver_comments reads an undocumented endpoint)
+        enabled = table.get("enabled", KINDS[kind].default_enabled)
         if not isinstance(enabled, bool):
             raise SettingsError(f"{where}: enabled must be true or false, got {enabled!r}")
         options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}

@@ -12,7 +12,7 @@ from collectors.registry import KINDS, get_kind
 from minsim.errors import SettingsError
 from minsim.settings import load_settings
 
-SECTION = Path(__file__).resolve().parent.parent / "collectors" / "README-section.md"
+SECTION = Path(__file__).resolve().parent.parent / "README.md"
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))

@@ -122,3 +122,10 @@ def test_the_shipped_settings_file_loads() -> None:
     settings = load_settings(Path(__file__).resolve().parent.parent / "minsim.toml")
     kinds = {source.kind for source in settings.sources}
     assert {"rss", "naver_news", "naver_comments", "youtube", "file", "replay"} <= kinds
+
+
+def test_naver_comments_is_off_unless_enabled(tmp_path: Path) -> None:
+    body = "[[sources]]\nname = 'c'\nkind = 'naver_comments'\ninterval = '30m'\n"
+    assert load_settings(_write(tmp_path, body)).sources[0].enabled is False
+    body += "enabled = true\n"
+    assert load_settings(_write(tmp_path, body)).sources[0].enabled is True
