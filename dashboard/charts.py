@@ -13,6 +13,7 @@ import pandas as pd
 TIME_TITLE = "시간 (KST)"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 DAY_FORMAT = "%m/%d"
+HOUR_FORMAT = "%m/%d %H시"
 KIND_LABELS = {"article": "기사", "comment": "댓글"}
 SERIES_LABELS = {
     "mean_compound": "평균 감성 점수",
@@ -44,8 +45,16 @@ def wall_clock(column: pd.Series) -> pd.Series:
     return stamps
 
 
-def _time_x(field: str = "bucket") -> alt.X:
-    return alt.X(f"{field}:T", title=TIME_TITLE, axis=alt.Axis(format=DAY_FORMAT, labelAngle=0))
+def axis_format(stamps: pd.Series) -> str:
+    """Day labels for day buckets; day and hour once any bucket starts off midnight."""
+    stamps = pd.to_datetime(stamps)
+    hourly = len(stamps) > 0 and bool((stamps.dt.hour != 0).any())
+    return HOUR_FORMAT if hourly else DAY_FORMAT
+
+
+def _time_x(data: pd.DataFrame, field: str = "bucket") -> alt.X:
+    axis = alt.Axis(format=axis_format(data[field]), labelAngle=0, labelOverlap=True)
+    return alt.X(f"{field}:T", title=TIME_TITLE, axis=axis)
 
 
 def _time_tooltip(field: str = "bucket") -> alt.Tooltip:
@@ -80,7 +89,11 @@ def volume_chart(
             x=alt.X(
                 f"{unit}(bucket):T",
                 title=TIME_TITLE,
-                axis=alt.Axis(format=DAY_FORMAT, labelAngle=0),
+                axis=alt.Axis(
+                    format=HOUR_FORMAT if bucket == "hour" else DAY_FORMAT,
+                    labelAngle=0,
+                    labelOverlap=True,
+                ),
             ),
             y=alt.Y("docs:Q", title="문서 수 (건)", stack="zero"),
             color=alt.Color("종류:N", title="종류", scale=alt.Scale(range=["#64748b", "#f59e0b"])),
@@ -152,7 +165,7 @@ def trend_chart(
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
         .encode(
-            x=_time_x(),
+            x=_time_x(data),
             y=alt.Y("value:Q", title="점수 / 비율", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color(
                 "지표:N",
@@ -200,7 +213,7 @@ def grouped_trend_chart(
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=16))
         .encode(
-            x=_time_x(),
+            x=_time_x(data),
             y=alt.Y(f"{value}:Q", title=value_title, scale=y_scale),
             # A categorical palette: the theme's default blues are too alike to tell apart.
             color=alt.Color(f"{legend}:N", title=legend, scale=alt.Scale(scheme=PALETTE)),
@@ -267,7 +280,8 @@ def aspect_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("yearmonthdatehours(bucket):O", title=TIME_TITLE,
-                    axis=alt.Axis(format=DAY_FORMAT, labelAngle=0, labelOverlap=True)),
+                    axis=alt.Axis(format=axis_format(data["bucket"]), labelAngle=0,
+                                 labelOverlap=True)),
             y=alt.Y("측면:N", title=None),
             color=alt.Color("mean_compound:Q", title="평균 점수",
                             scale=alt.Scale(scheme="redblue", domain=[-1, 1])),

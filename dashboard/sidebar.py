@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import loaders
 from dashboard.filters import (
@@ -112,8 +113,13 @@ def to_filters(state: FilterState, span: tuple[datetime, datetime] | None) -> Fi
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
 def live_counter(url: str) -> None:
     """Totals that refresh on their own while a collector writes."""
-    counts = loaders.live_counts(url)
     st.subheader("실시간 집계")
+    try:
+        counts = loaders.live_counts(url)
+    except SQLAlchemyError:
+        # The page body reports database trouble once; the counter just says it is stale.
+        st.caption("지금은 집계를 읽을 수 없습니다. 잠시 후 다시 시도합니다.")
+        return
     left, right = st.columns(2)
     left.metric("기사", f"{counts['articles']:,}")
     right.metric("댓글", f"{counts['comments']:,}")
