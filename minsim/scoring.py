@@ -49,10 +49,7 @@ def score_pending(
 ) -> int:
     """Score what lacks a score under the current version; with `rescore`, recompute every
     document and drop scores of older versions."""
-    if rescore:
-        doc_ids = aggregate.all_doc_ids_for_scoring(engine)
-    else:
-        doc_ids = aggregate.unscored_doc_ids(engine, scorer.version)
+    doc_ids = aggregate.unscored_doc_ids(engine, scorer.version, include_scored=rescore)
     scored = score_documents(engine, scorer, doc_ids, progress=progress)
     if rescore:
         dropped = store.delete_other_versions(engine, scorer.version)

@@ -78,6 +78,8 @@ def test_unscored_doc_ids_per_version_articles_first(db: Engine) -> None:
     assert all(p.startswith("a") for p in pending[:N_ARTICLES])
     # The old version scored only a00.
     assert "a00" not in aggregate.unscored_doc_ids(db, "v-test-0")
+    everything = aggregate.unscored_doc_ids(db, VERSION, include_scored=True)
+    assert everything == pending  # a rescore covers every document, articles first
 
 
 def test_documents_for_scoring_in_given_order_skipping_unknown(db: Engine) -> None:

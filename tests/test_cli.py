@@ -181,3 +181,38 @@ def _counts(path: Path) -> dict[str, int]:
         events = conn.execute(select(func.count()).select_from(schema.events)).scalar_one()
     engine.dispose()
     return {**kinds, "scored": scored, "tagged": tagged, "events": events}
+
+
+def test_score_fills_gaps_and_rescore_recomputes_everything(tmp_path: Path, config: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "kind": "comment",
+                    "source": "my-export",
+                    "external_id": f"c{n}",
+                    "text": text,
+                    "published_at": "2022-10-19T12:00:00+09:00",
+                },
+                ensure_ascii=False,
+            )
+            for n, text in enumerate(["사과는 했지만 진정성이 없다", "복구가 빨라서 다행이다"])
+        ),
+        encoding="utf-8",
+    )
+    assert minsim("--config", str(config), "import", str(rows), cwd=tmp_path).returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path}/minsim.db")
+    with engine.begin() as conn:  # a score of an older scorer version, as after a lexicon change
+        conn.execute(
+            schema.scores.update().values(scorer_version="old"),
+        )
+    engine.dispose()
+    filled = minsim("--config", str(config), "score", cwd=tmp_path)
+    assert filled.returncode == 0 and ": 2 documents scored" in filled.stdout
+    again = minsim("--config", str(config), "score", cwd=tmp_path)
+    assert ": 0 documents scored" in again.stdout
+    rescored = minsim("--config", str(config), "score", "--rescore", cwd=tmp_path)
+    assert ": 2 documents scored" in rescored.stdout
+    counts = _counts(tmp_path / "minsim.db")
+    assert counts["scored"] == 2  # the old version's rows are gone

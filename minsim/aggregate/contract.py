@@ -98,17 +98,18 @@ def article_urls(engine: Engine, sources: Iterable[str] | None = None) -> list[s
         return [url for (url,) in conn.execute(query.order_by(documents.c.published_at))]
 
 
-def unscored_doc_ids(engine: Engine, version: str) -> list[str]:
-    """Documents without a score for this scorer version, articles first (comments inherit)."""
-    scored = exists().where(
-        scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == version
-    )
+def unscored_doc_ids(engine: Engine, version: str, *, include_scored: bool = False) -> list[str]:
+    """Documents without a score for this scorer version (every document with `include_scored`,
+    for a rescore), articles first so comments can inherit their aspects."""
     article_first = case((documents.c.kind == "article", 0), else_=1)
-    query = (
-        select(documents.c.doc_id)
-        .where(~scored)
-        .order_by(article_first, documents.c.published_at, documents.c.doc_id)
+    query = select(documents.c.doc_id).order_by(
+        article_first, documents.c.published_at, documents.c.doc_id
     )
+    if not include_scored:
+        scored = exists().where(
+            scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == version
+        )
+        query = query.where(~scored)
     with engine.connect() as conn:
         return [doc_id for (doc_id,) in conn.execute(query)]
 
