@@ -192,7 +192,7 @@ class SentenceEngine:
         for i, key in enumerate(keys):
             if key != R.SARCASM_WELL_KEY:
                 continue
-            after = keys[i + 1 : i + 3]
+            after = keys[i + 1 : i + 1 + R.SARCASM_WELL_WINDOW]
             does = any(k in R.SARCASM_DO_KEYS for k in after)
             cued = (i > 0 and keys[i - 1] in R.SARCASM_WELL_PREFIXES) or any(
                 k in R.SARCASM_WELL_MARKERS for k in after
@@ -228,7 +228,8 @@ class SentenceEngine:
         clause = 0
         for i, key in enumerate(keys):
             clause_of.append(clause)
-            if key in self.contrasts:
+            bound = key == R.CONTRAST_BOUND_NOUN and i > 0 and tags[i - 1] == "ETM"
+            if key in self.contrasts or bound:
                 contrast_at.append(i)
                 clause += 1
         hits = self._match(text, sentence, keys)

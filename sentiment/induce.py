@@ -5,7 +5,8 @@ naive Bayes style); a content word under negation (안 좋다) counts for the ot
 what the scorer's negation rule will do with it. A key's weight is the log ratio of the share of
 positive and negative documents that contain it, with additive smoothing, shrunk towards 0 by
 n / (n + shrink) so rare keys stay weak, and clipped to [-4, 4]. A pair is kept only when it
-says more than its two parts (the scorer matches the longest phrase, replacing the parts).
+says more than its two parts (the scorer matches the longest phrase, replacing the parts);
+pairs are formed of content words only.
 A fixed, deterministic part of every input file (by a hash of the text) is kept out, so the
 same rows can be used to measure the result: `is_held_out(text)`.
 """
@@ -37,14 +38,15 @@ HOLDOUT_BUCKETS = 10
 HOLDOUT_BUCKET = 0
 # Tags that may get a weight: content words, and also endings and particles, which carry much of
 # a Korean sentence's stance (-네요, -냐, -는데). Proper nouns (NNP) are left out on purpose:
-# names of films or people would be memorised, not generalised.
+# names of films or people would be memorised, not generalised; so are Latin letters (SL),
+# which in reviews are mostly grades (C급, B급) that mean nothing in comments.
 _INDUCE_TAG_TEXT = (
     "NNG VV VA MAG MAJ XR IC SW W_EMOJI EF EC ETM ETN EP JX JKS JKO JKB JKC JKG VX VCN XSN XSV "
-    "XSA XPN NNB NP NR MM SL SF SO SP"
+    "XSA XPN NNB NP NR MM SF SO SP"
 )
 INDUCE_TAGS = frozenset(_INDUCE_TAG_TEXT.split(" "))
 # Tags of content words: counted negation-aware and weighted in full; the others are scaled.
-CONTENT_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI", "SL"})
+CONTENT_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI"})
 # Light verbs and the copula: in nearly every text, they would only add noise.
 STOP_KEYS = frozenset({"하다/VV", "되다/VV", "있다/VA", "이다/VCP"})
 # Defaults (chosen on the held-out reviews split and on comments_dev.tsv, which is never
@@ -103,7 +105,9 @@ def document_keys(
                 negated.add(key)
             else:
                 plain.add(key)
-            if i + 1 < len(keys) and usable[i + 1] and "SF" not in (tags[i], tags[i + 1]):
+            # pairs of content words only: pairs with endings learned film-review habits
+            pair = i + 1 < len(keys) and usable[i + 1]
+            if pair and tags[i] in CONTENT_TAGS and tags[i + 1] in CONTENT_TAGS:
                 plain.add(f"{key} {keys[i + 1]}")
     return plain, negated
 

@@ -19,11 +19,12 @@ def normalize(total: float) -> float:
     return total / math.sqrt(total * total + rules.NORMALIZE_ALPHA)
 
 
-def label_for(compound: float) -> str:
-    """pos, neg or neu by VADER's thresholds."""
-    if compound >= rules.LABEL_THRESHOLD:
+def label_for(compound: float, threshold: float | None = None) -> str:
+    """pos, neg or neu: outside ±threshold (default rules.LABEL_THRESHOLD) or not."""
+    limit = rules.LABEL_THRESHOLD if threshold is None else threshold
+    if compound >= limit:
         return "pos"
-    if compound <= -rules.LABEL_THRESHOLD:
+    if compound <= -limit:
         return "neg"
     return "neu"
 

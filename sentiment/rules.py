@@ -63,6 +63,9 @@ PREDICATE_TAGS = frozenset({"VV", "VA"})
 # VADER's "but" rule: words before the contrast weigh half, words after one and a half.
 CONTRAST_BEFORE_SCALAR = 0.5
 CONTRAST_AFTER_SCALAR = 1.5
+# Kiwi sometimes reads -는데 as an adnominal ending plus the bound noun 데 (잘했/는/데); after an
+# ETM this noun marks the same contrast as 는데/EC.
+CONTRAST_BOUND_NOUN = "데/NNB"
 
 # --- punctuation ----------------------------------------------------------------------------
 # VADER: each "!" adds 0.292 in the direction of the sentence, at most four count.
@@ -102,7 +105,10 @@ CLEAR_OPINION_WEIGHT = 1.0
 SARCASM_WELL_DONE_WEIGHT = -2.5
 SARCASM_WELL_PREFIXES = frozenset({"참/MAG", "아주/MAG", "역시/MAG", "정말/MAG", "진짜/MAG"})
 SARCASM_WELL_KEY = "잘/MAG"
-SARCASM_WELL_MARKERS = frozenset({"~/SO", "들/XSN"})
+# 잘~, 잘들, 잘도: the marks that make 잘 ironic even without 참 before it.
+SARCASM_WELL_MARKERS = frozenset({"~/SO", "들/XSN", "도/JX"})
+# Morphemes after 잘 searched for the verb (잘도 사과하/시/네요: 도, 사과, 하).
+SARCASM_WELL_WINDOW = 3
 SARCASM_DO_KEYS = frozenset({"하다/VV", "하/XSV"})
 # 역시 ... ㅋㅋ with nothing positive said: "as expected, lol" mocks; a clear complaint's weight.
 SARCASM_YEOKSI_KEY = "역시/MAG"
