@@ -36,6 +36,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     collect.add_argument("names", nargs="*", metavar="NAME", help="source names (default: all)")
     collect.set_defaults(func=run_collect_command)
 
+    run = commands.add_parser(
+        "run",
+        help="collect the enabled sources on their intervals until stopped (the scheduler)",
+        description="Run the scheduler in the foreground: every enabled source (or the named "
+        "ones) now and then every `interval`, one run at a time. Ctrl+C or SIGTERM stops it "
+        "after the run under way.",
+    )
+    run.add_argument("names", nargs="*", metavar="NAME", help="source names (default: enabled)")
+    run.set_defaults(func=run_scheduler_command)
+
 
 def run_sources_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
@@ -83,6 +93,33 @@ def run_collect_command(args: argparse.Namespace) -> int:
         if result.error:
             print(f"  {'':<22} error: {result.error}")
     return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else 0
+
+
+def run_scheduler_command(args: argparse.Namespace) -> int:
+    from minsim.scheduler import Scheduler
+
+    settings = load_settings(args.config)
+    chosen = select_sources(settings, args.names)
+    if not chosen:
+        print("no enabled sources: enable one in the settings file or name it")
+        return 0
+    engine = db.engine_for(settings)
+    db.migrate(engine)
+    scenario = load_scenario(settings.scenario.path)
+    store.save_scenario(engine, scenario)
+    scorer = _scorer(settings)
+    names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
+    print(f"collecting {names}; Ctrl+C stops", flush=True)
+
+    def report(result: RunResult) -> None:
+        state = "ok" if result.ok else "FAILED"
+        print(f"{result.source}: {state} {summary(result.counters)}", flush=True)
+        if result.error:
+            print(f"{result.source}: error: {result.error}", flush=True)
+
+    Scheduler(engine, scenario, scorer, load_salt(settings), chosen, on_result=report).start()
+    print("stopped", flush=True)
+    return 0
 
 
 def _print_progress(name: str, counters: RunCounters) -> None:

@@ -217,6 +217,17 @@ def finish_run(
         )
 
 
+def close_interrupted_runs(engine: Engine, error: str) -> int:
+    """Mark runs still `running` as failed (their process was killed); returns how many."""
+    with _transaction(engine, "close interrupted runs") as conn:
+        result = conn.execute(
+            update(schema.runs)
+            .where(schema.runs.c.status == "running")
+            .values(finished_at=schema.utcnow(), status="failed", error=error)
+        )
+    return result.rowcount or 0
+
+
 def get_cursor(engine: Engine, source: str) -> str | None:
     with _transaction(engine, "read a cursor") as conn:
         return conn.execute(

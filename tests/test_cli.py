@@ -26,6 +26,7 @@ COMMANDS = (
     "lexicon",
     "sources",
     "collect",
+    "run",
 )
 
 
