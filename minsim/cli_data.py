@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -252,10 +251,10 @@ def run_dashboard(args: argparse.Namespace) -> int:
         "false",
     ]
     print(f"dashboard on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
-    try:
-        return subprocess.call(command, env=env, cwd=app.parent.parent)
-    except KeyboardInterrupt:
-        return 0
+    # Become the Streamlit process, so signals (Ctrl+C, SIGTERM from a service manager) reach it
+    # and no orphan keeps the port. The project root holds .streamlit/config.toml.
+    os.chdir(app.parent.parent)
+    os.execve(sys.executable, command, env)
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -217,3 +217,40 @@ def test_score_fills_gaps_and_rescore_recomputes_everything(tmp_path: Path, conf
     assert ": 2 documents scored" in rescored.stdout
     counts = _counts(tmp_path / "minsim.db")
     assert counts["scored"] == 2  # the old version's rows are gone
+
+
+@pytest.mark.slow
+def test_dashboard_command_serves_and_stops_on_sigterm(tmp_path: Path, config: Path) -> None:
+    import signal
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minsim", "--config", str(config), "dashboard"]
+        + ["--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, healthy = time.monotonic() + 120, False
+        while time.monotonic() < deadline and process.poll() is None and not healthy:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                healthy = answer.status_code == 200
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert healthy, process.stdout.read() if process.poll() is not None else "no answer"
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.status_code == 200 and "<html" in page.text.lower()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    with pytest.raises(httpx.TransportError):  # the one process is gone: nothing holds the port
+        httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
