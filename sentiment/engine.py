@@ -282,11 +282,12 @@ class SentenceEngine:
         if (
             has_question
             and any(k in R.RHETORICAL_ENDINGS for k in keys)
-            and content_sum > 0
+            and any(h.weight >= clear for h in content)
             and not any(h.weight <= -clear for h in content)
         ):
             for hit in content:
-                hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
+                if hit.weight > 0:  # the praise is what the question denies
+                    hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
             applied.append("rhetorical question")
         if contrast_at:
             last_contrast, first_contrast = contrast_at[-1], contrast_at[0]

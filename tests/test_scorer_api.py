@@ -96,9 +96,9 @@ def test_lexicon_induce_writes_a_loadable_file_with_provenance(tmp_path: Path) -
     train = tmp_path / "train.tsv"
     rows = ["text\tlabel"]
     for i in range(40):
-        rows.append(f"뀨뀨 정말 좋다 {i}\tpos")
-        rows.append(f"뀨뀨 정말 별로 싫다 {i}\tneg")
-        rows.append(f"꺄꺄 좋다 {i}\tpos")
+        rows.append(f"영화 정말 최고 {i}\tpos")
+        rows.append(f"영화 정말 지루 {i}\tneg")
+        rows.append(f"배우 최고 {i}\tpos")
     train.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "induced_test.tsv"
     assert main(["lexicon", "induce", str(train), "-o", str(out), "--corpus", "tiny"]) == 0
@@ -109,7 +109,7 @@ def test_lexicon_induce_writes_a_loadable_file_with_provenance(tmp_path: Path) -
     from sentiment.lexicon_loader import read_polarity_file
 
     weights = {e.key: e.weight for e in read_polarity_file(out)}
-    assert weights.get("꺄꺄/NNG", 0) > 0
+    assert weights["최고/NNG"] > 0 > weights["지루/XR"]
 
 
 def test_scorer_from_settings_uses_the_scenario_aspects(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_negation_before_and_after_the_predicate(text: str, label: str, modifier
     ("plain", "modified", "stronger"),
     [
         ("좋아요", "정말 좋아요", True),
-        ("좋아요", "너무 좋아요", True),
+        ("맛있어요", "너무 맛있어요", True),
         ("아쉽다", "좀 아쉽다", False),
         ("아쉽다", "약간 아쉽다", False),
     ],
