@@ -67,7 +67,7 @@ class SentenceEngine:
     # --- matching ---------------------------------------------------------------------------
     def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
         hits: list[Hit] = []
-        ms = sentence.morphemes
+        starts, ends = sentence.starts, sentence.ends
         i, n = 0, len(keys)
         while i < n:
             key = keys[i]
@@ -81,32 +81,28 @@ class SentenceEngine:
                 entry = self.single.get(key)
             if entry is not None:
                 last = i + len(entry.keys) - 1
+                start, end, weight = starts[i], ends[last], entry.weight
                 hits.append(
-                    self._hit(
-                        text,
-                        ms[i].start,
-                        ms[last].end,
-                        entry.key,
+                    Hit(
+                        start,
+                        end,
+                        text[start:end],
+                        entry.text_key,
                         entry.source,
-                        entry.weight,
+                        weight,
+                        weight,
+                        [],
                         i,
                         last,
                     )
                 )
                 i = last + 1
                 continue
-            if key in EXPRESSIVE_DEFAULTS:
+            default = EXPRESSIVE_DEFAULTS.get(key)
+            if default is not None:
+                start, end = starts[i], ends[i]
                 hits.append(
-                    self._hit(
-                        text,
-                        ms[i].start,
-                        ms[i].end,
-                        key,
-                        RULE_SOURCE,
-                        EXPRESSIVE_DEFAULTS[key],
-                        i,
-                        i,
-                    )
+                    Hit(start, end, text[start:end], key, RULE_SOURCE, default, default, [], i, i)
                 )
             i += 1
         return hits
@@ -204,11 +200,10 @@ class SentenceEngine:
                 if hit.weight > 0 and hit.first <= span_end and hit.last >= i - 1:
                     hit.apply("sarcasm(잘~한다)", 0.0)
             first = max(0, i - 1)
-            ms = sentence.morphemes
             sarcasm = self._hit(
                 text,
-                ms[first].start,
-                ms[span_end].end,
+                sentence.starts[first],
+                sentence.ends[span_end],
                 "rule:sarcasm_well_done",
                 RULE_SOURCE,
                 R.SARCASM_WELL_DONE_WEIGHT,
@@ -220,16 +215,16 @@ class SentenceEngine:
 
     def score(self, text: str, sentence: Sentence) -> SentenceParts:
         """Score one sentence; the caller adds aspects and document-level rules."""
-        ms = sentence.morphemes
-        keys = [m.key for m in ms]
-        tags = [m.tag for m in ms]
+        keys, tags = sentence.keys, sentence.tags
         clause_of: list[int] = []
         contrast_at: list[int] = []
         clause = 0
+        contrasts = self.contrasts
         for i, key in enumerate(keys):
             clause_of.append(clause)
-            bound = key == R.CONTRAST_BOUND_NOUN and i > 0 and tags[i - 1] == "ETM"
-            if key in self.contrasts or bound:
+            if key in contrasts or (
+                key == R.CONTRAST_BOUND_NOUN and i > 0 and tags[i - 1] == "ETM"
+            ):
                 contrast_at.append(i)
                 clause += 1
         hits = self._match(text, sentence, keys)
@@ -260,8 +255,8 @@ class SentenceEngine:
             hits.append(
                 self._hit(
                     text,
-                    ms[i].start,
-                    ms[i].end,
+                    sentence.starts[i],
+                    sentence.ends[i],
                     "rule:sarcasm_yeoksi",
                     RULE_SOURCE,
                     R.SARCASM_YEOKSI_WEIGHT,
@@ -278,7 +273,10 @@ class SentenceEngine:
                         "echo sentence",
                         _sign(content_sum) * abs(hit.weight) * R.EXPRESSIVE_ECHO_SCALAR,
                     )
-        has_question = any(m.form.startswith("?") or m.form.endswith("?") for m in ms)
+        marks = ""
+        if "SF" in tags:
+            marks = "".join([f for f, t in zip(sentence.forms, tags, strict=True) if t == "SF"])
+        has_question = "?" in marks
         if (
             has_question
             and any(k in R.RHETORICAL_ENDINGS for k in keys)
@@ -298,8 +296,10 @@ class SentenceEngine:
                     hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
         for hit in hits:
             hit.clause = clause_of[hit.first]
-        bonus = self._punctuation(ms, applied)
-        neutral = sum(1 for j, m in enumerate(ms) if not covered[j] and m.tag in CONTENT_TAGS)
+        bonus = self._punctuation(marks, applied)
+        neutral = len(
+            [t for t, c in zip(tags, covered, strict=True) if not c and t in CONTENT_TAGS]
+        )
         score = SentenceScore(sentence.start, sentence.end, 0.0, 0.0, [], hits, applied)
         parts = SentenceParts(
             score, keys, clause_of, bonus, neutral, any(h.key in R.SMILE_KEYS for h in hits)
@@ -308,8 +308,7 @@ class SentenceEngine:
         return parts
 
     @staticmethod
-    def _punctuation(ms: tuple, applied: list[str]) -> float:
-        marks = "".join(m.form for m in ms if m.tag == "SF")
+    def _punctuation(marks: str, applied: list[str]) -> float:
         bonus = 0.0
         exclamations = min(marks.count("!"), R.MAX_EXCLAMATIONS)
         if exclamations:

@@ -92,8 +92,7 @@ def document_keys(
     plain: set[str] = set()
     negated: set[str] = set()
     for sentence in sentences:
-        keys = [m.key for m in sentence.morphemes]
-        tags = [m.tag for m in sentence.morphemes]
+        keys, tags = sentence.keys, sentence.tags
         covered = [False] * len(keys)
         usable = [
             tag in INDUCE_TAGS and key not in excluded for key, tag in zip(keys, tags, strict=True)

@@ -52,10 +52,15 @@ class Entry:
     source: str
     note: str
     origin: str  # file:line
+    text_key: str = ""  # the keys joined by spaces, filled in at construction
+
+    def __post_init__(self) -> None:
+        if not self.text_key:
+            object.__setattr__(self, "text_key", " ".join(self.keys))
 
     @property
     def key(self) -> str:
-        return " ".join(self.keys)
+        return self.text_key
 
 
 @dataclass

@@ -29,7 +29,7 @@ def label_for(compound: float, threshold: float | None = None) -> str:
     return "neu"
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """One lexicon match: where, which key, the base weight and what the rules did to it."""
 

@@ -28,6 +28,13 @@ WARMUP_TEXT = "카카오 먹통 사태에 대한 사과는 좋았지만 진정�
 # Control characters (but tab and newline) and lone surrogates, which Kiwi cannot encode.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
+# Tags that stay with the sentence before them when they follow its end (?! ㅋㅋ ^^ 😡 ")"):
+# punctuation runs, symbols, jamo marks and emoji close a sentence rather than open one.
+SENTENCE_TRAILING_TAGS = frozenset({"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "W_EMOJI", "Z_CODA"})
+# Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
+KEY_CACHE_LIMIT = 200_000
+_KEY_CACHE: dict[tuple[str, str], tuple[str, str]] = {}
+
 _lock = threading.Lock()
 _kiwi: Kiwi | None = None
 
@@ -43,13 +50,22 @@ class Morpheme:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
-    """A sentence as character offsets into the original text and its morphemes."""
+    """A sentence: character offsets into the original text and its morphemes as parallel lists
+    (lists rather than one object per morpheme keep batch scoring close to Kiwi's own speed)."""
 
     start: int
     end: int
-    morphemes: tuple[Morpheme, ...]
+    keys: list[str]
+    tags: list[str]
+    forms: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    @property
+    def morphemes(self) -> tuple[Morpheme, ...]:
+        return tuple(map(Morpheme, self.forms, self.tags, self.keys, self.starts, self.ends))
 
 
 def get_kiwi() -> Kiwi:
@@ -95,22 +111,50 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub(" ", text)
 
 
-def _to_sentences(raw: list) -> list[Sentence]:
+def _key_of(lemma: str, tag: str) -> tuple[str, str]:
+    """(base tag, key) of a Kiwi token, memoised: the same few thousand morphemes recur."""
+    cached = _KEY_CACHE.get((lemma, tag))
+    if cached is None:
+        cached = (base_tag(tag), make_key(lemma, tag))
+        if len(_KEY_CACHE) < KEY_CACHE_LIMIT:
+            _KEY_CACHE[(lemma, tag)] = cached
+    return cached
+
+
+def _to_sentences(tokens: list) -> list[Sentence]:
+    """Split one text's tokens into sentences: after final punctuation (SF), and after a final
+    ending (EF) unless punctuation or a mark (ㅋㅋ, emoji) follows it."""
     sentences: list[Sentence] = []
-    for tokens in raw:
-        if not tokens:
-            continue
-        morphemes = tuple(
-            Morpheme(t.form, base_tag(t.tag), make_key(t.lemma, t.tag), t.start, t.start + t.len)
-            for t in tokens
-        )
-        sentences.append(Sentence(morphemes[0].start, morphemes[-1].end, morphemes))
+    keys: list[str] = []
+    tags: list[str] = []
+    forms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    count = len(tokens)
+    ended = False  # a final ending or punctuation was seen; close before the next word
+    for index, token in enumerate(tokens):
+        tag, key = _key_of(token.lemma, token.tag)
+        start = token.start
+        keys.append(key)
+        tags.append(tag)
+        forms.append(token.form)
+        starts.append(start)
+        ends.append(start + token.len)
+        ended = ended or tag == "SF" or tag == "EF"
+        if ended:
+            nxt = tokens[index + 1] if index + 1 < count else None
+            if nxt is None or _key_of(nxt.lemma, nxt.tag)[0] not in SENTENCE_TRAILING_TAGS:
+                sentences.append(Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends))
+                keys, tags, forms, starts, ends = [], [], [], [], []
+                ended = False
+    if keys:
+        sentences.append(Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends))
     return sentences
 
 
 def tokenize_one(text: str) -> list[Sentence]:
     """Tokenize one text into sentences of morphemes (single-threaded inside Kiwi)."""
-    return _to_sentences(get_kiwi().tokenize(clean_text(text), split_sents=True))
+    return _to_sentences(get_kiwi().tokenize(clean_text(text)))
 
 
 def tokenize_many(texts: Sequence[str] | Iterable[str]) -> Iterator[list[Sentence]]:
@@ -120,5 +164,5 @@ def tokenize_many(texts: Sequence[str] | Iterable[str]) -> Iterator[list[Sentenc
     sentences of one text overlaps with tokenizing the next ones.
     """
     cleaned = (clean_text(text) for text in texts)
-    for raw in get_kiwi().tokenize(cleaned, split_sents=True):
-        yield _to_sentences(raw)
+    for tokens in get_kiwi().tokenize(cleaned):
+        yield _to_sentences(tokens)
