@@ -33,6 +33,18 @@ def _scorer(args: argparse.Namespace) -> Any:
     return scorer_from_settings(settings)
 
 
+def _settings_lexicons(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The extra lexicons named in the settings file, or none when there is no settings file."""
+    from minsim.settings import load_settings
+
+    try:
+        return tuple(load_settings(args.config).scorer.extra_lexicons)
+    except SettingsError:
+        if args.config is not None:
+            raise
+        return ()
+
+
 def _explain(args: argparse.Namespace) -> int:
     from sentiment.explain import explain_text
     from sentiment.tokenizer import tokenize_one
@@ -79,7 +91,7 @@ def _lexicon_check(args: argparse.Namespace) -> int:
         load_lexicon([Path(p) for p in args.files], event_keys=EVENT_WORDS)
         print(f"ok: {total} entries in {len(args.files)} file(s)")
         return 0
-    lexicon = load_lexicon(event_keys=EVENT_WORDS)
+    lexicon = load_lexicon(_settings_lexicons(args), event_keys=EVENT_WORDS)
     modifiers = load_modifiers()
     for warning in lexicon.warnings:
         print(f"warning: {warning}")
@@ -132,7 +144,9 @@ def add_commands(subparsers: Any) -> None:
 
     lexicon = subparsers.add_parser("lexicon", help="check or induce lexicon files")
     actions = lexicon.add_subparsers(dest="lexicon_command", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="validate lexicon files (default: the shipped ones)")
+    check = actions.add_parser(
+        "check", help="validate lexicon files (default: the shipped ones and those in settings)"
+    )
     check.add_argument("files", nargs="*", metavar="FILE", help="user lexicon files to check")
     check.set_defaults(func=_lexicon_check)
 
