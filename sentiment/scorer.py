@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -71,9 +72,17 @@ class Scorer:
         if inherited_aspects is not None and len(inherited_aspects) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(inherited_aspects)} inherited aspects")
         scores: list[Score] = []
-        for index, sentences in enumerate(tokenize_many(texts)):
-            inherited = inherited_aspects[index] if inherited_aspects is not None else ()
-            scores.append(self._document(texts[index], sentences, inherited))
+        # Scores hold no reference cycles; pausing the cyclic collector keeps it from rescanning
+        # the growing result list again and again (measured: half the rate at 20,000 texts).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for index, sentences in enumerate(tokenize_many(texts)):
+                inherited = inherited_aspects[index] if inherited_aspects is not None else ()
+                scores.append(self._document(texts[index], sentences, inherited))
+        finally:
+            if collecting:
+                gc.enable()
         return scores
 
     # --- documents ----------------------------------------------------------------------------
