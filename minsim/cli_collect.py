@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from collectors.http import HttpClient
-from minsim import aggregate, db, store
+from minsim import aggregate
+from minsim.cli_common import open_database, open_with_scenario, scorer_for
 from minsim.models import RunCounters
 from minsim.pipeline import Pipeline, RunResult, select_sources
 from minsim.privacy import load_salt
-from minsim.scenario import load_scenario
-from minsim.settings import Settings, load_settings
+from minsim.settings import load_settings
 from minsim.timefmt import format_kst
 
 EXIT_SOURCE_FAILED = 1
@@ -49,8 +48,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_sources_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    engine = db.engine_for(settings)
-    db.migrate(engine)
+    engine = open_database(settings)
     last = {run["source"]: run for run in aggregate.last_runs(engine)}
     if not settings.sources:
         print("no sources configured: add [[sources]] tables to the settings file")
@@ -76,12 +74,9 @@ def run_collect_command(args: argparse.Namespace) -> int:
     if not chosen:
         print("no enabled sources: enable one in the settings file or name it")
         return 0
-    engine = db.engine_for(settings)
-    db.migrate(engine)
-    scenario = load_scenario(settings.scenario.path)
-    store.save_scenario(engine, scenario)
+    engine, scenario = open_with_scenario(settings)
     with HttpClient() as client:
-        pipeline = Pipeline(engine, scenario, _scorer(settings), load_salt(settings), client)
+        pipeline = Pipeline(engine, scenario, scorer_for(settings), load_salt(settings), client)
         results: list[RunResult] = []
         for source in chosen:
             print(f"{source.name} ({source.kind}): collecting ...", flush=True)
@@ -103,11 +98,8 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     if not chosen:
         print("no enabled sources: enable one in the settings file or name it")
         return 0
-    engine = db.engine_for(settings)
-    db.migrate(engine)
-    scenario = load_scenario(settings.scenario.path)
-    store.save_scenario(engine, scenario)
-    scorer = _scorer(settings)
+    engine, scenario = open_with_scenario(settings)
+    scorer = scorer_for(settings)
     names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
     print(f"collecting {names}; Ctrl+C stops", flush=True)
 
@@ -124,12 +116,6 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
 
 def _print_progress(name: str, counters: RunCounters) -> None:
     print(f"  {name}: {counters.get('fetched')} items so far", flush=True)
-
-
-def _scorer(settings: Settings) -> Any:
-    from minsim.cli_scorer import scorer_from_settings
-
-    return scorer_from_settings(settings)
 
 
 def summary(counters: dict[str, int]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from minsim import aggregate, db, store
+from minsim.cli_common import open_database, open_with_scenario, scorer_for
 from minsim.errors import ImportFileError
 from minsim.importer import RowError, read_rows
 from minsim.ingest import ingest
@@ -74,18 +75,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config)
 
 
-def _open(settings: Settings) -> Engine:
-    engine = db.engine_for(settings)
-    db.migrate(engine)
-    return engine
-
-
-def _scorer(settings: Settings) -> Any:
-    from minsim.cli_scorer import scorer_from_settings
-
-    return scorer_from_settings(settings)
-
-
 def run_init(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = db.engine_for(settings)
@@ -100,7 +89,7 @@ def run_init(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise ImportFileError(f"demo corpus missing: {', '.join(missing)}")
-    scorer = _scorer(settings)
+    scorer = scorer_for(settings)
     bad = 0
     for path in paths:
         bad += _import_file(engine, settings, scenario, scorer, path, f"demo:{path.name}")
@@ -111,10 +100,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    engine = _open(settings)
-    scenario = load_scenario(settings.scenario.path)
-    store.save_scenario(engine, scenario)
-    scorer = _scorer(settings)
+    engine, scenario = open_with_scenario(settings)
+    scorer = scorer_for(settings)
     bad = 0
     for path in args.paths:
         bad += _import_file(
@@ -182,8 +169,8 @@ def _import_file(
 
 def run_score(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    engine = _open(settings)
-    scorer = _scorer(settings)
+    engine = open_database(settings)
+    scorer = scorer_for(settings)
     _score_pending(engine, scorer, rescore=args.rescore)
     return 0
 
@@ -201,7 +188,7 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    engine = _open(settings)
+    engine = open_database(settings)
     print(f"database: {settings.database.url if '@' not in settings.database.url else '(server)'}")
     _print_counts(engine)
     runs = aggregate.last_runs(engine)
@@ -229,7 +216,7 @@ def _summary(counters: dict[str, int]) -> str:
 
 def run_dashboard(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    db.migrate(db.engine_for(settings))  # fail here, clearly, rather than inside the page
+    open_database(settings)  # fail here, clearly, rather than inside the page
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = dict(os.environ)
     env[DATABASE_URL_ENV] = settings.database.url
