@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from minsim.aggregate.sql import (
     KST,
     Filters,
     aware,
     chunks,
+    documents_with_scores,
     where_clauses,
 )
 from minsim.schema import (
@@ -83,15 +84,7 @@ def documents_table(
             scores.c.label,
             scores.c.hits,
         )
-        .select_from(
-            documents.outerjoin(
-                scores,
-                and_(
-                    scores.c.doc_id == documents.c.doc_id,
-                    scores.c.scorer_version == (version or ""),
-                ),
-            )
-        )
+        .select_from(documents_with_scores(version))
         .where(*where_clauses(flt))
         .order_by(documents.c.published_at.desc(), documents.c.doc_id)
         .limit(limit)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, case, func, select
 
 from minsim.aggregate.sql import (
     KST,
     Filters,
     bucket_expr,
+    documents_with_scores,
     finish_shares,
     share_columns,
     where_clauses,
@@ -51,10 +52,7 @@ def timeseries(
     group_col = document_companies.c.company if joined else groups.get(by or "")
     b = bucket_expr(documents.c.published_at, bucket)
     keys = [b] + ([group_col] if by else [])
-    source = documents.outerjoin(
-        scores,
-        and_(scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == (version or "")),
-    )
+    source = documents_with_scores(version)
     if joined:
         source = source.join(document_companies, document_companies.c.doc_id == documents.c.doc_id)
     query = (
@@ -123,15 +121,7 @@ def summary(engine: Engine, flt: Filters, *, version: str | None) -> dict[str, f
             func.avg(scores.c.compound).label("mean_compound"),
             *share_columns(scores.c.label),
         )
-        .select_from(
-            documents.outerjoin(
-                scores,
-                and_(
-                    scores.c.doc_id == documents.c.doc_id,
-                    scores.c.scorer_version == (version or ""),
-                ),
-            )
-        )
+        .select_from(documents_with_scores(version))
         .where(*where_clauses(flt))
     )
     with engine.connect() as conn:

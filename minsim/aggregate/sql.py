@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import case, exists, func
+from sqlalchemy import and_, case, exists, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.selectable import Join
 from sqlalchemy.types import String
 
 from minsim.schema import (
     document_companies,
     documents,
+    scores,
 )
 
 # SQLite's default host-parameter limit was 999 before 3.32; chunks of 500 stay under it anywhere.
@@ -135,3 +137,11 @@ def aware(value: datetime | str) -> datetime:
     return (
         stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     ).to_pydatetime()
+
+
+def documents_with_scores(version: str | None) -> Join:
+    """Documents left-joined to their score under `version` (no version: no score matches)."""
+    return documents.outerjoin(
+        scores,
+        and_(scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == (version or "")),
+    )
