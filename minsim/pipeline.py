@@ -95,7 +95,8 @@ class Pipeline:
         error = _describe(failures[0], ctx) if failures else None
         status = "failed" if failures else "ok"
         if error:
-            log.error("source %s failed: %s", source.name, error)
+            # the run row carries it and the boundary (CLI, scheduler) reports it: log quietly
+            log.info("source %s failed: %s", source.name, error)
         store.finish_run(self.engine, run_id, status, counters.counts, error)
         return RunResult(source.name, run_id, status, dict(counters.counts), error)
 
@@ -111,7 +112,7 @@ class Pipeline:
                 raise
             except Exception as exc:  # boundary: e.g. the database refused start_run
                 message = redact(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
-                log.error("source %s could not run: %s", source.name, message)
+                log.info("source %s could not run: %s", source.name, message)
                 results.append(RunResult(source.name, None, "failed", {}, message))
         return results
 
