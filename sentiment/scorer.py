@@ -21,7 +21,7 @@ from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE, load_lexicon, 
 from sentiment.result import AspectScore, Score, label_for, normalize
 from sentiment.tokenizer import Sentence, tokenize_many, tokenize_one
 
-# Hex digits of the version hash kept (scorer_version column; brief: at most 32 characters).
+# Hex digits of the version hash kept (the scorer_version column holds at most 32 characters).
 VERSION_HEX_DIGITS = 24
 # Prefix naming the scorer family, so a different scorer's versions never collide.
 VERSION_PREFIX = "lx-"

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert
+from sqlalchemy import Engine, insert
 
 from minsim import schema
+from minsim.db import migrate, open_engine
 
 VERSION = "v-test-1"
 OLD_VERSION = "v-test-0"
@@ -32,14 +33,7 @@ HOSTILE_COMMENT = "<script>alert('x')</script> **굵게** 카카오 ㅋㅋ"
 
 
 def _engine(path: Path) -> Engine:
-    url = f"sqlite:///{path}"
-    try:
-        from minsim.db import migrate, open_engine  # the lead's migrations, once they exist
-    except ImportError:
-        engine = create_engine(url)
-        schema.metadata.create_all(engine)
-        return engine
-    engine = open_engine(url)
+    engine = open_engine(f"sqlite:///{path}")
     migrate(engine)
     return engine
 

@@ -27,7 +27,7 @@ SEED = 20221015
 KST = timezone(timedelta(hours=9), "KST")
 WINDOW_END = datetime(2022, 11, 30, 23, 59, 0, tzinfo=KST)
 BASE_URL = "https://demo.minsim.invalid"
-# The brief asks for at least 5,000 comments; ~6,000 leaves room above the floor.
+# The scenario calls for at least 5,000 comments; ~6,000 leaves room above the floor.
 TARGET_COMMENTS = 6000
 # How eagerly readers comment on each kind of page (portal news draws most, wire copy least).
 SOURCE_APPETITE = {"demo-portal": 1.0, "demo-video": 0.9, "demo-community": 0.6, "demo-wire": 0.25}
