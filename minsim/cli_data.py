@@ -18,7 +18,7 @@ from minsim.ingest import ingest
 from minsim.models import RunCounters
 from minsim.privacy import load_salt
 from minsim.scenario import Scenario, load_scenario
-from minsim.settings import CONFIG_ENV, DATABASE_URL_ENV, Settings, load_settings
+from minsim.settings import CONFIG_ENV, DATABASE_URL_ENV, Settings, load_settings, mask_url
 from minsim.timefmt import format_kst
 
 DEMO_FILES = ("articles.jsonl", "comments.jsonl")
@@ -189,7 +189,7 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 def run_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = open_database(settings)
-    print(f"database: {settings.database.url if '@' not in settings.database.url else '(server)'}")
+    print(f"database: {mask_url(settings.database.url)}")
     _print_counts(engine)
     runs = aggregate.last_runs(engine)
     print("last runs:" if runs else "last runs: none yet")
