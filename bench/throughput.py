@@ -3,7 +3,7 @@
     .venv/bin/python bench/throughput.py [--data ../shared/data] [--n 5000]
 
 Both runs use the same process-wide Kiwi (sentiment.tokenizer.get_kiwi) and the same texts;
-plain means `kiwi.tokenize(texts)` with no options. The order is Kiwi, scorer, Kiwi, scorer
+plain means `kiwi.tokenize(texts)` with no options. Runs alternate (Kiwi, scorer, Kiwi, ...)
 and the best of each is reported. Prints figures only, never passes or fails on time.
 """
 
@@ -24,7 +24,7 @@ from sentiment.tokenizer import get_kiwi  # noqa: E402
 
 DEFAULT_DATA = Path("../shared/data")
 DEFAULT_N = 5000
-ROUNDS = 2  # alternate runs, best of each, to even out a busy shared machine
+ROUNDS = 3  # alternate runs, best of each, to even out a busy shared machine (2 left ±0.07)
 # ru_maxrss is in KiB on Linux.
 KIB_PER_MIB = 1024
 

@@ -96,8 +96,9 @@ class AspectMatcher:
     def find(self, keys: Sequence[str]) -> list[tuple[int, str]]:
         """(morpheme index, aspect id) for every cue in the sentence that is not voided."""
         found: list[tuple[int, str]] = []
-        for i, key in enumerate(keys):
-            for cue, aspect in self._by_first.get(key, ()):
+        by_first = self._by_first
+        for i in [i for i, key in enumerate(keys) if key in by_first]:
+            for cue, aspect in by_first[keys[i]]:
                 if _occurs(keys, cue, i) and not self._voided(keys, aspect, i, i + len(cue)):
                     found.append((i, aspect.id))
         return found

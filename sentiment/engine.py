@@ -63,22 +63,35 @@ class SentenceEngine:
         self.boosters = {k for k, kinds in modifiers.items() if "booster" in kinds}
         self.dampeners = {k for k, kinds in modifiers.items() if "dampener" in kinds}
         self.contrasts = {k for k, kinds in modifiers.items() if "contrast" in kinds}
+        # Keys that can start a hit: the fast filter of `_match`.
+        self.known = (
+            frozenset(self.single) | frozenset(self.phrases) | frozenset(EXPRESSIVE_DEFAULTS)
+        )
+        # Keys that can open a new clause: sentences without any skip the clause scan.
+        self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
     # --- matching ---------------------------------------------------------------------------
     def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
         hits: list[Hit] = []
+        known = self.known
+        # Most morphemes start no entry at all: look only at those that may (one C-level pass).
+        positions = [i for i, key in enumerate(keys) if key in known]
+        if not positions:
+            return hits
         starts, ends = sentence.starts, sentence.ends
-        i, n = 0, len(keys)
-        while i < n:
+        phrases, single = self.phrases, self.single
+        next_free = 0
+        for i in positions:
+            if i < next_free:
+                continue  # inside a phrase matched just before
             key = keys[i]
             entry: Entry | None = None
-            for candidate in self.phrases.get(key, ()):
-                size = len(candidate.keys)
-                if tuple(keys[i : i + size]) == candidate.keys:
+            for candidate in phrases.get(key, ()):
+                if tuple(keys[i : i + len(candidate.keys)]) == candidate.keys:
                     entry = candidate
                     break
             if entry is None:
-                entry = self.single.get(key)
+                entry = single.get(key)
             if entry is not None:
                 last = i + len(entry.keys) - 1
                 start, end, weight = starts[i], ends[last], entry.weight
@@ -96,7 +109,7 @@ class SentenceEngine:
                         last,
                     )
                 )
-                i = last + 1
+                next_free = last + 1
                 continue
             default = EXPRESSIVE_DEFAULTS.get(key)
             if default is not None:
@@ -104,7 +117,6 @@ class SentenceEngine:
                 hits.append(
                     Hit(start, end, text[start:end], key, RULE_SOURCE, default, default, [], i, i)
                 )
-            i += 1
         return hits
 
     @staticmethod
@@ -185,6 +197,8 @@ class SentenceEngine:
         text: str,
         sentence: Sentence,
     ) -> None:
+        if R.SARCASM_WELL_KEY not in keys:
+            return
         for i, key in enumerate(keys):
             if key != R.SARCASM_WELL_KEY:
                 continue
@@ -213,9 +227,10 @@ class SentenceEngine:
             extra.append(sarcasm)
             parts.append("sarcasm: 참 잘~한다")
 
-    def score(self, text: str, sentence: Sentence) -> SentenceParts:
-        """Score one sentence; the caller adds aspects and document-level rules."""
-        keys, tags = sentence.keys, sentence.tags
+    def _clauses(self, keys: list[str], tags: list[str]) -> tuple[list[int], list[int]]:
+        """Clause index of each morpheme, and where the contrast markers are."""
+        if self.clause_keys.isdisjoint(keys):
+            return [0] * len(keys), []
         clause_of: list[int] = []
         contrast_at: list[int] = []
         clause = 0
@@ -227,12 +242,30 @@ class SentenceEngine:
             ):
                 contrast_at.append(i)
                 clause += 1
+        return clause_of, contrast_at
+
+    @staticmethod
+    def _contrast(hits: list[Hit], contrast_at: list[int]) -> None:
+        if contrast_at:
+            last_contrast, first_contrast = contrast_at[-1], contrast_at[0]
+            for hit in hits:
+                if hit.last < last_contrast:
+                    hit.apply("contrast(before)", hit.weight * R.CONTRAST_BEFORE_SCALAR)
+                elif hit.first > first_contrast:
+                    hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
+
+    def score(self, text: str, sentence: Sentence) -> SentenceParts:
+        """Score one sentence; the caller adds aspects and document-level rules."""
+        keys, tags = sentence.keys, sentence.tags
+        clause_of, contrast_at = self._clauses(keys, tags)
         hits = self._match(text, sentence, keys)
         covered = [False] * len(keys)
+        covered_content = 0  # content morphemes inside a hit (hits never overlap)
         for hit in hits:
             for j in range(hit.first, hit.last + 1):
                 covered[j] = True
-            hit.clause = clause_of[hit.first]
+                if tags[j] in CONTENT_TAGS:
+                    covered_content += 1
         applied: list[str] = []
         for hit in hits:
             if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
@@ -287,19 +320,11 @@ class SentenceEngine:
                 if hit.weight > 0:  # the praise is what the question denies
                     hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
             applied.append("rhetorical question")
-        if contrast_at:
-            last_contrast, first_contrast = contrast_at[-1], contrast_at[0]
-            for hit in hits:
-                if hit.last < last_contrast:
-                    hit.apply("contrast(before)", hit.weight * R.CONTRAST_BEFORE_SCALAR)
-                elif hit.first > first_contrast:
-                    hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
+        self._contrast(hits, contrast_at)
         for hit in hits:
             hit.clause = clause_of[hit.first]
         bonus = self._punctuation(marks, applied)
-        neutral = len(
-            [t for t, c in zip(tags, covered, strict=True) if not c and t in CONTENT_TAGS]
-        )
+        neutral = sum(map(CONTENT_TAGS.__contains__, tags)) - covered_content
         score = SentenceScore(sentence.start, sentence.end, 0.0, 0.0, [], hits, applied)
         parts = SentenceParts(
             score, keys, clause_of, bonus, neutral, any(h.key in R.SMILE_KEYS for h in hits)

@@ -112,21 +112,26 @@ def document_keys(
 
 
 def count_keys(
-    texts: Sequence[str], labels: Sequence[str], excluded: frozenset[str]
+    documents: Sequence[list[Sentence]], labels: Sequence[str], excluded: frozenset[str]
 ) -> tuple[Counter[str], Counter[str], int, int]:
     """Documents per key in positive and negative texts, and the number of each."""
     engine = SentenceEngine(Lexicon(), load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
     counts = {"pos": Counter(), "neg": Counter()}
     other = {"pos": "neg", "neg": "pos"}
-    for start in range(0, len(texts), INDUCE_BATCH):
-        batch = texts[start : start + INDUCE_BATCH]
-        batch_labels = labels[start : start + INDUCE_BATCH]
-        for label, sentences in zip(batch_labels, tokenize_many(batch), strict=True):
-            plain, negated = document_keys(sentences, engine, excluded)
-            counts[label].update(plain)
-            counts[other[label]].update(negated)
+    for label, sentences in zip(labels, documents, strict=True):
+        plain, negated = document_keys(sentences, engine, excluded)
+        counts[label].update(plain)
+        counts[other[label]].update(negated)
     n_pos = sum(1 for x in labels if x == "pos")
     return counts["pos"], counts["neg"], n_pos, len(labels) - n_pos
+
+
+def tokenize_all(texts: Sequence[str]) -> list[list[Sentence]]:
+    """Sentences of every text, tokenized in batches through the shared Kiwi."""
+    documents: list[list[Sentence]] = []
+    for start in range(0, len(texts), INDUCE_BATCH):
+        documents.extend(tokenize_many(texts[start : start + INDUCE_BATCH]))
+    return documents
 
 
 def weigh(
@@ -178,7 +183,7 @@ def induce(files: Sequence[Path], output: Path, settings: InduceSettings) -> int
             texts.append(text)
             labels.append(label)
     excluded = R.EVENT_WORDS | STOP_KEYS | frozenset(load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
-    pos, neg, n_pos, n_neg = count_keys(texts, labels, excluded)
+    pos, neg, n_pos, n_neg = count_keys(tokenize_all(texts), labels, excluded)
     rows = weigh(pos, neg, n_pos, n_neg, settings)
     source = f"induced:{settings.corpus}"
     header = [

@@ -125,30 +125,58 @@ def _to_sentences(tokens: list) -> list[Sentence]:
     """Split one text's tokens into sentences: after final punctuation (SF), and after a final
     ending (EF) unless punctuation or a mark (ㅋㅋ, emoji) follows it."""
     sentences: list[Sentence] = []
-    keys: list[str] = []
-    tags: list[str] = []
+    # One pass over the tokens into parallel lists (the hot loop of batch scoring).
+    cache_get = _KEY_CACHE.get
+    pairs = []
     forms: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    count = len(tokens)
-    ended = False  # a final ending or punctuation was seen; close before the next word
-    for index, token in enumerate(tokens):
-        tag, key = _key_of(token.lemma, token.tag)
-        start = token.start
-        keys.append(key)
-        tags.append(tag)
+    for token in tokens:
+        lemma, tag = token.lemma, token.tag
+        pair = cache_get((lemma, tag)) or _key_of(lemma, tag)
+        pairs.append(pair)
         forms.append(token.form)
+        start = token.start
         starts.append(start)
         ends.append(start + token.len)
+    tags = [pair[0] for pair in pairs]
+    keys = [pair[1] for pair in pairs]
+    count = len(tags)
+    first = 0
+    ended = False  # a final ending or punctuation was seen; close before the next word
+    for index, tag in enumerate(tags):
         ended = ended or tag == "SF" or tag == "EF"
-        if ended:
-            nxt = tokens[index + 1] if index + 1 < count else None
-            if nxt is None or _key_of(nxt.lemma, nxt.tag)[0] not in SENTENCE_TRAILING_TAGS:
-                sentences.append(Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends))
-                keys, tags, forms, starts, ends = [], [], [], [], []
-                ended = False
-    if keys:
-        sentences.append(Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends))
+        if ended and (index + 1 == count or tags[index + 1] not in SENTENCE_TRAILING_TAGS):
+            stop = index + 1
+            if first == 0 and stop == count:  # the usual one-sentence text: no copies
+                return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
+            sentences.append(
+                Sentence(
+                    starts[first],
+                    ends[index],
+                    keys[first:stop],
+                    tags[first:stop],
+                    forms[first:stop],
+                    starts[first:stop],
+                    ends[first:stop],
+                )
+            )
+            first = stop
+            ended = False
+    if first == 0 and count:
+        return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
+    if first < count:
+        sentences.append(
+            Sentence(
+                starts[first],
+                ends[-1],
+                keys[first:],
+                tags[first:],
+                forms[first:],
+                starts[first:],
+                ends[first:],
+            )
+        )
     return sentences
 
 
