@@ -323,6 +323,7 @@ class SentenceEngine:
         self._contrast(hits, contrast_at)
         for hit in hits:
             hit.clause = clause_of[hit.first]
+        self._reported_fact(keys, tags, hits, applied)
         bonus = self._punctuation(marks, applied)
         neutral = sum(map(CONTENT_TAGS.__contains__, tags)) - covered_content
         score = SentenceScore(sentence.start, sentence.end, 0.0, 0.0, [], hits, applied)
@@ -331,6 +332,23 @@ class SentenceEngine:
         )
         finish(parts)
         return parts
+
+    @staticmethod
+    def _reported_fact(
+        keys: list[str], tags: list[str], hits: list[Hit], applied: list[str]
+    ) -> None:
+        """A plain past-tense report with only weak, non-evaluative hits carries no opinion."""
+        if not hits or R.REPORT_TENSE_KEY not in keys or R.REPORT_MARK_TAG in tags:
+            return
+        endings = [key for key, tag in zip(keys, tags, strict=True) if tag == "EF"]
+        if not endings or endings[-1] not in R.REPORT_ENDINGS:
+            return
+        for hit in hits:
+            if abs(hit.base) >= R.REPORT_WEAK_WEIGHT or tags[hit.first] in R.REPORT_OPINION_TAGS:
+                return
+        for hit in hits:
+            hit.apply("reported fact", 0.0)
+        applied.append("reported fact: weak words only")
 
     @staticmethod
     def _punctuation(marks: str, applied: list[str]) -> float:

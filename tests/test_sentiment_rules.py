@@ -132,3 +132,31 @@ def test_long_texts_average_sentences_and_do_not_saturate() -> None:
     assert long.compound == pytest.approx(shared_scorer().score(praise).compound, abs=1e-9)
     assert len(long.sentences) >= 100
     assert long.compound < 0.99
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "화재로 서비스가 중단됐다",
+        "카카오는 19일 오후 기자회견을 열었다",
+        "카카오페이는 결제 서비스를 순차적으로 재개했다",
+    ],
+)
+def test_issue_3_reported_facts_are_neutral(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neu", [(h.key, h.base) for h in score.hits]
+    assert "reported fact: weak words only" in rules_of(score)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("카카오의 대응은 정말 최악이었다", "neg"),  # a strong word is opinion, past tense or not
+        ("복구가 빨라서 다행이었다", "pos"),
+        ("서비스가 중단됐다 ㅋㅋ", "neg"),  # marks belong to comments, not reports
+    ],
+)
+def test_issue_3_opinion_in_the_past_tense_is_not_a_reported_fact(text: str, label: str) -> None:
+    score = shared_scorer().score(text)
+    assert "reported fact: weak words only" not in rules_of(score)
+    assert score.label == label
