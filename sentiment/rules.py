@@ -96,9 +96,10 @@ DEFAULT_SMILE_WEIGHT = 0.8
 EXPRESSIVE_ECHO_SCALAR = 1.0
 
 # Smallest weight (or sum) that counts as a clear opinion for the rules that read the rest of a
-# sentence (echo, 역시 ~ㅋㅋ, ^^ in a complaint, rhetorical questions): VADER's scale, 1 = mild.
-# Weaker induced function-word weights alone must not trigger them.
-CLEAR_OPINION_WEIGHT = 1.0
+# sentence (echo, 역시 ~ㅋㅋ, ^^ in a complaint, rhetorical questions): 2 = "clear" on the lexicon
+# scale (lexicon/README.md: 좋다, 실망). At 1 (mild) weak induced words such as 시간 (-0.9 in
+# reviews) turned sincere ^^ and ㅋㅋ around; 2 measured comments_dev 0.8476 -> 0.8536.
+CLEAR_OPINION_WEIGHT = 2.0
 
 # --- sarcasm ----------------------------------------------------------------------------------
 # 참/아주/역시 잘~한다: praising doing "well" in a complaint is sarcasm; a clear complaint's weight.
@@ -115,6 +116,9 @@ SARCASM_YEOKSI_KEY = "역시/MAG"
 SARCASM_YEOKSI_WEIGHT = -2.0
 # Praise followed by ^^ in a complaint: the praise is flipped with VADER's negation scalar.
 SARCASM_SMILE_SCALAR = -0.74
+# Lexicon sources whose words can make a text a complaint for the ^^ rule: written ones, not
+# words learned from film reviews (시간, 여유), which are evidence but not a stated complaint.
+COMPLAINT_SOURCES = frozenset({"curated", "domain", "user", "rule"})
 
 # --- events ----------------------------------------------------------------------------------
 # Words that only name what happened; never opinion (DESIGN.md, PEERS.md §6: KNU SentiLex

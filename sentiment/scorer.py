@@ -112,10 +112,12 @@ class Scorer:
         if not any(p.has_smile for p in parts):
             return
         if not any(
-            h.weight <= -R.CLEAR_OPINION_WEIGHT
+            # a written word that ends negative and is clear before or after the rules
+            # (먹통 halved by a trailing -ㄴ데 is still a complaint)
+            h.weight < 0 and max(-h.weight, abs(h.base)) >= R.CLEAR_OPINION_WEIGHT
             for p in parts
             for h in p.score.hits
-            if h.key not in EXPRESSIVE_DEFAULTS
+            if h.key not in EXPRESSIVE_DEFAULTS and h.source in R.COMPLAINT_SOURCES
         ):
             return
         for p in parts:
