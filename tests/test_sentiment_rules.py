@@ -160,3 +160,9 @@ def test_issue_3_opinion_in_the_past_tense_is_not_a_reported_fact(text: str, lab
     score = shared_scorer().score(text)
     assert "reported fact: weak words only" not in rules_of(score)
     assert score.label == label
+
+
+def test_issue_3_sincere_praise_of_doing_well_is_not_sarcasm() -> None:
+    score = shared_scorer().score("노래 진짜 잘한다")
+    assert "sarcasm: 참 잘~한다" not in rules_of(score)
+    assert score.label == "pos"
