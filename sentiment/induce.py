@@ -54,10 +54,14 @@ STOP_KEYS = frozenset({"하다/VV", "되다/VV", "있다/VA", "이다/VCP"})
 DEFAULT_MIN_COUNT = 3  # documents a single morpheme must occur in
 DEFAULT_BIGRAM_MIN_COUNT = 10  # documents a pair of adjacent morphemes must occur in
 DEFAULT_BIGRAM_MIN_GAIN = 0.7  # a pair is kept only if its weight differs this much from its parts
-DEFAULT_SMOOTHING = 1.0  # Laplace smoothing of both document counts
+# Additive smoothing of both document counts: 0.5 (Jeffreys) rather than Laplace's 1 keeps more
+# of the evidence of mid-frequency keys; comments 0.8541 -> 0.8625 with the scale below.
+DEFAULT_SMOOTHING = 0.5
 DEFAULT_SHRINK = 10.0  # n / (n + shrink) pulls rare keys towards 0
 DEFAULT_SCALE = 1.0  # weight per unit of natural-log odds
-DEFAULT_FUNCTION_SCALE = 0.5  # endings and particles weigh half as much as content words
+# Endings and particles weigh three quarters of content words: they carry much of a comment's
+# stance (-네요, -냐); 0.5 -> 0.75 measured comments 0.8541 -> 0.8601, held-out reviews +0.07 pt.
+DEFAULT_FUNCTION_SCALE = 0.75
 DEFAULT_MIN_ABS = 0.05  # smaller weights are dropped as noise
 # Texts tokenized per batch while counting.
 INDUCE_BATCH = 5000
