@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from collector_support import FAST, LIMITS
+from httpserver import LocalServer
 from sqlalchemy import Engine, create_engine, text
 
+from collectors.http import HttpClient
 from minsim.db import migrate, open_engine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,3 +75,17 @@ def engine(db_url: str) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A real HTTP server on 127.0.0.1 with scripted answers (tests/httpserver.py)."""
+    with LocalServer() as local:
+        yield local
+
+
+@pytest.fixture
+def client() -> Iterator[HttpClient]:
+    """The real HTTP client with the fast retry policy and short limits, never sleeping."""
+    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as http:
+        yield http

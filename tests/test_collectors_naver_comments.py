@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from httpserver import LocalServer, Reply
+from collector_support import payload, source_of
+from httpserver import Reply
 
 from collectors.base import CollectContext
-from collectors.http import HttpClient, HttpLimits, RetryPolicy
 from collectors.naver_comments import article_ids, collect, parse_comments
 from collectors.payload import PayloadError
-from collectors.registry import KINDS
 from minsim.errors import CollectError, SchemaChanged
 from minsim.settings import SourceSettings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "naver_comments"
-FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
-LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=2.0, min_host_delay=0.0)
 ARTICLE = "https://n.news.naver.com/mnews/article/001/0013515001?sid=105"
 JS = {"Content-Type": "application/javascript; charset=utf-8"}
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return payload("naver_comments", name)
 
 
 def comments_source(endpoint: str, **options: object) -> SourceSettings:
-    spec = KINDS["naver_comments"].options
-    values = {key: options.get(key, option.default) for key, option in spec.items()}
+    values = dict(options)
     values.update(endpoint=endpoint, page_size=3)
-    return SourceSettings("naver-comments", "naver_comments", 900, False, values)
+    return source_of("naver_comments", "naver-comments", enabled=False, **values)
 
 
 def cbox(request):
@@ -39,18 +32,6 @@ def cbox(request):
     if request.arg("parentCommentNo"):
         return Reply(500, "no such thread")
     return Reply(200, fixture("page1.jsonp" if request.arg("page") == "1" else "page2.jsonp"), JS)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture
-def client():
-    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as c:
-        yield c
 
 
 @pytest.mark.parametrize(

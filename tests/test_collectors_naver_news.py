@@ -3,47 +3,30 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from httpserver import LocalServer, Reply
+from collector_support import payload, source_of
+from httpserver import Reply
 
 from collectors.base import CollectContext
-from collectors.http import HttpClient, HttpLimits, HttpStatusError, RetryPolicy
+from collectors.http import HttpStatusError
 from collectors.naver_news import collect, parse_news
 from collectors.payload import PayloadError
-from collectors.registry import KINDS
 from minsim.errors import CollectError, SchemaChanged
 from minsim.settings import SourceSettings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "naver_news"
-FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
-LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=2.0, min_host_delay=0.0)
 ENV = {"NAVER_CLIENT_ID": "test-client-id-123", "NAVER_CLIENT_SECRET": "test-secret-456"}
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return payload("naver_news", name)
 
 
 def news_source(endpoint: str, **options: object) -> SourceSettings:
-    spec = KINDS["naver_news"].options
-    values = {key: options.get(key, option.default) for key, option in spec.items()}
+    values = dict(options)
     values.update(query="카카오", endpoint=endpoint, display=options.get("display", 3))
-    return SourceSettings("naver", "naver_news", 900, True, values)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture
-def client():
-    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as c:
-        yield c
+    return source_of("naver_news", "naver", enabled=True, **values)
 
 
 def paged(first: str = "page1.json"):

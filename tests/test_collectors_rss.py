@@ -3,48 +3,30 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from httpserver import LocalServer, Reply
+from collector_support import payload, source_of
+from httpserver import Reply
 
 from collectors.base import CollectContext
-from collectors.http import HttpClient, HttpLimits, RetryPolicy
 from collectors.payload import PayloadError
-from collectors.registry import KINDS
 from collectors.rss import collect, decode_for_feedparser, parse_feed
 from minsim.errors import SchemaChanged
 from minsim.models import Company
 from minsim.normalize import parse_datetime
 from minsim.settings import SourceSettings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rss"
-FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
-LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=2.0, min_host_delay=0.0)
 XML = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return payload("rss", name)
 
 
 def rss_source(url: str, **options: object) -> SourceSettings:
-    spec = KINDS["rss"].options
-    values = {key: options.get(key, option.default) for key, option in spec.items()}
+    values = dict(options)
     values["url"] = url
-    return SourceSettings("feed", "rss", 900, True, values)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as s:
-        yield s
-
-
-@pytest.fixture
-def client():
-    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as c:
-        yield c
+    return source_of("rss", "feed", enabled=True, **values)
 
 
 def test_parse_outlet_feed_strips_markup_and_keeps_dates():

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from collector_support import payload, source_of
 from httpserver import LocalServer, Reply
 
 from collectors.base import CollectContext
-from collectors.http import HttpClient, HttpLimits, HttpStatusError, RetryPolicy
-from collectors.registry import KINDS
+from collectors.http import HttpStatusError
 from collectors.youtube import collect, parse_threads, parse_videos
 from minsim.errors import CollectError, SchemaChanged
 from minsim.settings import SourceSettings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
-FAST = RetryPolicy(attempts=2, backoff_base=0.0, jitter=0.0)
-LIMITS = HttpLimits(connect_timeout=2.0, read_timeout=2.0, min_host_delay=0.0)
 KEY = "AIzaTestKey-000111222"
 ENV = {"YOUTUBE_API_KEY": KEY}
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
@@ -25,14 +21,13 @@ WATCH = "https://www.youtube.com/watch?v=kAk0Ap0l0gy"
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return payload("youtube", name)
 
 
 def yt_source(endpoint: str, **options: object) -> SourceSettings:
-    spec = KINDS["youtube"].options
-    values = {key: options.get(key, option.default) for key, option in spec.items()}
+    values = dict(options)
     values["endpoint"] = endpoint
-    return SourceSettings("yt", "youtube", 900, True, values)
+    return source_of("youtube", "yt", enabled=True, **values)
 
 
 def threads(request):
@@ -46,12 +41,6 @@ def server():
         s.route("/yt/commentThreads", threads)
         s.route("/yt/videos", Reply(200, fixture("videos.json"), JSON))
         yield s
-
-
-@pytest.fixture
-def client():
-    with HttpClient(FAST, LIMITS, sleep=lambda s: None) as c:
-        yield c
 
 
 def test_parse_threads_includes_replies_linked_to_the_video():
