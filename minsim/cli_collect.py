@@ -10,7 +10,7 @@ from minsim.cli_common import open_database, open_with_scenario, scorer_for
 from minsim.models import RunCounters
 from minsim.pipeline import Pipeline, RunResult, select_sources
 from minsim.privacy import load_salt
-from minsim.settings import load_settings
+from minsim.settings import Settings, SourceSettings, load_settings
 from minsim.timefmt import format_kst
 
 EXIT_SOURCE_FAILED = 1
@@ -70,9 +70,8 @@ def run_sources_command(args: argparse.Namespace) -> int:
 
 def run_collect_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    chosen = select_sources(settings, args.names)
+    chosen = _chosen_sources(settings, args.names)
     if not chosen:
-        print("no enabled sources: enable one in the settings file or name it")
         return 0
     engine, scenario = open_with_scenario(settings)
     with HttpClient() as client:
@@ -94,9 +93,8 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.scheduler import Scheduler
 
     settings = load_settings(args.config)
-    chosen = select_sources(settings, args.names)
+    chosen = _chosen_sources(settings, args.names)
     if not chosen:
-        print("no enabled sources: enable one in the settings file or name it")
         return 0
     engine, scenario = open_with_scenario(settings)
     scorer = scorer_for(settings)
@@ -112,6 +110,14 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     Scheduler(engine, scenario, scorer, load_salt(settings), chosen, on_result=report).start()
     print("stopped", flush=True)
     return 0
+
+
+def _chosen_sources(settings: Settings, names: list[str]) -> list[SourceSettings]:
+    """The sources to run, saying so when there are none."""
+    chosen = select_sources(settings, names)
+    if not chosen:
+        print("no enabled sources: enable one in the settings file or name it")
+    return chosen
 
 
 def _print_progress(name: str, counters: RunCounters) -> None:
