@@ -97,6 +97,8 @@ class AspectMatcher:
         """(morpheme index, aspect id) for every cue in the sentence that is not voided."""
         found: list[tuple[int, str]] = []
         by_first = self._by_first
+        if by_first.keys().isdisjoint(keys):
+            return found  # the usual sentence: no cue starts here (one C-level pass)
         for i in [i for i, key in enumerate(keys) if key in by_first]:
             for cue, aspect in by_first[keys[i]]:
                 if _occurs(keys, cue, i) and not self._voided(keys, aspect, i, i + len(cue)):

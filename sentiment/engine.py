@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 
 from sentiment import rules as R
 from sentiment.lexicon_loader import Entry, Lexicon
@@ -40,7 +42,7 @@ def _sign(value: float) -> float:
 
 def finish(parts: SentenceParts) -> None:
     """Recompute a sentence's total and compound from its hits (after any rule changed them)."""
-    raw = sum(hit.weight for hit in parts.score.hits)
+    raw = sum([hit.weight for hit in parts.score.hits])
     total = raw + _sign(raw) * parts.bonus if raw else 0.0
     parts.score.total = total
     parts.score.compound = normalize(total)
@@ -55,7 +57,6 @@ class SentenceEngine:
             for key, entry in lexicon.entries.items()
             if len(entry.keys) == 1 and key not in R.EVENT_WORDS and key not in modifiers
         }
-        self.phrases = lexicon.phrases
         self.modifiers = modifiers
         self.negators = {
             k for k, kinds in modifiers.items() if kinds & {"negator_pre", "negator_post"}
@@ -63,60 +64,68 @@ class SentenceEngine:
         self.boosters = {k for k, kinds in modifiers.items() if "booster" in kinds}
         self.dampeners = {k for k, kinds in modifiers.items() if "dampener" in kinds}
         self.contrasts = {k for k, kinds in modifiers.items() if "contrast" in kinds}
-        # Keys that can start a hit: the fast filter of `_match`.
-        self.known = (
-            frozenset(self.single) | frozenset(self.phrases) | frozenset(EXPRESSIVE_DEFAULTS)
-        )
+        # A sentence holding none of these keys skips the degree or the negation scan.
+        self.degree_keys = frozenset(self.boosters | self.dampeners)
+        self.negator_keys = frozenset(self.negators)
+        # What each key that can start a hit may start: written phrases as (size, key list,
+        # entry), longest first, and its one-morpheme hit as (key, source, base weight): a
+        # lexicon word, or the default weight of a laughter, crying or smile mark.
+        words: dict[str, tuple[str, str, float]] = {
+            **{key: (key, RULE_SOURCE, weight) for key, weight in EXPRESSIVE_DEFAULTS.items()},
+            **{key: (e.text_key, e.source, e.weight) for key, e in self.single.items()},
+        }
+        self.heads: dict[
+            str, tuple[list[tuple[int, list[str], Entry]], tuple[str, str, float] | None]
+        ] = {
+            key: (
+                [(len(e.keys), list(e.keys), e) for e in lexicon.phrases.get(key, ())],
+                words.get(key),
+            )
+            for key in {*words, *lexicon.phrases}
+        }
         # Keys that can open a new clause: sentences without any skip the clause scan.
         self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
     # --- matching ---------------------------------------------------------------------------
     def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
+        heads = self.heads.get
+        # Most morphemes start no hit at all: look only at those that may (one C-level pass).
+        found = [(i, head) for i, key in enumerate(keys) if (head := heads(key)) is not None]
         hits: list[Hit] = []
-        known = self.known
-        # Most morphemes start no entry at all: look only at those that may (one C-level pass).
-        positions = [i for i, key in enumerate(keys) if key in known]
-        if not positions:
+        if not found:
             return hits
         starts, ends = sentence.starts, sentence.ends
-        phrases, single = self.phrases, self.single
         next_free = 0
-        for i in positions:
+        for i, (phrases, word) in found:
             if i < next_free:
                 continue  # inside a phrase matched just before
-            key = keys[i]
-            entry: Entry | None = None
-            for candidate in phrases.get(key, ()):
-                if tuple(keys[i : i + len(candidate.keys)]) == candidate.keys:
-                    entry = candidate
-                    break
-            if entry is None:
-                entry = single.get(key)
-            if entry is not None:
-                last = i + len(entry.keys) - 1
-                start, end, weight = starts[i], ends[last], entry.weight
-                hits.append(
-                    Hit(
-                        start,
-                        end,
-                        text[start:end],
-                        entry.text_key,
-                        entry.source,
-                        weight,
-                        weight,
-                        [],
-                        i,
-                        last,
-                    )
-                )
-                next_free = last + 1
-                continue
-            default = EXPRESSIVE_DEFAULTS.get(key)
-            if default is not None:
+            if phrases:
+                for size, phrase_keys, phrase in phrases:
+                    if keys[i : i + size] == phrase_keys:
+                        last = i + size - 1
+                        start, end, weight = starts[i], ends[last], phrase.weight
+                        hits.append(
+                            Hit(
+                                start,
+                                end,
+                                text[start:end],
+                                phrase.text_key,
+                                phrase.source,
+                                weight,
+                                weight,
+                                [],
+                                i,
+                                last,
+                            )
+                        )
+                        next_free = last + 1
+                        break
+                if next_free > i:
+                    continue
+            if word is not None:
+                key, source, weight = word
                 start, end = starts[i], ends[i]
-                hits.append(
-                    Hit(start, end, text[start:end], key, RULE_SOURCE, default, default, [], i, i)
-                )
+                hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, i))
         return hits
 
     @staticmethod
@@ -260,28 +269,33 @@ class SentenceEngine:
         clause_of, contrast_at = self._clauses(keys, tags)
         hits = self._match(text, sentence, keys)
         covered = [False] * len(keys)
-        covered_content = 0  # content morphemes inside a hit (hits never overlap)
-        for hit in hits:
-            for j in range(hit.first, hit.last + 1):
-                covered[j] = True
-                if tags[j] in CONTENT_TAGS:
-                    covered_content += 1
+        for hit in hits:  # hits never overlap
+            first, last = hit.first, hit.last
+            if first == last:
+                covered[first] = True
+            else:
+                covered[first : last + 1] = [True] * (last + 1 - first)
         applied: list[str] = []
-        for hit in hits:
-            if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
-                continue  # degree and negation act on content words, not on endings
-            self._degree(hit, keys, covered)
-            self._negation(hit, keys, tags, covered)
-        extra: list[Hit] = []
-        self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)
-        hits.extend(extra)
+        grading = not self.degree_keys.isdisjoint(keys)
+        negating = not self.negator_keys.isdisjoint(keys)
+        if grading or negating:
+            for hit in hits:
+                if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
+                    continue  # degree and negation act on content words, not on endings
+                if grading:
+                    self._degree(hit, keys, covered)
+                if negating:
+                    self._negation(hit, keys, tags, covered)
+        if R.SARCASM_WELL_KEY in keys:
+            extra: list[Hit] = []
+            self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)
+            hits.extend(extra)
         content = [h for h in hits if h.key not in EXPRESSIVE_DEFAULTS]
-        content_sum = sum(h.weight for h in content)
-        has_laugh = any(h.key in R.LAUGHTER_KEYS for h in hits)
+        content_sum = sum([h.weight for h in content])
         clear = R.CLEAR_OPINION_WEIGHT
         if (
             R.SARCASM_YEOKSI_KEY in keys
-            and has_laugh
+            and any(h.key in R.LAUGHTER_KEYS for h in hits)
             and not any(h.weight >= clear for h in content)
         ):
             i = keys.index(R.SARCASM_YEOKSI_KEY)
@@ -299,7 +313,7 @@ class SentenceEngine:
             )
             applied.append("sarcasm: 역시 ~ㅋㅋ")
             content_sum += R.SARCASM_YEOKSI_WEIGHT
-        if abs(content_sum) >= clear:
+        if abs(content_sum) >= clear and not ECHOING_KEYS.isdisjoint(keys):
             for hit in hits:
                 if hit.key in ECHOING_KEYS and _sign(hit.weight) != _sign(content_sum):
                     hit.apply(
@@ -320,15 +334,23 @@ class SentenceEngine:
                 if hit.weight > 0:  # the praise is what the question denies
                     hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
             applied.append("rhetorical question")
-        self._contrast(hits, contrast_at)
-        for hit in hits:
-            hit.clause = clause_of[hit.first]
-        self._reported_fact(keys, tags, hits, applied)
-        bonus = self._punctuation(marks, applied)
-        neutral = sum(map(CONTENT_TAGS.__contains__, tags)) - covered_content
+        if contrast_at:  # otherwise every hit stays in clause 0
+            self._contrast(hits, contrast_at)
+            for hit in hits:
+                hit.clause = clause_of[hit.first]
+        if R.REPORT_TENSE_KEY in keys:
+            self._reported_fact(keys, tags, hits, applied)
+        bonus = self._punctuation(marks, applied) if marks else 0.0
+        # content morphemes outside every hit
+        neutral = sum(map(CONTENT_TAGS.__contains__, compress(tags, map(not_, covered))))
         score = SentenceScore(sentence.start, sentence.end, 0.0, 0.0, [], hits, applied)
         parts = SentenceParts(
-            score, keys, clause_of, bonus, neutral, any(h.key in R.SMILE_KEYS for h in hits)
+            score,
+            keys,
+            clause_of,
+            bonus,
+            neutral,
+            not R.SMILE_KEYS.isdisjoint(keys) and any(h.key in R.SMILE_KEYS for h in hits),
         )
         finish(parts)
         return parts

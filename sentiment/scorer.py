@@ -96,8 +96,9 @@ class Scorer:
         weight = sum(s.weight for s in scored)
         compound = sum(s.compound * s.weight for s in scored) / weight if weight else 0.0
         compound = max(-1.0, min(1.0, compound))
-        pos = sum(max(h.weight, 0.0) for p in parts for h in p.score.hits)
-        neg = sum(-min(h.weight, 0.0) for p in parts for h in p.score.hits)
+        weights = [h.weight for p in parts for h in p.score.hits]
+        pos = sum([w for w in weights if w > 0.0])
+        neg = -sum([w for w in weights if w < 0.0])
         neu = float(sum(p.neutral_count for p in parts))
         mass = pos + neg + neu
         shares = (pos / mass, neg / mass, neu / mass) if mass else (0.0, 0.0, 1.0)
@@ -132,6 +133,8 @@ class Scorer:
     @staticmethod
     def _echo_expressive_sentences(parts: list[SentenceParts], applied: list[str]) -> None:
         """A sentence of only ㅋㅋ/ㅠㅠ echoes the opinion of the rest of the document."""
+        if len(parts) < 2:
+            return  # a lone sentence has no rest to echo
         content = sum(
             h.weight for p in parts for h in p.score.hits if h.key not in EXPRESSIVE_DEFAULTS
         )
@@ -169,6 +172,12 @@ class Scorer:
         for p in parts:
             found = self.matcher.find(p.keys) if self.aspects else []
             if not p.keys:
+                continue
+            if not found and (not carry or carried_for >= R.ASPECT_CARRY_SENTENCES):
+                # the usual sentence: no cue of its own and nothing carried into it
+                p.score.aspects = []
+                carry = set()
+                carried_for += 1
                 continue
             clauses = p.clause_of[-1] + 1
             by_clause: list[set[str]] = [set() for _ in range(clauses)]

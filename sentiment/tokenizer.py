@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kiwipiepy import Kiwi
 
@@ -111,72 +112,69 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub(" ", text)
 
 
-def _key_of(lemma: str, tag: str) -> tuple[str, str]:
-    """(base tag, key) of a Kiwi token, memoised: the same few thousand morphemes recur."""
-    cached = _KEY_CACHE.get((lemma, tag))
+def _key_of(token: Any) -> tuple[str, str]:
+    """(base tag, key) of a Kiwi token, memoised by (form, tag): the same few thousand
+    morphemes recur, and Kiwi derives a lemma from its form and tag alone."""
+    form, tag = token.form, token.tag
+    cached = _KEY_CACHE.get((form, tag))
     if cached is None:
-        cached = (base_tag(tag), make_key(lemma, tag))
+        cached = (base_tag(tag), make_key(token.lemma, tag))
         if len(_KEY_CACHE) < KEY_CACHE_LIMIT:
-            _KEY_CACHE[(lemma, tag)] = cached
+            _KEY_CACHE[(form, tag)] = cached
     return cached
+
+
+def _sentence_stops(tags: list[str]) -> list[int]:
+    """Where each sentence ends (exclusive): after a final ending (EF) or punctuation (SF),
+    together with the marks that trail it."""
+    stops: list[int] = []
+    count = len(tags)
+    stop = 0
+    for index in [i for i, tag in enumerate(tags) if tag == "SF" or tag == "EF"]:
+        if index < stop:
+            continue  # a marker inside the trailing run already closed
+        stop = index + 1
+        while stop < count and tags[stop] in SENTENCE_TRAILING_TAGS:
+            stop += 1
+        stops.append(stop)
+    if not stops or stops[-1] < count:
+        stops.append(count)
+    return stops
 
 
 def _to_sentences(tokens: list) -> list[Sentence]:
     """Split one text's tokens into sentences: after final punctuation (SF), and after a final
     ending (EF) unless punctuation or a mark (ㅋㅋ, emoji) follows it."""
-    sentences: list[Sentence] = []
-    # One pass over the tokens into parallel lists (the hot loop of batch scoring).
-    cache_get = _KEY_CACHE.get
-    pairs = []
-    forms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for token in tokens:
-        lemma, tag = token.lemma, token.tag
-        pair = cache_get((lemma, tag)) or _key_of(lemma, tag)
-        pairs.append(pair)
-        forms.append(token.form)
-        start = token.start
-        starts.append(start)
-        ends.append(start + token.len)
+    # Parallel lists built by comprehensions (the hot loop of batch scoring: one attribute
+    # read per token and list, without per-token appends).
+    forms: list[str] = [t.form for t in tokens]
+    pairs = [*map(_KEY_CACHE.get, zip(forms, [t.tag for t in tokens], strict=True))]
+    if None in pairs:  # a morpheme not seen yet: its key needs Kiwi's lemma
+        pairs = [pair or _key_of(token) for pair, token in zip(pairs, tokens, strict=True)]
+    if not pairs:
+        return []
+    starts: list[int] = [t.start for t in tokens]
+    ends: list[int] = [t.end for t in tokens]
     tags = [pair[0] for pair in pairs]
     keys = [pair[1] for pair in pairs]
-    count = len(tags)
-    first = 0
-    ended = False  # a final ending or punctuation was seen; close before the next word
-    for index, tag in enumerate(tags):
-        ended = ended or tag == "SF" or tag == "EF"
-        if ended and (index + 1 == count or tags[index + 1] not in SENTENCE_TRAILING_TAGS):
-            stop = index + 1
-            if first == 0 and stop == count:  # the usual one-sentence text: no copies
-                return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
-            sentences.append(
-                Sentence(
-                    starts[first],
-                    ends[index],
-                    keys[first:stop],
-                    tags[first:stop],
-                    forms[first:stop],
-                    starts[first:stop],
-                    ends[first:stop],
-                )
-            )
-            first = stop
-            ended = False
-    if first == 0 and count:
+    stops = _sentence_stops(tags)
+    if len(stops) == 1:  # the usual one-sentence text: no copies
         return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
-    if first < count:
+    sentences: list[Sentence] = []
+    first = 0
+    for stop in stops:
         sentences.append(
             Sentence(
                 starts[first],
-                ends[-1],
-                keys[first:],
-                tags[first:],
-                forms[first:],
-                starts[first:],
-                ends[first:],
+                ends[stop - 1],
+                keys[first:stop],
+                tags[first:stop],
+                forms[first:stop],
+                starts[first:stop],
+                ends[first:stop],
             )
         )
+        first = stop
     return sentences
 
 
