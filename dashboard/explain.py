@@ -8,11 +8,15 @@ bare list of hits; damaged JSON reads as "no explanation", never as an error.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 
 # Hits named in the one-line summary of a table row; the detail view shows all of them.
 SUMMARY_HITS = 4
+# Hits whose final weight is smaller than this are folded away in the detail view unless the
+# reader asks for them: mostly endings and particles, each moving a score very little.
+SMALL_HIT_WEIGHT = 0.5
 HIT_COLUMNS = ["표현", "키", "기본 가중치", "최종 가중치", "적용 규칙", "사전"]
 
 
@@ -58,12 +62,31 @@ def hits_frame(raw: str | None) -> pd.DataFrame:
 
 
 def summary(raw: str | None) -> str:
-    """A short line for a table cell, e.g. '실망 -2.00 · 좋다 +1.50 (+1)'."""
+    """A short line for a table cell naming the hits that moved the score most, e.g.
+    '실망 -2.00 · 좋다 +1.50 (+1)'; ties keep the order of the text."""
     hits, _ = parse(raw)
+    ranked = sorted(hits, key=lambda h: -abs(_number(h.get("weight")) or 0.0))
     parts = []
-    for h in hits[:SUMMARY_HITS]:
+    for h in ranked[:SUMMARY_HITS]:
         label = str(h.get("text") or h.get("key") or h.get("lemma") or "?")
         weight = _number(h.get("weight"))
         parts.append(f"{label} {weight:+.2f}" if weight is not None else label)
     more = len(hits) - SUMMARY_HITS
     return " · ".join(parts) + (f" (+{more})" if more > 0 else "")
+
+
+def fold_small(frame: pd.DataFrame, threshold: float = SMALL_HIT_WEIGHT) -> FoldedHits:
+    """Split a hits_frame into the hits of at least `threshold` final weight and a count and
+    sum of the smaller ones, so the detail view can show the words that matter first."""
+    weights = frame["최종 가중치"].fillna(0.0)
+    small = weights.abs() < threshold
+    return FoldedHits(frame[~small], int(small.sum()), float(weights[small].sum()))
+
+
+@dataclass(frozen=True)
+class FoldedHits:
+    """What fold_small returns: the hits shown and what the folded ones add up to."""
+
+    shown: pd.DataFrame
+    folded: int
+    folded_sum: float

@@ -153,6 +153,8 @@ def _score(doc_id: str, version: str, compound: float, label: str) -> dict:
         "hits": [
             {"span": [0, 2], "text": "실망", "key": "실망/NNG", "source": "curated",
              "base": -2.0, "modifiers": ["booster: -2.000 -> -2.600"], "weight": -2.6},
+            {"span": [3, 5], "text": "네요", "key": "네요/EF", "source": "induced:nsmc",
+             "base": 0.31, "modifiers": [], "weight": 0.31},
         ],
     }  # fmt: skip
     return {

@@ -129,6 +129,21 @@ def test_documents_show_text_only_inertly(demo_url: str) -> None:
     assert any("실망/NNG" in str(df.value.to_dict()) for df in at.dataframe)
 
 
+def test_documents_detail_folds_small_hits_until_asked(demo_url: str) -> None:
+    at = _app()
+    at.switch_page("views/documents.py").run()
+    detail = at.dataframe[-1].value
+    assert (detail["최종 가중치"].abs() >= 0.5).all()
+    folded = [c.value for c in at.caption if "작은 항목" in c.value]
+    at.toggle(key="documents_all_hits").set_value(True).run()
+    assert not at.exception
+    everything = at.dataframe[-1].value
+    assert folded, "the fixture document has endings and particles to fold"
+    hidden = int(folded[0].split("작은 항목 ")[1].split("개")[0])
+    assert len(everything) == len(detail) + hidden
+    assert not [c for c in at.caption if "작은 항목" in c.value]
+
+
 def test_sources_page_reports_the_failed_run(demo_url: str) -> None:
     at = _app()
     at.switch_page("views/sources.py").run()

@@ -109,6 +109,36 @@ def test_explain_reads_the_scorer_json() -> None:
     assert explain.parse(SCORE_JSON)[1] == ["contrast"]
 
 
+RANKED_JSON = json.dumps(
+    {
+        "hits": [
+            {"text": "는", "key": "는/JX", "source": "induced:nsmc", "weight": -0.27},
+            {"text": "좋", "key": "좋다/VA", "source": "curated", "weight": 1.5},
+            {"text": "어요", "key": "어요/EF", "source": "induced:nsmc", "weight": 0.72},
+            {"text": "실망", "key": "실망/NNG", "source": "curated", "weight": -2.6},
+            {"text": "요", "key": "요/JX", "source": "induced:nsmc", "weight": 0.1},
+            {"text": "네", "key": "네/EF", "source": "induced:nsmc", "weight": -0.1},
+        ]
+    },
+    ensure_ascii=False,
+)
+
+
+def test_summary_names_the_heaviest_hits_first() -> None:
+    # text order would name 는 first; the reader wants what moved the score
+    assert explain.summary(RANKED_JSON) == "실망 -2.60 · 좋 +1.50 · 어요 +0.72 · 는 -0.27 (+2)"
+
+
+def test_small_hits_fold_into_a_count_and_a_sum() -> None:
+    frame = explain.hits_frame(RANKED_JSON)
+    folded = explain.fold_small(frame)
+    assert list(folded.shown["키"]) == ["좋다/VA", "어요/EF", "실망/NNG"]
+    assert folded.folded == 3
+    assert folded.folded_sum == pytest.approx(-0.27)
+    everything = explain.fold_small(frame, 0.0)
+    assert len(everything.shown) == 6 and everything.folded == 0
+
+
 @pytest.mark.parametrize("raw", [None, "", "{broken", "42", '{"hits": "no"}', "[1, 2]"])
 def test_explain_tolerates_damaged_json(raw: str | None) -> None:
     assert explain.hits_frame(raw).empty

@@ -52,7 +52,16 @@ compound = picked["compound"]
 if compound == compound and compound is not None:  # NaN when this version has not scored it
     st.text(f"점수 {compound:+.3f} · 라벨 {picked['label']} · 점수 버전 {ctx.version}")
     hits, rules = explain.parse(picked["hits"])
-    st.dataframe(explain.hits_frame(picked["hits"]), hide_index=True, width="stretch")
+    frame = explain.hits_frame(picked["hits"])
+    show_all = st.toggle(
+        f"작은 항목도 보기 (|가중치| < {explain.SMALL_HIT_WEIGHT:g}, 주로 어미·조사)",
+        value=False,
+        key="documents_all_hits",
+    )
+    folded = explain.fold_small(frame, 0.0 if show_all else explain.SMALL_HIT_WEIGHT)
+    st.dataframe(folded.shown, hide_index=True, width="stretch")
+    if folded.folded:
+        st.caption(f"작은 항목 {folded.folded}개 숨김 · 합계 {folded.folded_sum:+.2f}")
     if rules:
         st.text("문서 규칙: " + "; ".join(rules))
 else:
