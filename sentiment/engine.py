@@ -67,22 +67,30 @@ class SentenceEngine:
         # A sentence holding none of these keys skips the degree or the negation scan.
         self.degree_keys = frozenset(self.boosters | self.dampeners)
         self.negator_keys = frozenset(self.negators)
-        # What each key that can start a hit may start: written phrases as (size, key list,
-        # entry), longest first, and its one-morpheme hit as (key, source, base weight): a
-        # lexicon word, or the default weight of a laughter, crying or smile mark.
+        # What each key that can start a hit may start: written phrases of three or more
+        # morphemes as (size, key list, entry), longest first; two-morpheme phrases by their
+        # second key; and its one-morpheme hit as (key, source, base weight), a lexicon word or
+        # the default weight of a laughter, crying or smile mark. Longest match wins.
         words: dict[str, tuple[str, str, float]] = {
             **{key: (key, RULE_SOURCE, weight) for key, weight in EXPRESSIVE_DEFAULTS.items()},
             **{key: (e.text_key, e.source, e.weight) for key, e in self.single.items()},
         }
         self.heads: dict[
-            str, tuple[list[tuple[int, list[str], Entry]], tuple[str, str, float] | None]
-        ] = {
-            key: (
-                [(len(e.keys), list(e.keys), e) for e in lexicon.phrases.get(key, ())],
+            str,
+            tuple[
+                list[tuple[int, list[str], Entry]],
+                dict[str, Entry] | None,
+                tuple[str, str, float] | None,
+            ],
+        ] = {}
+        for key in {*words, *lexicon.phrases}:
+            bucket = lexicon.phrases.get(key, ())
+            pairs = {e.keys[1]: e for e in bucket if len(e.keys) == 2}
+            self.heads[key] = (
+                [(len(e.keys), list(e.keys), e) for e in bucket if len(e.keys) > 2],
+                pairs or None,
                 words.get(key),
             )
-            for key in {*words, *lexicon.phrases}
-        }
         # Keys that can open a new clause: sentences without any skip the clause scan.
         self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
@@ -96,33 +104,37 @@ class SentenceEngine:
             return hits
         starts, ends = sentence.starts, sentence.ends
         next_free = 0
-        for i, (phrases, word) in found:
+        size = len(keys)
+        for i, (longer, pairs, word) in found:
             if i < next_free:
                 continue  # inside a phrase matched just before
-            if phrases:
-                for size, phrase_keys, phrase in phrases:
-                    if keys[i : i + size] == phrase_keys:
-                        last = i + size - 1
-                        start, end, weight = starts[i], ends[last], phrase.weight
-                        hits.append(
-                            Hit(
-                                start,
-                                end,
-                                text[start:end],
-                                phrase.text_key,
-                                phrase.source,
-                                weight,
-                                weight,
-                                [],
-                                i,
-                                last,
-                            )
-                        )
-                        next_free = last + 1
-                        break
-                if next_free > i:
-                    continue
-            if word is not None:
+            phrase: Entry | None = None
+            last = i
+            for length, phrase_keys, candidate in longer:
+                if keys[i : i + length] == phrase_keys:
+                    phrase, last = candidate, i + length - 1
+                    break
+            if phrase is None and pairs is not None and i + 1 < size:
+                phrase = pairs.get(keys[i + 1])
+                last = i + 1
+            if phrase is not None:
+                start, end, weight = starts[i], ends[last], phrase.weight
+                hits.append(
+                    Hit(
+                        start,
+                        end,
+                        text[start:end],
+                        phrase.text_key,
+                        phrase.source,
+                        weight,
+                        weight,
+                        [],
+                        i,
+                        last,
+                    )
+                )
+                next_free = last + 1
+            elif word is not None:
                 key, source, weight = word
                 start, end = starts[i], ends[i]
                 hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, i))
