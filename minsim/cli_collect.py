@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from collectors.http import HttpClient
-from minsim import aggregate
-from minsim.cli_common import open_database, open_with_scenario, scorer_for
-from minsim.models import RunCounters
-from minsim.pipeline import Pipeline, RunResult, select_sources
-from minsim.privacy import load_salt
 from minsim.settings import Settings, SourceSettings, load_settings
-from minsim.timefmt import format_kst
+
+if TYPE_CHECKING:
+    from minsim.models import RunCounters
+    from minsim.pipeline import RunResult
+
+# The handlers import the database, the HTTP client and the scorer when a command runs, not
+# when the parser is built, so `minsim --help` answers at once.
 
 EXIT_SOURCE_FAILED = 1
 # Counters shown first in one-line summaries, in this order; the rest follow alphabetically.
@@ -47,6 +48,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_sources_command(args: argparse.Namespace) -> int:
+    from minsim import aggregate
+    from minsim.cli_common import open_database
+    from minsim.timefmt import format_kst
+
     settings = load_settings(args.config)
     engine = open_database(settings)
     last = {run["source"]: run for run in aggregate.last_runs(engine)}
@@ -69,6 +74,11 @@ def run_sources_command(args: argparse.Namespace) -> int:
 
 
 def run_collect_command(args: argparse.Namespace) -> int:
+    from collectors.http import HttpClient
+    from minsim.cli_common import open_with_scenario, scorer_for
+    from minsim.pipeline import Pipeline
+    from minsim.privacy import load_salt
+
     settings = load_settings(args.config)
     chosen = _chosen_sources(settings, args.names)
     if not chosen:
@@ -90,6 +100,8 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
+    from minsim.cli_common import open_with_scenario, scorer_for
+    from minsim.privacy import load_salt
     from minsim.scheduler import Scheduler
 
     settings = load_settings(args.config)
@@ -114,6 +126,8 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
 
 def _chosen_sources(settings: Settings, names: list[str]) -> list[SourceSettings]:
     """The sources to run, saying so when there are none."""
+    from minsim.pipeline import select_sources
+
     chosen = select_sources(settings, names)
     if not chosen:
         print("no enabled sources: enable one in the settings file or name it")

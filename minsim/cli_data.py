@@ -6,20 +6,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from minsim import aggregate, db, store
-from minsim.cli_common import open_database, open_with_scenario, scorer_for
 from minsim.errors import ImportFileError
-from minsim.importer import RowError, read_rows
-from minsim.ingest import ingest
-from minsim.models import RunCounters
-from minsim.privacy import load_salt
-from minsim.scenario import Scenario, load_scenario
 from minsim.settings import CONFIG_ENV, DATABASE_URL_ENV, Settings, load_settings, mask_url
-from minsim.timefmt import format_kst
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from minsim.scenario import Scenario
+
+# The handlers import the database, pandas and the scorer when a command runs, not when the
+# parser is built, so `minsim --help` answers at once.
 
 DEMO_FILES = ("articles.jsonl", "comments.jsonl")
 DEFAULT_PORT = 8501
@@ -76,6 +74,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from minsim import db, store
+    from minsim.cli_common import scorer_for
+    from minsim.scenario import load_scenario
+
     settings = _settings(args)
     engine = db.engine_for(settings)
     applied = db.migrate(engine)
@@ -99,6 +101,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from minsim.cli_common import open_with_scenario, scorer_for
+
     settings = _settings(args)
     engine, scenario = open_with_scenario(settings)
     scorer = scorer_for(settings)
@@ -126,6 +130,12 @@ def _import_file(
     default_source: str | None = None,
 ) -> int:
     """Import one file as one run; returns the number of bad rows (0 when all were good)."""
+    from minsim import store
+    from minsim.importer import RowError, read_rows
+    from minsim.ingest import ingest
+    from minsim.models import RunCounters
+    from minsim.privacy import load_salt
+
     counters = RunCounters()
     errors: list[RowError] = []
 
@@ -168,6 +178,8 @@ def _import_file(
 
 
 def run_score(args: argparse.Namespace) -> int:
+    from minsim.cli_common import open_database, scorer_for
+
     settings = _settings(args)
     engine = open_database(settings)
     scorer = scorer_for(settings)
@@ -187,6 +199,10 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from minsim import aggregate
+    from minsim.cli_common import open_database
+    from minsim.timefmt import format_kst
+
     settings = _settings(args)
     engine = open_database(settings)
     print(f"database: {mask_url(settings.database.url)}")
@@ -203,6 +219,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def _print_counts(engine: Engine) -> None:
+    from minsim import aggregate
+
     counts = aggregate.document_counts(engine)
     for title, key in (("kind", "by_kind"), ("source", "by_source"), ("company", "by_company")):
         values = counts[key]
@@ -215,6 +233,8 @@ def _summary(counters: dict[str, int]) -> str:
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
+    from minsim.cli_common import open_database
+
     settings = _settings(args)
     open_database(settings)  # fail here, clearly, rather than inside the page
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"

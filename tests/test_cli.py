@@ -61,6 +61,21 @@ def test_help_lists_every_command_with_help(tmp_path: Path) -> None:
         assert sub.returncode == 0, (command, sub.stderr)
 
 
+def test_building_the_parser_leaves_the_heavy_libraries_unloaded(tmp_path: Path) -> None:
+    # --help and argument errors answer at once: the database, pandas, the HTTP client and Kiwi
+    # load when a command runs.
+    probe = (
+        "import sys; from minsim.cli import build_parser; build_parser(); "
+        "heavy = ('pandas', 'sqlalchemy', 'httpx', 'kiwipiepy'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_readme_documents_every_command_setting_and_kind() -> None:
     from collectors.registry import KINDS
 
