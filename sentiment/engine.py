@@ -248,9 +248,11 @@ class SentenceEngine:
             extra.append(sarcasm)
             parts.append("sarcasm: 참 잘~한다")
 
-    def _clauses(self, keys: list[str], tags: list[str]) -> tuple[list[int], list[int]]:
+    def _clauses(
+        self, keys: list[str], tags: list[str], present: set[str]
+    ) -> tuple[list[int], list[int]]:
         """Clause index of each morpheme, and where the contrast markers are."""
-        if self.clause_keys.isdisjoint(keys):
+        if self.clause_keys.isdisjoint(present):
             return [0] * len(keys), []
         clause_of: list[int] = []
         contrast_at: list[int] = []
@@ -278,7 +280,9 @@ class SentenceEngine:
     def score(self, text: str, sentence: Sentence) -> SentenceParts:
         """Score one sentence; the caller adds aspects and document-level rules."""
         keys, tags = sentence.keys, sentence.tags
-        clause_of, contrast_at = self._clauses(keys, tags)
+        # One pass over the morphemes; the rules below ask it whether their cue words occur.
+        present = set(keys)
+        clause_of, contrast_at = self._clauses(keys, tags, present)
         hits = self._match(text, sentence, keys)
         covered = [False] * len(keys)
         for hit in hits:  # hits never overlap
@@ -288,8 +292,8 @@ class SentenceEngine:
             else:
                 covered[first : last + 1] = [True] * (last + 1 - first)
         applied: list[str] = []
-        grading = not self.degree_keys.isdisjoint(keys)
-        negating = not self.negator_keys.isdisjoint(keys)
+        grading = not self.degree_keys.isdisjoint(present)
+        negating = not self.negator_keys.isdisjoint(present)
         if grading or negating:
             for hit in hits:
                 if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
@@ -298,7 +302,7 @@ class SentenceEngine:
                     self._degree(hit, keys, covered)
                 if negating:
                     self._negation(hit, keys, tags, covered)
-        if R.SARCASM_WELL_KEY in keys:
+        if R.SARCASM_WELL_KEY in present:
             extra: list[Hit] = []
             self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)
             hits.extend(extra)
@@ -306,7 +310,7 @@ class SentenceEngine:
         content_sum = sum([h.weight for h in content])
         clear = R.CLEAR_OPINION_WEIGHT
         if (
-            R.SARCASM_YEOKSI_KEY in keys
+            R.SARCASM_YEOKSI_KEY in present
             and any(h.key in R.LAUGHTER_KEYS for h in hits)
             and not any(h.weight >= clear for h in content)
         ):
@@ -325,7 +329,7 @@ class SentenceEngine:
             )
             applied.append("sarcasm: 역시 ~ㅋㅋ")
             content_sum += R.SARCASM_YEOKSI_WEIGHT
-        if abs(content_sum) >= clear and not ECHOING_KEYS.isdisjoint(keys):
+        if abs(content_sum) >= clear and not ECHOING_KEYS.isdisjoint(present):
             for hit in hits:
                 if hit.key in ECHOING_KEYS and _sign(hit.weight) != _sign(content_sum):
                     hit.apply(
@@ -338,7 +342,7 @@ class SentenceEngine:
         has_question = "?" in marks
         if (
             has_question
-            and any(k in R.RHETORICAL_ENDINGS for k in keys)
+            and not R.RHETORICAL_ENDINGS.isdisjoint(present)
             and any(h.weight >= clear for h in content)
             and not any(h.weight <= -clear for h in content)
         ):
@@ -350,7 +354,7 @@ class SentenceEngine:
             self._contrast(hits, contrast_at)
             for hit in hits:
                 hit.clause = clause_of[hit.first]
-        if R.REPORT_TENSE_KEY in keys:
+        if R.REPORT_TENSE_KEY in present:
             self._reported_fact(keys, tags, hits, applied)
         bonus = self._punctuation(marks, applied) if marks else 0.0
         # content morphemes outside every hit
@@ -362,7 +366,7 @@ class SentenceEngine:
             clause_of,
             bonus,
             neutral,
-            not R.SMILE_KEYS.isdisjoint(keys) and any(h.key in R.SMILE_KEYS for h in hits),
+            not R.SMILE_KEYS.isdisjoint(present) and any(h.key in R.SMILE_KEYS for h in hits),
         )
         finish(parts)
         return parts
