@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert
-from test_aggregate_fixtures import (
-    BACKENDS,
-    N_ARTICLES,
-    N_COMMENTS,
-    VERSION,
-    empty_database,
-    open_backend,
-)
+from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, empty_database, fill
 
 from minsim import aggregate, schema
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    engine = open_backend(request, tmp_path)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def db(engine: Engine) -> Engine:
+    """The fixture rows on conftest's engine: a real SQLite file, then PostgreSQL."""
+    return fill(engine)
 
 
 def test_document_counts_by_kind_source_and_company(db: Engine) -> None:

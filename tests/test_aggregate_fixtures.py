@@ -11,7 +11,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, insert
 
 from minsim import schema
@@ -188,21 +187,6 @@ def _runs(article_source: str, comment_source: str) -> list[dict]:
 
 N_ARTICLES = DAYS * ARTICLES_PER_DAY
 N_COMMENTS = N_ARTICLES * COMMENTS_PER_ARTICLE
-
-
-# Parameters for a `db` fixture: a real SQLite file, and PostgreSQL through conftest's schema.
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
-    """The fixture database on the backend a BACKENDS parameter names."""
-    if request.param == "sqlite":
-        return build_database(tmp_path / "minsim.db")
-    from minsim.db import migrate, open_engine
-
-    engine = open_engine(request.getfixturevalue("postgres_url"))
-    migrate(engine)
-    return fill(engine)
 
 
 def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:

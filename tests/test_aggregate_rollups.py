@@ -6,24 +6,21 @@ throw-away schema; skipped with a reason when no server answers, never under CI=
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from test_aggregate_fixtures import BACKENDS, N_ARTICLES, N_COMMENTS, VERSION, open_backend
+from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, fill
 
 from minsim import aggregate, schema
 from minsim.aggregate import Filters
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    engine = open_backend(request, tmp_path)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def db(engine: Engine) -> Engine:
+    """The fixture rows on conftest's engine: a real SQLite file, then PostgreSQL."""
+    return fill(engine)
 
 
 def test_latest_version_is_the_one_most_rows_have(db: Engine) -> None:
