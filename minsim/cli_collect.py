@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from minsim.settings import Settings, SourceSettings, load_settings
 
@@ -75,17 +75,14 @@ def run_sources_command(args: argparse.Namespace) -> int:
 
 def run_collect_command(args: argparse.Namespace) -> int:
     from collectors.http import HttpClient
-    from minsim.cli_common import open_with_scenario, scorer_for
     from minsim.pipeline import Pipeline
-    from minsim.privacy import load_salt
 
-    settings = load_settings(args.config)
-    chosen = _chosen_sources(settings, args.names)
-    if not chosen:
+    prepared = _prepare(args)
+    if prepared is None:
         return 0
-    engine, scenario = open_with_scenario(settings)
+    chosen, parts = prepared
     with HttpClient() as client:
-        pipeline = Pipeline(engine, scenario, scorer_for(settings), load_salt(settings), client)
+        pipeline = Pipeline(*parts, client)
         results: list[RunResult] = []
         for source in chosen:
             print(f"{source.name} ({source.kind}): collecting ...", flush=True)
@@ -100,16 +97,12 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
-    from minsim.cli_common import open_with_scenario, scorer_for
-    from minsim.privacy import load_salt
     from minsim.scheduler import Scheduler
 
-    settings = load_settings(args.config)
-    chosen = _chosen_sources(settings, args.names)
-    if not chosen:
+    prepared = _prepare(args)
+    if prepared is None:
         return 0
-    engine, scenario = open_with_scenario(settings)
-    scorer = scorer_for(settings)
+    chosen, parts = prepared
     names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
     print(f"collecting {names}; Ctrl+C stops", flush=True)
 
@@ -119,9 +112,23 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         if result.error:
             print(f"{result.source}: error: {result.error}", flush=True)
 
-    Scheduler(engine, scenario, scorer, load_salt(settings), chosen, on_result=report).start()
+    Scheduler(*parts, chosen, on_result=report).start()
     print("stopped", flush=True)
     return 0
+
+
+def _prepare(args: argparse.Namespace) -> tuple[list[SourceSettings], tuple[Any, ...]] | None:
+    """The chosen sources and what collecting them needs (database, scenario, scorer, salt, in
+    the order Pipeline and Scheduler take them); None when no source is chosen."""
+    from minsim.cli_common import open_with_scenario, scorer_for
+    from minsim.privacy import load_salt
+
+    settings = load_settings(args.config)
+    chosen = _chosen_sources(settings, args.names)
+    if not chosen:
+        return None
+    engine, scenario = open_with_scenario(settings)
+    return chosen, (engine, scenario, scorer_for(settings), load_salt(settings))
 
 
 def _chosen_sources(settings: Settings, names: list[str]) -> list[SourceSettings]:
