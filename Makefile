@@ -5,26 +5,33 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.minsim-installed
+# The compiled scorer (sentiment/native.py): rebuilt whenever one of its modules changes.
+NATIVE := sentiment/_native/manifest.json
+NATIVE_SOURCES := $(foreach m,result tokenizer engine aspects scorer,sentiment/$(m).py)
 PORT ?= 8501
 
 .PHONY: demo test lint format bench system-deps install clean
 
-install: $(STAMP)
+install: $(STAMP) $(NATIVE)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,native]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# Without a C compiler the build says why and scoring stays pure Python (same scores, slower).
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES)
+	-$(PY) -m sentiment.build_native
+
+demo: $(STAMP) $(NATIVE)
 	$(VENV)/bin/minsim demo --port $(PORT)
 
 # The browser test needs Debian's chromium and Korean fonts; installed here when missing.
 system-deps:
 	@sh .ci/system-deps.sh
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(NATIVE) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
@@ -37,9 +44,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 # Benchmarks read the labeled data beside the project (../shared/data); never part of `make test`.
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(PY) bench/accuracy.py
 	$(PY) bench/throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native

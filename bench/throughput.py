@@ -8,6 +8,8 @@ the ratio of the best of each is reported, with the median of the per-round rati
 (a busy shared machine moves single rounds by ±0.1). The process CPU seconds of each run show
 where the time goes: Kiwi's workers keep every core busy, so the scorer's own Python work on
 the consuming thread is paid for in wall time. Prints figures only, never passes or fails.
+The scorer is the compiled build when `make install` could make one (sentiment/native.py);
+MINSIM_PURE_PYTHON=1 measures the pure Python scorer instead.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sentiment import Scorer  # noqa: E402
+from sentiment import Scorer, native  # noqa: E402
 from sentiment.tokenizer import get_kiwi  # noqa: E402
 
 DEFAULT_DATA = Path("../shared/data")
@@ -95,13 +97,16 @@ def main() -> int:
         "kiwi_cpu_s": round(min(kiwi_cpu), 2),
         "score_many_cpu_s": round(min(scorer_cpu), 2),
         "peak_rss_mib": round(peak, 1),
+        "scorer_build": "compiled" if native.compiled_modules() else "pure Python",
+        "native_state": native.build_state(),
     }
     print(
         f"texts {len(texts)}: Kiwi {kiwi_best:.1f}/s, score_many {scorer_best:.1f}/s, "
         f"ratio {report['ratio']:.3f} "
         f"(median of {ROUNDS} rounds {report['median_round_ratio']:.3f}), "
         f"CPU s Kiwi {report['kiwi_cpu_s']} / score_many {report['score_many_cpu_s']}, "
-        f"peak RSS {peak:.1f} MiB"
+        f"peak RSS {peak:.1f} MiB, scorer {report['scorer_build']} "
+        f"(build {report['native_state']})"
     )
     print(json.dumps(report))
     return 0

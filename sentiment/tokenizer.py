@@ -7,9 +7,9 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from kiwipiepy import Kiwi
+from kiwipiepy import Kiwi  # type: ignore[import-untyped]
 
 # Kiwi's multi-threaded batch mode (kiwipiepy docs: num_workers; 0 is single-threaded).
 KIWI_WORKERS_ENV = "MINSIM_KIWI_WORKERS"
@@ -153,10 +153,11 @@ def _to_sentences(tokens: list) -> list[Sentence]:
         pairs = [pair or _key_of(token) for pair, token in zip(pairs, tokens, strict=True)]
     if not pairs:
         return []
+    found = cast(list[tuple[str, str]], pairs)  # no None left
     starts: list[int] = [t.start for t in tokens]
     ends: list[int] = [t.end for t in tokens]
-    tags = [pair[0] for pair in pairs]
-    keys = [pair[1] for pair in pairs]
+    tags = [pair[0] for pair in found]
+    keys = [pair[1] for pair in found]
     stops = _sentence_stops(tags)
     if len(stops) == 1:  # the usual one-sentence text: no copies
         return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
@@ -189,6 +190,6 @@ def tokenize_many(texts: Sequence[str] | Iterable[str]) -> Iterator[list[Sentenc
     Kiwi works ahead in its own threads while the caller consumes results, so scoring the
     sentences of one text overlaps with tokenizing the next ones.
     """
-    cleaned = (clean_text(text) for text in texts)
+    cleaned = map(clean_text, texts)
     for tokens in get_kiwi().tokenize(cleaned):
         yield _to_sentences(tokens)
