@@ -35,6 +35,23 @@ class SentenceParts:
     neutral_count: int
     has_smile: bool
 
+    # Written out: see result.Hit.__init__ (the compiled build calls it natively).
+    def __init__(
+        self,
+        score: SentenceScore,
+        keys: list[str],
+        clause_of: list[int],
+        bonus: float,
+        neutral_count: int,
+        has_smile: bool,
+    ) -> None:
+        self.score = score
+        self.keys = keys
+        self.clause_of = clause_of
+        self.bonus = bonus
+        self.neutral_count = neutral_count
+        self.has_smile = has_smile
+
 
 def _sign(value: float) -> float:
     return math.copysign(1.0, value) if value else 0.0
@@ -96,18 +113,17 @@ class SentenceEngine:
 
     # --- matching ---------------------------------------------------------------------------
     def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
-        heads = self.heads.get
-        # Most morphemes start no hit at all: look only at those that may (one C-level pass).
-        found = [(i, head) for i, key in enumerate(keys) if (head := heads(key)) is not None]
+        heads = self.heads
         hits: list[Hit] = []
-        if not found:
-            return hits
         starts, ends = sentence.starts, sentence.ends
-        next_free = 0
         size = len(keys)
-        for i, (longer, pairs, word) in found:
-            if i < next_free:
-                continue  # inside a phrase matched just before
+        i = 0
+        while i < size:
+            head = heads.get(keys[i])
+            if head is None:  # most morphemes start no hit at all
+                i += 1
+                continue
+            longer, pairs, word = head
             phrase: Entry | None = None
             last = i
             for length, phrase_keys, candidate in longer:
@@ -133,11 +149,13 @@ class SentenceEngine:
                         last,
                     )
                 )
-                next_free = last + 1
-            elif word is not None:
+                i = last + 1  # the next hit starts after the phrase
+                continue
+            if word is not None:
                 key, source, weight = word
                 start, end = starts[i], ends[i]
                 hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, i))
+            i += 1
         return hits
 
     @staticmethod
@@ -206,7 +224,7 @@ class SentenceEngine:
         if len(found) % 2:
             hit.apply(f"negation({label})", hit.weight * R.NEGATION_SCALAR)
         else:
-            hit.modifiers.append(f"double negation({label}): unchanged")
+            hit.note(f"double negation({label}): unchanged")
 
     # --- sentence rules ---------------------------------------------------------------------
     def _sarcasm_well_done(

@@ -40,15 +40,57 @@ class Hit:
     source: str
     base: float
     weight: float
-    modifiers: list[str] = field(default_factory=list)
+    # What the rules did, in order: (rule, weight before, weight after), or a note that changed
+    # nothing. Formatted only when read (`modifiers`): most hits are never explained.
+    steps: list[tuple[str, float, float] | str] = field(default_factory=list)
     first: int = 0  # first morpheme index inside its sentence
     last: int = 0  # last morpheme index inside its sentence
     clause: int = 0  # clause index inside its sentence
 
+    # Written out rather than generated: dataclass's generated __init__ is interpreted Python
+    # even in the compiled build, and a sentence makes a Hit for most of its morphemes.
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        key: str,
+        source: str,
+        base: float,
+        weight: float,
+        steps: list[tuple[str, float, float] | str] | None = None,
+        first: int = 0,
+        last: int = 0,
+        clause: int = 0,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.key = key
+        self.source = source
+        self.base = base
+        self.weight = weight
+        self.steps = [] if steps is None else steps
+        self.first = first
+        self.last = last
+        self.clause = clause
+
     def apply(self, name: str, new_weight: float) -> None:
         """Record a rule and its result, so explain can show every step."""
-        self.modifiers.append(f"{name}: {self.weight:+.3f} -> {new_weight:+.3f}")
+        self.steps.append((name, self.weight, new_weight))
         self.weight = new_weight
+
+    def note(self, text: str) -> None:
+        """Record a rule that looked at the hit and left its weight alone."""
+        self.steps.append(text)
+
+    @property
+    def modifiers(self) -> list[str]:
+        """The steps as text: `rule: +before -> +after` (three decimals), or the note."""
+        return [
+            step if isinstance(step, str) else f"{step[0]}: {step[1]:+.3f} -> {step[2]:+.3f}"
+            for step in self.steps
+        ]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -57,7 +99,7 @@ class Hit:
             "key": self.key,
             "source": self.source,
             "base": round(self.base, JSON_DIGITS),
-            "modifiers": list(self.modifiers),
+            "modifiers": self.modifiers,
             "weight": round(self.weight, JSON_DIGITS),
         }
 
@@ -74,6 +116,27 @@ class SentenceScore:
     hits: list[Hit]
     rules: list[str] = field(default_factory=list)
     weight: float = 1.0
+
+    # Written out: see Hit.__init__ (the compiled build calls it natively).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        total: float,
+        compound: float,
+        aspects: list[str],
+        hits: list[Hit],
+        rules: list[str] | None = None,
+        weight: float = 1.0,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.total = total
+        self.compound = compound
+        self.aspects = aspects
+        self.hits = hits
+        self.rules = [] if rules is None else rules
+        self.weight = weight
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -107,6 +170,27 @@ class Score:
     sentences: list[SentenceScore]
     aspects: list[AspectScore]
     rules: list[str] = field(default_factory=list)
+
+    # Written out: see Hit.__init__ (the compiled build calls it natively).
+    def __init__(
+        self,
+        compound: float,
+        label: str,
+        pos: float,
+        neg: float,
+        neu: float,
+        sentences: list[SentenceScore],
+        aspects: list[AspectScore],
+        rules: list[str] | None = None,
+    ) -> None:
+        self.compound = compound
+        self.label = label
+        self.pos = pos
+        self.neg = neg
+        self.neu = neu
+        self.sentences = sentences
+        self.aspects = aspects
+        self.rules = [] if rules is None else rules
 
     @property
     def hits(self) -> list[Hit]:

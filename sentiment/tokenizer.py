@@ -64,6 +64,25 @@ class Sentence:
     starts: list[int]
     ends: list[int]
 
+    # Written out: see result.Hit.__init__ (the compiled build calls it natively).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        keys: list[str],
+        tags: list[str],
+        forms: list[str],
+        starts: list[int],
+        ends: list[int],
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.keys = keys
+        self.tags = tags
+        self.forms = forms
+        self.starts = starts
+        self.ends = ends
+
     @property
     def morphemes(self) -> tuple[Morpheme, ...]:
         return tuple(map(Morpheme, self.forms, self.tags, self.keys, self.starts, self.ends))
