@@ -25,6 +25,11 @@ from sentiment.tokenizer import Sentence, tokenize_many, tokenize_one
 VERSION_HEX_DIGITS = 24
 # Prefix naming the scorer family, so a different scorer's versions never collide.
 VERSION_PREFIX = "lx-"
+# The modules whose code decides a score (sentence splitting, matching, rules, documents,
+# aspects, normalisation): their source is part of the version as much as the lexicon is.
+SCORING_CODE = ("tokenizer", "engine", "scorer", "aspects", "result", "rules")
+# Where their sources live (the compiled build loads from elsewhere; the sources stay here).
+SCORING_CODE_DIR = LEXICON_DIR.parent
 
 
 class Scorer:
@@ -48,6 +53,7 @@ class Scorer:
         inputs = [*self.lexicon.files, modifiers_path]
         if aspects_path:
             inputs.append(Path(aspects_path))
+        inputs += [SCORING_CODE_DIR / f"{name}.py" for name in SCORING_CODE]
         self.version = self._version(inputs)
 
     @staticmethod

@@ -93,3 +93,16 @@ def test_version_changes_with_a_rule_constant(monkeypatch) -> None:  # noqa: ANN
     monkeypatch.setattr(rules, "NEGATION_SCALAR", -0.5)
     after = Scorer(aspects_path=REPO / "seeds" / "kakao-2022" / "aspects.toml").version
     assert after != before
+
+
+def test_version_changes_with_the_scoring_code(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import sentiment.scorer as scorer_module
+
+    original = Scorer().version
+    for name in scorer_module.SCORING_CODE:
+        shutil.copy(REPO / "sentiment" / f"{name}.py", tmp_path / f"{name}.py")
+    monkeypatch.setattr(scorer_module, "SCORING_CODE_DIR", tmp_path)
+    assert Scorer().version == original  # the code's content counts, not where it lies
+    engine = tmp_path / "engine.py"
+    engine.write_text(engine.read_text(encoding="utf-8") + "\n# a rule changed\n", "utf-8")
+    assert Scorer().version != original
