@@ -118,14 +118,28 @@ class Scorer:
         """Praise followed by ^^ in a complaint: the praise is sarcastic."""
         if not any(p.has_smile for p in parts):
             return
-        if not any(
-            # a written word that ends negative and is clear before or after the rules
-            # (먹통 halved by a trailing -ㄴ데 is still a complaint)
-            h.weight < 0 and max(-h.weight, abs(h.base)) >= R.CLEAR_OPINION_WEIGHT
+        # a written word that ends negative and is clear before or after the rules
+        # (먹통 halved by a trailing -ㄴ데 is still a complaint)
+        complaint = sum(
+            max(-h.weight, abs(h.base))
             for p in parts
             for h in p.score.hits
-            if h.key not in EXPRESSIVE_DEFAULTS and h.source in R.COMPLAINT_SOURCES
-        ):
+            if h.weight < 0
+            and max(-h.weight, abs(h.base)) >= R.CLEAR_OPINION_WEIGHT
+            and h.key not in EXPRESSIVE_DEFAULTS
+            and h.source in R.COMPLAINT_SOURCES
+        )
+        if not complaint:
+            return
+        # Written praise that outweighs the complaint makes the smile sincere ("막장이지만 그래도
+        # 볼만한 코미디^^", "굿모닝~ ^^ ... 즐거운 금요일 보내세요").
+        praise = sum(
+            h.weight
+            for p in parts
+            for h in p.score.hits
+            if h.weight > 0 and h.key not in EXPRESSIVE_DEFAULTS and h.source in R.COMPLAINT_SOURCES
+        )
+        if praise >= complaint:
             return
         for p in parts:
             if not p.has_smile:

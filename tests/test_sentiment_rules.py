@@ -118,6 +118,19 @@ def test_sarcasm_cues(text: str, rule: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "조금 지루했지만 정말 재미있고 따뜻한 영화였어요^^",
+        "어제는 짜증났는데 오늘은 정말 즐겁고 행복한 하루였어요^^",
+    ],
+)
+def test_a_smile_after_praise_that_outweighs_the_complaint_is_sincere(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert "sarcasm: praise with ^^ in a complaint" not in rules_of(score)
+    assert score.label == "pos"
+
+
+@pytest.mark.parametrize(
     "text", ["카카오 데이터센터 화재로 서비스 장애가 발생했다", "대표가 사퇴했다", "사과했다"]
 )
 def test_event_words_are_not_opinion(text: str) -> None:
