@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from kiwipiepy import Kiwi  # type: ignore[import-untyped]
 
@@ -34,7 +34,9 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 SENTENCE_TRAILING_TAGS = frozenset({"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "W_EMOJI", "Z_CODA"})
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
 KEY_CACHE_LIMIT = 200_000
-_KEY_CACHE: dict[tuple[str, str], tuple[str, str]] = {}
+# Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
+_KEY_CACHE: dict[str, dict[str, tuple[str, str]]] = {}
+_key_cache_size = 0
 
 _lock = threading.Lock()
 _kiwi: Kiwi | None = None
@@ -132,14 +134,17 @@ def clean_text(text: str) -> str:
 
 
 def _key_of(token: Any) -> tuple[str, str]:
-    """(base tag, key) of a Kiwi token, memoised by (form, tag): the same few thousand
+    """(base tag, key) of a Kiwi token, memoised by tag and form: the same few thousand
     morphemes recur, and Kiwi derives a lemma from its form and tag alone."""
+    global _key_cache_size
     form, tag = token.form, token.tag
-    cached = _KEY_CACHE.get((form, tag))
+    by_form = _KEY_CACHE.setdefault(tag, {})
+    cached = by_form.get(form)
     if cached is None:
         cached = (base_tag(tag), make_key(token.lemma, tag))
-        if len(_KEY_CACHE) < KEY_CACHE_LIMIT:
-            _KEY_CACHE[(form, tag)] = cached
+        if _key_cache_size < KEY_CACHE_LIMIT:
+            by_form[form] = cached
+            _key_cache_size += 1
     return cached
 
 
@@ -164,19 +169,26 @@ def _sentence_stops(tags: list[str]) -> list[int]:
 def _to_sentences(tokens: list) -> list[Sentence]:
     """Split one text's tokens into sentences: after final punctuation (SF), and after a final
     ending (EF) unless punctuation or a mark (ㅋㅋ, emoji) follows it."""
-    # Parallel lists built by comprehensions (the hot loop of batch scoring: one attribute
-    # read per token and list, without per-token appends).
-    forms: list[str] = [t.form for t in tokens]
-    pairs = [*map(_KEY_CACHE.get, zip(forms, [t.tag for t in tokens], strict=True))]
-    if None in pairs:  # a morpheme not seen yet: its key needs Kiwi's lemma
-        pairs = [pair or _key_of(token) for pair, token in zip(pairs, tokens, strict=True)]
-    if not pairs:
+    # One pass with one attribute read per token and list: the hot loop of batch scoring.
+    forms: list[str] = []
+    tags: list[str] = []
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for token in tokens:
+        form: str = token.form
+        tag: str = token.tag
+        by_form = _KEY_CACHE.get(tag)
+        pair = by_form.get(form) if by_form is not None else None
+        if pair is None:  # a morpheme not seen yet: its key needs Kiwi's lemma
+            pair = _key_of(token)
+        forms.append(form)
+        tags.append(pair[0])
+        keys.append(pair[1])
+        starts.append(token.start)
+        ends.append(token.end)
+    if not forms:
         return []
-    found = cast(list[tuple[str, str]], pairs)  # no None left
-    starts: list[int] = [t.start for t in tokens]
-    ends: list[int] = [t.end for t in tokens]
-    tags = [pair[0] for pair in found]
-    keys = [pair[1] for pair in found]
     stops = _sentence_stops(tags)
     if len(stops) == 1:  # the usual one-sentence text: no copies
         return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]
