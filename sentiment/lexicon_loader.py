@@ -96,7 +96,8 @@ def parse_key(raw: str, origin: str) -> tuple[str, ...]:
             raise LexiconError(
                 f"{origin}: predicate {part!r} must carry 다 as Kiwi's lemma does ({lemma}다/{tag})"
             )
-    return parts
+    # Latin words match whatever their case, as the tokenizer lowercases them too.
+    return tuple(part[:-3].lower() + "/SL" if part.endswith("/SL") else part for part in parts)
 
 
 def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
@@ -148,9 +149,10 @@ def read_polarity_file(path: Path) -> list[Entry]:
             raise LexiconError(
                 f"{origin}: source {source!r} is not curated, domain, user or induced:<corpus>"
             )
-        if key in seen:
-            raise LexiconError(f"{origin}: duplicate key {key!r} (first at {seen[key]})")
-        seen[key] = origin
+        written = " ".join(keys)  # as matched: Latin words lowercased
+        if written in seen:
+            raise LexiconError(f"{origin}: duplicate key {key!r} (first at {seen[written]})")
+        seen[written] = origin
         entries.append(Entry(keys, weight, source, note.strip(), origin))
     return entries
 
@@ -215,10 +217,10 @@ def load_modifiers(path: Path = LEXICON_DIR / MODIFIERS_FILE) -> dict[str, froze
             raise LexiconError(f"{origin}: a modifier is one morpheme, got {key!r}")
         if kind not in MODIFIER_KINDS:
             raise LexiconError(f"{origin}: unknown modifier kind {kind!r}")
-        if (key, kind) in origins:
+        if (keys[0], kind) in origins:
             raise LexiconError(
-                f"{origin}: duplicate {kind} {key!r} (first at {origins[(key, kind)]})"
+                f"{origin}: duplicate {kind} {key!r} (first at {origins[(keys[0], kind)]})"
             )
-        modifiers.setdefault(key, set()).add(kind)
-        origins[(key, kind)] = origin
+        modifiers.setdefault(keys[0], set()).add(kind)
+        origins[(keys[0], kind)] = origin
     return {key: frozenset(kinds) for key, kinds in modifiers.items()}

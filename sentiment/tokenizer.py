@@ -21,6 +21,8 @@ IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
 RUN_FOLDED_TAGS = frozenset({"SW", "SP", "SO"})
 # Length a folded run keeps: two characters, the way people write the short form (ㅋㅋ, ㅠㅠ).
 FOLDED_RUN_LENGTH = 2
+# Kiwi's tag for words in Latin letters; their keys are lowercase (lexicon/README.md rule 4).
+LATIN_TAG = "SL"
 # Variation selector that some emoji carry; keys are written without it.
 VARIATION_SELECTOR = "\ufe0f"
 # Warm-up text: the first call pays for lazy model loading inside Kiwi.
@@ -125,6 +127,8 @@ def make_key(lemma: str, tag: str) -> str:
         lemma = fold_run(lemma)
     elif tag == "W_EMOJI":
         lemma = lemma.replace(VARIATION_SELECTOR, "")
+    elif tag == LATIN_TAG:
+        lemma = lemma.lower()  # Good, GOOD and good are one word
     return f"{lemma}/{tag}"
 
 

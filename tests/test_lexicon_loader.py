@@ -36,6 +36,7 @@ def write(tmp_path: Path, name: str, body: str, header: str = HEADER) -> Path:
         ("좋다/VA\t2\tmine\t\n", "source"),
         ("좋다/VA\t2\n", "columns"),
         ("좋다/VA\t2\tcurated\t\n좋다/VA\t1\tcurated\t\n", "duplicate key"),
+        ("Good/SL\t2\tcurated\t\ngood/SL\t1\tcurated\t\n", "duplicate key"),
     ],
 )
 def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:
@@ -115,3 +116,9 @@ def test_shipped_lexicon_and_modifiers_load() -> None:
     assert "negator_pre" in modifiers["안/MAG"]
     assert "contrast" in modifiers["지만/EC"]
     assert len(lexicon.entries) > 100
+
+
+def test_latin_words_are_read_lowercase_as_the_tokenizer_writes_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "user.tsv", "GREAT/SL 영화/NNG\t2\tuser\t\n")
+    (entry,) = read_polarity_file(path)
+    assert entry.keys == ("great/SL", "영화/NNG")

@@ -179,3 +179,17 @@ def test_issue_3_sincere_praise_of_doing_well_is_not_sarcasm() -> None:
     score = shared_scorer().score("노래 진짜 잘한다")
     assert "sarcasm: 참 잘~한다" not in rules_of(score)
     assert score.label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("GOOD", "pos"), ("Good movie", "pos"), ("so boring", "neg")]
+)
+def test_english_opinion_words_match_in_any_case(text: str, label: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == label
+    latin = [hit.key.removesuffix("/SL") for hit in score.hits if hit.key.endswith("/SL")]
+    assert latin and all(word == word.lower() for word in latin)
+
+
+def test_not_negates_an_english_word() -> None:
+    assert shared_scorer().score("not good").label == "neg"
