@@ -79,11 +79,12 @@ def run_init(args: argparse.Namespace) -> int:
     from minsim.scenario import load_scenario
 
     settings = _settings(args)
+    # The scenario is read first: a wrong folder stops init before a database file appears.
+    scenario = load_scenario(settings.scenario.path)
     engine = db.engine_for(settings)
     applied = db.migrate(engine)
     version = db.schema_version(engine)
     print(f"database ready at schema version {version} (applied: {applied or 'none'})")
-    scenario = load_scenario(settings.scenario.path)
     store.save_scenario(engine, scenario)
     if not args.demo:
         return 0

@@ -33,7 +33,10 @@ class Scenario:
 def load_scenario(path: Path) -> Scenario:
     """Read scenario.toml, companies.toml, events.toml and the ids/labels of aspects.toml."""
     if not path.is_dir():
-        raise ScenarioError(f"scenario folder {path} does not exist")
+        raise ScenarioError(
+            f"scenario folder {path} does not exist; set [scenario] path in minsim.toml, "
+            "point --config or MINSIM_CONFIG at the settings file, or run from the project folder"
+        )
     meta = _read(path / "scenario.toml")
     companies = tuple(
         _company(entry, path / "companies.toml", i)

@@ -101,6 +101,7 @@ def test_bad_settings_file_is_one_message_and_exit_2(tmp_path: Path) -> None:
         f"minsim: error: {bad}: unknown key 'colour' in [database]; known keys: url"
     ]
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing created before the scenario was found
 
 
 def test_unreachable_database_is_one_message_and_exit_2(tmp_path: Path, config: Path) -> None:
@@ -269,3 +270,12 @@ def test_dashboard_command_serves_and_stops_on_sigterm(tmp_path: Path, config: P
         process.wait(timeout=60)
     with pytest.raises(httpx.TransportError):  # the one process is gone: nothing holds the port
         httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+
+
+def test_init_outside_the_project_names_the_folder_and_how_to_point_at_it(tmp_path: Path) -> None:
+    result = minsim("init", "--demo", cwd=tmp_path)
+    assert result.returncode != 0
+    assert f"scenario folder {tmp_path / 'seeds' / 'kakao-2022'} does not exist" in result.stderr
+    assert "--config" in result.stderr and "[scenario] path" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing created before the scenario was found
