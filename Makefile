@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.minsim-installed
-# The compiled scorer (sentiment/native.py): rebuilt whenever one of its modules changes.
+# The compiled scorer (sentiment/native.py): rebuilt whenever a file it depends on changes.
 NATIVE := sentiment/_native/manifest.json
-NATIVE_SOURCES := $(foreach m,result tokenizer engine aspects scorer,sentiment/$(m).py)
+NATIVE_SOURCES := $(wildcard sentiment/*.py) minsim/errors.py
 PORT ?= 8501
 
 .PHONY: demo test lint format bench system-deps install clean
@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,native]'
 	@touch $(STAMP)
 
-# Without a C compiler the build says why and scoring stays pure Python (same scores, slower).
+# Without a C compiler the build says why and scoring stays pure Python (same scores, slower);
+# the failure is recorded, so the next make tries again only once a source has changed.
 $(NATIVE): $(STAMP) $(NATIVE_SOURCES)
 	-$(PY) -m sentiment.build_native
 
@@ -49,4 +50,4 @@ bench: $(STAMP) $(NATIVE)
 	$(PY) bench/throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native
+	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native sentiment/_native-* sentiment/_native.lock

@@ -26,19 +26,28 @@ MANIFEST_NAME = "manifest.json"
 # read as module attributes, and tests change them at run time.
 COMPILED_MODULES = ("result", "tokenizer", "engine", "aspects", "scorer")
 PURE_PYTHON_ENV = "MINSIM_PURE_PYTHON"
+# Besides every module of the package, the compiled code is type-checked against these project
+# files (paths from the project root); a change to any of them makes a build stale.
+EXTRA_SOURCES = ("minsim/errors.py",)
+
+
+def source_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Every file a build depends on: the package's modules and EXTRA_SOURCES."""
+    return sorted(package_dir.glob("*.py")) + [package_dir.parent / p for p in EXTRA_SOURCES]
 
 
 def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """Digest of the compiled modules' sources and of the interpreter ABI they are built for."""
+    """Digest of the sources a build depends on and of the interpreter ABI it is built for."""
     digest = hashlib.sha256(str(sysconfig.get_config_var("EXT_SUFFIX")).encode())
-    for name in COMPILED_MODULES:
-        digest.update(name.encode())
-        digest.update((package_dir / f"{name}.py").read_bytes())
+    for path in source_files(package_dir):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
 
 
 def build_state(native_dir: Path = NATIVE_DIR, package_dir: Path = PACKAGE_DIR) -> str:
-    """'fresh', 'stale' (sources changed since the build), 'missing' or 'off' (by the env)."""
+    """'fresh', 'stale' (sources changed since the build), 'failed' (the last build of these
+    very sources failed), 'missing' or 'off' (turned off by the environment)."""
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
         return "off"
     try:
@@ -47,16 +56,18 @@ def build_state(native_dir: Path = NATIVE_DIR, package_dir: Path = PACKAGE_DIR) 
         return "missing"
     if not isinstance(manifest, dict) or manifest.get("digest") != source_digest(package_dir):
         return "stale"
-    return "fresh"
+    return "failed" if manifest.get("failed") else "fresh"
 
 
-def activate(package_path: list[str]) -> str:
+def activate(
+    package_path: list[str], native_dir: Path = NATIVE_DIR, package_dir: Path = PACKAGE_DIR
+) -> str:
     """Put a fresh build ahead of the sources on the package's search path; return the state."""
-    state = build_state()
+    state = build_state(native_dir, package_dir)
     if state == "fresh":
-        package_path.insert(0, str(NATIVE_DIR / "sentiment"))
-        if str(NATIVE_DIR) not in sys.path:
-            sys.path.append(str(NATIVE_DIR))  # the shared runtime library is a top-level module
+        package_path.insert(0, str(native_dir / "sentiment"))
+        if str(native_dir) not in sys.path:
+            sys.path.append(str(native_dir))  # the shared runtime library is a top-level module
     return state
 
 

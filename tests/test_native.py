@@ -65,7 +65,8 @@ def _score_in_process(texts: list[str], pure: bool) -> tuple[list[str], dict[str
 
 
 @pytest.mark.slow
-def test_compiled_and_pure_python_score_byte_identically() -> None:
+def test_compiled_and_pure_python_score_byte_identically(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(native.PURE_PYTHON_ENV, raising=False)  # the build itself, not the switch
     if native.build_state() != "fresh":
         reason = f"compiled scorer is {native.build_state()}: run `make install`"
         if os.environ.get("CI") == "true":
@@ -86,14 +87,16 @@ def test_compiled_and_pure_python_score_byte_identically() -> None:
 def _package_copy(tmp_path: Path) -> Path:
     package = tmp_path / "sentiment"
     package.mkdir()
-    for name in native.COMPILED_MODULES:
-        shutil.copy(native.PACKAGE_DIR / f"{name}.py", package / f"{name}.py")
+    for path in native.source_files():
+        target = tmp_path / path.relative_to(native.PACKAGE_DIR.parent)
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(path, target)
     return package
 
 
-def _manifest(native_dir: Path, digest: str) -> None:
+def _manifest(native_dir: Path, digest: str, **extra: object) -> None:
     native_dir.mkdir(exist_ok=True)
-    (native_dir / native.MANIFEST_NAME).write_text(json.dumps({"digest": digest}))
+    (native_dir / native.MANIFEST_NAME).write_text(json.dumps({"digest": digest, **extra}))
 
 
 def test_a_build_is_used_only_while_its_sources_are_unchanged(
@@ -107,9 +110,33 @@ def test_a_build_is_used_only_while_its_sources_are_unchanged(
     engine = package / "engine.py"
     engine.write_text(engine.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert native.build_state(native_dir, package) == "stale"
-    monkeypatch.setenv(native.PURE_PYTHON_ENV, "1")
     _manifest(native_dir, native.source_digest(package))
+    # the compiled code is checked against the lexicon loader and minsim's errors as well
+    for dependency in (package / "lexicon_loader.py", tmp_path / "minsim" / "errors.py"):
+        dependency.write_text(dependency.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+        assert native.build_state(native_dir, package) == "stale"
+        _manifest(native_dir, native.source_digest(package))
+    monkeypatch.setenv(native.PURE_PYTHON_ENV, "1")
     assert native.build_state(native_dir, package) == "off"
+
+
+def test_only_a_fresh_build_goes_on_the_search_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(native.PURE_PYTHON_ENV, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    package, native_dir = _package_copy(tmp_path), tmp_path / "_native"
+    digest = native.source_digest(package)
+    for manifest, state in (({"digest": "0" * 64}, "stale"), ({"failed": True}, "failed")):
+        _manifest(native_dir, **{"digest": digest, **manifest})
+        search_path = [str(package)]
+        assert native.activate(search_path, native_dir, package) == state
+        assert search_path == [str(package)] and str(native_dir) not in sys.path
+    _manifest(native_dir, digest)
+    search_path = [str(package)]
+    assert native.activate(search_path, native_dir, package) == "fresh"
+    assert search_path == [str(native_dir / "sentiment"), str(package)]
+    assert str(native_dir) in sys.path
 
 
 def test_a_damaged_manifest_means_no_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,3 +146,22 @@ def test_a_damaged_manifest_means_no_build(tmp_path: Path, monkeypatch: pytest.M
     for damaged in ("{not json", "[]", '{"digest": 7}'):
         (native_dir / native.MANIFEST_NAME).write_text(damaged)
         assert native.build_state(native_dir, package) in ("missing", "stale")
+
+
+def test_an_edit_during_a_build_is_not_recorded_as_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sentiment import build_native
+
+    package, native_dir = _package_copy(tmp_path), tmp_path / "_native"
+
+    def compile_while_someone_edits(package_dir: Path, out: Path, work_dir: Path) -> None:
+        out.mkdir(parents=True)
+        engine = package_dir / "engine.py"
+        engine.write_text(engine.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+
+    # the compiler's place is taken by an edit; the digest check around it is what is tested
+    monkeypatch.setattr(build_native, "_compile", compile_while_someone_edits)
+    with pytest.raises(build_native.SourcesChanged):
+        build_native.build(native_dir, package)
+    assert not native_dir.exists()
