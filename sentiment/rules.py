@@ -118,6 +118,9 @@ SARCASM_YEOKSI_KEY = "역시/MAG"
 SARCASM_YEOKSI_WEIGHT = -2.0
 # Praise followed by ^^ in a complaint: the praise is flipped with VADER's negation scalar.
 SARCASM_SMILE_SCALAR = -0.74
+# ... unless the written praise outweighs the complaint by this much (by lexicon weights): then the
+# smile is sincere ("조금 지루했지만 정말 재미있고 따뜻한 영화였어요^^").
+SARCASM_SINCERE_PRAISE_RATIO = 1.5
 # Lexicon sources whose words can make a text a complaint for the ^^ rule: written ones, not
 # words learned from film reviews (시간, 여유), which are evidence but not a stated complaint.
 COMPLAINT_SOURCES = frozenset({"curated", "domain", "user", "rule"})

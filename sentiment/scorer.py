@@ -27,7 +27,7 @@ VERSION_HEX_DIGITS = 24
 VERSION_PREFIX = "lx-"
 # The modules whose code decides a score (sentence splitting, matching, rules, documents,
 # aspects, normalisation): their source is part of the version as much as the lexicon is.
-SCORING_CODE = ("tokenizer", "engine", "scorer", "aspects", "result", "rules")
+SCORING_CODE = ("tokenizer", "lexicon_loader", "engine", "scorer", "aspects", "result", "rules")
 # Where their sources live (the compiled build loads from elsewhere; the sources stay here).
 SCORING_CODE_DIR = LEXICON_DIR.parent
 
@@ -121,7 +121,7 @@ class Scorer:
         # a written word that ends negative and is clear before or after the rules
         # (먹통 halved by a trailing -ㄴ데 is still a complaint)
         complaint = sum(
-            max(-h.weight, abs(h.base))
+            abs(h.base)
             for p in parts
             for h in p.score.hits
             if h.weight < 0
@@ -131,15 +131,16 @@ class Scorer:
         )
         if not complaint:
             return
-        # Written praise that outweighs the complaint makes the smile sincere ("막장이지만 그래도
-        # 볼만한 코미디^^", "굿모닝~ ^^ ... 즐거운 금요일 보내세요").
+        # Written praise well beyond the complaint makes the smile sincere ("막장이지만 그래도
+        # 볼만한 코미디^^"). Both sides by their lexicon weights: the boosters and the contrast
+        # that carry the mockery would otherwise count for the praise.
         praise = sum(
-            h.weight
+            h.base
             for p in parts
             for h in p.score.hits
             if h.weight > 0 and h.key not in EXPRESSIVE_DEFAULTS and h.source in R.COMPLAINT_SOURCES
         )
-        if praise >= complaint:
+        if praise > complaint * R.SARCASM_SINCERE_PRAISE_RATIO:
             return
         for p in parts:
             if not p.has_smile:
@@ -179,9 +180,9 @@ class Scorer:
         """A sentence opening with a contrast word outweighs the ones before it."""
         for index, p in enumerate(parts):
             if index and p.keys and p.keys[0] in self.engine.contrasts:
-                p.score.weight = R.SENTENCE_CONTRAST_AFTER_WEIGHT
+                p.score.weight = float(R.SENTENCE_CONTRAST_AFTER_WEIGHT)
                 for earlier in parts[:index]:
-                    earlier.score.weight *= R.SENTENCE_CONTRAST_BEFORE_WEIGHT
+                    earlier.score.weight *= float(R.SENTENCE_CONTRAST_BEFORE_WEIGHT)
 
     def _aspects(
         self, parts: list[SentenceParts], compound: float, inherited: Sequence[str]

@@ -106,3 +106,17 @@ def test_version_changes_with_the_scoring_code(tmp_path: Path, monkeypatch) -> N
     engine = tmp_path / "engine.py"
     engine.write_text(engine.read_text(encoding="utf-8") + "\n# a rule changed\n", "utf-8")
     assert Scorer().version != original
+
+
+def test_weights_and_scalars_are_floats() -> None:
+    # A weight written as 2 instead of 2.0 would be stored as 2 by pure Python but as 2.0 by the
+    # compiled build, and their JSON would differ.
+    kinds = ("WEIGHT", "SCALAR", "INCREMENT", "DECREMENT", "ALPHA", "THRESHOLD", "FLOOR", "CAP")
+    numbers = {
+        name: value
+        for name, value in rules.rule_constants().items()
+        if any(kind in name for kind in kinds) and isinstance(value, int | float)
+    }
+    assert len(numbers) > 15
+    assert {name for name, value in numbers.items() if not isinstance(value, float)} == set()
+    assert all(isinstance(value, float) for value in rules.BOOSTER_DECAY)

@@ -109,6 +109,7 @@ def test_rhetorical_question_turns_praise_negative(text: str) -> None:
         ("아주 잘들 한다", "sarcasm: 참 잘~한다"),
         ("역시 카카오 ㅋㅋ", "sarcasm: 역시 ~ㅋㅋ"),
         ("대응 참 빠르시네요^^ 사흘째 먹통인데", "sarcasm: praise with ^^ in a complaint"),
+        ("카톡 먹통인데 대처 정말 훌륭하네요^^", "sarcasm: praise with ^^ in a complaint"),
     ],
 )
 def test_sarcasm_cues(text: str, rule: str) -> None:
