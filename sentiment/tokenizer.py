@@ -21,7 +21,7 @@ IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
 RUN_FOLDED_TAGS = frozenset({"SW", "SP", "SO"})
 # Length a folded run keeps: two characters, the way people write the short form (ㅋㅋ, ㅠㅠ).
 FOLDED_RUN_LENGTH = 2
-# Kiwi's tag for words in Latin letters; their keys are lowercase (lexicon/README.md rule 4).
+# Kiwi's tag for words in Latin letters; their keys are lowercase (lexicon/README.md rule 5).
 LATIN_TAG = "SL"
 # Variation selector that some emoji carry; keys are written without it.
 VARIATION_SELECTOR = "\ufe0f"

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from sentiment.lexicon_loader import parse_key
 from sentiment.tokenizer import tokenize_many
 
 # Marker before the example surfaces in a row's note.
@@ -54,7 +55,7 @@ def check_file(path: Path) -> list[str]:
         for _ in range(len(examples) * 2):
             sentences = next(analysed)
             keys = [m.key for s in sentences for m in s.morphemes]
-            found = found or contains(keys, key.split(" "))
+            found = found or contains(keys, list(parse_key(key, f"{path}:{number}")))
         if not found:
             problems.append(f"{path}:{number}: {key!r} not produced by its examples {examples}")
     return problems
