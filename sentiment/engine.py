@@ -396,6 +396,8 @@ class SentenceEngine:
         """A plain past-tense report with only weak, non-evaluative hits carries no opinion."""
         if not hits or R.REPORT_TENSE_KEY not in keys or R.REPORT_MARK_TAG in tags:
             return
+        if not R.REPORT_FIRST_PERSON_KEYS.isdisjoint(keys):
+            return  # 나도 울었다, 나의 120분을 탕진했다: the writer's own experience is opinion
         endings = [key for key, tag in zip(keys, tags, strict=True) if tag == "EF"]
         if not endings or endings[-1] not in R.REPORT_ENDINGS:
             return

@@ -158,6 +158,8 @@ REPORT_TENSE_KEY = "었/EP"
 REPORT_OPINION_TAGS = frozenset({"VA", "XR", "MAG"})
 # Jamo and symbol marks (ㅋㅋ, ㅠㅠ, ^^) belong to comments, not to reports.
 REPORT_MARK_TAG = "SW"
+# A sentence about the writer (I, we) reports an experience, not a fact: news is third-person.
+REPORT_FIRST_PERSON_KEYS = frozenset({"나/NP", "저/NP", "우리/NP", "저희/NP"})
 # Below this base weight a word is weak evidence (most induced nouns and endings); 1 = mild.
 REPORT_WEAK_WEIGHT = 0.9
 

@@ -176,6 +176,18 @@ def test_issue_3_opinion_in_the_past_tense_is_not_a_reported_fact(text: str, lab
     assert score.label == label
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "나는 그 영화를 세 번이나 봤다",
+        "저는 그 책을 두 번 읽었다",
+        "저희는 그 식당에서 밥을 먹었다",
+    ],
+)
+def test_the_writers_own_experience_is_not_a_reported_fact(text: str) -> None:
+    assert "reported fact: weak words only" not in rules_of(shared_scorer().score(text))
+
+
 def test_issue_3_sincere_praise_of_doing_well_is_not_sarcasm() -> None:
     score = shared_scorer().score("노래 진짜 잘한다")
     assert "sarcasm: 참 잘~한다" not in rules_of(score)
