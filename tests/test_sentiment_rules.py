@@ -206,3 +206,10 @@ def test_english_opinion_words_match_in_any_case(text: str, label: str) -> None:
 
 def test_not_negates_an_english_word() -> None:
     assert shared_scorer().score("not good").label == "neg"
+
+
+@pytest.mark.parametrize("text", ["ㅈㄴ 웃김", "겁나 좋다", "레알 재밌다"])
+def test_slang_intensifiers_boost_rather_than_judge(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "pos"
+    assert any(m.startswith("degree(") for m in modifiers_of(score)), modifiers_of(score)
