@@ -134,28 +134,16 @@ class SentenceEngine:
                 phrase = pairs.get(keys[i + 1])
                 last = i + 1
             if phrase is not None:
-                start, end, weight = starts[i], ends[last], phrase.weight
-                hits.append(
-                    Hit(
-                        start,
-                        end,
-                        text[start:end],
-                        phrase.text_key,
-                        phrase.source,
-                        weight,
-                        weight,
-                        [],
-                        i,
-                        last,
-                    )
-                )
-                i = last + 1  # the next hit starts after the phrase
-                continue
-            if word is not None:
+                key, source, weight = phrase.text_key, phrase.source, phrase.weight
+            elif word is not None:
                 key, source, weight = word
-                start, end = starts[i], ends[i]
-                hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, i))
-            i += 1
+                last = i
+            else:
+                i += 1
+                continue
+            start, end = starts[i], ends[last]
+            hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, last))
+            i = last + 1  # the next hit starts after the phrase or word
         return hits
 
     @staticmethod

@@ -33,6 +33,9 @@ _TAG_TEXT = (
     "W_HASHTAG W_MENTION W_SERIAL W_EMOJI Z_CODA Z_SIOT"
 )
 KNOWN_TAGS = frozenset(_TAG_TEXT.split(" "))
+# Kiwi's tag for words in Latin letters: keys hold them lowercase, from files and from Kiwi alike
+# (lexicon/README.md rule 5; tokenizer.make_key).
+LATIN_TAG = "SL"
 # Predicate tags whose lemma carries 다 (lexicon/README.md rule 1).
 PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCP", "VCN"})
 SOURCE_PATTERN = re.compile(r"^(curated|domain|user|induced:[a-z0-9_-]+)$")
@@ -84,8 +87,8 @@ def parse_key(raw: str, origin: str) -> tuple[str, ...]:
     """Split and check a key `lemma/TAG lemma/TAG ...`; raises LexiconError quoting origin."""
     if not raw or raw != raw.strip() or "  " in raw:
         raise LexiconError(f"{origin}: malformed key {raw!r} (morphemes joined by single spaces)")
-    parts = tuple(raw.split(" "))
-    for part in parts:
+    parts: list[str] = []
+    for part in raw.split(" "):
         match = MORPHEME_PATTERN.match(part)
         if not match:
             raise LexiconError(f"{origin}: malformed morpheme {part!r} in key {raw!r} (lemma/TAG)")
@@ -96,8 +99,8 @@ def parse_key(raw: str, origin: str) -> tuple[str, ...]:
             raise LexiconError(
                 f"{origin}: predicate {part!r} must carry 다 as Kiwi's lemma does ({lemma}다/{tag})"
             )
-    # Latin words match whatever their case, as the tokenizer lowercases them too.
-    return tuple(part[:-3].lower() + "/SL" if part.endswith("/SL") else part for part in parts)
+        parts.append(f"{lemma.lower()}/{tag}" if tag == LATIN_TAG else part)
+    return tuple(parts)
 
 
 def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:

@@ -18,6 +18,7 @@ from sentiment.engine import (
     finish,
 )
 from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE, load_lexicon, load_modifiers
+from sentiment.native import PACKAGE_DIR
 from sentiment.result import AspectScore, Score, label_for, normalize
 from sentiment.tokenizer import Sentence, tokenize_many, tokenize_one
 
@@ -29,7 +30,7 @@ VERSION_PREFIX = "lx-"
 # aspects, normalisation): their source is part of the version as much as the lexicon is.
 SCORING_CODE = ("tokenizer", "lexicon_loader", "engine", "scorer", "aspects", "result", "rules")
 # Where their sources live (the compiled build loads from elsewhere; the sources stay here).
-SCORING_CODE_DIR = LEXICON_DIR.parent
+SCORING_CODE_DIR = PACKAGE_DIR
 
 
 class Scorer:

@@ -11,6 +11,8 @@ from typing import Any
 
 from kiwipiepy import Kiwi  # type: ignore[import-untyped]
 
+from sentiment.lexicon_loader import LATIN_TAG
+
 # Kiwi's multi-threaded batch mode (kiwipiepy docs: num_workers; 0 is single-threaded).
 KIWI_WORKERS_ENV = "MINSIM_KIWI_WORKERS"
 # Default when the environment does not say: -1 lets Kiwi use every core.
@@ -21,8 +23,6 @@ IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
 RUN_FOLDED_TAGS = frozenset({"SW", "SP", "SO"})
 # Length a folded run keeps: two characters, the way people write the short form (ㅋㅋ, ㅠㅠ).
 FOLDED_RUN_LENGTH = 2
-# Kiwi's tag for words in Latin letters; their keys are lowercase (lexicon/README.md rule 5).
-LATIN_TAG = "SL"
 # Variation selector that some emoji carry; keys are written without it.
 VARIATION_SELECTOR = "\ufe0f"
 # Warm-up text: the first call pays for lazy model loading inside Kiwi.
