@@ -34,6 +34,10 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Tags that stay with the sentence before them when they follow its end (?! ㅋㅋ ^^ 😡 ")"):
 # punctuation runs, symbols, jamo marks and emoji close a sentence rather than open one.
 SENTENCE_TRAILING_TAGS = frozenset({"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "W_EMOJI", "Z_CODA"})
+# Full stop Kiwi leaves inside a Latin word at a sentence end ("good." as one SL token).
+LATIN_FULL_STOP = "."
+# Tag given to that stop once it is split off the word.
+FULL_STOP_TAG = "SF"
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
 KEY_CACHE_LIMIT = 200_000
 # Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
@@ -152,6 +156,42 @@ def _key_of(token: Any) -> tuple[str, str]:
     return cached
 
 
+def _repair_latin(
+    forms: list[str], tags: list[str], keys: list[str], starts: list[int], ends: list[int]
+) -> None:
+    """Rejoin a Latin word Kiwi cut in two and split off the full stop it kept inside, in place.
+
+    Kiwi 0.24 reads "good." as one SL token, "iPhone." as i + Phone., and "lol..." as lol. + ..;
+    left so, none of them is the word the lexicon knows (good/SL), and the stop ends no sentence.
+    Abbreviations with inner stops (U.S.A., e.g.) stay whole.
+    """
+    pieces: list[tuple[str, str, str, int, int]] = []  # (form, tag, key, start, end)
+    index, count = 0, len(tags)
+    while index < count:
+        if tags[index] != LATIN_TAG:
+            pieces.append((forms[index], tags[index], keys[index], starts[index], ends[index]))
+            index += 1
+            continue
+        last = index
+        while last + 1 < count and tags[last + 1] == LATIN_TAG and starts[last + 1] == ends[last]:
+            last += 1
+        form = "".join(forms[index : last + 1])
+        start, end = starts[index], ends[last]
+        word = form[:-1] if form.endswith(LATIN_FULL_STOP) else form
+        if not word or LATIN_FULL_STOP in word:
+            word = form  # an abbreviation, or a bare stop
+        pieces.append((word, LATIN_TAG, make_key(word, LATIN_TAG), start, start + len(word)))
+        if word != form:
+            stop_key = make_key(LATIN_FULL_STOP, FULL_STOP_TAG)
+            pieces.append((LATIN_FULL_STOP, FULL_STOP_TAG, stop_key, end - 1, end))
+        index = last + 1
+    forms[:] = [piece[0] for piece in pieces]
+    tags[:] = [piece[1] for piece in pieces]
+    keys[:] = [piece[2] for piece in pieces]
+    starts[:] = [piece[3] for piece in pieces]
+    ends[:] = [piece[4] for piece in pieces]
+
+
 def _sentence_stops(tags: list[str]) -> list[int]:
     """Where each sentence ends (exclusive): after a final ending (EF) or punctuation (SF),
     together with the marks that trail it."""
@@ -193,6 +233,8 @@ def _to_sentences(tokens: list) -> list[Sentence]:
         ends.append(token.end)
     if not forms:
         return []
+    if LATIN_TAG in tags:
+        _repair_latin(forms, tags, keys, starts, ends)
     stops = _sentence_stops(tags)
     if len(stops) == 1:  # the usual one-sentence text: no copies
         return [Sentence(starts[0], ends[-1], keys, tags, forms, starts, ends)]

@@ -6,6 +6,7 @@ import pytest
 
 from sentiment import Score
 from sentiment.rules import EVENT_WORDS
+from sentiment.tokenizer import tokenize_one
 from tests.test_sentiment_support import shared_scorer
 
 # A compound below this is at most a faint lean (VADER's mild words score about 0.3 alone).
@@ -204,6 +205,32 @@ def test_english_opinion_words_match_in_any_case(text: str, label: str) -> None:
     assert latin and all(word == word.lower() for word in latin)
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "sentences"),
+    [("The service is good.", "good", 1), ("iPhone. 최고", "iphone", 2), ("bad. 진짜", "bad", 2)],
+)
+def test_an_english_word_before_a_full_stop_is_the_word(
+    text: str, word: str, sentences: int
+) -> None:
+    # Kiwi keeps the stop inside the word ("good.") or cuts the word in two ("i" + "Phone.")
+    split = tokenize_one(text)
+    keys = [key for sentence in split for key in sentence.keys]
+    assert f"{word}/SL" in keys and "./SF" in keys, keys
+    assert len(split) == sentences
+    at = keys.index(f"{word}/SL")
+    morpheme = [m for sentence in split for m in sentence.morphemes][at]
+    assert text[morpheme.start : morpheme.end].lower() == word  # offsets still fit the text
+
+
+def test_an_english_opinion_word_at_a_sentence_end_counts() -> None:
+    assert shared_scorer().score("The update is bad.").label == "neg"
+
+
+def test_abbreviations_keep_their_stops() -> None:
+    keys = [key for sentence in tokenize_one("U.S.A. 최고") for key in sentence.keys]
+    assert "u.s.a./SL" in keys, keys
+
+
 def test_not_negates_an_english_word() -> None:
     assert shared_scorer().score("not good").label == "neg"
 
@@ -213,3 +240,4 @@ def test_slang_intensifiers_boost_rather_than_judge(text: str) -> None:
     score = shared_scorer().score(text)
     assert score.label == "pos"
     assert any(m.startswith("degree(") for m in modifiers_of(score)), modifiers_of(score)
+
