@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import compress
 from operator import not_
@@ -22,6 +23,8 @@ EXPRESSIVE_DEFAULTS = {
     **{key: R.DEFAULT_SMILE_WEIGHT for key in R.SMILE_KEYS},
 }
 ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
+# Sentences without a glued slang prefix (nearly all) share this empty set.
+NO_PREFIXES: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -153,7 +156,23 @@ class SentenceEngine:
         return Hit(start, end, text[start:end], key, source, weight, weight, [], first, last)
 
     # --- per-hit rules ----------------------------------------------------------------------
-    def _degree(self, hit: Hit, keys: list[str], covered: list[bool]) -> None:
+    @staticmethod
+    def _glued_prefixes(sentence: Sentence, hits: list[Hit]) -> set[int]:
+        """Where 개/핵/존 is written onto a content word that starts a hit of its own."""
+        keys, tags, starts, ends = sentence.keys, sentence.tags, sentence.starts, sentence.ends
+        hit_starts = {h.first for h in hits}
+        return {
+            i
+            for i in range(len(keys) - 1)
+            if keys[i] in R.SLANG_PREFIX_KEYS
+            and ends[i] == starts[i + 1]
+            and tags[i + 1] in R.SLANG_PREFIX_TARGET_TAGS
+            and i + 1 in hit_starts
+        }
+
+    def _degree(
+        self, hit: Hit, keys: list[str], covered: list[bool], prefixes: AbstractSet[int]
+    ) -> None:
         change = 0.0
         names: list[str] = []
         distance = 0
@@ -162,7 +181,7 @@ class SentenceEngine:
             key = keys[j]
             if key in self.contrasts:
                 break
-            if key in self.boosters:
+            if key in self.boosters or (distance == 0 and j in prefixes):
                 change += R.BOOSTER_INCREMENT * R.BOOSTER_DECAY[distance]
                 names.append(key.split("/")[0])
             elif key in self.dampeners:
@@ -290,6 +309,11 @@ class SentenceEngine:
         present = set(keys)
         clause_of, contrast_at = self._clauses(keys, tags, present)
         hits = self._match(text, sentence, keys)
+        prefixes: AbstractSet[int] = NO_PREFIXES
+        if not R.SLANG_PREFIX_KEYS.isdisjoint(present):
+            prefixes = self._glued_prefixes(sentence, hits)
+            if prefixes:  # the prefix's own weight (개 as dog) gives way to the boost
+                hits = [h for h in hits if h.first != h.last or h.first not in prefixes]
         covered = [False] * len(keys)
         for hit in hits:  # hits never overlap
             first, last = hit.first, hit.last
@@ -298,14 +322,14 @@ class SentenceEngine:
             else:
                 covered[first : last + 1] = [True] * (last + 1 - first)
         applied: list[str] = []
-        grading = not self.degree_keys.isdisjoint(present)
+        grading = bool(prefixes) or not self.degree_keys.isdisjoint(present)
         negating = not self.negator_keys.isdisjoint(present)
         if grading or negating:
             for hit in hits:
                 if hit.key in EXPRESSIVE_DEFAULTS or tags[hit.first] in R.NEGATION_SKIP_TAGS:
                     continue  # degree and negation act on content words, not on endings
                 if grading:
-                    self._degree(hit, keys, covered)
+                    self._degree(hit, keys, covered, prefixes)
                 if negating:
                     self._negation(hit, keys, tags, covered)
         if R.SARCASM_WELL_KEY in present:

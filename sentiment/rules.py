@@ -24,6 +24,13 @@ BOOSTER_WINDOW = 3
 # VADER's decay by distance of the booster: 1st word 1.0, 2nd 0.95, 3rd 0.9.
 BOOSTER_DECAY = (1.0, 0.95, 0.9)
 
+# Slang prefixes written onto the word they intensify (개웃김, 개빠르네, 핵노잼, 존잘): Kiwi reads
+# them as nouns (dog, the counter 개, nucleus); glued to a scored content word they boost it
+# and judge nothing.
+SLANG_PREFIX_KEYS = frozenset({"개/NNG", "개/NNB", "핵/NNG", "존/NNG"})
+# Tags of the words such a prefix can be glued to.
+SLANG_PREFIX_TARGET_TAGS = frozenset({"VA", "VV", "NNG", "XR", "MAG"})
+
 # --- negation -------------------------------------------------------------------------------
 # VADER's N_SCALAR: a negated word flips and loses about a quarter of its strength.
 NEGATION_SCALAR = -0.74

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sentiment import Score
-from sentiment.rules import EVENT_WORDS
+from sentiment.rules import EVENT_WORDS, SLANG_PREFIX_KEYS
 from sentiment.tokenizer import tokenize_one
 from tests.test_sentiment_support import shared_scorer
 
@@ -241,3 +241,15 @@ def test_slang_intensifiers_boost_rather_than_judge(text: str) -> None:
     assert score.label == "pos"
     assert any(m.startswith("degree(") for m in modifiers_of(score)), modifiers_of(score)
 
+
+@pytest.mark.parametrize("text", ["개맛있어요", "카톡 복구 개빠르네", "핵친절한 상담"])
+def test_a_glued_slang_prefix_boosts_the_word_it_is_written_on(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "pos"
+    assert not any(hit.key in SLANG_PREFIX_KEYS for hit in score.hits)  # 개 is not a dog here
+    assert any(m.startswith("degree(") for m in modifiers_of(score)), modifiers_of(score)
+
+
+def test_a_prefix_word_standing_apart_boosts_nothing() -> None:
+    score = shared_scorer().score("개 짖는 소리에 좋은 아침")
+    assert not any(m.startswith("degree(개") for m in modifiers_of(score)), modifiers_of(score)
