@@ -49,6 +49,10 @@ INDUCE_TAGS = frozenset(_INDUCE_TAG_TEXT.split(" "))
 CONTENT_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI"})
 # Light verbs and the copula: in nearly every text, they would only add noise.
 STOP_KEYS = frozenset({"하다/VV", "되다/VV", "있다/VA", "이다/VCP"})
+# Where a feeling sits, not which feeling: 마음이 아프다 and 마음이 따뜻하다 differ only in the
+# predicate. Reviews praise films that hurt (가슴 아픈 영화), which would make these words (and
+# their pairs: 가슴 속, 마음 아프다) praise in comments about a disaster too.
+FEELING_SEATS = frozenset({"가슴/NNG", "마음/NNG"})
 # Defaults (chosen on the held-out reviews split and on comments_dev.tsv, which is never
 # induced from).
 DEFAULT_MIN_COUNT = 3  # documents a single morpheme must occur in
@@ -186,7 +190,12 @@ def induce(files: Sequence[Path], output: Path, settings: InduceSettings) -> int
                 continue
             texts.append(text)
             labels.append(label)
-    excluded = R.EVENT_WORDS | STOP_KEYS | frozenset(load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
+    excluded = (
+        R.EVENT_WORDS
+        | STOP_KEYS
+        | FEELING_SEATS
+        | frozenset(load_modifiers(LEXICON_DIR / MODIFIERS_FILE))
+    )
     pos, neg, n_pos, n_neg = count_keys(tokenize_all(texts), labels, excluded)
     rows = weigh(pos, neg, n_pos, n_neg, settings)
     source = f"induced:{settings.corpus}"
@@ -201,8 +210,8 @@ def induce(files: Sequence[Path], output: Path, settings: InduceSettings) -> int
         f"endings/particles x{settings.function_scale}, min count {settings.min_count}, "
         f"pairs: min count {settings.bigram_min_count}, min gain {settings.bigram_min_gain}, "
         f"min |weight| {settings.min_abs}",
-        f"# tags: {' '.join(sorted(INDUCE_TAGS))}; left out: {' '.join(sorted(STOP_KEYS))}, "
-        "event words, modifiers",
+        f"# tags: {' '.join(sorted(INDUCE_TAGS))}; left out: {' '.join(sorted(STOP_KEYS))} "
+        f"{' '.join(sorted(FEELING_SEATS))}, event words, modifiers",
         "# columns: weight is the learned value; note holds positive/negative document counts",
         "# licence: derived data; see the corpus licence (NSMC: CC0 1.0, github.com/e9t/nsmc)",
         "key\tweight\tsource\tnote",

@@ -253,3 +253,12 @@ def test_a_glued_slang_prefix_boosts_the_word_it_is_written_on(text: str) -> Non
 def test_a_prefix_word_standing_apart_boosts_nothing() -> None:
     score = shared_scorer().score("개 짖는 소리에 좋은 아침")
     assert not any(m.startswith("degree(개") for m in modifiers_of(score)), modifiers_of(score)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("마음이 아프다", "neg"), ("가슴 아픈 사고였습니다", "neg"), ("이제 마음이 놓인다", "pos")],
+)
+def test_the_seat_of_a_feeling_takes_the_feeling_of_its_predicate(text: str, label: str) -> None:
+    # reviews praise films that hurt; a comment on a disaster that hurts is grief
+    assert shared_scorer().score(text).label == label
