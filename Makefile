@@ -47,6 +47,7 @@ format: $(STAMP)
 # Benchmarks read the labeled data beside the project (../shared/data); never part of `make test`.
 bench: $(STAMP) $(NATIVE)
 	$(PY) bench/accuracy.py
+	$(PY) bench/baseline.py
 	$(PY) bench/throughput.py
 
 clean:
