@@ -10,6 +10,11 @@ from sentiment import rules
 
 # Digits kept in the stored JSON: enough to re-derive labels, small enough for the hits column.
 JSON_DIGITS = 4
+# Hits and sentences a stored score keeps (the strongest hits, in text order): every hit of a
+# comment or an article, while a 75,000-character paste would otherwise store megabytes of
+# endings and particles per document. What is left out is counted and summed.
+STORED_HITS_LIMIT = 300
+STORED_SENTENCES_LIMIT = 300
 
 
 def normalize(total: float) -> float:
@@ -196,18 +201,37 @@ class Score:
     def hits(self) -> list[Hit]:
         return [hit for sentence in self.sentences for hit in sentence.hits]
 
-    def to_dict(self) -> dict[str, object]:
-        return {
+    def to_dict(
+        self, hit_limit: int | None = None, sentence_limit: int | None = None
+    ) -> dict[str, object]:
+        """Everything, or at most the limits' hits and sentences with a count of the rest."""
+        hits, sentences = self.hits, self.sentences
+        out: dict[str, object] = {
             "compound": round(self.compound, JSON_DIGITS),
             "label": self.label,
             "pos": round(self.pos, JSON_DIGITS),
             "neg": round(self.neg, JSON_DIGITS),
             "neu": round(self.neu, JSON_DIGITS),
             "rules": list(self.rules),
-            "sentences": [sentence.to_dict() for sentence in self.sentences],
-            "hits": [hit.to_dict() for hit in self.hits],
-            "aspects": [asdict(aspect) for aspect in self.aspects],
         }
+        if hit_limit is not None and len(hits) > hit_limit:
+            by_strength = sorted(range(len(hits)), key=lambda i: -abs(hits[i].weight))
+            kept = sorted(by_strength[:hit_limit])
+            left = [hits[i] for i in by_strength[hit_limit:]]
+            hits = [hits[i] for i in kept]
+            out["hits_omitted"] = {
+                "count": len(left),
+                "weight": round(sum(hit.weight for hit in left), JSON_DIGITS),
+            }
+        if sentence_limit is not None and len(sentences) > sentence_limit:
+            out["sentences_omitted"] = len(sentences) - sentence_limit
+            sentences = sentences[:sentence_limit]
+        out["sentences"] = [sentence.to_dict() for sentence in sentences]
+        out["hits"] = [hit.to_dict() for hit in hits]
+        out["aspects"] = [asdict(aspect) for aspect in self.aspects]
+        return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        """The stored form: at most STORED_HITS_LIMIT hits (STORED_SENTENCES_LIMIT sentences)."""
+        stored = self.to_dict(STORED_HITS_LIMIT, STORED_SENTENCES_LIMIT)
+        return json.dumps(stored, ensure_ascii=False, separators=(",", ":"))

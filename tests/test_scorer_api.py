@@ -9,6 +9,7 @@ import pytest
 
 from minsim.cli import main
 from sentiment import Scorer
+from sentiment.result import STORED_HITS_LIMIT, STORED_SENTENCES_LIMIT
 from tests.test_sentiment_support import REPO, shared_scorer
 
 TEXTS = [
@@ -37,6 +38,27 @@ def test_score_carries_hits_sentences_and_json() -> None:
     )
     hit = next(h for h in score.hits if h.key == "최악/NNG")
     assert "카톡 먹통 진짜 최악이다"[hit.start : hit.end] == hit.text == "최악"
+
+
+def test_a_huge_text_stores_its_strongest_hits_and_counts_the_rest() -> None:
+    score = shared_scorer().score("카톡 먹통 진짜 최악이다. 보상은 언제 하냐? " * 500)
+    everything = score.to_dict()
+    stored = json.loads(score.to_json())
+    assert len(stored["hits"]) == STORED_HITS_LIMIT < len(everything["hits"])
+    assert len(stored["sentences"]) == STORED_SENTENCES_LIMIT < len(everything["sentences"])
+    omitted = stored["hits_omitted"]
+    assert omitted["count"] == len(everything["hits"]) - STORED_HITS_LIMIT
+    assert stored["sentences_omitted"] == len(everything["sentences"]) - STORED_SENTENCES_LIMIT
+    weakest_kept = min(abs(hit["weight"]) for hit in stored["hits"])
+    assert weakest_kept >= max(abs(hit.weight) for hit in score.hits) * 0.5  # the strongest stay
+    starts = [hit["span"][0] for hit in stored["hits"]]
+    assert starts == sorted(starts)  # still in text order
+    assert stored["compound"] == everything["compound"]
+
+
+def test_a_short_text_stores_everything() -> None:
+    score = shared_scorer().score("카톡 먹통 진짜 최악이다. 복구는 빨랐다")
+    assert json.loads(score.to_json()) == score.to_dict()
 
 
 def test_score_many_rejects_mismatched_inherited_aspects() -> None:
