@@ -23,6 +23,11 @@ IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
 RUN_FOLDED_TAGS = frozenset({"SW", "SP", "SO"})
 # Length a folded run keeps: two characters, the way people write the short form (ㅋㅋ, ㅠㅠ).
 FOLDED_RUN_LENGTH = 2
+# Laughter typed in a hurry mixes in the keys around ㅋ and ㅎ (ㅋㄱㅋㄱ, ㅋㅋㅌㅋ, ㅋㅋㅎㅎ), and
+# crying mixes ㅠ and ㅜ (ㅠㅜㅠㅜ); a longer run of only these marks is read as the plain run.
+LAUGHTER_JAMO = frozenset("ㅋㅎㄱㅌㄲ")
+CRYING_JAMO = frozenset("ㅠㅜ")
+LAUGHTER_RUN, GIGGLE_RUN, CRYING_RUN = "ㅋㅋ", "ㅎㅎ", "ㅠㅠ"
 # Variation selector that some emoji carry; keys are written without it.
 VARIATION_SELECTOR = "\ufe0f"
 # Warm-up text: the first call pays for lazy model loading inside Kiwi.
@@ -124,11 +129,25 @@ def fold_run(text: str) -> str:
     return text
 
 
+def fold_mixed_marks(text: str) -> str:
+    """A mixed laughter or crying run read as the plain one (ㅋㄱㅋㄱ -> ㅋㅋ, ㅠㅜㅠ -> ㅠㅠ)."""
+    if len(text) <= FOLDED_RUN_LENGTH:
+        return text  # ㅋㅎ, ㅠㅜ and ㅜㅠ are keys of their own
+    marks = set(text)
+    if marks <= CRYING_JAMO:
+        return CRYING_RUN
+    if marks <= LAUGHTER_JAMO:
+        laughs, giggles = text.count("ㅋ"), text.count("ㅎ")
+        if (laughs + giggles) * 2 >= len(text):  # mostly laughter; ㄱㄱㄱ (go go) is not
+            return LAUGHTER_RUN if laughs >= giggles else GIGGLE_RUN
+    return text
+
+
 def make_key(lemma: str, tag: str) -> str:
     """The lexicon key of one morpheme, following lexicon/README.md."""
     tag = base_tag(tag)
     if tag in RUN_FOLDED_TAGS:
-        lemma = fold_run(lemma)
+        lemma = fold_mixed_marks(fold_run(lemma))
     elif tag == "W_EMOJI":
         lemma = lemma.replace(VARIATION_SELECTOR, "")
     elif tag == LATIN_TAG:

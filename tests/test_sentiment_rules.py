@@ -262,3 +262,23 @@ def test_a_prefix_word_standing_apart_boosts_nothing() -> None:
 def test_the_seat_of_a_feeling_takes_the_feeling_of_its_predicate(text: str, label: str) -> None:
     # reviews praise films that hurt; a comment on a disaster that hurts is grief
     assert shared_scorer().score(text).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ㅋㄱㅋㄱㅋㄱ", "ㅋㅋ/SW"),
+        ("ㅋㅋㅌㅋㅋ", "ㅋㅋ/SW"),
+        ("ㅎㅎㅋ", "ㅎㅎ/SW"),
+        ("ㅠㅜㅠㅜ", "ㅠㅠ/SW"),
+    ],
+)
+def test_laughter_and_crying_typed_in_a_hurry_are_the_plain_marks(text: str, key: str) -> None:
+    keys = [k for sentence in tokenize_one(f"복구 소식 {text}") for k in sentence.keys]
+    assert key in keys, keys
+
+
+@pytest.mark.parametrize("text", ["ㅎㄷㄷ", "ㅊㅋㅊㅋ", "ㄱㄱㅋ", "ㅜㅠ"])
+def test_other_jamo_runs_keep_their_own_keys(text: str) -> None:
+    keys = [k for sentence in tokenize_one(text) for k in sentence.keys]
+    assert keys == [f"{text}/SW"], keys
