@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from minsim.models import Document, Drop, RawItem
-from minsim.normalize import canonical_url, clean_text, doc_id_for_url, normalize, parse_datetime
+from minsim import schema
+from minsim.db import migrate, open_engine
+from minsim.ingest import ingest
+from minsim.models import Document, Drop, RawItem, RunCounters
+from minsim.normalize import (
+    canonical_url,
+    clean_text,
+    clean_url,
+    doc_id_for_url,
+    is_web_url,
+    normalize,
+    parse_datetime,
+)
+from minsim.scenario import load_scenario
 
 NOW = datetime(2022, 10, 20, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+# Emoji whose zero-width joiners or tag characters are part of the picture and must stay.
+KEPT_EMOJI = (
+    "가족 \U0001f468\u200d\U0001f469\u200d\U0001f467",  # man ZWJ woman ZWJ girl
+    "\u2764\ufe0f\u200d\U0001f525 불타는 마음",  # heart on fire (after a variation selector)
+    "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland
+)
 
 
 def _norm(**fields: object) -> Document | Drop:
@@ -27,6 +48,105 @@ def test_tracking_parameters_and_fragments_do_not_make_a_new_article() -> None:
     a = "https://News.example.com/a/1/?utm_source=x&id=3#comments"
     assert canonical_url(a) == "https://news.example.com/a/1?id=3"
     assert doc_id_for_url(a) == doc_id_for_url("https://news.example.com/a/1?id=3")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://n.example.com/a/1?id=3&utm_source=fb&q=%ED%95%9C+x&fbclid=z&gclid=1&page=2",
+            "https://n.example.com/a/1?id=3&q=%ED%95%9C+x&page=2",  # others kept as given, in order
+        ),
+        ("https://n.example.com/a/1/?UTM_Campaign=x&utm_id_2=y#c", "https://n.example.com/a/1/#c"),
+        ("https://n.example.com/a/1?msclkid=a&igshid=b&_gl=c", "https://n.example.com/a/1"),
+        ("https://n.example.com/a/1?b=2&a=1", "https://n.example.com/a/1?b=2&a=1"),
+    ],
+)
+def test_clean_url_drops_only_tracking_parameters(url: str, expected: str) -> None:
+    assert clean_url(url) == expected
+    assert canonical_url(url) == canonical_url(expected)
+
+
+def test_a_stored_article_url_has_no_tracking_parameters() -> None:
+    doc = _norm(kind="article", url="https://n.example.com/a/1?id=3&utm_source=kakao&gclid=x")
+    assert isinstance(doc, Document)
+    assert doc.url == "https://n.example.com/a/1?id=3"
+    assert doc.doc_id == doc_id_for_url("https://n.example.com/a/1?id=3")
+    assert doc.external_id == "1"
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [
+        ("https://n.example.com/a", True),
+        ("HTTP://N.example.com", True),
+        ("javascript:alert(1)", False),
+        (" \x01javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("file:///etc/passwd", False),
+        ("ftp://n.example.com/a", False),
+        ("https:no-host", False),
+        ("http://[::1", False),  # urlsplit raises on it
+    ],
+)
+def test_only_http_urls_with_a_host_are_web_urls(url: str, web: bool) -> None:
+    assert is_web_url(url) is web
+
+
+def test_an_article_whose_url_is_not_http_is_dropped() -> None:
+    result = _norm(kind="article", url="javascript:alert(1)")
+    assert isinstance(result, Drop)
+    assert result.reason == "bad_url"
+
+
+def test_a_comment_keeps_its_text_but_not_a_link_that_is_not_http() -> None:
+    doc = _norm(url="data:text/html,x", article_url="javascript:alert(1)")
+    assert isinstance(doc, Document)
+    assert (doc.url, doc.parent_id, doc.text) == (None, None, "카톡 언제 돼요")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\u202e뒤집기", "뒤집기"),  # RIGHT-TO-LEFT OVERRIDE would show it as 기집뒤
+        ("\u202a가\u202b나\u202c다\u202d라", "가나다라"),  # embeddings and overrides
+        ("\u2066가\u2067나\u2068다\u2069", "가나다"),  # isolates
+        ("\u200e카카오\u200f\u061c", "카카오"),  # bidi marks
+        ("카\u00ad카\u2060오\u200c톡\u200d", "카카오톡"),  # hidden inside a word
+        ("태그\U000e0041\U000e0042", "태그"),  # tag characters outside a flag
+        *[(emoji, emoji) for emoji in KEPT_EMOJI],
+        ("첫 줄\n\t둘째  줄", "첫 줄\n둘째 줄"),  # newlines kept, spaces folded
+    ],
+)
+def test_invisible_format_characters_are_removed(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+def test_stored_text_and_links_are_clean_in_the_database(tmp_path: Path) -> None:
+    """Two tracked links to one article make one row; a bidi override never reaches the table."""
+    engine = open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    migrate(engine)
+    article = {
+        "source": "s",
+        "kind": "article",
+        "external_id": "",
+        "title": "카카오 먹통",
+        "published_at": "2022-10-15T16:00:00+09:00",
+    }
+    items = [
+        RawItem(**article, text="\u202e뒤집기", url="https://n.example.com/a/7?utm_source=fb&id=1"),
+        RawItem(**article, text="\u202e뒤집기", url="https://n.example.com/a/7?id=1&fbclid=x"),
+    ]
+    counters = RunCounters()
+    scenario = load_scenario(REPO / "seeds" / "kakao-2022")
+    ingest(
+        engine, items, scenario=scenario, scorer=None, counters=counters, salt="s", collected_at=NOW
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.documents.c.url, schema.documents.c.text)).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("https://n.example.com/a/7?id=1", "뒤집기")]
+    assert (counters.get("new"), counters.get("duplicate")) == (1, 1)
 
 
 @pytest.mark.parametrize(
