@@ -1,4 +1,12 @@
-"""The `file` kind: CSV/JSONL files dropped in a folder, each imported once (the import format)."""
+"""The `file` kind: CSV/JSONL files dropped in a folder, each imported once (the import format).
+
+The cursor remembers each imported file by name, size and modification time, so a file that
+changes or is dropped again is read again. A file that fails (it cannot be read at all, or has not
+one good row) is not remembered: it is read again and fails the run on every run for as long as
+it lies in the folder unchanged, so the failure stays visible in `minsim sources` and on the
+Sources page instead of turning into a quiet "no items". Fixing it (it changes) or removing it
+ends the failures; the other files are imported either way.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +39,8 @@ def pending_files(folder: Path, patterns: list[str], imported: dict[str, str]) -
 
 
 def collect(source: SourceSettings, client: HttpClient, ctx: CollectContext) -> Iterator[RawItem]:
-    """Yield every good row of each new file; the cursor remembers a file once it is read."""
+    """Yield every good row of each new file; the cursor remembers a file once it is imported,
+    never a file that failed (see the module docstring)."""
     folder = Path(str(source.options["folder"])).expanduser()
     if not folder.is_dir():
         raise CollectError(f"{source.name}: folder {folder} does not exist")
@@ -56,14 +65,16 @@ def collect(source: SourceSettings, client: HttpClient, ctx: CollectContext) -> 
             failures.append(str(exc))
             continue
         if not good and first_error:
-            # remembered anyway: reading it again cannot help until the file changes
             ctx.counters.add("files/failed")
             failures.append(f"no readable row in {path.name}; first problem: {first_error}")
-        else:
-            ctx.counters.add("files/imported")
+            continue
+        ctx.counters.add("files/imported")
         imported[path.name] = stamp
         ctx.set_cursor_json({"imported": imported})
     for message in row_errors:
         log.warning("%s: skipped %s", source.name, message)
     if failures:
-        raise CollectError(f"{source.name}: {len(failures)} file(s) failed: {'; '.join(failures)}")
+        raise CollectError(
+            f"{source.name}: {len(failures)} file(s) failed (fix or remove them; they fail every "
+            f"run until then): {'; '.join(failures)}"
+        )

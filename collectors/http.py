@@ -31,6 +31,7 @@ __all__ = [
 
 USER_AGENT = f"minsim/{__version__} (+https://github.com/minsim)"
 CHUNK_BYTES = 64 * 1024  # read size while streaming a body
+FETCHED_SCHEMES = ("http", "https")  # nothing else is ever requested (no file://, ftp://, ...)
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,10 @@ class HttpClient:
         counters: RunCounters | None = None,
     ) -> Response:
         """GET `url`, retrying per the policy; 2xx and 304 return, anything else raises."""
-        full_url = str(httpx.URL(url, params=params or None))
+        target = _http_url(url, params)
+        full_url = str(target)
         shown = redact_url(full_url)
-        host = httpx.URL(full_url).host
+        host = target.host
         policy = self.policy
         for attempt in range(1, policy.attempts + 1):
             self._wait_for_host(host)
@@ -244,6 +246,21 @@ class HttpClient:
                 content=b"".join(chunks),
                 url=redact_url(str(raw.url)),
             )
+
+
+def _http_url(url: str, params: Mapping[str, str | int] | None) -> httpx.URL:
+    """`url` with `params`, refused at once (no retries) when it is not an absolute http(s) URL:
+    retrying cannot fix it, and a link such as file:///etc/passwd must never be read."""
+    try:
+        target = httpx.URL(url, params=params or None)
+    except httpx.InvalidURL as exc:
+        raise HttpError(f"GET {redact(url)}: not a valid URL ({exc})", url=url) from None
+    if target.scheme not in FETCHED_SCHEMES or not target.host:
+        shown = redact(url)
+        raise HttpError(
+            f"GET {shown}: not an absolute http:// or https:// URL; not requested", url=shown
+        )
+    return target
 
 
 def _body_hint(content: bytes) -> str:

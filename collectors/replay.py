@@ -44,9 +44,7 @@ def window(
 
 def collect(source: SourceSettings, client: HttpClient, ctx: CollectContext) -> Iterator[RawItem]:
     options = source.options
-    hours = float(options["hours_per_run"])
-    if hours <= 0:
-        raise CollectError(f"{source.name}: hours_per_run must be above 0, got {hours}")
+    hours = float(options["hours_per_run"])  # above 0: checked when the settings load
     folder = Path(str(options["demo_dir"])) if options["demo_dir"] else ctx.demo_dir
     if folder is None or not folder.is_dir():
         raise CollectError(f"{source.name}: demo folder {folder} does not exist")

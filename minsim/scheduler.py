@@ -2,8 +2,10 @@
 
 Runs are serialised on one worker thread (one writer per database, and the sources share the one
 Kiwi of this process); a source whose previous run is still going is skipped, not queued twice.
-Runs left `running` by a process that was killed are closed as failed when the scheduler starts,
-and documents such a run stored but did not score are scored then.
+Runs left `running` by a process that was killed are closed as failed when the scheduler starts.
+Before the first collection it scores every document that has no score under the current scorer
+version (stored by a killed run before it scored them, imported without a scorer, or scored by an
+older version of the lexicon or rules), saying how many and why, with progress while it works.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,13 +21,13 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from collectors.http import HttpClient
-from minsim import store
+from minsim import aggregate, schema, store
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
-from minsim.scoring import score_pending
+from minsim.scoring import score_documents
 from minsim.settings import SourceSettings
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,9 @@ MISFIRE_GRACE_SECONDS = 300
 # One worker: one writer to the database and one Kiwi for the whole process.
 WORKERS = 1
 INTERRUPTED = "interrupted: the collecting process ended before the run finished"
+# While scoring at start-up, progress is logged at most this often: a database scored by an
+# older scorer version is scored again in full, which takes minutes on a large one.
+PROGRESS_SECONDS = 5.0
 
 OnResult = Callable[[RunResult], None]
 
@@ -66,16 +72,13 @@ class Scheduler:
         )
 
     def start(self) -> None:
-        """Close runs a killed process left open, schedule every source now and on its interval,
-        and block until stopped."""
+        """Close runs a killed process left open, score what has no score under the current
+        scorer version, schedule every source now and on its interval, and block until stopped."""
         closed = store.close_interrupted_runs(self._engine, INTERRUPTED)
         if closed:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:
-            # a killed run may have stored a batch without scoring it
-            scored = score_pending(self._engine, self._scorer)
-            if scored:
-                log.warning("scored %d document(s) an interrupted run left unscored", scored)
+            score_unscored(self._engine, self._scorer)
         now = datetime.now(UTC)
         for source in self._sources:
             self._scheduler.add_job(
@@ -101,3 +104,53 @@ class Scheduler:
             [result] = pipeline.run_sources([source])
         if self._on_result:
             self._on_result(result)
+
+
+def score_unscored(engine: Engine, scorer: Any, clock: Callable[[], float] = time.monotonic) -> int:
+    """Score the documents without a score under `scorer.version` (and only those), saying how
+    many and why before starting and how far it got while working; returns how many."""
+    doc_ids = aggregate.unscored_doc_ids(engine, scorer.version)
+    if not doc_ids:
+        return 0
+    older = _scored_by_older_versions(engine, scorer.version)
+    why = f"; {older} of them have a score of an older scorer version only" if older else ""
+    # WARNING, not INFO: collecting waits for this, and the default log level must say why
+    log.warning(
+        "scoring %d document(s) without a score under the current scorer version %s before "
+        "collecting%s",
+        len(doc_ids),
+        scorer.version,
+        why,
+    )
+    progress = ScoringProgress(clock)
+    scored = score_documents(engine, scorer, doc_ids, progress=progress)
+    log.warning("scored %d document(s) in %.0fs", scored, progress.elapsed())
+    return scored
+
+
+class ScoringProgress:
+    """Logs `scored 1500 of 6246 document(s)` at most every PROGRESS_SECONDS."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started = self._last = clock()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if done < total and now - self._last >= PROGRESS_SECONDS:
+            self._last = now
+            log.warning("scored %d of %d document(s) (%d%%)", done, total, 100 * done // total)
+
+    def elapsed(self) -> float:
+        return self._clock() - self._started
+
+
+def _scored_by_older_versions(engine: Engine, version: str) -> int:
+    """Documents that have scores, but none under `version` (the lexicon or rules changed)."""
+    scores = schema.scores
+    current = select(scores.c.doc_id).where(scores.c.scorer_version == version)
+    query = select(func.count(func.distinct(scores.c.doc_id))).where(
+        scores.c.scorer_version != version, scores.c.doc_id.not_in(current)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -1,11 +1,15 @@
 """The one settings file (minsim.toml), read once into frozen dataclasses and passed explicitly.
 
 Precedence: command-line flag > environment (MINSIM_DATABASE_URL) > file > default. Unknown keys,
-missing required keys and wrong types stop the program with a message naming the file and the key.
+missing required keys, wrong types and values a source's kind does not allow (out of range, not
+one of its choices, a URL that is not http(s); each kind declares its options in
+collectors/registry.py) stop the program before any command runs, with one message naming the
+file and every problem found, each with its table and key.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -161,17 +165,23 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _parse(raw: dict[str, Any], path: Path) -> Settings:
+    """The settings in `raw`; every problem found is reported at once, naming the file."""
+    problems: list[str] = []
     unknown = set(raw) - set(_SCHEMA) - {"sources"}
     if unknown:
-        raise SettingsError(
-            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
+        problems.append(
+            f"unknown setting(s) {', '.join(sorted(unknown))}; "
             f"known tables: {', '.join(sorted([*_SCHEMA, 'sources']))}"
         )
-    tables = {name: _table(raw, name, path) for name in _SCHEMA}
+    tables = {name: _table(raw, name, problems) for name in _SCHEMA}
     lexicons = tables["scorer"].get("extra_lexicons", [])
     for index, item in enumerate(lexicons):
         if not isinstance(item, str):
-            raise SettingsError(f"{path}: [scorer] extra_lexicons[{index}] must be a path string")
+            problems.append(
+                f"[scorer] extra_lexicons[{index}] must be a path string (got {item!r})"
+            )
+    sources = _sources(raw.get("sources", []), problems)
+    _stop_on(problems, path)
     privacy = tables["privacy"]
     return Settings(
         path=path,
@@ -182,101 +192,136 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
             salt_env=privacy.get("salt_env", DEFAULT_SALT_ENV),
             salt_file=Path(privacy.get("salt_file", DEFAULT_SALT_FILE)),
         ),
-        sources=_sources(raw.get("sources", []), path),
+        sources=sources,
     )
 
 
-def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+def _stop_on(problems: list[str], path: Path) -> None:
+    """Raise one SettingsError naming the file and every problem (one line, as all errors are)."""
+    if len(problems) == 1:
+        raise SettingsError(f"{path}: {problems[0]}")
+    if problems:
+        listed = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
+        raise SettingsError(f"{path}: {len(problems)} problems: {listed}")
+
+
+def _table(raw: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    """The keys of table `name` that are known and well typed; the others become problems."""
     table = raw.get(name, {})
     if not isinstance(table, dict):
-        raise SettingsError(f"{path}: [{name}] must be a table")
+        problems.append(f"[{name}] must be a table")
+        return {}
     schema = _SCHEMA[name]
+    valid: dict[str, Any] = {}
     for key, value in table.items():
         if key not in schema:
-            raise SettingsError(
-                f"{path}: unknown key {key!r} in [{name}]; known keys: {', '.join(sorted(schema))}"
+            problems.append(
+                f"unknown key {key!r} in [{name}]; known keys: {', '.join(sorted(schema))}"
             )
+            continue
         expected, description = schema[key]
         if not isinstance(value, expected):
-            raise SettingsError(f"{path}: [{name}] {key} must be {description}, got {value!r}")
-    return table
+            problems.append(f"[{name}] {key} must be {description} (got {value!r})")
+            continue
+        valid[key] = value
+    return valid
 
 
-def _sources(raw_sources: object, path: Path) -> tuple[SourceSettings, ...]:
-    from collectors.registry import KINDS  # late import: settings must load without collectors
-
+def _sources(raw_sources: object, problems: list[str]) -> tuple[SourceSettings, ...]:
+    """Every [[sources]] table checked against its kind's declared options (collectors/registry)."""
     if not isinstance(raw_sources, list):
-        raise SettingsError(f"{path}: sources must be an array of tables ([[sources]])")
+        problems.append("sources must be an array of tables ([[sources]])")
+        return ()
     sources: list[SourceSettings] = []
     seen: set[str] = set()
     for index, table in enumerate(raw_sources):
-        where = f"{path}: [[sources]] #{index + 1}"
-        if not isinstance(table, dict):
-            raise SettingsError(f"{where} must be a table")
-        for key in ("name", "kind", "interval"):
-            if key not in table:
-                raise SettingsError(f"{where}: missing required key {key!r}")
-        name, kind = table["name"], table["kind"]
-        if not isinstance(name, str) or not name.strip():
-            raise SettingsError(f"{where}: name must be a non-empty string, got {name!r}")
-        where = f"{path}: source {name!r}"
-        if name in seen:
-            raise SettingsError(f"{where}: the name is used by another source")
-        seen.add(name)
-        if kind not in KINDS:
-            raise SettingsError(
-                f"{where}: unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}"
-            )
-        # a kind may default to off (naver_comments reads an undocumented endpoint)
-        enabled = table.get("enabled", KINDS[kind].default_enabled)
-        if not isinstance(enabled, bool):
-            raise SettingsError(f"{where}: enabled must be true or false, got {enabled!r}")
-        options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}
-        sources.append(
-            SourceSettings(
-                name=name,
-                kind=kind,
-                interval_seconds=parse_interval(table["interval"], f"{where} interval"),
-                enabled=enabled,
-                options=_source_options(options, KINDS[kind].options, where),
-            )
-        )
+        source = _source(table, f"[[sources]] #{index + 1}", seen, problems)
+        if source is not None:
+            sources.append(source)
     return tuple(sources)
 
 
+def _source(
+    table: object, where: str, seen: set[str], problems: list[str]
+) -> SourceSettings | None:
+    """One [[sources]] table (`where` names it until its name is known), or None when anything
+    is wrong with it; every problem found goes to `problems`."""
+    from collectors.registry import KINDS  # late import: settings must load without collectors
+
+    if not isinstance(table, dict):
+        problems.append(f"{where} must be a table")
+        return None
+    problems.extend(
+        f"{where}: missing required key {key!r}"
+        for key in ("name", "kind", "interval")
+        if key not in table
+    )
+    name = _source_name(table, seen, where, problems)
+    if name is not None:
+        where = _source_label(name)
+    interval = 0
+    if "interval" in table:
+        try:
+            interval = parse_interval(table["interval"], f"{where} interval")
+        except SettingsError as exc:
+            problems.append(str(exc))
+    kind = table.get("kind")
+    if "kind" in table and (not isinstance(kind, str) or kind not in KINDS):
+        problems.append(f"{where}: unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+    if not isinstance(kind, str) or kind not in KINDS:
+        return None  # its options cannot be checked without a known kind
+    # a kind may default to off (naver_comments reads an undocumented endpoint)
+    enabled = table.get("enabled", KINDS[kind].default_enabled)
+    if not isinstance(enabled, bool):
+        problems.append(f"{where}: enabled must be true or false (got {enabled!r})")
+    options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}
+    resolved = _source_options(options, KINDS[kind].options, where, problems)
+    if problems or name is None:
+        return None
+    return SourceSettings(name, kind, interval, bool(enabled), resolved)
+
+
+def _source_name(
+    table: dict[str, Any], seen: set[str], where: str, problems: list[str]
+) -> str | None:
+    """The source's name when it is a usable one (non-empty, not used before), else None."""
+    if "name" not in table:
+        return None
+    name = table["name"]
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}: name must be a non-empty string (got {name!r})")
+        return None
+    if name in seen:
+        problems.append(f"{_source_label(name)}: the name is used by another source")
+    seen.add(name)
+    return name
+
+
+def _source_label(name: str) -> str:
+    """How messages name a source: `[[sources]] "inbox"` (quoted as TOML would)."""
+    return f"[[sources]] {json.dumps(name, ensure_ascii=False)}"
+
+
 def _source_options(
-    options: dict[str, Any], spec: Mapping[str, Any], where: str
+    options: dict[str, Any], spec: Mapping[str, Any], where: str, problems: list[str]
 ) -> Mapping[str, Any]:
+    """The kind's options with defaults filled in; every value is checked against its
+    declaration (type, range, choices, form), so a wrong value stops the program here and not
+    at each collection."""
     unknown = set(options) - set(spec)
     if unknown:
         known = ", ".join(sorted([*_SOURCE_COMMON, *spec]))
-        raise SettingsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: {known}")
+        problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: {known}")
     resolved: dict[str, Any] = {}
     for key, option in spec.items():
         if key not in options:
             if option.required:
-                raise SettingsError(f"{where}: missing required key {key!r} ({option.doc})")
+                problems.append(f"{where}: missing required key {key!r} ({option.doc})")
             resolved[key] = option.default
             continue
-        value = options[key]
-        if not _is_type(value, option.type):
-            raise SettingsError(f"{where}: {key} must be {_type_name(option.type)}, got {value!r}")
-        resolved[key] = value
+        problems.extend(f"{where}: {problem}" for problem in option.problems(key, options[key]))
+        resolved[key] = options[key]
     return resolved
-
-
-def _is_type(value: object, expected: type | tuple[type, ...]) -> bool:
-    expected_types = expected if isinstance(expected, tuple) else (expected,)
-    if isinstance(value, bool) and bool not in expected_types:
-        return False  # TOML true is not a number
-    return isinstance(value, expected_types)
-
-
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-    names |= {list: "a list", dict: "a table"}
-    types = expected if isinstance(expected, tuple) else (expected,)
-    return " or ".join(names.get(t, t.__name__) for t in types)
 
 
 def _resolve(path: Path, base: Path) -> Path:

@@ -89,13 +89,40 @@ def test_an_unreadable_file_fails_the_run_but_the_others_are_read(tmp_path, clie
     assert "a_broken.jsonl" not in json.loads(ctx.new_cursor)["imported"]
 
 
-def test_a_file_without_one_good_row_fails_the_run_once(tmp_path, client):
+def test_a_file_without_one_good_row_fails_every_run_until_it_is_fixed(tmp_path, client):
     (tmp_path / "bad.csv").write_text("kind,text,published_at\ncomment,,\n", "utf-8")
-    ctx = CollectContext("drop")
-    with pytest.raises(CollectError, match="no readable row in bad.csv; first problem: .*empty"):
-        list(file_kind.collect(source("file", folder=str(tmp_path)), client, ctx))
-    again = CollectContext("drop", cursor=ctx.new_cursor)
+    jsonl(tmp_path / "good.jsonl", [ARTICLE])
+    cursor = None
+    for _ in range(2):  # the second run must not turn the broken file into a quiet "no items"
+        ctx = CollectContext("drop", cursor=cursor)
+        with pytest.raises(
+            CollectError, match="no readable row in bad.csv; first problem: .*empty"
+        ):
+            list(file_kind.collect(source("file", folder=str(tmp_path)), client, ctx))
+        assert ctx.counters.get("files/failed") == 1
+        cursor = ctx.new_cursor or cursor
+    assert ctx.counters.get("files/imported") == 0  # good.jsonl was imported once, by run one
+    (tmp_path / "bad.csv").write_text(CSV, "utf-8")  # fixed: read again, no failure
+    fixed = CollectContext("drop", cursor=cursor)
+    items = list(file_kind.collect(source("file", folder=str(tmp_path)), client, fixed))
+    assert [i.external_id for i in items] == ["c-2"]
+    assert fixed.counters.get("files/imported") == 1
+    again = CollectContext("drop", cursor=fixed.new_cursor)
     assert list(file_kind.collect(source("file", folder=str(tmp_path)), client, again)) == []
+
+
+def test_an_unreadable_file_fails_every_run_while_it_is_there(tmp_path, client):
+    (tmp_path / "broken.jsonl").write_bytes(b"\xff\xfe\xff not text")
+    jsonl(tmp_path / "good.jsonl", [ARTICLE])
+    cursor = None
+    for _ in range(2):
+        ctx = CollectContext("drop", cursor=cursor)
+        with pytest.raises(CollectError, match="broken.jsonl"):
+            list(file_kind.collect(source("file", folder=str(tmp_path)), client, ctx))
+        cursor = ctx.new_cursor or cursor
+    (tmp_path / "broken.jsonl").unlink()  # removed: the failures end
+    gone = CollectContext("drop", cursor=cursor)
+    assert list(file_kind.collect(source("file", folder=str(tmp_path)), client, gone)) == []
 
 
 def test_missing_folder_is_named(tmp_path, client):

@@ -55,8 +55,55 @@ def test_settings_validate_kind_options_through_the_registry(tmp_path):
     [source] = load_settings(config).sources
     assert source.options["hours_per_run"] == 3 and source.options["demo_dir"] == ""
     config.write_text(
-        '[[sources]]\nname = "f"\nkind = "rss"\ninterval = "1h"\nurl = "x"\nfull_txt = true\n',
+        '[[sources]]\nname = "f"\nkind = "rss"\ninterval = "1h"\n'
+        'url = "https://news.example.test/rss"\nfull_txt = true\n',
         encoding="utf-8",
     )
     with pytest.raises(SettingsError, match="full_txt"):
         load_settings(config)
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_every_default_is_a_value_its_option_allows(name):
+    for key, option in KINDS[name].options.items():
+        if not option.required:
+            assert option.problems(key, option.default) == [], (name, key)
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_every_count_and_amount_has_a_lower_bound(name):
+    # a count of 0 or less would make a source collect nothing, run after run, without failing
+    for key, option in KINDS[name].options.items():
+        types = option.type if isinstance(option.type, tuple) else (option.type,)
+        if int in types or float in types:
+            assert option.minimum is not None or option.above is not None, (name, key)
+
+
+URL_PROBLEM = "url must be an absolute http:// or https:// URL"
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "problems"),
+    [
+        ("naver_news", "display", 100, []),
+        ("naver_news", "display", 1.5, ["display must be a whole number from 1 to 100 (got 1.5)"]),
+        (
+            "rss",
+            "keywords",
+            ["카카오", 3, " "],
+            [
+                "keywords[1] must be a non-empty string (got 3)",
+                "keywords[2] must be a non-empty string (got ' ')",
+            ],
+        ),
+        ("rss", "url", "HTTPS://News.Example.test/rss", []),
+        ("rss", "url", " https://news.example.test/rss", [f"{URL_PROBLEM} (got ' https:/"]),
+        ("rss", "url", "http://news.example.test:port/", [f"{URL_PROBLEM} (got 'http://news."]),
+        ("replay", "hours_per_run", 0.25, []),
+    ],
+)
+def test_an_option_names_each_problem_of_a_value(kind, key, value, problems):
+    found = KINDS[kind].options[key].problems(key, value)
+    assert len(found) == len(problems)
+    for message, start in zip(found, problems, strict=True):
+        assert message.startswith(start)

@@ -9,6 +9,7 @@ from collector_support import payload, source_of
 from httpserver import Reply
 
 from collectors.base import CollectContext
+from collectors.http import HttpError
 from collectors.payload import PayloadError
 from collectors.rss import collect, decode_for_feedparser, parse_feed
 from minsim.errors import SchemaChanged
@@ -152,3 +153,25 @@ def test_collect_full_text_through_trafilatura(server, client):
     [item] = list(collect(rss_source(server.url("/atom"), full_text=True), client, ctx))
     assert "7번째 문단" in item.text
     assert ctx.counters.get("full_text/ok") == 1
+
+
+@pytest.mark.parametrize("url", ["not a url", "file:///etc/passwd"])
+def test_a_feed_url_that_is_not_http_fails_at_once_without_retries(client, url):
+    # settings refuse such a url at load time; the HTTP layer refuses it too, never retrying
+    ctx = CollectContext("feed")
+    with pytest.raises(HttpError, match="not an absolute http:// or https:// URL; not requested"):
+        list(collect(rss_source(url), client, ctx))
+    assert ctx.counters.get("retry/count") == 0
+
+
+def test_full_text_never_fetches_a_feed_link_that_is_not_http(server, client):
+    feed = fixture("atom.xml").replace(
+        b"https://blog.example.test/posts/kakao-compensation", b"file:///etc/passwd"
+    )
+    server.route("/atom", Reply(200, feed, {"Content-Type": "application/atom+xml"}))
+    ctx = CollectContext("blog")
+    [item] = list(collect(rss_source(server.url("/atom"), full_text=True), client, ctx))
+    assert "root:" not in item.text  # the summary from the feed, not the local file
+    assert ctx.counters.get("full_text/failed") == 1
+    assert ctx.counters.get("retry/count") == 0
+    assert [r.path for r in server.requests] == ["/atom"]

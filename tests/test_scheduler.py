@@ -4,6 +4,7 @@ being killed mid-run without losing or duplicating anything."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from minsim import schema
+from minsim.scheduler import PROGRESS_SECONDS, ScoringProgress
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "seeds" / "kakao-2022" / "demo"
@@ -80,9 +82,9 @@ def setup(tmp_path: Path) -> tuple[Path, Path, int]:
     return config, tmp_path / "minsim.db", corpus
 
 
-def _start(config: Path, cwd: Path) -> subprocess.Popen[str]:
+def _start(config: Path, cwd: Path, *names: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "minsim", "--config", str(config), "run"],
+        [sys.executable, "-m", "minsim", "--config", str(config), "run", *names],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -100,6 +102,15 @@ def _query(db: Path, sql: str) -> list[tuple]:
             return [tuple(row) for row in conn.execute(text(sql))]
     except Exception:  # the schema may not exist yet while the process starts
         return []
+    finally:
+        engine.dispose()
+
+
+def _execute(db: Path, sql: str) -> None:
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
     finally:
         engine.dispose()
 
@@ -185,3 +196,75 @@ def test_a_killed_scheduler_loses_nothing_and_resumes(
     assert interrupted == 1
     assert documents == corpus + 1  # every replayed row and the inbox file, each once
     assert unscored == 0
+
+
+OLDER_VERSION = "lx-an-older-scorer"
+
+
+def _minsim(config: Path, cwd: Path, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "minsim", "--config", str(config), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+        env={**os.environ, "MINSIM_SALT": "test-salt"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_start_up_scores_only_what_lacks_a_current_score_and_says_why(
+    setup: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    config, db, corpus = setup
+    _minsim(config, tmp_path, "init")
+    folder = tmp_path / "corpus"
+    _minsim(
+        config, tmp_path, "import", str(folder / "articles.jsonl"), str(folder / "comments.jsonl")
+    )
+    comments = corpus - ARTICLES_KEPT
+    for table in ("scores", "aspect_scores"):  # as if the comments were scored by an older scorer
+        _execute(
+            db,
+            f"update {table} set scorer_version = '{OLDER_VERSION}' where doc_id in "
+            "(select doc_id from documents where kind = 'comment')",
+        )
+    articles_before = _query(db, "select doc_id, scorer_version, scored_at from scores order by 1")
+    articles_before = [row for row in articles_before if row[1] != OLDER_VERSION]
+
+    process = _start(config, tmp_path, "inbox")
+    _wait_for(lambda: _finished_runs(db, "inbox") >= 1, process)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+
+    assert process.returncode == 0, output
+    assert (
+        f"scoring {comments} document(s) without a score under the current scorer version" in output
+    )
+    assert f"{comments} of them have a score of an older scorer version only" in output
+    assert f"scored {comments} document(s) in " in output
+    assert "interrupted" not in output  # no run was interrupted, so none is blamed
+    [version] = {row[1] for row in articles_before}
+    scored_now = _query(db, f"select count(*) from scores where scorer_version = '{version}'")
+    assert scored_now == [(corpus + 1,)]  # every document, and the inbox comment, scored once
+    articles_after = _query(
+        db,
+        "select doc_id, scorer_version, scored_at from scores where doc_id in "
+        "(select doc_id from documents where kind = 'article') "
+        f"and scorer_version = '{version}' order by 1",
+    )
+    assert articles_after == articles_before  # what had a current score was left alone
+
+
+def test_scoring_progress_is_logged_at_most_every_few_seconds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    progress = ScoringProgress(lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="minsim.scheduler"):
+        for done in (500, 1000, 1500, 2000):
+            now[0] += PROGRESS_SECONDS / 2
+            progress(done, 2000)
+    # the last batch is not a progress line: score_unscored logs the total when done
+    assert [r.getMessage() for r in caplog.records] == ["scored 1000 of 2000 document(s) (50%)"]
+    assert progress.elapsed() == 2 * PROGRESS_SECONDS

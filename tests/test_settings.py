@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from minsim.errors import SettingsError
 from minsim.settings import load_settings, parse_interval
+
+REPO = Path(__file__).resolve().parent.parent
+FEED = "https://news.example.test/rss.xml"
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -63,31 +69,33 @@ def test_config_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyP
     [
         ("[databse]\nurl = 'x'\n", "unknown setting(s) databse"),
         ("[database]\nuri = 'x'\n", "unknown key 'uri' in [database]"),
-        ("[database]\nurl = 5\n", "[database] url must be a database URL string, got 5"),
+        ("[database]\nurl = 5\n", "[database] url must be a database URL string (got 5)"),
         ("[scorer]\nextra_lexicons = 'a.tsv'\n", "extra_lexicons must be a list"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\n", "missing required key 'interval'"),
         ("[[sources]]\nname = 'a'\nkind = 'telegram'\ninterval = 60\n", "unknown kind 'telegram'"),
         (
-            "[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = '5 minutes'\nurl = 'u'\n",
-            "source 'a' interval: expected an interval",
+            f"[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = '5 minutes'\nurl = '{FEED}'\n",
+            '[[sources]] "a" interval: expected an interval',
         ),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\n", "missing required key 'url'"),
         (
-            "[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = 'u'\nurls = 'v'\n",
+            f"[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = '{FEED}'\nurls = 'v'\n",
             "unknown key(s) urls",
         ),
         (
-            "[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = 'u'\nmax_items = 'all'\n",
-            "max_items must be an integer, got 'all'",
+            f"[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = '{FEED}'\n"
+            "max_items = 'all'\n",
+            "max_items must be a whole number >= 1 (got 'all')",
         ),
         (
-            "[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = 'u'\nenabled = 'yes'\n",
+            f"[[sources]]\nname = 'a'\nkind = 'rss'\ninterval = 60\nurl = '{FEED}'\n"
+            "enabled = 'yes'\n",
             "enabled must be true or false",
         ),
         (
-            "[[sources]]\nname='a'\nkind='rss'\ninterval=60\nurl='u'\n"
-            "[[sources]]\nname='a'\nkind='rss'\ninterval=60\nurl='u'\n",
-            "the name is used by another source",
+            f"[[sources]]\nname='a'\nkind='rss'\ninterval=60\nurl='{FEED}'\n"
+            f"[[sources]]\nname='a'\nkind='rss'\ninterval=60\nurl='{FEED}'\n",
+            '[[sources]] "a": the name is used by another source',
         ),
         ("[database\nurl = 'x'\n", "not valid TOML"),
     ],
@@ -129,3 +137,155 @@ def test_naver_comments_is_off_unless_enabled(tmp_path: Path) -> None:
     assert load_settings(_write(tmp_path, body)).sources[0].enabled is False
     body += "enabled = true\n"
     assert load_settings(_write(tmp_path, body)).sources[0].enabled is True
+
+
+class _Bare(str):
+    """A TOML value written as it is (inf, nan), not quoted."""
+
+
+INF, NAN = _Bare("inf"), _Bare("nan")
+
+
+def _source(kind: str, **keys: object) -> str:
+    """One [[sources]] table named "s" of `kind` with `keys` written as TOML values."""
+    lines = ["[[sources]]", 'name = "s"', f'kind = "{kind}"', 'interval = "15m"']
+    lines += [f"{key} = {_toml(value)}" for key, value in keys.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _Bare):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return str(value)
+
+
+def test_a_bad_source_option_stops_the_load_naming_file_source_key_and_value(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, _source("rss", url=FEED, max_items=-3).replace('"s"', '"yna"'))
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    assert str(info.value) == (
+        f'{path}: [[sources]] "yna": max_items must be a whole number >= 1 (got -3)'
+    )
+
+
+def test_every_problem_of_every_source_is_reported_at_once(tmp_path: Path) -> None:
+    body = (
+        f"[[sources]]\nname = 'feed'\nkind = 'rss'\ninterval = '15m'\nurl = '{FEED}'\n"
+        "max_items = -3\n"
+        "[[sources]]\nname = 'news'\nkind = 'naver_news'\ninterval = '10m'\nquery = 'q'\n"
+        "display = 500\n"
+        "[[sources]]\nname = 'demo'\nkind = 'replay'\ninterval = '30s'\nhours_per_run = 0\n"
+        "start = 'yesterday'\n"
+        "[[sources]]\nname = 'web'\nkind = 'rss'\ninterval = 'often'\nurl = 'not a url'\n"
+    )
+    path = _write(tmp_path, body)
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: 6 problems: (1) ")
+    for problem in (
+        '[[sources]] "feed": max_items must be a whole number >= 1 (got -3)',
+        '[[sources]] "news": display must be a whole number from 1 to 100 (got 500)',
+        '[[sources]] "demo": hours_per_run must be a number above 0 (got 0)',
+        '[[sources]] "demo": start must be empty or an ISO 8601 time',
+        "(got 'yesterday')",
+        '[[sources]] "web" interval: expected an interval',
+        "[[sources]] \"web\": url must be an absolute http:// or https:// URL (got 'not a url')",
+    ):
+        assert problem in message
+    assert "\n" not in message  # errors are one line on stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "keys", "problem"),
+    [
+        ("rss", {"url": "not a url"}, "url must be an absolute http:// or https:// URL"),
+        ("rss", {"url": "file:///etc/passwd"}, "url must be an absolute http:// or https://"),
+        ("rss", {"url": "ftp://example.test/feed"}, "url must be an absolute http://"),
+        ("rss", {"url": "https://"}, "url must be an absolute http://"),
+        ("rss", {"url": FEED, "max_items": 0}, "max_items must be a whole number >= 1 (got 0)"),
+        ("rss", {"url": FEED, "keywords": ["카카오", ""]}, "keywords[1] must be a non-empty"),
+        ("naver_news", {"query": "q", "display": 0}, "display must be a whole number from 1 to"),
+        ("naver_news", {"query": "q", "display": 101}, "from 1 to 100 (got 101)"),
+        ("naver_news", {"query": "q", "max_start": 1001}, "max_start must be a whole number from"),
+        ("naver_news", {"query": " "}, "query must be a non-empty string"),
+        ("naver_news", {"query": "q", "endpoint": "openapi.naver.com/v1"}, "endpoint must be an"),
+        ("naver_news", {"query": "q", "client_id_env": "MY ID"}, "an environment variable name"),
+        ("naver_comments", {"page_size": 0}, "page_size must be a whole number from 1 to 100"),
+        ("naver_comments", {"page_size": 101}, "page_size must be a whole number from 1 to 100"),
+        ("naver_comments", {"max_pages": 0}, "max_pages must be a whole number >= 1"),
+        ("naver_comments", {"max_articles": -1}, "max_articles must be a whole number >= 1"),
+        ("naver_comments", {"sort": "new"}, 'sort must be one of "NEW", "OLD", "FAVORITE"'),
+        ("naver_comments", {"article_urls": ["n.news.naver.com/x"]}, "article_urls[0] must be"),
+        ("naver_comments", {"endpoint": "file:///tmp/cbox"}, "endpoint must be an absolute"),
+        ("youtube", {"order": "date"}, 'order must be one of "time", "relevance" (got \'date\')'),
+        ("youtube", {"max_pages": 0}, "max_pages must be a whole number >= 1"),
+        ("youtube", {"endpoint": "www.googleapis.com/youtube/v3"}, "endpoint must be an"),
+        ("file", {"folder": ""}, "folder must be a non-empty string"),
+        ("file", {"folder": "in", "patterns": []}, "patterns must be a non-empty list"),
+        ("replay", {"hours_per_run": -1}, "hours_per_run must be a number above 0 (got -1)"),
+        ("replay", {"hours_per_run": INF}, "hours_per_run must be a number above 0 (got inf)"),
+        ("replay", {"hours_per_run": NAN}, "hours_per_run must be a number above 0 (got nan)"),
+        ("replay", {"hours_per_run": True}, "hours_per_run must be a number above 0 (got True)"),
+        ("replay", {"start": "yesterday"}, "start must be empty or an ISO 8601 time"),
+    ],
+)
+def test_values_a_kind_does_not_allow_stop_the_load(
+    tmp_path: Path, kind: str, keys: dict[str, object], problem: str
+) -> None:
+    path = _write(tmp_path, _source(kind, **keys))
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    assert str(info.value).startswith(f'{path}: [[sources]] "s": ')
+    assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "keys"),
+    [
+        ("rss", {"url": "https://news.google.com/rss/search?q=카카오&hl=ko&gl=KR&ceid=KR:ko"}),
+        ("rss", {"url": "http://127.0.0.1:8080/feed.xml", "max_items": 1}),
+        ("naver_news", {"query": "카카오 먹통", "display": 1, "max_start": 1000}),
+        ("naver_news", {"query": "카카오", "display": 100, "max_start": 1}),
+        ("naver_comments", {"page_size": 100, "sort": "FAVORITE", "max_pages": 1}),
+        ("youtube", {"video_ids": ["kAk0Ap0l0gy"], "order": "relevance"}),
+        ("file", {"folder": "inbox", "patterns": ["*.tsv"]}),
+        ("replay", {"hours_per_run": 0.5, "start": "2022-10-15T15:00:00+09:00"}),
+        ("replay", {"hours_per_run": 6, "start": ""}),
+    ],
+)
+def test_values_at_the_limits_load(tmp_path: Path, kind: str, keys: dict[str, object]) -> None:
+    [source] = load_settings(_write(tmp_path, _source(kind, **keys))).sources
+    for key, value in keys.items():
+        if key != "folder":  # resolved against the settings file's folder
+            assert source.options[key] == value
+
+
+def test_collect_with_a_bad_option_stops_before_collecting(tmp_path: Path) -> None:
+    database = tmp_path / "minsim.db"
+    path = _write(
+        tmp_path,
+        f'[database]\nurl = "sqlite:///{database}"\n'
+        + _source("rss", url="http://127.0.0.1:9/feed.xml", max_items=-3),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "minsim", "--config", str(path), "collect"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f'minsim: error: {path}: [[sources]] "s": max_items must be a whole number >= 1 (got -3)'
+    ]
+    assert result.stdout == ""
+    assert not database.exists()  # stopped before anything was opened or collected
