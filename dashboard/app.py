@@ -7,6 +7,7 @@ Run with `minsim dashboard` or `streamlit run dashboard/app.py`.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root; without an
@@ -77,18 +78,22 @@ def main() -> None:
             "주소(URL)의 일부 필터를 무시했습니다:\n\n" + "\n\n".join(warnings),
             icon=":material/warning:",
         )
+    filters = sidebar.to_filters(state, span)
     ctx = ui.Context(
         url=url,
         state=state,
-        filters=sidebar.to_filters(state, span),
+        filters=filters,
         version=loaders.scorer_version(url),
         companies=companies,
         sources=sources,
         span=span,
+        shown_sources=tuple(loaders.filtered_sources(url, filters)),
     )
     st.session_state[ui.CONTEXT_KEY] = ctx
-    if ctx.demo:
-        ui.demo_banner()
+    ui.demo_banner(ctx.shown_sources)
+    stale = ui.stale_note(state, span, datetime.now(UTC))
+    if stale:
+        st.info(stale, icon=":material/schedule:")
     with st.sidebar:
         sidebar.live_counter(url)
     pages = [st.Page(str(PAGES_DIR / f), title=t, icon=i) for f, t, i in PAGES]

@@ -7,6 +7,8 @@ browser-local, so the axis shows KST whatever time zone the viewer's browser is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 
@@ -27,11 +29,22 @@ ORIGIN_LABELS = {False: "직접 언급", True: "기사에서 상속"}
 # Chart heights in pixels: tall enough for event labels above the lines, short enough to scan.
 TREND_HEIGHT = 340
 VOLUME_HEIGHT = 220
-# Event numbers are spread over this many rows so events hours apart do not print on each other;
-# the top band of the chart (about a third of it) holds them.
-EVENT_LANES = 6
-# The y range of the marker band in lane units: lanes fill the top quarter of the plot.
+# Event numbers close in time are stacked over this many rows so they do not print on each other.
+EVENT_LANES = 4
+# The y range of the marker band in lane units: the lanes fill the top quarter of the plot, some
+# 20 px apart on a 340 px chart, more than a badge is tall.
 EVENT_BAND = EVENT_LANES * 4
+# Two badges closer than this share of the time axis would touch (a badge is about 16 px wide on
+# a chart some 700-1000 px wide), so the later one goes a lane down.
+EVENT_MIN_GAP = 0.025
+BADGE_SIZE = 190  # square pixels: a circle about 16 px across, room for a two-digit number
+# pandas frequencies of the dashboard's time buckets (KST has no daylight saving, so a KST day is
+# always 24 hours).
+BUCKET_FREQ = {"hour": "h", "day": "D"}
+BUCKET_LENGTHS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
+# Lines break at missing buckets (null values) instead of joining the points on either side, which
+# would draw opinion where there is no data.
+BREAK_AT_GAPS = "break-paths-show-domains"
 # Buckets with fewer scored documents than this are left off the trend: a share over two or three
 # comments swings between 0 and 1 and reads as a trend when it is noise.
 MIN_SCORED_PER_BUCKET = 5
@@ -52,9 +65,61 @@ def axis_format(stamps: pd.Series) -> str:
     return HOUR_FORMAT if hourly else DAY_FORMAT
 
 
-def _time_x(data: pd.DataFrame, field: str = "bucket") -> alt.X:
+Domain = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def time_domain(start: object, end: object, bucket: str) -> Domain:
+    """The x range of the charts for a window [start, end) (aware times): naive KST wall-clock
+    times from the start of the bucket holding `start` to the end of the one holding `end`."""
+    freq = BUCKET_FREQ[bucket]
+    lo, hi = (_wall_clock_one(pd.Timestamp(value)) for value in (start, end))
+    return lo.floor(freq), hi.ceil(freq)
+
+
+def _wall_clock_one(stamp: pd.Timestamp) -> pd.Timestamp:
+    """One aware time as a naive KST wall-clock time (naive times are taken as KST already)."""
+    return stamp.tz_convert("Asia/Seoul").tz_localize(None) if stamp.tzinfo else stamp
+
+
+def _datetime(stamp: pd.Timestamp) -> alt.DateTime:
+    # A Vega-Lite DateTime is read in the browser's local time, like the naive data values.
+    return alt.DateTime(
+        year=stamp.year, month=stamp.month, date=stamp.day, hours=stamp.hour, minutes=stamp.minute
+    )
+
+
+def time_scale(domain: Domain | None) -> alt.Scale:
+    """A time scale over the shared domain (or over the data when there is none)."""
+    if domain is None:
+        return alt.Scale()
+    return alt.Scale(domain=[_datetime(domain[0]), _datetime(domain[1])])
+
+
+def fill_gaps(
+    frame: pd.DataFrame, bucket: str, *, group: str | None = None, zero: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every bucket between a series' first and last row, per group. Added rows are NaN, so a
+    score line breaks where nothing is known, except the `zero` columns: counts, where a missing
+    bucket means no documents."""
+    if frame.empty:
+        return frame
+    parts = []
+    for key, part in frame.groupby(group, sort=False) if group else [(None, frame)]:
+        stamps = pd.DatetimeIndex(part["bucket"])
+        full = pd.date_range(stamps.min(), stamps.max(), freq=BUCKET_FREQ[bucket]).union(stamps)
+        filled = part.set_index("bucket").reindex(full).rename_axis("bucket").reset_index()
+        added = ~filled["bucket"].isin(stamps)
+        for column in zero:
+            filled.loc[added, column] = 0
+        if group:
+            filled[group] = key
+        parts.append(filled)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _time_x(data: pd.DataFrame, field: str = "bucket", domain: Domain | None = None) -> alt.X:
     axis = alt.Axis(format=axis_format(data[field]), labelAngle=0, labelOverlap=True)
-    return alt.X(f"{field}:T", title=TIME_TITLE, axis=axis)
+    return alt.X(f"{field}:T", title=TIME_TITLE, axis=axis, scale=time_scale(domain))
 
 
 def _time_tooltip(field: str = "bucket") -> alt.Tooltip:
@@ -68,10 +133,15 @@ def bucket_labels(column: pd.Series, bucket: str) -> pd.Series:
 
 
 def volume_chart(
-    frame: pd.DataFrame, *, title: str = "기사·댓글 수", bucket: str = "day"
+    frame: pd.DataFrame,
+    *,
+    title: str = "기사·댓글 수",
+    bucket: str = "day",
+    domain: Domain | None = None,
 ) -> alt.Chart:
-    """Stacked bars of documents per bucket, split into articles and comments. Clicking a bar
-    selects its bucket (selection parameter `pick`, field `bucket_label`)."""
+    """Stacked bars of documents per bucket, split into articles and comments, over the shared
+    time domain. Clicking a bar selects its bucket (selection parameter `pick`, field
+    `bucket_label`)."""
     data = frame.assign(
         bucket_label=bucket_labels(frame["bucket"], bucket) if len(frame) else [],
         bucket=wall_clock(frame["bucket"]),
@@ -94,6 +164,7 @@ def volume_chart(
                     labelAngle=0,
                     labelOverlap=True,
                 ),
+                scale=time_scale(domain),
             ),
             y=alt.Y("docs:Q", title="문서 수 (건)", stack="zero"),
             color=alt.Color("종류:N", title="종류", scale=alt.Scale(range=["#64748b", "#f59e0b"])),
@@ -113,16 +184,39 @@ def number_events(events: pd.DataFrame) -> pd.DataFrame:
     return ordered.assign(no=range(1, len(ordered) + 1))
 
 
-def event_layer(events: pd.DataFrame, names: dict[str, str]) -> alt.LayerChart | None:
-    """Dashed rules at each event with its number on top (the page lists the numbers); the
-    tooltip carries the whole title. None when there are no events."""
+def event_lanes(times: pd.Series, domain: Domain | None = None) -> list[int]:
+    """A marker row for each event (times in order): the top row unless a badge printed there
+    is closer than EVENT_MIN_GAP of the axis, then the next free row down; when every row is
+    taken, the row used longest ago."""
+    stamps = list(wall_clock(times))
+    if not stamps:
+        return []
+    lo, hi = domain if domain is not None else (min(stamps), max(stamps))
+    gap = max(hi - lo, pd.Timedelta(hours=1)) * EVENT_MIN_GAP
+    last: list[pd.Timestamp | None] = [None] * EVENT_LANES
+    used = [-1] * EVENT_LANES  # the index of the event each row last took
+    lanes = []
+    for n, stamp in enumerate(stamps):
+        free = [i for i, prev in enumerate(last) if prev is None or stamp - prev >= gap]
+        lane = free[0] if free else min(range(EVENT_LANES), key=used.__getitem__)
+        last[lane], used[lane] = stamp, n
+        lanes.append(lane)
+    return lanes
+
+
+def event_layer(
+    events: pd.DataFrame, names: dict[str, str], domain: Domain | None = None
+) -> alt.LayerChart | None:
+    """Dashed rules at each event with its number on top (the page lists the numbers); numbers
+    close in time are stacked so they stay readable. The tooltip carries the whole title. None
+    when there are no events."""
     if events.empty:
         return None
     numbered = events if "no" in events else number_events(events)
     data = numbered.assign(
         at=wall_clock(numbered["at"]),
         회사=numbered["company"].map(lambda c: names.get(c, c)),
-        lane=[i % EVENT_LANES for i in range(len(numbered))],
+        lane=event_lanes(numbered["at"], domain),
         label=numbered["no"].map(str),
     )
     tooltip = [
@@ -131,16 +225,17 @@ def event_layer(events: pd.DataFrame, names: dict[str, str]) -> alt.LayerChart |
         alt.Tooltip("회사:N"),
         alt.Tooltip("title:N", title="사건"),
     ]
+    x = alt.X("at:T", scale=time_scale(domain))
     base = alt.Chart(data)
     rules = base.mark_rule(color="#7c3aed", strokeDash=[4, 3], opacity=0.6).encode(
-        x="at:T", tooltip=tooltip
+        x=x, tooltip=tooltip
     )
     lane = alt.Y("lane:Q", axis=None, scale=alt.Scale(domain=[-0.7, EVENT_BAND], reverse=True))
-    badges = base.mark_circle(size=190, color="#ede9fe", stroke="#7c3aed", opacity=1).encode(
-        x="at:T", y=lane, tooltip=tooltip
+    badges = base.mark_circle(size=BADGE_SIZE, color="#ede9fe", stroke="#7c3aed", opacity=1).encode(
+        x=x, y=lane, tooltip=tooltip
     )
     labels = base.mark_text(fontSize=10, fontWeight="bold", color="#5b21b6").encode(
-        x="at:T", y=lane, text="label:N", tooltip=tooltip
+        x=x, y=lane, text="label:N", tooltip=tooltip
     )
     return alt.layer(rules, badges, labels)
 
@@ -151,9 +246,12 @@ def trend_chart(
     names: dict[str, str],
     *,
     title: str = "감성 추이: 평균 점수와 긍정·부정 비율",
+    bucket: str = "day",
+    domain: Domain | None = None,
 ) -> alt.LayerChart:
-    """Mean compound and the pos/neg shares per bucket on one -1..1 axis, with event rules."""
-    solid = frame[frame["scored"] >= MIN_SCORED_PER_BUCKET]
+    """Mean compound and the pos/neg shares per bucket on one -1..1 axis, with event rules. The
+    lines break over buckets without enough scored documents rather than joining across them."""
+    solid = fill_gaps(frame[frame["scored"] >= MIN_SCORED_PER_BUCKET], bucket)
     data = solid.assign(bucket=wall_clock(solid["bucket"])).melt(
         id_vars=["bucket", "scored"],
         value_vars=list(SERIES_LABELS),
@@ -163,9 +261,9 @@ def trend_chart(
     data["지표"] = data["series"].map(SERIES_LABELS)
     lines = (
         alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
+        .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2, invalid=BREAK_AT_GAPS)
         .encode(
-            x=_time_x(data),
+            x=_time_x(data, domain=domain),
             y=alt.Y("value:Q", title="점수 / 비율", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color(
                 "지표:N",
@@ -182,7 +280,7 @@ def trend_chart(
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#94a3b8").encode(y="y:Q")
     layers: list[alt.Chart | alt.LayerChart] = [zero, lines]
-    annotations = event_layer(events, names)
+    annotations = event_layer(events, names, domain)
     chart = alt.layer(*layers)
     if annotations is not None:
         chart = alt.layer(chart, annotations).resolve_scale(y="independent")
@@ -200,20 +298,24 @@ def grouped_trend_chart(
     title: str,
     events: pd.DataFrame | None = None,
     names: dict[str, str] | None = None,
+    bucket: str = "day",
+    domain: Domain | None = None,
 ) -> alt.Chart | alt.LayerChart:
-    """One line per group (company, aspect, source) of `value` over time."""
+    """One line per group (company, aspect, source) of `value` over time. A count drops to 0 at
+    a missing bucket; a score line breaks there (and at buckets with too few scored documents)."""
     count_field = "n" if "n" in frame else ("scored" if "scored" in frame else "docs")
     is_count = value in ("docs", "n")
     solid = frame if is_count else frame[frame[count_field] >= MIN_SCORED_PER_BUCKET]
+    solid = fill_gaps(solid, bucket, group=group, zero=(value, count_field) if is_count else ())
     data = solid.assign(bucket=wall_clock(solid["bucket"]))
     data[legend] = data[group].map(lambda g: labels.get(g, g))
     is_score = value == "mean_compound"
     y_scale = alt.Scale(domain=[-1, 1]) if is_score else alt.Scale(zero=True)
     lines = (
         alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .mark_line(point=alt.OverlayMarkDef(size=16), invalid=BREAK_AT_GAPS)
         .encode(
-            x=_time_x(data),
+            x=_time_x(data, domain=domain),
             y=alt.Y(f"{value}:Q", title=value_title, scale=y_scale),
             # A categorical palette: the theme's default blues are too alike to tell apart.
             color=alt.Color(f"{legend}:N", title=legend, scale=alt.Scale(scheme=PALETTE)),
@@ -226,7 +328,7 @@ def grouped_trend_chart(
         )
     )
     chart: alt.Chart | alt.LayerChart = lines
-    annotations = event_layer(events, names or {}) if events is not None else None
+    annotations = event_layer(events, names or {}, domain) if events is not None else None
     if annotations is not None:
         chart = alt.layer(lines, annotations).resolve_scale(y="independent")
     return chart.properties(title=title, height=TREND_HEIGHT)
@@ -251,8 +353,10 @@ def aspect_volume_chart(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Char
 
 
 def company_bar_chart(frame: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
-    """Mean compound per company (one bar each) for the whole selection."""
-    data = frame.assign(회사=frame["company"].map(lambda c: names.get(c, c)))
+    """Mean compound per company (one bar each) for the whole selection; companies without a
+    scored document have no mean and no bar."""
+    scored = frame[frame["mean_compound"].notna()]
+    data = scored.assign(회사=scored["company"].map(lambda c: names.get(c, c)))
     return (
         alt.Chart(data, title="회사별 평균 감성 점수")
         .mark_bar()
@@ -269,19 +373,29 @@ def company_bar_chart(frame: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
     )  # fmt: skip
 
 
-def aspect_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
-    """Aspect x time cells coloured by mean compound (red negative, blue positive); cells with
-    fewer scored mentions than the minimum are left blank."""
+def aspect_heatmap(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    bucket: str = "day",
+    domain: Domain | None = None,
+) -> alt.Chart:
+    """Aspect x time cells coloured by mean compound (red negative, blue positive) on a time
+    axis, so a day or hour without data is a visible blank column; cells with fewer scored
+    mentions than the minimum are left blank too."""
     solid = frame[frame["n"] >= MIN_SCORED_PER_BUCKET]
     data = solid.assign(bucket=wall_clock(solid["bucket"]))
+    data["bucket_end"] = data["bucket"] + BUCKET_LENGTHS[bucket]
     data["측면"] = data["aspect"].map(lambda a: labels.get(a, a))
     return (
         alt.Chart(data, title="측면 × 시간: 평균 감성 점수")
         .mark_rect()
         .encode(
-            x=alt.X("yearmonthdatehours(bucket):O", title=TIME_TITLE,
-                    axis=alt.Axis(format=axis_format(data["bucket"]), labelAngle=0,
-                                 labelOverlap=True)),
+            # Each cell spans its bucket from start to end on a real time scale.
+            x=alt.X("bucket:T", title=TIME_TITLE, scale=time_scale(domain),
+                    axis=alt.Axis(format=HOUR_FORMAT if bucket == "hour" else DAY_FORMAT,
+                                  labelAngle=0, labelOverlap=True)),
+            x2="bucket_end:T",
             y=alt.Y("측면:N", title=None),
             color=alt.Color("mean_compound:Q", title="평균 점수",
                             scale=alt.Scale(scheme="redblue", domain=[-1, 1])),

@@ -7,6 +7,7 @@ collector's new rows appear without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -71,6 +72,12 @@ def source_names(url: str) -> list[str]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def filtered_sources(url: str, flt: Filters) -> list[str]:
+    """The sources of the documents the filters select (the demo banner depends on them)."""
+    return aggregate.source_names(engine(url), flt)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def time_span(url: str) -> tuple[datetime, datetime] | None:
     return aggregate.time_span(engine(url))
 
@@ -88,7 +95,7 @@ def aspect_timeseries(url: str, flt: Filters, bucket: str, version: str | None) 
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def summary(url: str, flt: Filters, version: str | None) -> dict[str, float | int]:
+def summary(url: str, flt: Filters, version: str | None) -> dict[str, float | int | None]:
     return aggregate.summary(engine(url), flt, version=version)
 
 
@@ -100,6 +107,23 @@ def events(url: str, flt: Filters) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def documents(url: str, flt: Filters, version: str | None, label: str | None) -> pd.DataFrame:
     return aggregate.documents_table(engine(url), flt, version=version, label=label)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def document_count(url: str, flt: Filters, version: str | None, label: str | None) -> int:
+    return aggregate.count_documents(engine(url), flt, version=version, label=label)
+
+
+def all_documents(
+    url: str, flt: Filters, version: str | None, label: str | None
+) -> Callable[[], pd.DataFrame]:
+    """A function that reads every document behind the filters, for the CSV export.
+
+    Deferred and uncached: the export runs only when someone clicks download, on Streamlit's
+    download thread, so the engine is looked up here, on the script's thread.
+    """
+    eng = engine(url)
+    return lambda: aggregate.documents_table(eng, flt, version=version, label=label, limit=None)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

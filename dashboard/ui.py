@@ -6,24 +6,40 @@ escaped markdown here, never as HTML, so a comment cannot inject markup into the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import number_events
-from dashboard.filters import KST, FilterState
+from dashboard.charts import number_events, time_domain
+from dashboard.filters import KST, WINDOW_LENGTHS, WINDOWS, FilterState
 from minsim.aggregate import Filters
 
 CONTEXT_KEY = "minsim_context"
+# Demo documents are the ones whose source name starts with this (demo-portal, demo-video ...).
 DEMO_PREFIX = "demo-"
 DEMO_BANNER = (
     "**DEMO DATA · 데모 데이터** — 이 화면의 기사와 댓글은 시연용으로 작성한 가상의 글입니다 "
     "(실제 언론사·이용자 아님). Demo sources are named `demo-…`."
 )
+DEMO_MIXED_BANNER = (
+    "**DEMO DATA · 데모 데이터 포함** — 이 화면에는 데모 출처({sources})의 글이 섞여 있습니다. "
+    "데모 출처의 기사와 댓글은 시연용으로 작성한 가상의 글입니다 (실제 언론사·이용자 아님). "
+    "출처 필터로 데모 출처를 뺄 수 있습니다."
+)
+SCORE_COMMANDS = (
+    "채점하려면 `minsim score`를, 사전이나 규칙을 바꾼 뒤라면 `minsim score --rescore`를 "
+    "실행하세요."
+)
+# Preset windows count back from the newest document. When that document is older than this,
+# nothing new has arrived for a while (collection stopped, or an old corpus), and "최근 24시간"
+# is not the last 24 hours: the page says so.
+STALE_AFTER = timedelta(hours=6)
+# Ages up to this many hours are told in hours, longer ones in days.
+AGE_HOURS_MAX = 48
 EMPTY_MESSAGE = (
     "아직 데이터가 없습니다 — `minsim init --demo` 또는 `minsim collect`를 실행하세요. "
     "(No data yet — run `minsim init --demo` or `minsim collect`.)"
@@ -44,10 +60,9 @@ class Context:
     companies: dict[str, str]
     sources: tuple[str, ...]
     span: tuple[datetime, datetime] | None
-
-    @property
-    def demo(self) -> bool:
-        return any(s.startswith(DEMO_PREFIX) for s in self.sources)
+    # The sources of the documents the filters select: what the pages show, not all there are
+    # (the demo banner goes by these).
+    shown_sources: tuple[str, ...] = ()
 
 
 def context() -> Context:
@@ -99,8 +114,81 @@ def empty_notice(what: str) -> None:
     st.info(f"선택한 조건에 맞는 {what}이(가) 없습니다. 필터를 넓혀 보세요.")
 
 
-def demo_banner() -> None:
-    st.warning(DEMO_BANNER, icon=":material/science:")
+def demo_sources(sources: Sequence[str]) -> list[str]:
+    """The demo sources among these (demo documents are marked by their source's name)."""
+    return [s for s in sources if s.startswith(DEMO_PREFIX)]
+
+
+def demo_banner(shown_sources: Sequence[str]) -> None:
+    """The DEMO DATA banner when the documents on screen include demo ones; it names the demo
+    sources when real ones are mixed in, since then not everything on screen is made up."""
+    demo = demo_sources(shown_sources)
+    if not demo:
+        return
+    if len(demo) == len(shown_sources):
+        st.warning(DEMO_BANNER, icon=":material/science:")
+    else:
+        names = escape_md(", ".join(demo))
+        st.warning(DEMO_MIXED_BANNER.format(sources=names), icon=":material/science:")
+
+
+def scored_note(totals: Mapping[str, float | int | None], version: str | None) -> str | None:
+    """'N of M documents scored' and the command that scores the rest; None when all are."""
+    docs, scored = int(totals["docs"] or 0), int(totals["scored"] or 0)
+    if scored >= docs:
+        return None
+    elsewhere = int(totals.get("scored_elsewhere") or 0)
+    line = escape_md(
+        f"문서 {docs:,}건 중 {scored:,}건 채점 (점수 버전 {version or '없음'}). "
+        f"채점되지 않은 {docs - scored:,}건은 평균 점수와 비율에서 뺐습니다 (중립으로 세지 않음)."
+    )
+    if elsewhere:
+        return line + (
+            f" 그중 {elsewhere:,}건은 다른 점수 버전으로만 채점되어 있습니다 (사전이나 규칙이 "
+            "바뀜). `minsim score --rescore`로 모든 문서를 현재 버전으로 다시 채점하세요."
+        )
+    return line + " " + SCORE_COMMANDS
+
+
+def age_text(age: timedelta) -> str:
+    """'5시간 전' or, past AGE_HOURS_MAX hours, '1,460일 전'."""
+    hours = int(age.total_seconds() // 3600)
+    return f"{hours:,}시간 전" if hours <= AGE_HOURS_MAX else f"{hours // 24:,}일 전"
+
+
+def stale_note(
+    state: FilterState, span: tuple[datetime, datetime] | None, now: datetime
+) -> str | None:
+    """For a preset window counted back from an old newest document: when that document was
+    published and how long ago. None for other windows or a fresh newest document."""
+    if span is None or state.window not in WINDOW_LENGTHS:
+        return None
+    age = now - span[1]
+    if age < STALE_AFTER:
+        return None
+    return (
+        f"'{WINDOWS[state.window]}'은 가장 최근 문서({fmt_kst(span[1])}, {age_text(age)})부터 "
+        "거슬러 센 기간입니다. 그 뒤로 발행된 문서가 없습니다: 수집이 멈췄거나 지난 자료입니다 "
+        "(수집 상태 페이지에서 확인할 수 있습니다)."
+    )
+
+
+def chart_domain(
+    ctx: Context, events: pd.DataFrame | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The time range every chart of a page shares (as charts.time_domain gives it): the
+    selected window, or the data's span where the window is open, widened to the events drawn.
+    Shared so a gap lines up across charts instead of each chart stretching over its own data."""
+    if ctx.span is None:
+        return None
+    # The span's end is the newest document itself: one second later makes it exclusive, like a
+    # filter's end.
+    start = ctx.filters.start or ctx.span[0]
+    end = ctx.filters.end or ctx.span[1] + timedelta(seconds=1)
+    if events is not None and not events.empty:
+        start = min(start, events["at"].min())
+        end = max(end, events["at"].max() + timedelta(seconds=1))
+    return time_domain(start, end, ctx.state.bucket)
 
 
 def window_caption(ctx: Context) -> str:

@@ -189,6 +189,35 @@ N_ARTICLES = DAYS * ARTICLES_PER_DAY
 N_COMMENTS = N_ARTICLES * COMMENTS_PER_ARTICLE
 
 
+def add_comments(
+    engine: Engine,
+    *,
+    source: str,
+    count: int,
+    start: datetime,
+    version: str | None = None,
+    company: str = "kakao",
+    prefix: str = "x",
+) -> list[str]:
+    """Write `count` more comments of `source`, one a minute from `start`, tagged `company`;
+    scored neutral under `version` when one is given, else left unscored. Returns their ids."""
+    collected = datetime(2022, 12, 1, tzinfo=UTC)
+    ids = [f"{prefix}{i:04d}" for i in range(count)]
+    docs = [
+        _doc(doc_id, "comment", source, start + timedelta(minutes=i), collected, parent=None,
+             title=None, text=f"가져온 댓글 {i}", url=None)
+        for i, doc_id in enumerate(ids)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(schema.documents), docs)
+        conn.execute(
+            insert(schema.document_companies), [{"doc_id": d, "company": company} for d in ids]
+        )
+        if version is not None:
+            conn.execute(insert(schema.scores), [_score(d, version, 0.0, "neu") for d in ids])
+    return ids
+
+
 def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:
     from sqlalchemy import func, select
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, fill
+from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, add_comments, fill
 
 from minsim import aggregate, schema
 from minsim.aggregate import Filters
@@ -113,3 +113,59 @@ def test_a_full_rescore_wins_the_tie_by_recency(db: Engine) -> None:
         conn.execute(insert(schema.scores), fresh)
     # Now v-test-1 and v-test-0a have 48 rows each; the rescored one is newer.
     assert aggregate.latest_scorer_version(db) == "v-test-0a"
+
+
+# 2022-10-25 00:00 KST: a day after the fixture's six days, so its buckets are the new rows only.
+LATER = datetime(2022, 10, 24, 15, 0, tzinfo=UTC)
+
+
+def test_nothing_scored_is_unknown_not_neutral(db: Engine) -> None:
+    totals = aggregate.summary(db, Filters(), version="v-never")
+    assert totals["docs"] == N_ARTICLES + N_COMMENTS and totals["scored"] == 0
+    assert totals["mean_compound"] is None
+    assert totals["pos_share"] is None and totals["neg_share"] is None
+
+
+def test_unscored_documents_stay_out_of_the_means(db: Engine) -> None:
+    add_comments(db, source="my-export", count=2, start=LATER, version="v-other", prefix="o")
+    add_comments(db, source="my-export", count=3, start=LATER, prefix="u")
+    totals = aggregate.summary(db, Filters(), version=VERSION)
+    assert totals["docs"] == N_ARTICLES + N_COMMENTS + 5
+    assert totals["scored"] == N_ARTICLES + N_COMMENTS
+    # Scored under another version only (a lexicon change since): `minsim score --rescore`.
+    assert totals["scored_elsewhere"] == 2
+    everything = aggregate.summary(db, Filters(), version=VERSION)["mean_compound"]
+    fixture_only = aggregate.summary(db, Filters(end=LATER), version=VERSION)["mean_compound"]
+    assert everything == pytest.approx(fixture_only)  # five more rows, and the mean is the same
+    only_new = aggregate.summary(db, Filters(sources=("my-export",)), version=VERSION)
+    assert only_new["scored"] == 0 and only_new["mean_compound"] is None
+
+
+def test_a_bucket_without_scores_has_no_shares(db: Engine) -> None:
+    add_comments(db, source="my-export", count=3, start=LATER)
+    frame = aggregate.timeseries(db, Filters(), bucket="day", version=VERSION)
+    last = frame.iloc[-1]
+    assert last["bucket"] == pd.Timestamp("2022-10-25 00:00", tz="Asia/Seoul")
+    assert last["docs"] == 3 and last["scored"] == 0
+    assert pd.isna(last["pos_share"]) and pd.isna(last["neg_share"])
+    assert pd.isna(last["mean_compound"])
+    assert frame.iloc[0]["pos_share"] == pytest.approx(0.5)  # scored buckets keep their shares
+
+
+def test_every_document_for_the_export_and_the_count(db: Engine) -> None:
+    total = aggregate.count_documents(db, Filters(), version=VERSION)
+    assert total == N_ARTICLES + N_COMMENTS
+    newest = aggregate.documents_table(db, Filters(), version=VERSION, limit=5)
+    everything = aggregate.documents_table(db, Filters(), version=VERSION, limit=None)
+    assert len(newest) == 5 and len(everything) == total
+    assert list(everything["doc_id"][:5]) == list(newest["doc_id"])  # newest first in both
+    negative = aggregate.count_documents(db, Filters(kinds=("comment",)), version=VERSION,
+                                         label="neg")  # fmt: skip
+    assert negative == 12
+
+
+def test_sources_of_the_filtered_documents(db: Engine) -> None:
+    add_comments(db, source="my-export", count=2, start=LATER)
+    assert aggregate.source_names(db) == ["demo-portal", "demo-video", "my-export"]
+    assert aggregate.source_names(db, Filters(start=LATER)) == ["my-export"]
+    assert aggregate.source_names(db, Filters(kinds=("article",))) == ["demo-portal"]

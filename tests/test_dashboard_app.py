@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from test_aggregate_fixtures import HOSTILE_COMMENT, build_database, empty_database, fill
+from test_aggregate_fixtures import (
+    HOSTILE_COMMENT,
+    VERSION,
+    add_comments,
+    build_database,
+    empty_database,
+    fill,
+)
+
+from dashboard import doctable, ui
+from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 # The first run imports pandas, altair and SQLAlchemy; later runs are fast.
@@ -37,6 +48,25 @@ def _configure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> Non
 def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     db = tmp_path / "minsim.db"
     build_database(db).dispose()
+    url = f"sqlite:///{db}"
+    _configure(tmp_path, monkeypatch, url)
+    return url
+
+
+# Inside the fixture's days: 2022-10-18 10:00 KST.
+IMPORTED_AT = datetime(2022, 10, 18, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def mixed_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo fixture plus a real source `my-export` with 3 comments the shown scorer version
+    has not scored: 2 scored by another version (as after a lexicon change), 1 not at all."""
+    db = tmp_path / "mixed.db"
+    engine = build_database(db)
+    add_comments(engine, source="my-export", count=2, start=IMPORTED_AT, version="v-other",
+                 prefix="o")  # fmt: skip
+    add_comments(engine, source="my-export", count=1, start=IMPORTED_AT, prefix="u")
+    engine.dispose()
     url = f"sqlite:///{db}"
     _configure(tmp_path, monkeypatch, url)
     return url
@@ -249,3 +279,71 @@ def test_runs_without_documents_show_why(tmp_path: Path, monkeypatch: pytest.Mon
     assert table.iloc[0]["상태"] == "✗ 실패"
     assert table.iloc[0]["시작 (KST)"] == "2022-10-15 16:00 KST"
     assert "401" in table.iloc[0]["오류"]
+
+
+def test_unscored_documents_are_not_counted_as_neutral(mixed_url: str) -> None:
+    at = _app({"source": ["my-export"]})
+    assert not at.exception
+    assert _metric(at, "문서 (건)") == "3"
+    assert _metric(at, "평균 감성 점수") == "—"
+    assert _metric(at, "긍정 비율") == "—" and _metric(at, "부정 비율") == "—"
+    note = next(i.value for i in at.info if "채점" in i.value)
+    assert "3건 중 0건 채점" in note and "`minsim score --rescore`" in note
+
+
+def test_the_mean_is_over_scored_documents_only(mixed_url: str) -> None:
+    scored_only = _metric(_app({"source": ["demo-portal", "demo-video"]}), "평균 감성 점수")
+    at = _app()
+    assert _metric(at, "문서 (건)") == "51"
+    assert _metric(at, "평균 감성 점수") == scored_only  # three unscored rows change nothing
+    assert any("51건 중 48건 채점" in i.value for i in at.info)
+
+
+def test_every_document_scored_needs_no_note(demo_url: str) -> None:
+    at = _app()
+    assert not [i for i in at.info if "채점" in i.value]
+
+
+def test_documents_table_says_not_scored(mixed_url: str) -> None:
+    at = _app({"source": ["my-export"]})
+    at.switch_page("views/documents.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["compound"]) == [doctable.NOT_SCORED] * 3
+    assert list(table["label"]) == [doctable.NOT_SCORED] * 3
+    assert "None" not in table.astype(str).to_csv()
+
+
+def test_demo_banner_follows_the_filtered_sources(mixed_url: str) -> None:
+    real = _app({"source": ["my-export"]})
+    assert not any("DEMO DATA" in w.value for w in real.warning)
+    demo = _app({"source": ["demo-video"]})
+    assert any(w.value == ui.DEMO_BANNER for w in demo.warning)
+    mixed = _app()
+    banner = next(w.value for w in mixed.warning if "DEMO DATA" in w.value)
+    assert "데모 데이터 포함" in banner and "demo\\-portal" in banner  # escaped source names
+    assert "export" not in banner  # the real source is not called demo
+
+
+def test_documents_table_says_how_many_it_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "many.db"
+    engine = build_database(db)
+    add_comments(engine, source="demo-video", count=250, start=IMPORTED_AT, version=VERSION)
+    engine.dispose()
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _app()
+    at.switch_page("views/documents.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == DEFAULT_DOCUMENT_LIMIT
+    assert any("전체 298건 중 최신 200건" in c.value for c in at.caption)
+    button = at.get("download_button")[0]
+    assert button.proto.label == "CSV로 내려받기 (298건)"
+
+
+def test_a_window_counted_back_from_an_old_document_says_so(demo_url: str) -> None:
+    at = _app({"window": "24h"})
+    note = next(i.value for i in at.info if "가장 최근 문서" in i.value)
+    assert "2022-10-20" in note and "일 전" in note
+    assert not [i for i in _app().info if "가장 최근 문서" in i.value]

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import charts, doctable, explain, health
+from dashboard import charts, doctable, explain, health, ui
 from dashboard.filters import (
     FilterState,
     bucket_window,
@@ -243,3 +243,150 @@ def test_health_table_joins_runs_and_stored_counts() -> None:
     assert rss["시작 (KST)"] == "2022-10-15 15:33 KST"
     assert rss["저장된 문서"] == "1,500"
     assert frame.iloc[0]["상태"] == "기록 없음"
+
+
+def _gappy_series() -> pd.DataFrame:
+    """Three well-scored days with 10-17 missing (nothing collected that day)."""
+    buckets = pd.DatetimeIndex(["2022-10-15", "2022-10-16", "2022-10-18"], tz="Asia/Seoul")
+    return pd.DataFrame(
+        {"bucket": buckets, "docs": [10, 20, 30], "scored": [10, 20, 30],
+         "mean_compound": [-0.5, 0.1, 0.3], "pos_share": [0.1, 0.5, 0.6],
+         "neg_share": [0.7, 0.3, 0.2]}
+    )  # fmt: skip
+
+
+def _line_rows(spec: dict, day: str) -> list[dict]:
+    rows = [row for values in spec["datasets"].values() for row in values]
+    return [row for row in rows if str(row.get("bucket", "")).startswith(day)]
+
+
+def test_trend_lines_break_over_a_missing_day() -> None:
+    spec = charts.trend_chart(_gappy_series(), _events().iloc[0:0], {}).to_dict()
+    gap = _line_rows(spec, "2022-10-17")
+    # One null row per series on the missing day, so the line stops there instead of joining
+    # 10-16 to 10-18.
+    assert len(gap) == len(charts.SERIES_LABELS)
+    assert all(row["value"] is None for row in gap)
+    lines = [layer for layer in _layers(spec) if "line" in json.dumps(layer.get("mark", ""))]
+    assert lines and all(layer["mark"]["invalid"] == charts.BREAK_AT_GAPS for layer in lines)
+
+
+def test_hourly_gaps_break_too_and_thin_buckets_count_as_gaps() -> None:
+    frame = _gappy_series().assign(
+        bucket=pd.DatetimeIndex(["2022-10-18 09:00", "2022-10-18 10:00", "2022-10-18 12:00"],
+                                tz="Asia/Seoul"),
+        scored=[10, 2, 30],
+    )  # fmt: skip
+    filled = charts.fill_gaps(frame[frame["scored"] >= charts.MIN_SCORED_PER_BUCKET], "hour")
+    assert [str(b)[11:16] for b in filled["bucket"]] == ["09:00", "10:00", "11:00", "12:00"]
+    assert filled["mean_compound"].isna().tolist() == [False, True, True, False]
+
+
+def test_count_lines_drop_to_zero_on_a_missing_day() -> None:
+    frame = _gappy_series().assign(company="kakao")
+    spec = charts.grouped_trend_chart(frame, group="company", labels={}, legend="회사",
+                                      value="docs", title="언급량").to_dict()  # fmt: skip
+    gap = _line_rows(spec, "2022-10-17")
+    assert len(gap) == 1 and gap[0]["docs"] == 0 and gap[0]["company"] == "kakao"
+
+
+def _aspects() -> pd.DataFrame:
+    buckets = pd.DatetimeIndex(["2022-11-10", "2022-11-14", "2022-11-23"], tz="Asia/Seoul")
+    return pd.DataFrame(
+        {"bucket": buckets, "aspect": ["apology"] * 3, "n": [9, 9, 9],
+         "mean_compound": [-0.4, -0.2, 0.1], "neg_share": [0.6, 0.4, 0.2]}
+    )  # fmt: skip
+
+
+def test_heatmap_is_on_a_time_axis_so_missing_days_show() -> None:
+    domain = charts.time_domain(datetime(2022, 11, 9, 15, tzinfo=UTC),
+                                datetime(2022, 11, 24, 15, tzinfo=UTC), "day")  # fmt: skip
+    spec = charts.aspect_heatmap(_aspects(), {"apology": "사과"}, domain=domain).to_dict()
+    x = spec["encoding"]["x"]
+    assert x["type"] == "temporal" and "timeUnit" not in x
+    assert spec["encoding"]["x2"]["field"] == "bucket_end"  # each cell spans its whole day
+    assert [d["date"] for d in x["scale"]["domain"]] == [10, 25]  # 11-10 .. 11-25 00:00 KST
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[0]["bucket"].startswith("2022-11-10T00:00") and rows[0]["bucket_end"].startswith(
+        "2022-11-11T00:00"
+    )
+
+
+def test_trend_and_volume_share_the_window_domain() -> None:
+    # A custom window of 10-15 .. 10-19 KST; the data stop on 10-17.
+    domain = charts.time_domain(datetime(2022, 10, 14, 15, tzinfo=UTC),
+                                datetime(2022, 10, 19, 15, tzinfo=UTC), "day")  # fmt: skip
+    assert domain == (pd.Timestamp("2022-10-15"), pd.Timestamp("2022-10-20"))
+    trend = charts.trend_chart(_series(), _events(), {}, domain=domain).to_dict()
+    volume = charts.volume_chart(_series(), domain=domain).to_dict()
+    trend_x = [layer["encoding"]["x"]["scale"] for layer in _layers(trend)
+               if "x" in layer.get("encoding", {})]  # fmt: skip
+    assert trend_x and all(scale == volume["encoding"]["x"]["scale"] for scale in trend_x)
+
+
+def test_hour_domains_round_out_to_whole_hours() -> None:
+    start = datetime(2022, 10, 18, 1, 20, tzinfo=UTC)  # 10:20 KST
+    end = datetime(2022, 10, 18, 3, 0, 1, tzinfo=UTC)  # 12:00:01 KST
+    assert charts.time_domain(start, end, "hour") == (
+        pd.Timestamp("2022-10-18 10:00"),
+        pd.Timestamp("2022-10-18 13:00"),
+    )
+
+
+def test_events_close_in_time_are_stacked_not_overlapping() -> None:
+    times = pd.Series(pd.to_datetime(
+        ["2022-10-15 15:30", "2022-10-15 15:33", "2022-10-15 15:33", "2022-10-16 01:31",
+         "2022-10-20 23:00", "2022-10-24 10:00", "2022-10-24 10:00", "2022-10-24 10:00"]
+    ).tz_localize("Asia/Seoul"))  # fmt: skip
+    domain = (pd.Timestamp("2022-10-15"), pd.Timestamp("2022-12-01"))
+    lanes = charts.event_lanes(times, domain)
+    assert lanes[:4] == [0, 1, 2, 3]  # four events within ten hours: four rows
+    assert lanes[4] == 0  # days later, back on top
+    assert lanes[5:] == [0, 1, 2]  # the three hearings of the same morning
+    # More simultaneous events than rows reuse the row whose badge is oldest.
+    crowd = pd.Series([pd.Timestamp("2022-10-15 12:00", tz="Asia/Seoul")] * 6)
+    assert charts.event_lanes(crowd, domain) == [0, 1, 2, 3, 0, 1]
+
+
+def test_unscored_documents_say_so_in_the_table_and_the_csv() -> None:
+    rows = pd.DataFrame(
+        {"doc_id": ["a", "b"], "kind": ["comment", "comment"], "source": ["s", "s"],
+         "published_at": pd.DatetimeIndex(["2022-10-18 10:00", "2022-10-18 11:00"],
+                                          tz="Asia/Seoul"),
+         "title": [None, None], "text": ["좋다", "싫다"], "compound": [0.42, None],
+         "label": ["pos", None], "hits": [SCORE_JSON, None], "companies": ["kakao", ""]}
+    )  # fmt: skip
+    table = doctable.display_frame(rows, {"kakao": "카카오"})
+    assert list(table["compound"]) == ["+0.42", doctable.NOT_SCORED]
+    assert list(table["label"]) == ["pos", doctable.NOT_SCORED]
+    assert "None" not in table.astype(str).to_csv()
+    exported = doctable.csv_bytes(rows, {"kakao": "카카오"}).decode("utf-8-sig").splitlines()
+    assert exported[1].split(",")[6] == "0.42"  # a number a spreadsheet can sum
+    assert exported[2].split(",")[6:8] == ["", doctable.NOT_SCORED]
+
+
+def test_the_table_says_when_the_limit_cuts() -> None:
+    cut = doctable.count_caption(200, 933)
+    assert "933건 중 최신 200건" in cut and "최신순" in cut and "CSV에는 933건" in cut
+    assert doctable.count_caption(12, 12) == "12건 (최신순)."
+
+
+def test_scored_note_names_the_command() -> None:
+    totals = {"docs": 10, "scored": 8, "scored_elsewhere": 0}
+    note = ui.scored_note(totals, "lx-1")
+    assert note is not None and "10건 중 8건 채점" in note and "`minsim score`" in note
+    changed = ui.scored_note({**totals, "scored_elsewhere": 2}, "lx-1")
+    assert changed is not None and "`minsim score --rescore`" in changed
+    assert ui.scored_note({"docs": 10, "scored": 10, "scored_elsewhere": 0}, "lx-1") is None
+
+
+def test_a_stale_newest_document_is_pointed_out() -> None:
+    newest = datetime(2022, 11, 30, 14, 47, tzinfo=UTC)
+    span = (SPAN[0], newest)
+    now = newest + pd.Timedelta(days=3, hours=2)
+    note = ui.stale_note(FilterState(window="24h"), span, now)
+    assert note is not None and "2022-11-30 23:47 KST" in note and "3일 전" in note
+    soon = ui.stale_note(FilterState(window="7d"), span, newest + pd.Timedelta(hours=7))
+    assert soon is not None and "7시간 전" in soon
+    assert ui.stale_note(FilterState(window="24h"), span, newest + pd.Timedelta(hours=1)) is None
+    assert ui.stale_note(FilterState(window="all"), span, now) is None  # not counted back

@@ -33,6 +33,7 @@ merged = weighted.groupby(["bucket", "aspect"], as_index=False)[["total", "n", "
 merged["mean_compound"] = merged["total"] / merged["n"]
 merged["neg_share"] = merged["neg"] / merged["n"]
 events = loaders.events(ctx.url, ctx.filters)
+domain = ui.chart_domain(ctx, events)
 by_volume = merged.groupby("aspect")["n"].sum().sort_values(ascending=False)
 picked = st.multiselect(
     "선 그래프에 그릴 측면",
@@ -45,13 +46,14 @@ ui.chart_card(
     charts.grouped_trend_chart(
         merged[merged["aspect"].isin(picked)], group="aspect", labels=labels, legend="측면",
         title="측면별 평균 감성 점수", events=events, names=ctx.companies,
+        bucket=ctx.state.bucket, domain=domain,
     ),
     "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 그 문장들의 점수를 평균했습니다.",
 )  # fmt: skip
 ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(
-    charts.aspect_heatmap(merged, labels),
+    charts.aspect_heatmap(merged, labels, bucket=ctx.state.bucket, domain=domain),
     f"칸의 색은 그 구간 그 측면의 평균 점수입니다. 언급이 {charts.MIN_SCORED_PER_BUCKET}건 미만인 "
-    "칸은 비워 두었습니다.",
+    "칸과 언급이 없는 구간은 비워 두었습니다.",
 )
 ui.chart_card(charts.aspect_volume_chart(frame, labels))

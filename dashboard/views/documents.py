@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import doctable, explain, loaders, ui
-from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT, Filters
+from minsim.aggregate import Filters
 
 LABELS = {"all": "전체", "neg": "부정", "pos": "긍정", "neu": "중립"}
 KINDS = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
@@ -25,16 +25,21 @@ kind = kind or "all"
 flt = ctx.filters
 if kind != "all":
     flt = Filters(flt.start, flt.end, flt.companies, flt.sources, (kind,))
-rows = loaders.documents(ctx.url, flt, ctx.version, None if label == "all" else label)
+wanted = None if label == "all" else label
+rows = loaders.documents(ctx.url, flt, ctx.version, wanted)
 if rows.empty:
     ui.empty_notice("문서")
     st.stop()
 
 st.caption(
-    f"최신순 최대 {DEFAULT_DOCUMENT_LIMIT}건. 시각은 KST. 점수는 -1(부정) ~ +1(긍정)이며 "
-    "근거 열은 점수를 만든 사전 항목과 최종 가중치입니다."
+    "시각은 KST. 점수는 -1(부정) ~ +1(긍정)이며 근거 열은 점수를 만든 사전 항목과 최종 "
+    f"가중치입니다. '{doctable.NOT_SCORED}'은 이 점수 버전의 점수가 아직 없는 문서입니다."
 )
-table = doctable.show(rows, ctx.companies, key="documents")
+table = doctable.show(
+    rows, ctx.companies, key="documents",
+    total=loaders.document_count(ctx.url, flt, ctx.version, wanted),
+    everything=loaders.all_documents(ctx.url, flt, ctx.version, wanted),
+)  # fmt: skip
 
 st.subheader("점수 설명")
 choice = st.selectbox(
@@ -65,4 +70,5 @@ if compound == compound and compound is not None:  # NaN when this version has n
     if rules:
         st.text("문서 규칙: " + "; ".join(rules))
 else:
-    st.text("아직 이 점수 버전으로 채점되지 않았습니다.")
+    st.text(f"{doctable.NOT_SCORED}: 아직 이 점수 버전으로 채점되지 않았습니다.")
+    st.caption(ui.SCORE_COMMANDS)

@@ -49,5 +49,6 @@ if not frame.empty:
         charts.grouped_trend_chart(
             frame, group="source", labels={}, legend="출처", value="docs",
             value_title="문서 수 (건)", title="출처별 수집량 (빈 구간은 수집 공백일 수 있음)",
+            bucket=ctx.state.bucket, domain=ui.chart_domain(ctx),
         )
     )  # fmt: skip

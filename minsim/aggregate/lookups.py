@@ -41,10 +41,14 @@ def aspect_labels(engine: Engine) -> dict[str, str]:
         return {aid: label for aid, label in rows}
 
 
-def source_names(engine: Engine) -> list[str]:
-    """Every source that stored a document, sorted (runs of imports name files, not sources)."""
+def source_names(engine: Engine, flt: Filters | None = None) -> list[str]:
+    """Every source that stored a document (of those the filters select), sorted (runs of
+    imports name files, not sources)."""
+    query = select(documents.c.source).distinct()
+    if flt is not None:
+        query = query.where(*where_clauses(flt))
     with engine.connect() as conn:
-        return sorted(conn.execute(select(documents.c.source).distinct()).scalars())
+        return sorted(conn.execute(query).scalars())
 
 
 def time_span(engine: Engine) -> tuple[datetime, datetime] | None:
@@ -65,9 +69,10 @@ def documents_table(
     *,
     version: str | None,
     label: str | None = None,
-    limit: int = DEFAULT_DOCUMENT_LIMIT,
+    limit: int | None = DEFAULT_DOCUMENT_LIMIT,
 ) -> pd.DataFrame:
-    """The newest documents behind the filters with score, label and hits (JSON text).
+    """The newest documents behind the filters with score, label and hits (JSON text); all of
+    them when `limit` is None (see count_documents for how many that is).
 
     Columns: doc_id, published_at (KST), kind, source, title, text, compound, label, hits,
     companies (comma-separated ids). Unscored documents have empty score columns.
@@ -110,6 +115,21 @@ def documents_table(
     if not frame.empty:
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True).dt.tz_convert(KST)
     return frame
+
+
+def count_documents(
+    engine: Engine, flt: Filters, *, version: str | None, label: str | None = None
+) -> int:
+    """How many documents documents_table would list without a limit."""
+    query = (
+        select(func.count(documents.c.doc_id))
+        .select_from(documents_with_scores(version))
+        .where(*where_clauses(flt))
+    )
+    if label is not None:
+        query = query.where(scores.c.label == label)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def live_counts(engine: Engine) -> dict[str, object]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, and_, case, exists, func, select
 
 from minsim.aggregate.sql import (
     KST,
@@ -110,14 +110,26 @@ def aspect_timeseries(
     return finish_shares(frame, "n")
 
 
-def summary(engine: Engine, flt: Filters, *, version: str | None) -> dict[str, float | int]:
-    """Headline numbers for the filters: docs, articles, comments, scored, mean compound, shares."""
+def summary(engine: Engine, flt: Filters, *, version: str | None) -> dict[str, float | int | None]:
+    """Headline numbers for the filters: docs, articles, comments, scored, mean compound, shares.
+
+    Means and shares are over the documents scored under `version` only (None when none is):
+    an unscored document is unknown, not neutral. `scored_elsewhere` counts the unscored
+    documents that do have a score under another version (a lexicon or rule change since).
+    """
+    other = scores.alias("other_scores")
+    elsewhere = exists().where(
+        other.c.doc_id == documents.c.doc_id, other.c.scorer_version != (version or "")
+    )
     query = (
         select(
             func.count(documents.c.doc_id).label("docs"),
             func.sum(case((documents.c.kind == "article", 1), else_=0)).label("articles"),
             func.sum(case((documents.c.kind == "comment", 1), else_=0)).label("comments"),
             func.count(scores.c.doc_id).label("scored"),
+            func.sum(case((and_(scores.c.doc_id.is_(None), elsewhere), 1), else_=0)).label(
+                "scored_elsewhere"
+            ),
             func.avg(scores.c.compound).label("mean_compound"),
             *share_columns(scores.c.label),
         )
@@ -132,9 +144,10 @@ def summary(engine: Engine, flt: Filters, *, version: str | None) -> dict[str, f
         "articles": int(row["articles"] or 0),
         "comments": int(row["comments"] or 0),
         "scored": scored,
-        "mean_compound": float(row["mean_compound"]) if scored else 0.0,
-        "pos_share": (int(row["pos"] or 0) / scored) if scored else 0.0,
-        "neg_share": (int(row["neg"] or 0) / scored) if scored else 0.0,
+        "scored_elsewhere": int(row["scored_elsewhere"] or 0),
+        "mean_compound": float(row["mean_compound"]) if scored else None,
+        "pos_share": (int(row["pos"] or 0) / scored) if scored else None,
+        "neg_share": (int(row["neg"] or 0) / scored) if scored else None,
     }
 
 

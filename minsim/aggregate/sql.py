@@ -122,12 +122,16 @@ def share_columns(label_col: ColumnElement) -> list[ColumnElement]:
 
 
 def finish_shares(frame: pd.DataFrame, scored_col: str) -> pd.DataFrame:
-    """Turn bucket text into KST timestamps and label counts into shares of the scored docs."""
+    """Turn bucket text into KST timestamps and label counts into shares of the scored docs.
+
+    A bucket without scored documents gets NaN shares (and mean), never 0: nothing is known
+    about its opinion, which is not the same as neutral.
+    """
     if "bucket" in frame:
         frame["bucket"] = pd.to_datetime(frame["bucket"]).dt.tz_localize(KST)
     scored = frame[scored_col].where(frame[scored_col] > 0)
-    frame["pos_share"] = (frame["pos"] / scored).fillna(0.0)
-    frame["neg_share"] = (frame["neg"] / scored).fillna(0.0)
+    frame["pos_share"] = frame["pos"] / scored
+    frame["neg_share"] = frame["neg"] / scored
     frame["mean_compound"] = frame["mean_compound"].astype(float)
     return frame
 
