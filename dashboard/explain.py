@@ -40,6 +40,20 @@ def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
     )
 
 
+def omitted(raw: str | None) -> tuple[int, float]:
+    """(count, summed weight) of the weak hits a stored score left out: a very long text keeps
+    only its strongest hits (sentiment.result.STORED_HITS_LIMIT)."""
+    try:
+        value = json.loads(raw) if raw else None
+    except (TypeError, ValueError):
+        return 0, 0.0
+    left = value.get("hits_omitted") if isinstance(value, dict) else None
+    if not isinstance(left, dict):
+        return 0, 0.0
+    count, weight = left.get("count"), _number(left.get("weight"))
+    return (count if isinstance(count, int) else 0), (weight or 0.0)
+
+
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
@@ -71,7 +85,7 @@ def summary(raw: str | None) -> str:
         label = str(h.get("text") or h.get("key") or h.get("lemma") or "?")
         weight = _number(h.get("weight"))
         parts.append(f"{label} {weight:+.2f}" if weight is not None else label)
-    more = len(hits) - SUMMARY_HITS
+    more = len(hits) - SUMMARY_HITS + omitted(raw)[0]
     return " · ".join(parts) + (f" (+{more})" if more > 0 else "")
 
 

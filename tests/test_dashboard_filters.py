@@ -17,6 +17,8 @@ from dashboard.filters import (
     resolve,
     to_params,
 )
+from sentiment.result import STORED_HITS_LIMIT
+from tests.test_sentiment_support import shared_scorer
 
 COMPANIES = ["kakao", "naver", "skcc"]
 SOURCES = ["demo-portal", "demo-video"]
@@ -139,10 +141,22 @@ def test_small_hits_fold_into_a_count_and_a_sum() -> None:
     assert len(everything.shown) == 6 and everything.folded == 0
 
 
+def test_hits_a_long_text_left_out_are_counted() -> None:
+    # what sentiment.result.Score.to_json stores for a text with more hits than it keeps
+    score = shared_scorer().score("카톡 먹통 진짜 최악이다. 보상은 언제 하냐? " * 200)
+    raw = score.to_json()
+    left, left_sum = explain.omitted(raw)
+    assert left == len(score.hits) - STORED_HITS_LIMIT > 0
+    assert left_sum == pytest.approx(json.loads(raw)["hits_omitted"]["weight"])
+    assert explain.summary(raw).endswith(f"(+{STORED_HITS_LIMIT - explain.SUMMARY_HITS + left})")
+    assert explain.omitted(SCORE_JSON) == (0, 0.0)
+
+
 @pytest.mark.parametrize("raw", [None, "", "{broken", "42", '{"hits": "no"}', "[1, 2]"])
 def test_explain_tolerates_damaged_json(raw: str | None) -> None:
     assert explain.hits_frame(raw).empty
     assert explain.summary(raw) == ""
+    assert explain.omitted(raw) == (0, 0.0)
 
 
 def _series() -> pd.DataFrame:

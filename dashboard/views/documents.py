@@ -67,6 +67,9 @@ if compound == compound and compound is not None:  # NaN when this version has n
     st.dataframe(folded.shown, hide_index=True, width="stretch")
     if folded.folded:
         st.caption(f"작은 항목 {folded.folded}개 숨김 · 합계 {folded.folded_sum:+.2f}")
+    left, left_sum = explain.omitted(picked["hits"])
+    if left:
+        st.caption(f"긴 글이라 약한 항목 {left:,}개는 저장하지 않았습니다 · 합계 {left_sum:+.2f}")
     if rules:
         st.text("문서 규칙: " + "; ".join(rules))
 else:
