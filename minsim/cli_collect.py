@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from minsim.cli_common import terminal_safe
 from minsim.settings import Settings, SourceSettings, load_settings
 
 if TYPE_CHECKING:
@@ -49,15 +50,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_sources_command(args: argparse.Namespace) -> int:
     from minsim import aggregate
-    from minsim.cli_common import open_database
+    from minsim.cli_common import open_existing_database
     from minsim.timefmt import format_kst
 
     settings = load_settings(args.config)
-    engine = open_database(settings)
-    last = {run["source"]: run for run in aggregate.last_runs(engine)}
     if not settings.sources:
         print("no sources configured: add [[sources]] tables to the settings file")
         return 0
+    engine = open_existing_database(settings)  # sources reads the runs: it never creates them
+    last = {run["source"]: run for run in aggregate.last_runs(engine)}
     print(f"{'name':<22} {'kind':<15} {'every':>7}  {'enabled':<7}  last run")
     for source in settings.sources:
         run = last.get(source.name)
@@ -68,8 +69,8 @@ def run_sources_command(args: argparse.Namespace) -> int:
         enabled = "yes" if source.enabled else "no"
         interval = format_interval(source.interval_seconds)
         print(f"{source.name:<22} {source.kind:<15} {interval:>7}  {enabled:<7}  {when}")
-        if run is not None and run["error"]:
-            print(f"{'':<22} error: {run['error']}")
+        if run is not None and run["error"]:  # may quote a source's answer: keep it inert
+            print(f"{'':<22} error: {terminal_safe(str(run['error']))}")
     return 0
 
 
@@ -92,7 +93,7 @@ def run_collect_command(args: argparse.Namespace) -> int:
         state = "ok    " if result.ok else "FAILED"
         print(f"  {result.source:<22} {state} {summary(result.counters)}")
         if result.error:
-            print(f"  {'':<22} error: {result.error}")
+            print(f"  {'':<22} error: {terminal_safe(result.error)}")
     return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else 0
 
 
@@ -110,7 +111,7 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         state = "ok" if result.ok else "FAILED"
         print(f"{result.source}: {state} {summary(result.counters)}", flush=True)
         if result.error:
-            print(f"{result.source}: error: {result.error}", flush=True)
+            print(f"{result.source}: error: {terminal_safe(result.error)}", flush=True)
 
     Scheduler(*parts, chosen, on_result=report).start()
     print("stopped", flush=True)

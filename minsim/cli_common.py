@@ -2,24 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+from minsim.errors import StoreError
 
-from minsim import db, store
-from minsim.scenario import Scenario, load_scenario
-from minsim.settings import Settings
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from minsim.scenario import Scenario
+    from minsim.settings import Settings
+
+# The database modules load when a command opens the database: `terminal_safe` is also used by
+# commands that never touch it (explain).
+
+# What a reader says when the database is not there yet: only `minsim init` (and the commands
+# that store something) create or upgrade one.
+INIT_HINT = "run `minsim init` first, or point --config or --database-url at an existing database"
+# Characters a terminal acts on rather than shows: C0 controls except tab and newline, DEL, C1
+# controls, and the bidirectional overrides and isolates that reorder what follows them. Text
+# from outside (a comment, a feed's error page) must not move the cursor or recolour the screen.
+TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Code points up to this are escaped as \xHH, the others as \uHHHH (as Python writes them).
+MAX_BYTE_ESCAPE = 0xFF
 
 
 def open_database(settings: Settings) -> Engine:
-    """An engine on the configured database, migrated to the current schema."""
+    """An engine on the configured database, migrated to the current schema (created if new)."""
+    from minsim import db
+
     engine = db.engine_for(settings)
     db.migrate(engine)
     return engine
 
 
+def open_existing_database(settings: Settings) -> Engine:
+    """An engine on a database `minsim init` already made: readers never create or migrate one.
+
+    Raises StoreError naming the file (or masked URL) and what to run when it is missing or
+    behind the current schema.
+    """
+    from minsim import db
+    from minsim.settings import mask_url
+
+    try:
+        engine = db.engine_for(settings, create=False)
+    except db.DatabaseMissing as exc:
+        raise db.DatabaseMissing(f"{exc}; {INIT_HINT}") from exc
+    current, wanted = db.schema_version(engine), db.MIGRATIONS[-1][0]
+    if current < wanted:
+        engine.dispose()
+        where = mask_url(settings.database.url)
+        raise StoreError(
+            f"database {where} is at schema version {current}, this minsim needs {wanted}; "
+            f"{INIT_HINT}"
+        )
+    return engine
+
+
 def open_with_scenario(settings: Settings) -> tuple[Engine, Scenario]:
     """The migrated database with the scenario's companies, aspects and events stored."""
+    from minsim import store
+    from minsim.scenario import load_scenario
+
     engine = open_database(settings)
     scenario = load_scenario(settings.scenario.path)
     store.save_scenario(engine, scenario)
@@ -31,3 +76,19 @@ def scorer_for(settings: Settings) -> Any:
     from minsim.cli_scorer import scorer_from_settings
 
     return scorer_from_settings(settings)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape (`\\x1b`,
+    `\\u202e`); tabs and newlines stay."""
+    return TERMINAL_UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= MAX_BYTE_ESCAPE else f"\\u{code:04x}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """`1 entry`, `2 entries`: a count with the noun that fits it."""
+    return f"{count:,} {one if count == 1 else many}"

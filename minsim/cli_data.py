@@ -132,6 +132,7 @@ def _import_file(
 ) -> int:
     """Import one file as one run; returns the number of bad rows (0 when all were good)."""
     from minsim import store
+    from minsim.cli_common import terminal_safe
     from minsim.importer import RowError, read_rows
     from minsim.ingest import ingest
     from minsim.models import RunCounters
@@ -145,8 +146,8 @@ def _import_file(
             if isinstance(row, RowError):
                 errors.append(row)
                 counters.add("dropped/bad_row")
-                if len(errors) <= MAX_ROW_ERRORS_SHOWN:
-                    print(f"  skipped {row}", file=sys.stderr)
+                if len(errors) <= MAX_ROW_ERRORS_SHOWN:  # a reason may quote the row's text
+                    print(f"  skipped {terminal_safe(str(row))}", file=sys.stderr)
                 continue
             yield row
 
@@ -201,11 +202,11 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     from minsim import aggregate
-    from minsim.cli_common import open_database
+    from minsim.cli_common import open_existing_database, terminal_safe
     from minsim.timefmt import format_kst
 
     settings = _settings(args)
-    engine = open_database(settings)
+    engine = open_existing_database(settings)  # status reads: it never creates a database
     print(f"database: {mask_url(settings.database.url)}")
     _print_counts(engine)
     runs = aggregate.last_runs(engine)
@@ -213,9 +214,9 @@ def run_status(args: argparse.Namespace) -> int:
     for run in runs:
         when = format_kst(run["started_at"])
         line = f"  {run['source']:<24} {run['status']:<8} {when}  {_summary(run['counters'])}"
-        print(line)
-        if run["error"]:
-            print(f"    error: {run['error']}")
+        print(terminal_safe(line))
+        if run["error"]:  # errors quote what a source answered: escape what a terminal acts on
+            print(f"    error: {terminal_safe(str(run['error']))}")
     return 0
 
 
@@ -234,10 +235,11 @@ def _summary(counters: dict[str, int]) -> str:
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    from minsim.cli_common import open_database
+    from minsim.cli_common import open_existing_database
 
     settings = _settings(args)
-    open_database(settings)  # fail here, clearly, rather than inside the page
+    # Fail here, clearly, rather than inside the page; like the page, never create the database.
+    open_existing_database(settings).dispose()
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = dict(os.environ)
     env[DATABASE_URL_ENV] = settings.database.url

@@ -22,19 +22,27 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_SECONDS = 5
 
 
-def engine_for(settings: Settings) -> Engine:
-    return open_engine(settings.database.url)
+class DatabaseMissing(StoreError):
+    """A SQLite file that should already exist does not (nothing was created in its place)."""
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for `url`, checked by connecting once. Raises StoreError naming the masked URL."""
+def engine_for(settings: Settings, *, create: bool = True) -> Engine:
+    return open_engine(settings.database.url, create=create)
+
+
+def open_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for `url`, checked by connecting once. Raises StoreError naming the masked URL.
+
+    With `create=False` a missing SQLite file raises DatabaseMissing instead of being created
+    (with its folders) by the first connection: readers must not leave empty databases behind.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"database URL {mask_url(url)!r} is not valid: {exc}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = _sqlite_engine(url, parsed.database)
+        engine = _sqlite_engine(url, parsed.database, create=create)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -58,10 +66,15 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
+def _sqlite_engine(url: str, database: str | None, *, create: bool) -> Engine:
+    # In-memory databases and `file:` URIs (which carry their own open mode) have no plain path.
+    plain_file = database and database != ":memory:" and not database.startswith("file:")
+    path = Path(database) if database and plain_file else None
+    if path is not None and not create and not path.exists():
+        raise DatabaseMissing(f"database file {path} does not exist")
+    if path is not None and create:
         try:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {database}: {exc.strerror}") from exc
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +64,14 @@ class Evaluation:
         }
 
 
-def read_labeled(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
-    """Rows (text, aspect or "", label) and the file kind; quoting is disabled (texts hold ")."""
+def read_labeled(
+    path: Path, aspects: Collection[str] | None = None
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """Rows (text, aspect or "", label) and the file kind; quoting is disabled (texts hold ").
+
+    Given the scorer's aspect ids, an aspect row naming any other id is an error: the scorer
+    never finds an aspect it does not know, so such a row would silently count as wrong.
+    """
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -88,8 +94,16 @@ def read_labeled(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
             raise LabeledFileError(
                 f"{path}:{number}: expected {width} columns ending in pos|neg|neu"
             )
+        if kind == "aspect" and aspects is not None and row[1] not in aspects:
+            raise LabeledFileError(f"{path}:{number}: {_unknown_aspect(row[1], aspects)}")
         out.append((row[0], row[1] if kind == "aspect" else "", row[-1]))
     return kind, out
+
+
+def _unknown_aspect(aspect: str, known: Collection[str]) -> str:
+    if not known:
+        return f"unknown aspect {aspect!r}: the scorer has no aspects (no scenario aspects.toml)"
+    return f"unknown aspect {aspect!r}; known aspects: {', '.join(sorted(known))}"
 
 
 def evaluate(
@@ -98,9 +112,11 @@ def evaluate(
     rows: Sequence[tuple[str, str, str]] | None = None,
     kind: str | None = None,
 ) -> Evaluation:
-    """Score every row of a labeled file (or the given rows) and count the outcomes."""
+    """Score every row of a labeled file (or the given rows) and count the outcomes; a file's
+    aspect rows must name aspects the scorer knows."""
     if rows is None or kind is None:
-        kind, rows = read_labeled(path)
+        known = [a.id for a in getattr(scorer, "aspects", ())]
+        kind, rows = read_labeled(path, known)
     result = Evaluation(str(path), kind)
     for start in range(0, len(rows), EVAL_BATCH):
         batch = rows[start : start + EVAL_BATCH]

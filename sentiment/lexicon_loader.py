@@ -26,6 +26,8 @@ MODIFIER_KINDS = frozenset(
 )
 # A user row whose note starts with this replaces a shipped key.
 OVERRIDE_NOTE = "override"
+# Source of generated rows (`induced:<corpus>`): a key defined before them wins over them.
+INDUCED_SOURCE_PREFIX = "induced:"
 # Kiwi 0.24's tag set with irregular suffixes dropped (lexicon/README.md rule 6).
 _TAG_TEXT = (
     "NNG NNP NNB NR NP VV VA VX VCP VCN MM MAG MAJ IC JKS JKC JKG JKO JKB JKV JKQ JX JC EP EF EC "
@@ -74,6 +76,8 @@ class Lexicon:
     phrases: dict[str, list[Entry]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Induced rows left out per file because an earlier row already defines their key.
+    skipped: dict[Path, int] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.key] = entry
@@ -103,8 +107,19 @@ def parse_key(raw: str, origin: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
-    """Yield (line number, columns) of data rows after checking the header."""
+def _report(error: LexiconError, errors: list[LexiconError] | None) -> None:
+    """Raise `error`, or keep it when the caller wants every error of a file (lexicon check)."""
+    if errors is None:
+        raise error
+    errors.append(error)
+
+
+def _rows(
+    path: Path, header: tuple[str, ...], errors: list[LexiconError] | None = None
+) -> Iterable[tuple[int, list[str]]]:
+    """Yield (line number, columns) of data rows after checking the header; rows with the wrong
+    number of columns are reported (see _report) and skipped. An unreadable file or a wrong
+    header always raises: no row of it can be trusted."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -124,40 +139,55 @@ def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]
         if len(columns) == len(header) - 1:
             columns.append("")  # the note column may be left off
         if len(columns) != len(header):
-            raise LexiconError(
-                f"{path}:{number}: expected {len(header)} tab-separated columns, got {len(columns)}"
-            )
+            message = f"expected {len(header)} tab-separated columns, got {len(columns)}"
+            _report(LexiconError(f"{path}:{number}: {message}"), errors)
+            continue
         yield number, columns
     if not seen_header:
         raise LexiconError(f"{path}:1: no header line {'<TAB>'.join(header)!r}")
 
 
-def read_polarity_file(path: Path) -> list[Entry]:
-    """Parse and validate one polarity file; duplicate keys inside it are errors."""
+def read_polarity_file(path: Path, errors: list[LexiconError] | None = None) -> list[Entry]:
+    """Parse and validate one polarity file; duplicate keys inside it are errors.
+
+    Raises the first error; given a list `errors`, keeps every bad row's error there instead
+    and returns the good rows (an unreadable file or a wrong header still raises).
+    """
     entries: list[Entry] = []
     seen: dict[str, str] = {}
-    for number, (key, weight_text, source, note) in _rows(path, POLARITY_HEADER):
+    for number, columns in _rows(path, POLARITY_HEADER, errors):
         origin = f"{path}:{number}"
-        keys = parse_key(key, origin)
         try:
-            weight = float(weight_text)
-        except ValueError:
-            raise LexiconError(f"{origin}: weight {weight_text!r} is not a number") from None
-        if not math.isfinite(weight) or weight == 0 or abs(weight) > MAX_ABS_WEIGHT:
-            raise LexiconError(
-                f"{origin}: weight {weight_text} out of range "
-                f"(non-zero, within ±{MAX_ABS_WEIGHT:g})"
-            )
-        if not SOURCE_PATTERN.match(source):
-            raise LexiconError(
-                f"{origin}: source {source!r} is not curated, domain, user or induced:<corpus>"
-            )
-        written = " ".join(keys)  # as matched: Latin words lowercased
-        if written in seen:
-            raise LexiconError(f"{origin}: duplicate key {key!r} (first at {seen[written]})")
-        seen[written] = origin
-        entries.append(Entry(keys, weight, source, note.strip(), origin))
+            entry = _polarity_entry(columns, origin)
+            if entry.key in seen:
+                raise LexiconError(
+                    f"{origin}: duplicate key {columns[0]!r} (first at {seen[entry.key]})"
+                )
+        except LexiconError as error:
+            _report(error, errors)
+            continue
+        seen[entry.key] = origin
+        entries.append(entry)
     return entries
+
+
+def _polarity_entry(columns: list[str], origin: str) -> Entry:
+    """One checked polarity row; raises LexiconError quoting origin."""
+    key, weight_text, source, note = columns
+    keys = parse_key(key, origin)
+    try:
+        weight = float(weight_text)
+    except ValueError:
+        raise LexiconError(f"{origin}: weight {weight_text!r} is not a number") from None
+    if not math.isfinite(weight) or weight == 0 or abs(weight) > MAX_ABS_WEIGHT:
+        raise LexiconError(
+            f"{origin}: weight {weight_text} out of range (non-zero, within ±{MAX_ABS_WEIGHT:g})"
+        )
+    if not SOURCE_PATTERN.match(source):
+        raise LexiconError(
+            f"{origin}: source {source!r} is not curated, domain, user or induced:<corpus>"
+        )
+    return Entry(keys, weight, source, note.strip(), origin)  # keys as matched: Latin lowercased
 
 
 def shipped_files(directory: Path = LEXICON_DIR) -> list[Path]:
@@ -170,43 +200,84 @@ def load_lexicon(
     extra: Sequence[Path] = (),
     directory: Path = LEXICON_DIR,
     event_keys: frozenset[str] = frozenset(),
+    errors: list[LexiconError] | None = None,
 ) -> Lexicon:
-    """Load the shipped files and the user's extra files into one validated Lexicon."""
+    """Load the shipped files and the user's extra files into one validated Lexicon.
+
+    Raises the first error; given a list `errors`, keeps every error there and goes on, so
+    `minsim lexicon check` can report them all (the Lexicon then holds only the good rows).
+    """
     lexicon = Lexicon()
     for path in shipped_files(directory):
         induced = path.name.startswith("induced_")
-        for entry in read_polarity_file(path):
+        for entry in _read_or_report(path, errors):
             previous = lexicon.entries.get(entry.key)
-            if previous is not None:
-                if induced and not previous.source.startswith("induced:"):
-                    continue  # a curated row wins over a generated one
-                raise LexiconError(
-                    f"{entry.origin}: duplicate key {entry.key!r} (first at {previous.origin})"
-                )
-            lexicon.add(entry)
+            if previous is None:
+                lexicon.add(entry)
+            elif induced and not _is_induced(previous):
+                _skip(lexicon, path)  # a curated row wins over a generated one
+            else:
+                message = f"duplicate key {entry.key!r} (first at {previous.origin})"
+                _report(LexiconError(f"{entry.origin}: {message}"), errors)
         lexicon.files.append(path)
     user_origins: dict[str, str] = {}
-    for path in extra:
-        for entry in read_polarity_file(Path(path)):
-            previous = lexicon.entries.get(entry.key)
-            if entry.key in user_origins:
-                raise LexiconError(
-                    f"{entry.origin}: duplicate key {entry.key!r} "
-                    f"(first at {user_origins[entry.key]})"
-                )
-            if previous is not None and not entry.note.startswith(OVERRIDE_NOTE):
-                raise LexiconError(
-                    f"{entry.origin}: key {entry.key!r} is already in {previous.origin}; "
-                    f"start the note with {OVERRIDE_NOTE!r} to replace it"
-                )
-            user_origins[entry.key] = entry.origin
-            lexicon.add(entry)
-        lexicon.files.append(Path(path))
+    for path in map(Path, extra):
+        for entry in _read_or_report(path, errors):
+            _add_user_entry(lexicon, entry, path, user_origins, errors)
+        lexicon.files.append(path)
     for key in sorted(event_keys & lexicon.entries.keys()):
         lexicon.warnings.append(
             f"{lexicon.entries[key].origin}: {key!r} is an event word; the scorer ignores it"
         )
     return lexicon
+
+
+def _read_or_report(path: Path, errors: list[LexiconError] | None) -> list[Entry]:
+    """The good rows of one file; an unreadable file is reported (see _report) as having none."""
+    try:
+        return read_polarity_file(path, errors)
+    except LexiconError as error:
+        _report(error, errors)
+        return []
+
+
+def _is_induced(entry: Entry) -> bool:
+    return entry.source.startswith(INDUCED_SOURCE_PREFIX)
+
+
+def _skip(lexicon: Lexicon, path: Path) -> None:
+    lexicon.skipped[path] = lexicon.skipped.get(path, 0) + 1
+
+
+def _add_user_entry(
+    lexicon: Lexicon,
+    entry: Entry,
+    path: Path,
+    user_origins: dict[str, str],
+    errors: list[LexiconError] | None,
+) -> None:
+    """Add one row of a user file: a generated (induced) row never replaces a key defined
+    before it, as in the shipped files, so a file from `minsim lexicon induce` loads as it is;
+    a hand-written row replaces a shipped key only with an `override` note."""
+    previous = lexicon.entries.get(entry.key)
+    if previous is not None and _is_induced(entry):
+        _skip(lexicon, path)
+        return
+    if entry.key in user_origins:
+        message = f"duplicate key {entry.key!r} (first at {user_origins[entry.key]})"
+        _report(LexiconError(f"{entry.origin}: {message}"), errors)
+        return
+    if previous is not None and not entry.note.startswith(OVERRIDE_NOTE):
+        _report(
+            LexiconError(
+                f"{entry.origin}: key {entry.key!r} is already in {previous.origin}; "
+                f"start the note with {OVERRIDE_NOTE!r} to replace it"
+            ),
+            errors,
+        )
+        return
+    user_origins[entry.key] = entry.origin
+    lexicon.add(entry)
 
 
 def load_modifiers(path: Path = LEXICON_DIR / MODIFIERS_FILE) -> dict[str, frozenset[str]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, inspect, select
 
 from minsim import schema
 
@@ -30,15 +31,30 @@ COMMANDS = (
 )
 
 
-def minsim(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+# What a shell reports for a process stopped by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 141
+# Linux's limit on one command-line argument (MAX_ARG_STRLEN): longer texts need --file or stdin.
+MAX_ARGUMENT_BYTES = 131072
+# What a terminal acts on instead of showing (C0 but tab and newline, DEL, C1, bidi controls).
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def minsim(
+    *args: str, cwd: Path, timeout: float = 600, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "minsim", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "test-salt"},
+        input=stdin,
+        env=child_env(cwd),
     )
+
+
+def child_env(cwd: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "test-salt"}
 
 
 @pytest.fixture
@@ -243,6 +259,8 @@ def test_dashboard_command_serves_and_stops_on_sigterm(tmp_path: Path, config: P
 
     import httpx
 
+    # the dashboard only reads: the database must exist first
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -279,3 +297,189 @@ def test_init_outside_the_project_names_the_folder_and_how_to_point_at_it(tmp_pa
     assert "--config" in result.stderr and "[scenario] path" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()  # nothing created before the scenario was found
+
+
+def _settings_file(tmp_path: Path, database: Path, extra: str = "") -> Path:
+    path = tmp_path / "minsim.toml"
+    path.write_text(
+        f'[database]\nurl = "sqlite:///{database}"\n'
+        f'[scenario]\npath = "{REPO / "seeds" / "kakao-2022"}"\n' + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["status", "sources", "dashboard"])
+def test_readers_on_a_missing_database_say_so_and_create_nothing(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "nowhere" / "minsim.db"
+    source = '[[sources]]\nname = "demo"\nkind = "replay"\ninterval = "30s"\n'
+    config = _settings_file(tmp_path, missing, source)
+    # a short timeout: were the dashboard to start after all, it would serve until stopped
+    result = minsim("--config", str(config), command, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"minsim: error: database file {missing} does not exist; ")
+    assert "run `minsim init`" in line
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_status_outside_a_project_creates_no_database(tmp_path: Path) -> None:
+    result = minsim("status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"database file {tmp_path / 'data' / 'minsim.db'} does not exist" in result.stderr
+    assert not (tmp_path / "data").exists()
+    flag = minsim("--database-url", f"sqlite:///{tmp_path}/a/b/x.db", "status", cwd=tmp_path)
+    assert flag.returncode == 2 and f"{tmp_path}/a/b/x.db does not exist" in flag.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_status_on_a_database_without_tables_asks_for_init(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    config = _settings_file(tmp_path, empty)
+    result = minsim("--config", str(config), "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is at schema version 0" in result.stderr and "run `minsim init`" in result.stderr
+    engine = create_engine(f"sqlite:///{empty}")
+    assert inspect(engine).get_table_names() == []  # not migrated behind the user's back
+    engine.dispose()
+
+
+def test_global_options_are_taken_after_the_command_too(tmp_path: Path, config: Path) -> None:
+    assert minsim("init", "--config", str(config), cwd=tmp_path).returncode == 0
+    status = minsim("status", "--config", str(config), cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert f"database: sqlite:///{tmp_path}/minsim.db" in status.stdout
+    other = tmp_path / "other.db"
+    # the option given after the command wins over the one given before it
+    args = ("--database-url", "sqlite:///ignored.db", "status", "--database-url")
+    both = minsim(*args, f"sqlite:///{other}", cwd=tmp_path)
+    assert both.returncode == 2 and f"database file {other} does not exist" in both.stderr
+    nested = minsim("lexicon", "check", "--config", str(tmp_path / "absent.toml"), cwd=tmp_path)
+    assert nested.returncode == 2
+    assert f"settings file {tmp_path / 'absent.toml'} does not exist" in nested.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("explain", "--json", "좋다"), ("lexicon", "check"), ("--help",)], ids=str
+)
+def test_a_closed_stdout_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written, as `| head -c 0`
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "minsim", *args],
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=600,
+            env=child_env(tmp_path),
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == EXIT_BROKEN_PIPE
+    assert result.stderr == ""
+
+
+def test_explain_escapes_terminal_controls_and_json_stays_faithful(tmp_path: Path) -> None:
+    text = "좋다\x1b[2J 정말\x9b\u202e거꾸로\x07"
+    shown = minsim("explain", text, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "좋다\\x1b[2J 정말\\x9b\\u202e거꾸로\\x07" in shown.stdout
+    assert not TERMINAL_CONTROLS.search(shown.stdout)
+    as_json = minsim("explain", "--json", text, cwd=tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    hits = json.loads(as_json.stdout)["hits"]
+    assert hits and all(text[h["span"][0] : h["span"][1]] == h["text"] for h in hits)
+
+
+def test_explain_reads_the_text_from_stdin_or_a_file(tmp_path: Path) -> None:
+    text = "사과는 했지만 진정성은 하나도 안 느껴진다ㅋㅋ"
+    given = minsim("explain", text, cwd=tmp_path)
+    assert given.returncode == 0, given.stderr
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    assert minsim("explain", "-", stdin=text, cwd=tmp_path).stdout == given.stdout
+    assert minsim("explain", "--file", "one.txt", cwd=tmp_path).stdout == given.stdout
+    article = tmp_path / "article.txt"
+    article.write_text("카카오의 보상안은 실망스럽다. " * 4000, encoding="utf-8")
+    assert article.stat().st_size > MAX_ARGUMENT_BYTES  # too long for a command-line argument
+    long = minsim("explain", "--file", str(article), cwd=tmp_path)
+    assert long.returncode == 0, long.stderr
+    assert "label: neg" in long.stdout
+    missing = minsim("explain", "--file", "nope.txt", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == ["minsim: error: explain: nope.txt: no such file"]
+
+
+def test_eval_names_an_unknown_aspect_and_the_known_ones(tmp_path: Path, config: Path) -> None:
+    labeled = tmp_path / "aspects.tsv"
+    labeled.write_text(
+        "text\taspect\tlabel\n사과는 진심이었다\tapology\tpos\n사과가 늦었다\tapologyy\tneg\n",
+        encoding="utf-8",
+    )
+    result = minsim("--config", str(config), "eval", str(labeled), cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{labeled}:3: unknown aspect 'apologyy'; known aspects: apology, " in line
+    assert "resignation" in line
+
+
+def test_lexicon_check_reports_every_error_and_no_ok_line_for_a_failing_file(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "mine.tsv"
+    bad.write_text(
+        "key\tweight\tsource\tnote\n뀨뀨/NNG\t2\tuser\t\n좋다/VA\t2\tuser\t\n"
+        "뀨/NNG\t9\tuser\t\n싫다/QQ\t-1\tuser\t\n뀨뀨/NNG\t1\tuser\t\n",
+        encoding="utf-8",
+    )
+    result = minsim("lexicon", "check", str(bad), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert sorted(int(line.split(":")[1]) for line in lines[:-1]) == [3, 4, 5, 6]
+    assert all(line.startswith(f"{bad}:") for line in lines[:-1])
+    assert lines[-1] == f"minsim: error: 4 errors in {bad}"
+    assert "ok" not in result.stdout
+    one = tmp_path / "one.tsv"
+    one.write_text("key\tweight\tsource\tnote\n뀨뀨/NNG\t2\tuser\t\n", encoding="utf-8")
+    single = minsim("lexicon", "check", str(one), cwd=tmp_path)
+    assert single.returncode == 0, single.stderr
+    assert single.stdout.splitlines() == [f"{one}: 1 entry ok", "ok: 1 entry in 1 file"]
+
+
+def test_an_induced_lexicon_works_as_a_user_lexicon(tmp_path: Path) -> None:
+    out = tmp_path / "induced.tsv"
+    sentences = REPO / "tests" / "data" / "sentences.tsv"
+    induced = minsim("lexicon", "induce", str(sentences), "-o", str(out), cwd=tmp_path)
+    assert induced.returncode == 0, induced.stderr
+    check = minsim("lexicon", "check", str(out), cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    found = re.search(
+        rf"^{re.escape(str(out))}: (\d+) entr(y|ies) ok; (\d+) induced rows? skipped",
+        check.stdout,
+        re.MULTILINE,
+    )
+    assert found and int(found[1]) > 0 and int(found[3]) > 0, check.stdout
+    config = _settings_file(
+        tmp_path, tmp_path / "minsim.db", f'[scorer]\nextra_lexicons = ["{out}"]\n'
+    )
+    explained = minsim("--config", str(config), "explain", "--json", "좋다", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    hits = json.loads(explained.stdout)["hits"]
+    assert [h["source"] for h in hits if h["key"] == "좋다/VA"] == ["curated"]  # curated wins
+
+
+def test_induce_that_learns_nothing_fails_and_writes_nothing(tmp_path: Path) -> None:
+    tiny = tmp_path / "tiny.tsv"
+    tiny.write_text("text\tlabel\n좋다\tpos\n나쁘다\tneg\n", encoding="utf-8")
+    out = tmp_path / "lexicon.tsv"
+    out.write_text("an earlier lexicon\n", encoding="utf-8")
+    result = minsim("lexicon", "induce", str(tiny), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "nothing learned" in line and "--min-count 3" in line and f"{out} not written" in line
+    assert out.read_text(encoding="utf-8") == "an earlier lexicon\n"
+    assert not list(tmp_path.glob("*.partial"))

@@ -122,3 +122,49 @@ def test_latin_words_are_read_lowercase_as_the_tokenizer_writes_them(tmp_path: P
     path = write(tmp_path, "user.tsv", "GREAT/SL 영화/NNG\t2\tuser\t\n")
     (entry,) = read_polarity_file(path)
     assert entry.keys == ("great/SL", "영화/NNG")
+
+
+def test_user_induced_rows_yield_to_keys_defined_before_them(tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    write(shipped, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    write(shipped, "induced_nsmc.tsv", "지루/XR\t-1\tinduced:nsmc\t\n")
+    mine = write(tmp_path, "mine.tsv", "뀨뀨/NNG\t2\tuser\t\n")
+    induced = write(
+        tmp_path,
+        "induced.tsv",
+        "좋다/VA\t0.4\tinduced:mine\t\n지루/XR\t-2\tinduced:mine\t\n"
+        "뀨뀨/NNG\t-1\tinduced:mine\t\n꿀잼/NNG\t1.5\tinduced:mine\t\n",
+    )
+    lexicon = load_lexicon([mine, induced], shipped)
+    assert lexicon.entries["좋다/VA"].source == "curated"
+    assert lexicon.entries["지루/XR"].weight == -1  # the shipped induced row wins too
+    assert lexicon.entries["뀨뀨/NNG"].source == "user"
+    assert lexicon.entries["꿀잼/NNG"].weight == 1.5
+    assert lexicon.skipped == {induced: 3}
+
+
+def test_a_user_row_still_needs_override_after_an_induced_file(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    induced = write(tmp_path, "induced.tsv", "좋다/VA\t0.4\tinduced:mine\t\n")
+    mine = write(tmp_path, "mine.tsv", "좋다/VA\t3\tuser\t\n")
+    with pytest.raises(LexiconError, match=r"mine\.tsv:3: key '좋다/VA' is already in .*core"):
+        load_lexicon([induced, mine], tmp_path)
+
+
+def test_every_error_is_collected_when_a_list_is_given(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "좋다/VA\t2\tcurated\t\n")
+    mine = write(
+        tmp_path,
+        "mine.tsv",
+        "좋다/VA\t3\tuser\t\n싫다/VA\t9\tuser\t\n뀨뀨/NNG\t1\n꿀잼/NNG\t1\tuser\t\n",
+    )
+    errors: list[LexiconError] = []
+    lexicon = load_lexicon([mine], tmp_path, errors=errors)
+    assert sorted(str(e).removeprefix(f"{mine}:").split(":")[0] for e in errors) == ["3", "4", "5"]
+    assert "꿀잼/NNG" in lexicon.entries  # the good rows are kept
+    headless = write(tmp_path, "headless.tsv", "좋다/VA\t2\tuser\t\n", header="")
+    errors.clear()
+    load_lexicon([headless], tmp_path, errors=errors)
+    (error,) = errors  # a file without its header has no row to trust: one error, no entries
+    assert str(error).startswith(f"{headless}:1: header must be")

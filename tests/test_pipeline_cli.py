@@ -116,3 +116,42 @@ def test_collect_and_sources_as_a_user_runs_them(tmp_path, server):
     assert unknown.returncode == 2
     assert "no source named 'nosuch'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_sources_reads_an_existing_database_only(tmp_path, server):
+    config = write_config(tmp_path, server)
+    database = tmp_path / "minsim.db"
+    missing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert missing.returncode == 2
+    (line,) = missing.stderr.strip().splitlines()
+    assert f"database file {database} does not exist" in line and "run `minsim init`" in line
+    assert not database.exists()
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert [line.split()[-1] for line in listing.stdout.splitlines()[1:]] == ["never"] * 3
+
+
+def test_sources_without_any_configured_needs_no_database(tmp_path):
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "minsim.db"}"\n')
+    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.startswith("no sources configured")
+    assert not (tmp_path / "minsim.db").exists()
+
+
+def test_run_errors_are_shown_with_terminal_controls_escaped(tmp_path, server):
+    from minsim import db, store
+
+    config = write_config(tmp_path, server)
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    run_id = store.start_run(engine, "gone-feed")  # as a feed that answered with escape codes
+    store.finish_run(engine, run_id, "failed", {}, "PayloadError: <b>\x1b[2J\u202egone</b>")
+    engine.dispose()
+    for command in ("sources", "status"):
+        shown = minsim("--config", str(config), command, cwd=tmp_path)
+        assert shown.returncode == 0, shown.stderr
+        assert "PayloadError: <b>\\x1b[2J\\u202egone</b>" in shown.stdout, command
+        assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout, command

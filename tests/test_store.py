@@ -229,3 +229,14 @@ def test_unreachable_database_names_the_masked_url() -> None:
     assert "cannot reach the database" in str(info.value)
     assert "hunter2" not in str(info.value)
     assert "***" in str(info.value)
+
+
+def test_a_reader_never_creates_a_missing_sqlite_file(tmp_path) -> None:
+    path = tmp_path / "no" / "such" / "minsim.db"
+    with pytest.raises(db.DatabaseMissing, match=f"database file {path} does not exist"):
+        db.open_engine(f"sqlite:///{path}", create=False)
+    assert not (tmp_path / "no").exists()
+    writer = db.open_engine(f"sqlite:///{path}")  # a writer makes the file and its folders
+    writer.dispose()
+    assert path.is_file()
+    db.open_engine(f"sqlite:///{path}", create=False).dispose()
