@@ -108,16 +108,25 @@ def run_import(args: argparse.Namespace) -> int:
     engine, scenario = open_with_scenario(settings)
     scorer = scorer_for(settings)
     bad = 0
+    failed: list[str] = []
     for path in args.paths:
-        bad += _import_file(
-            engine,
-            settings,
-            scenario,
-            scorer,
-            path,
-            f"import:{path.name}",
-            default_source=args.source,
-        )
+        # each file is its own unit: a missing or unreadable one does not stop the next ones
+        try:
+            bad += _import_file(
+                engine,
+                settings,
+                scenario,
+                scorer,
+                path,
+                f"import:{path.name}",
+                default_source=args.source,
+            )
+        except ImportFileError as exc:
+            print(f"minsim: error: {exc}", file=sys.stderr)
+            failed.append(str(path))
+    if failed:
+        print(f"minsim: error: {len(failed)} of {len(args.paths)} file(s) failed", file=sys.stderr)
+        return 2
     return 1 if bad else 0
 
 

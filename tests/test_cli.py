@@ -181,6 +181,24 @@ def test_malformed_import_keeps_good_rows_and_what_was_stored(tmp_path: Path, co
     assert len(tagged) == 2  # the article names 카카오 and comment c1 inherits it
 
 
+def test_a_missing_file_does_not_stop_the_next_ones(tmp_path: Path, config: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "kind,source,external_id,text,published_at\n"
+        "comment,my-export,c1,복구가 너무 늦다,2022-10-16T10:00:00+09:00\n",
+        encoding="utf-8",
+    )
+    missing = tmp_path / "missing.csv"
+    result = minsim("--config", str(config), "import", str(missing), str(good), cwd=tmp_path)
+    assert result.returncode == 2
+    assert str(missing) in result.stderr and "1 of 2 file(s) failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    engine = create_engine(f"sqlite:///{tmp_path}/minsim.db")
+    with engine.connect() as conn:
+        stored = conn.execute(select(schema.documents.c.external_id)).scalars().all()
+    assert stored == ["c1"]  # the file after the missing one was imported
+
+
 @pytest.mark.slow
 def test_init_demo_loads_scores_and_tags_everything_once(tmp_path: Path, config: Path) -> None:
     first = minsim("--config", str(config), "init", "--demo", cwd=tmp_path)
