@@ -55,7 +55,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     score.set_defaults(func=run_score)
 
     status = commands.add_parser(
-        "status", help="counts by kind, source and company; last runs", description="Show status."
+        "status",
+        help="counts by kind, source and company; last runs",
+        description="Documents by kind, source and company, and the last run of each source, "
+        "read from an existing database.",
     )
     status.set_defaults(func=run_status)
 
@@ -65,7 +68,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     ):
         cmd = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         cmd.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8501)")
-        cmd.add_argument("--host", default="localhost", help="address to listen on")
+        cmd.add_argument(
+            "--host", default="localhost", help="address to listen on (default localhost)"
+        )
         cmd.set_defaults(func=run_dashboard if name == "dashboard" else run_demo)
 
 

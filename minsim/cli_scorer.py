@@ -158,6 +158,25 @@ def _file_summary(lexicon: Any, path: Path) -> str:
     return line
 
 
+# The induce options and what they mean. The defaults are written out here because importing
+# sentiment.induce (and Kiwi with it) would make every --help slow; tests/test_cli.py checks
+# that each one matches its constant in sentiment/induce.py.
+INDUCE_OPTIONS: tuple[tuple[str, type, str], ...] = (
+    ("--min-count", int, "documents a single morpheme must occur in (default 3)"),
+    ("--bigram-min-count", int, "documents a pair of morphemes must occur in (default 10)"),
+    (
+        "--bigram-min-gain",
+        float,
+        "keep a pair only if its weight differs this much from its parts' (default 0.7)",
+    ),
+    ("--smoothing", float, "added to both document counts (default 0.5)"),
+    ("--shrink", float, "rare keys are pulled towards 0 by n / (n + shrink) (default 10)"),
+    ("--scale", float, "weight per unit of natural-log odds (default 1)"),
+    ("--function-scale", float, "share of weight for endings and particles (default 0.75)"),
+    ("--min-abs", float, "smaller weights are dropped (default 0.05)"),
+)
+
+
 def _given(value: Any, default: Any) -> Any:
     return default if value is None else value
 
@@ -235,18 +254,6 @@ def add_commands(subparsers: Any) -> None:
     induce.add_argument("files", nargs="+", metavar="FILE.tsv", help="labeled training files")
     induce.add_argument("-o", "--output", required=True, metavar="PATH", help="lexicon to write")
     induce.add_argument("--corpus", default="custom", help="corpus name for the source column")
-    induce.add_argument(
-        "--min-count", type=int, help="default: sentiment/induce.py DEFAULT_MIN_COUNT"
-    )
-    induce.add_argument(
-        "--smoothing", type=float, help="default: sentiment/induce.py DEFAULT_SMOOTHING"
-    )
-    induce.add_argument("--bigram-min-count", type=int, help="default: DEFAULT_BIGRAM_MIN_COUNT")
-    induce.add_argument("--bigram-min-gain", type=float, help="default: DEFAULT_BIGRAM_MIN_GAIN")
-    induce.add_argument("--function-scale", type=float, help="default: DEFAULT_FUNCTION_SCALE")
-    induce.add_argument("--shrink", type=float, help="default: sentiment/induce.py DEFAULT_SHRINK")
-    induce.add_argument("--scale", type=float, help="default: sentiment/induce.py DEFAULT_SCALE")
-    induce.add_argument(
-        "--min-abs", type=float, help="default: sentiment/induce.py DEFAULT_MIN_ABS"
-    )
+    for flag, kind, meaning in INDUCE_OPTIONS:
+        induce.add_argument(flag, type=kind, help=meaning)
     induce.set_defaults(func=_lexicon_induce)

@@ -501,3 +501,14 @@ def test_induce_that_learns_nothing_fails_and_writes_nothing(tmp_path: Path) -> 
     assert "nothing learned" in line and "--min-count 3" in line and f"{out} not written" in line
     assert out.read_text(encoding="utf-8") == "an earlier lexicon\n"
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_induce_help_states_the_defaults_induce_uses() -> None:
+    from minsim.cli_scorer import INDUCE_OPTIONS
+    from sentiment import induce
+
+    for flag, _, meaning in INDUCE_OPTIONS:
+        constant = "DEFAULT_" + flag.removeprefix("--").replace("-", "_").upper()
+        written = re.search(r"\(default ([0-9.]+)\)", meaning)
+        assert written, flag
+        assert float(written.group(1)) == getattr(induce, constant), (flag, constant)
