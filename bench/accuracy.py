@@ -10,11 +10,12 @@ the shipped induced lexicon never saw.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import emit  # noqa: E402
 
 from sentiment import Scorer  # noqa: E402
 from sentiment.evaluate import evaluate, format_evaluation, read_labeled  # noqa: E402
@@ -48,9 +49,7 @@ def main() -> int:
         print(format_evaluation(result))
         results.append(result.to_dict())
     report = {"scorer_version": scorer.version, "results": results}
-    print(json.dumps(report, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    emit(report, args.json)
     return 0
 
 

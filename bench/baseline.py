@@ -13,7 +13,6 @@ reaches on each kind of text, measured in the same run; never part of the test r
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -23,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import emit  # noqa: E402
 
 from sentiment import Scorer  # noqa: E402
 from sentiment.evaluate import read_labeled  # noqa: E402
@@ -152,9 +153,7 @@ def main() -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "results": results,
     }
-    print(json.dumps(report, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    emit(report, args.json)
     return 0
 
 

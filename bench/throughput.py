@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import resource
 import statistics
 import sys
@@ -24,6 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import emit  # noqa: E402
 
 from sentiment import Scorer, native  # noqa: E402
 from sentiment.tokenizer import get_kiwi  # noqa: E402
@@ -108,7 +109,7 @@ def main() -> int:
         f"peak RSS {peak:.1f} MiB, scorer {report['scorer_build']} "
         f"(build {report['native_state']})"
     )
-    print(json.dumps(report))
+    emit(report)
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select
 
 from minsim import schema
+from tests.cli_support import child_env, run_minsim, write_sqlite_config
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = (
@@ -42,30 +43,12 @@ TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 def minsim(
     *args: str, cwd: Path, timeout: float = 600, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "minsim", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=stdin,
-        env=child_env(cwd),
-    )
-
-
-def child_env(cwd: Path) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "test-salt"}
+    return run_minsim(*args, cwd=cwd, timeout=timeout, stdin=stdin)
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    path = tmp_path / "minsim.toml"
-    path.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path}/minsim.db"\n'
-        f'[scenario]\npath = "{REPO / "seeds" / "kakao-2022"}"\n',
-        encoding="utf-8",
-    )
-    return path
+    return write_sqlite_config(tmp_path)
 
 
 def test_help_lists_every_command_with_help(tmp_path: Path) -> None:

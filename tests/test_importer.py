@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,7 @@ from minsim import importer, schema
 from minsim.errors import ImportFileError
 from minsim.importer import MAX_COUNT, RowError, read_rows
 from minsim.models import RawItem
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.cli_support import run_minsim, write_sqlite_config
 
 HEADER = "kind,source,external_id,url,title,text,author,published_at,article_url,likes,dislikes\n"
 GOOD_ARTICLE = (
@@ -287,25 +284,9 @@ def test_jsonl_lines_that_break_the_json_parser_are_row_errors(tmp_path: Path) -
     ]
 
 
-def _minsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "minsim", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "test-salt"},
-    )
-
-
 def test_import_command_stores_long_fields_extra_columns_and_clean_links(tmp_path: Path) -> None:
     """`minsim import` end to end on a real SQLite file: no traceback, honest counters."""
-    config = tmp_path / "minsim.toml"
-    config.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path}/minsim.db"\n'
-        f'[scenario]\npath = "{REPO / "seeds" / "kakao-2022"}"\n',
-        encoding="utf-8",
-    )
+    config = write_sqlite_config(tmp_path)
     big = tmp_path / "big.csv"  # a 200,000-character title (stored cut to 1,000)
     big.write_text(
         HEADER
@@ -322,7 +303,7 @@ def test_import_command_stores_long_fields_extra_columns_and_clean_links(tmp_pat
         "판교 화재,2022-10-15T16:00:00+09:00,2\n",
         encoding="utf-8",
     )
-    result = _minsim("--config", str(config), "import", str(big), str(ranked), cwd=tmp_path)
+    result = run_minsim("--config", str(config), "import", str(big), str(ranked), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "bad_row" not in result.stdout

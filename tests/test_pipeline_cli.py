@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from httpserver import LocalServer, Reply
 from sqlalchemy import create_engine, func, select
 
 from minsim import schema
+from tests.cli_support import run_minsim
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = [
@@ -35,14 +35,7 @@ ROWS = [
 
 
 def minsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "minsim", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": "cli-salt"},
-    )
+    return run_minsim(*args, cwd=cwd, salt="cli-salt")
 
 
 @pytest.fixture

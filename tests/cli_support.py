@@ -1,0 +1,47 @@
+"""What the command-line tests share: running `python -m minsim` in a clean environment and a
+settings file pointing at a SQLite file in the test's folder and the shipped scenario."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = REPO / "seeds" / "kakao-2022"
+# A command gets this long before the test fails (a demo import takes under a minute).
+COMMAND_TIMEOUT_SECONDS = 600
+
+
+def child_env(cwd: Path, salt: str = "test-salt") -> dict[str, str]:
+    """No inherited settings or secrets: only a PATH, a home in the test folder and a salt."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "MINSIM_SALT": salt}
+
+
+def run_minsim(
+    *args: str,
+    cwd: Path,
+    timeout: float = COMMAND_TIMEOUT_SECONDS,
+    stdin: str | None = None,
+    salt: str = "test-salt",
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a child process and capture what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "minsim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin,
+        env=child_env(cwd, salt),
+    )
+
+
+def write_sqlite_config(folder: Path) -> Path:
+    """A minsim.toml using `folder`/minsim.db and the shipped Kakao-2022 scenario."""
+    path = folder / "minsim.toml"
+    path.write_text(
+        f'[database]\nurl = "sqlite:///{folder}/minsim.db"\n[scenario]\npath = "{SCENARIO}"\n',
+        encoding="utf-8",
+    )
+    return path
