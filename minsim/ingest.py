@@ -39,8 +39,11 @@ def ingest(
 ) -> None:
     """Normalize, store (one transaction a batch), tag companies and score new or changed documents.
 
-    Counts `fetched`, `new`, `duplicate`, `updated` and `dropped/<reason>` into `counters`.
-    Batches stored before an exception stay stored.
+    Counts `fetched`, `new`, `duplicate`, `updated`, `scored` and `dropped/<reason>` into
+    `counters`: every item fetched is counted once as new, updated, duplicate or dropped, and a
+    document is scored at most once a batch however many copies of it the batch holds.
+    An item whose values the database cannot store is dropped by normalize, so it never fails the
+    batch of good items it arrived with. Batches stored before an exception stay stored.
     """
     batch: list[Document] = []
     for item in items:
@@ -69,13 +72,15 @@ def _store_batch(
     scorer: Any | None,
     counters: RunCounters,
 ) -> None:
+    """Store one batch, then tag and score each document it changed once, in its stored version
+    (the last copy of its doc_id in the batch)."""
     result = store.upsert_documents(engine, batch)
     counters.add("new", result.new)
     counters.add("duplicate", result.duplicate)
     if result.updated:
         counters.add("updated", result.updated)
-    changed = set(result.new_ids) | set(result.updated_ids)
-    changed_docs = [doc for doc in batch if doc.doc_id in changed]
+    latest = store.latest_versions(batch)
+    changed_docs = [latest[doc_id] for doc_id in (*result.new_ids, *result.updated_ids)]
     if not changed_docs:
         return
     store.tag_companies(engine, changed_docs, scenario.companies)

@@ -11,7 +11,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Column
+
 from minsim.models import KINDS, Document, Drop, RawItem
+from minsim.schema import documents
 
 KST = ZoneInfo("Asia/Seoul")
 # Longer texts are cut: a comment is never this long, and an article body past it adds no signal.
@@ -28,8 +31,12 @@ _TRACKING_PARAMS = re.compile(
 # Only these links are stored: anything else (javascript:, data:, file:) is not an article page
 # and would run or open something local when the dashboard shows it as a link.
 WEB_SCHEMES = ("http", "https")
-# Control characters other than tab and newline (C0 and C1) are never part of a comment.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters other than tab and newline (C0 and C1) are never part of a comment, and a
+# lone surrogate (half of an emoji whose JSON escape was cut) is no character at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# What no database column stores: PostgreSQL refuses NUL in text, and a lone surrogate cannot be
+# encoded as UTF-8 for either backend. One such value would fail its whole batch.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 # Pictographs a zero-width joiner may join into one emoji (an approximation of Unicode's
 # Extended_Pictographic property, which the re module cannot name).
 _EMOJI = (
@@ -49,6 +56,20 @@ _INVISIBLE = re.compile(
     r"\ufff9-\ufffb\U0001bca0-\U0001bca3\U000e0001\U000e0020-\U000e007f]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def column_length(column: Column) -> int:
+    """The declared length of a bounded String column of the schema."""
+    length = getattr(column.type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"column {column} has no length; only bounded columns are checked")
+    return length
+
+
+# Values from outside that fill bounded columns of `documents` (minsim/schema.py). PostgreSQL
+# refuses a longer one, and with it every row of its batch; SQLite would store it whole.
+MAX_SOURCE_CHARS = column_length(documents.c.source)
+MAX_EXTERNAL_ID_CHARS = column_length(documents.c.external_id)
 
 
 def canonical_url(url: str) -> str:
@@ -81,7 +102,10 @@ def clean_url(url: str) -> str:
 
 
 def is_web_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a host; False for javascript:, data:, file: etc."""
+    """True for an absolute http(s) URL with a host; False for javascript:, data:, file: etc.,
+    and for one holding characters no database stores (its doc_id could not be derived either)."""
+    if _UNSTORABLE.search(url):
+        return False
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # e.g. an unclosed IPv6 bracket
@@ -99,7 +123,10 @@ def doc_id_for_comment(source: str, external_id: str) -> str:
 
 def author_hash(author: str, salt: str) -> str:
     """A salted hash of a nickname or user id; the raw value is never stored."""
-    digest = hmac.new(salt.encode("utf-8"), author.strip().encode("utf-8"), hashlib.sha256)
+    # surrogatepass: a nickname (or salt) holding a lone surrogate still gets a stable hash, as
+    # it is never stored and need not be valid UTF-8; valid ones hash to the same bytes as before.
+    name = author.strip().encode("utf-8", "surrogatepass")
+    digest = hmac.new(salt.encode("utf-8", "surrogatepass"), name, hashlib.sha256)
     return digest.hexdigest()[:32]
 
 
@@ -144,6 +171,9 @@ def normalize(item: RawItem, *, salt: str, collected_at: datetime) -> Document |
     """Clean one item; every refusal names its reason (counted as dropped/<reason>)."""
     if item.kind not in KINDS:
         return Drop("bad_kind", f"kind {item.kind!r} is not one of {', '.join(KINDS)}")
+    bad_source = _unfit("source", item.source, MAX_SOURCE_CHARS)
+    if bad_source:
+        return bad_source
     text = clean_text(item.text or "")
     title = clean_text(item.title or "")[:MAX_TITLE_CHARS] or None
     if not text and not title:
@@ -161,11 +191,14 @@ def normalize(item: RawItem, *, salt: str, collected_at: datetime) -> Document |
         if url is None:
             return Drop("bad_url", f"url {item.url!r} is not http(s)")
         doc_id = doc_id_for_url(item.url)
-        external_id = item.external_id or canonical_url(item.url)
+        external_id = _article_external_id(item.external_id, item.url, doc_id)
         parent_id = None
     else:
         if not item.external_id:
             return Drop("no_external_id", "a comment needs an external_id")
+        bad_id = _unfit("external_id", item.external_id, MAX_EXTERNAL_ID_CHARS)
+        if bad_id:
+            return bad_id
         doc_id = doc_id_for_comment(item.source, item.external_id)
         external_id = item.external_id
         parent_id = _parent_id(item.article_url)
@@ -187,6 +220,26 @@ def normalize(item: RawItem, *, salt: str, collected_at: datetime) -> Document |
         dislikes=_count(item.dislikes),
         content_hash=content_hash,
     )
+
+
+def _unfit(name: str, value: str, limit: int) -> Drop | None:
+    """A Drop when `value` cannot be stored in its column: `<name>_too_long` past `limit`
+    characters, `bad_<name>` with characters no database stores; None when it fits."""
+    if len(value) > limit:
+        return Drop(f"{name}_too_long", f"{name} is {len(value):,} characters, at most {limit:,}")
+    if _UNSTORABLE.search(value):
+        return Drop(f"bad_{name}", f"{name} holds a NUL or a lone surrogate (not storable)")
+    return None
+
+
+def _article_external_id(given: str, url: str, doc_id: str) -> str:
+    """The source's id of an article, else its canonical URL; else, when neither fits the column,
+    its doc_id. An article is identified by its URL, which is stored whole: its external_id is only
+    a record, so one that does not fit is replaced rather than the article dropped."""
+    for candidate in (given, canonical_url(url)):
+        if candidate and _unfit("external_id", candidate, MAX_EXTERNAL_ID_CHARS) is None:
+            return candidate
+    return doc_id
 
 
 def _parent_id(article_url: str | None) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, delete, select, update
+from sqlalchemy import Connection, Engine, String, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,13 +18,26 @@ from minsim import schema
 from minsim.companies import CompanyMatcher
 from minsim.errors import StoreError
 from minsim.models import Company, Document
+from minsim.normalize import column_length
 
 # Ids per IN (...) clause; SQLite allows 32,766 variables in one statement.
 IN_CHUNK = 900
+# A run's label (a source name, or `import:<file name>`) is cut to its column: a long file name
+# must not stop the file's import, and PostgreSQL refuses a longer value (minsim/schema.py).
+RUN_LABEL_CHARS = column_length(schema.runs.c.source)
 
 
 @dataclass
 class UpsertResult:
+    """What one batch did to the documents.
+
+    Each copy in the batch is counted once, the way importing the copies one after another would
+    count them: `new` when nothing with its doc_id came before it (stored, or earlier in the
+    batch), `updated` when its content differs from what came before it, else `duplicate`.
+    `new_ids` and `updated_ids` name each document whose stored content changed, once: stored for
+    the first time, or stored before and given new content (these are tagged and scored).
+    """
+
     new: int = 0
     duplicate: int = 0
     updated: int = 0
@@ -71,44 +84,97 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[start : start + IN_CHUNK]
 
 
-def upsert_documents(engine: Engine, docs: Sequence[Document]) -> UpsertResult:
-    """Store a batch in one transaction: new ids inserted, changed content updated, the rest counted
-    as duplicates (their like/dislike counts still refreshed)."""
-    result = UpsertResult()
-    unique: dict[str, Document] = {}
+def latest_versions(docs: Iterable[Document]) -> dict[str, Document]:
+    """The last copy of each doc_id, in the order the ids first appear: what a batch stores."""
+    latest: dict[str, Document] = {}
     for doc in docs:
-        if doc.doc_id in unique:
-            result.duplicate += 1
-        unique[doc.doc_id] = doc
-    ids = list(unique)
+        latest[doc.doc_id] = doc
+    return latest
+
+
+def upsert_documents(engine: Engine, docs: Sequence[Document]) -> UpsertResult:
+    """Store a batch in one transaction, the last copy of each doc_id: new ids inserted, changed
+    content updated, the rest only get their like/dislike counts refreshed. See UpsertResult for
+    how copies are counted. Raises StoreError naming the document and column when a value is
+    longer than its column, on SQLite as on PostgreSQL, before anything is written."""
+    latest = latest_versions(docs)
+    rows = {doc_id: asdict(doc) for doc_id, doc in latest.items()}
+    _check_lengths(schema.documents, "doc_id", rows)
     with _transaction(engine, "store documents") as conn:
-        existing: dict[str, str] = {}
-        for chunk in _chunks(ids):
-            rows = conn.execute(
-                select(schema.documents.c.doc_id, schema.documents.c.content_hash).where(
-                    schema.documents.c.doc_id.in_(chunk)
-                )
-            )
-            existing.update({doc_id: content_hash for doc_id, content_hash in rows})
+        stored = _stored_hashes(conn, list(latest))
+        result = _count_copies(docs, stored)
+        changed = set(result.updated_ids)
         inserts, changes, counts = [], [], []
-        for doc_id, doc in unique.items():
-            row = asdict(doc)
-            if doc_id not in existing:
+        for doc_id, row in rows.items():
+            if doc_id not in stored:
                 inserts.append(row)
-                result.new_ids.append(doc_id)
-            elif existing[doc_id] != doc.content_hash:
+            elif doc_id in changed:
                 changes.append(row)
-                result.updated_ids.append(doc_id)
             else:
                 counts.append(row)
-                result.duplicate += 1
         content_columns = ["title", "text", "content_hash", "likes", "dislikes", "collected_at"]
         upsert(conn, schema.documents, inserts, ["doc_id"])
         upsert(conn, schema.documents, changes, ["doc_id"], content_columns)
         upsert(conn, schema.documents, counts, ["doc_id"], ["likes", "dislikes"])
-    result.new = len(result.new_ids)
-    result.updated = len(result.updated_ids)
     return result
+
+
+def _stored_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """The content hash of each of these documents already stored."""
+    stored: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        rows = conn.execute(
+            select(schema.documents.c.doc_id, schema.documents.c.content_hash).where(
+                schema.documents.c.doc_id.in_(chunk)
+            )
+        )
+        stored.update({doc_id: content_hash for doc_id, content_hash in rows})
+    return stored
+
+
+def _count_copies(docs: Sequence[Document], stored: Mapping[str, str]) -> UpsertResult:
+    """Count each copy against what came before it: the stored row, then earlier copies."""
+    result = UpsertResult()
+    before = dict(stored)  # doc_id -> the content hash the next copy is compared with
+    changed: set[str] = set()
+    for doc in docs:
+        previous = before.get(doc.doc_id)
+        if previous is None:
+            result.new += 1
+            result.new_ids.append(doc.doc_id)
+        elif previous != doc.content_hash:
+            result.updated += 1
+            changed.add(doc.doc_id)
+        else:
+            result.duplicate += 1
+        before[doc.doc_id] = doc.content_hash
+    # a document new to the store is inserted with its last copy: it is new, not also updated
+    in_order = dict.fromkeys(doc.doc_id for doc in docs)
+    result.updated_ids = [doc_id for doc_id in in_order if doc_id in changed and doc_id in stored]
+    return result
+
+
+def _check_lengths(table: Table, key: str, rows: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse a value longer than its bounded String column, naming the row and the column.
+
+    `rows` maps each row's value of the column `key` (its id) to the row.
+
+    PostgreSQL would refuse it with its whole batch without saying which row; SQLite would store
+    it whole. Checking here makes both backends behave the same.
+    """
+    bounded = [
+        (column.name, column.type.length)
+        for column in table.c
+        if isinstance(column.type, String) and column.type.length
+    ]
+    for row_id, row in rows.items():
+        for name, length in bounded:
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > length:
+                raise StoreError(
+                    f"cannot store {table.name}: {key} {row_id}: {name} is {len(value):,} "
+                    f"characters, the column holds {length:,}"
+                )
 
 
 def tag_companies(engine: Engine, docs: Sequence[Document], companies: Sequence[Company]) -> None:
@@ -192,10 +258,14 @@ def delete_other_versions(engine: Engine, version: str) -> int:
 
 
 def start_run(engine: Engine, source: str) -> int:
+    """Record a run of `source` (its label, cut to RUN_LABEL_CHARS) as running; returns its id."""
     with _transaction(engine, "start a run") as conn:
         result = conn.execute(
             schema.runs.insert().values(
-                source=source, started_at=schema.utcnow(), status="running", counters="{}"
+                source=source[:RUN_LABEL_CHARS],
+                started_at=schema.utcnow(),
+                status="running",
+                counters="{}",
             )
         )
         return int(result.inserted_primary_key[0])

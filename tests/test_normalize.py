@@ -6,13 +6,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from minsim import schema
 from minsim.db import migrate, open_engine
 from minsim.ingest import ingest
 from minsim.models import Document, Drop, RawItem, RunCounters
 from minsim.normalize import (
+    MAX_EXTERNAL_ID_CHARS,
+    MAX_SOURCE_CHARS,
+    author_hash,
     canonical_url,
     clean_text,
     clean_url,
@@ -173,6 +176,11 @@ def test_dates(value: str, expected: datetime | None) -> None:
         ({"published_at": "2030-01-01T00:00:00+09:00"}, "future_date"),
         ({"external_id": ""}, "no_external_id"),
         ({"kind": "article", "url": None}, "no_url"),
+        ({"source": "s" * (MAX_SOURCE_CHARS + 1)}, "source_too_long"),
+        ({"external_id": "c" * (MAX_EXTERNAL_ID_CHARS + 1)}, "external_id_too_long"),
+        ({"source": "s\x00"}, "bad_source"),  # PostgreSQL refuses NUL in text
+        ({"external_id": "c\ud800"}, "bad_external_id"),  # a lone surrogate is not UTF-8
+        ({"kind": "article", "url": "https://x.invalid/a\x00"}, "bad_url"),
     ],
 )
 def test_drops_carry_a_reason(fields: dict[str, object], reason: str) -> None:
@@ -197,3 +205,84 @@ def test_negative_or_junk_counts_become_unknown() -> None:
     doc = _norm(likes=-3, dislikes="many")
     assert isinstance(doc, Document)
     assert (doc.likes, doc.dislikes) == (None, None)
+
+
+def test_the_column_limits_come_from_the_schema() -> None:
+    assert MAX_SOURCE_CHARS == schema.documents.c.source.type.length == 100
+    assert MAX_EXTERNAL_ID_CHARS == schema.documents.c.external_id.type.length == 500
+
+
+def test_a_source_and_external_id_as_long_as_their_columns_are_kept() -> None:
+    doc = _norm(source="s" * MAX_SOURCE_CHARS, external_id="c" * MAX_EXTERNAL_ID_CHARS)
+    assert isinstance(doc, Document)
+    assert (len(doc.source), len(doc.external_id)) == (MAX_SOURCE_CHARS, MAX_EXTERNAL_ID_CHARS)
+
+
+LONG_URL = "https://news.example.com/a/1?" + "&".join(f"k{n}=v{n}" for n in range(200))
+
+
+@pytest.mark.parametrize(
+    ("external_id", "url", "expected"),
+    [
+        ("", "https://n.example.com/a/1?utm_source=x", "https://n.example.com/a/1"),  # default
+        ("g" * 501, "https://n.example.com/a/1", "https://n.example.com/a/1"),  # canonical URL
+        ("", LONG_URL, doc_id_for_url(LONG_URL)),  # neither fits: the doc_id
+        ("id\x00", LONG_URL, doc_id_for_url(LONG_URL)),  # not storable: replaced too
+        ("guid-7", LONG_URL, "guid-7"),  # a short id of its own is kept
+    ],
+)
+def test_an_article_whose_external_id_does_not_fit_is_kept_with_a_shorter_one(
+    external_id: str, url: str, expected: str
+) -> None:
+    """An article is identified by its URL (stored whole); its external_id is only a record."""
+    doc = _norm(kind="article", external_id=external_id, url=url)
+    assert isinstance(doc, Document)
+    assert doc.external_id == expected
+    assert (doc.url, doc.doc_id) == (clean_url(url), doc_id_for_url(url))
+
+
+def test_every_bounded_column_holds_what_normalize_makes_of_extreme_items() -> None:
+    """Values past a column's bound fail a whole batch on PostgreSQL: none may leave normalize."""
+    longest = {
+        "source": "s" * MAX_SOURCE_CHARS,
+        "author": "닉" * 10_000,
+        "title": "제목" * 10_000,
+        "published_at": "2022-10-15T16:00:00+09:00",
+    }
+    items = [
+        RawItem(kind="article", external_id="", url=LONG_URL, text="본문", **longest),
+        RawItem(kind="article", external_id="g" * 5_000, url=LONG_URL, text="본문", **longest),
+        RawItem(
+            kind="comment",
+            external_id="c" * MAX_EXTERNAL_ID_CHARS,
+            text="댓글",
+            article_url=LONG_URL,
+            **longest,
+        ),
+    ]
+    bounded = [
+        (column.name, column.type.length)
+        for column in schema.documents.c
+        if isinstance(column.type, String) and column.type.length
+    ]
+    assert {name for name, _ in bounded} >= {"source", "external_id", "author_hash", "doc_id"}
+    for item in items:
+        doc = normalize(item, salt="salt", collected_at=NOW)
+        assert isinstance(doc, Document), doc
+        for name, length in bounded:
+            value = getattr(doc, name)
+            assert value is None or len(value) <= length, (item.kind, name, len(value))
+
+
+def test_lone_surrogates_are_removed_from_texts_and_links_that_hold_one_left_out() -> None:
+    """Half of an emoji (a JSON escape cut in two) cannot be encoded for any database."""
+    doc = _norm(
+        text="사과\ud83d는 했지만",
+        title="제목\udca9",
+        author="닉\ud800",
+        url="https://x.invalid/c\ud800",
+        article_url="https://x.invalid/a\ud800",
+    )
+    assert isinstance(doc, Document)
+    assert (doc.text, doc.title, doc.url, doc.parent_id) == ("사과는 했지만", "제목", None, None)
+    assert doc.author_hash == author_hash("닉\ud800", "salt") != author_hash("닉", "salt")

@@ -81,7 +81,9 @@ def write_replay_corpus(folder: Path) -> None:
 def write_settings(tmp_path: Path, server: LocalServer) -> Path:
     drop = tmp_path / "drop"
     drop.mkdir()
-    rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DROPPED_ROWS)
+    # the article twice in one file (one batch): stored, tagged and scored once
+    twice = [*DROPPED_ROWS, DROPPED_ROWS[0]]
+    rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in twice)
     (drop / "batch1.jsonl").write_text(rows, encoding="utf-8")
     write_replay_corpus(tmp_path / "demo")
     config = tmp_path / "minsim.toml"
@@ -193,6 +195,10 @@ def test_one_source_of_each_kind_collects_twice_without_duplicates(tmp_path: Pat
                 (s.name, "ok", None) for s in settings.sources
             ]
             assert counts_by_source(engine) == EXPECTED
+            dropbox = {r.source: r.counters for r in first}["dropbox"]
+            assert (dropbox["new"], dropbox["duplicate"], dropbox["scored"]) == (2, 1, 2)
+            for run in first:  # each new document scored once, none twice
+                assert run.counters.get("scored", 0) == run.counters.get("new", 0), run.source
             second = pipeline.run_sources(select_sources(settings))
         assert all(r.ok for r in second), [r.error for r in second]
         assert counts_by_source(engine) == EXPECTED

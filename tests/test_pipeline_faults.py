@@ -20,9 +20,11 @@ from collectors.http import HttpClient, HttpLimits, RetryPolicy
 from collectors.registry import KINDS
 from minsim import schema, store
 from minsim.db import migrate, open_engine
+from minsim.normalize import MAX_EXTERNAL_ID_CHARS, MAX_SOURCE_CHARS
 from minsim.pipeline import Pipeline, select_sources
 from minsim.scenario import load_scenario
 from minsim.settings import Settings, SourceSettings
+from sentiment import Scorer
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -252,6 +254,62 @@ def test_an_unexpected_bug_in_one_collector_is_contained(server, pipeline, engin
     results = pipeline.run_sources([good(server), news(server)])
     assert [r.status for r in results] == ["failed", "ok"]
     assert "ZeroDivisionError: division by zero (at test_pipeline_faults.py:" in results[0].error
+
+
+def test_a_dropped_file_with_repeated_and_unstorable_rows_stores_and_scores_each_good_one_once(
+    tmp_path: Path, db_url: str, client: HttpClient
+):
+    """On SQLite and PostgreSQL: a repeated article is scored once, and rows whose source or id
+    the database cannot hold are counted as dropped instead of failing the good rows with them."""
+    article = {
+        "kind": "article",
+        "source": "drop",
+        "url": "https://demo.minsim.invalid/drop/7",
+        "title": "카카오 보상안 발표",
+        "text": "카카오가 피해 보상안을 발표했다.",
+        "published_at": "2022-10-20T10:00:00+09:00",
+    }
+    comment = {
+        "kind": "comment",
+        "source": "drop",
+        "external_id": "d-c1",
+        "text": "보상이 너무 적다",
+        "published_at": "2022-10-20T11:00:00+09:00",
+        "article_url": article["url"],
+    }
+    rows = [
+        article,
+        comment,
+        article,  # the same article again, in the same batch
+        comment | {"source": "x" * (MAX_SOURCE_CHARS + 1), "external_id": "d-c2"},
+        comment | {"external_id": "9" * (MAX_EXTERNAL_ID_CHARS + 1)},
+    ]
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    (folder / "rows.jsonl").write_text(lines, encoding="utf-8")
+    scenario = load_scenario(REPO / "seeds" / "kakao-2022")
+    scorer = Scorer(aspects_path=scenario.path / "aspects.toml")
+    engine = open_engine(db_url)
+    migrate(engine)
+    try:
+        pipeline = Pipeline(engine, scenario, scorer, "test-salt", client, env=ENV)
+        result = pipeline.run_source(make_source("drop", "file", folder=str(folder)))
+        assert (result.status, result.error) == ("ok", None)
+        assert result.counters == {
+            "fetched": 5,
+            "new": 2,
+            "duplicate": 1,
+            "scored": 2,
+            "dropped/source_too_long": 1,
+            "dropped/external_id_too_long": 1,
+            "files/imported": 1,
+        }
+        assert stored(engine, "drop") == 2
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(schema.scores)).scalar_one() == 2
+    finally:
+        engine.dispose()
 
 
 def test_select_sources_enabled_by_default_named_even_if_disabled():

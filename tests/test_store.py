@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from minsim import db, schema, store
 from minsim.errors import StoreError
-from minsim.models import Company, Document, Drop, RawItem
-from minsim.normalize import normalize
+from minsim.ingest import ingest
+from minsim.models import Company, Document, Drop, RawItem, RunCounters
+from minsim.normalize import MAX_EXTERNAL_ID_CHARS, MAX_SOURCE_CHARS, normalize
+from minsim.scenario import load_scenario
+from sentiment import Scorer
 
 NOW = datetime(2022, 10, 16, 3, 0, tzinfo=UTC)
 COMPANIES = (
@@ -21,6 +25,8 @@ COMPANIES = (
     Company("kt", "KT", ("KT",)),
 )
 ARTICLE_URL = "https://demo.minsim.invalid/news/1"
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = REPO / "seeds" / "kakao-2022"
 
 
 def _doc(item: RawItem) -> Document:
@@ -82,6 +88,21 @@ def test_same_id_twice_in_one_batch_is_one_row(engine: Engine) -> None:
     result = store.upsert_documents(engine, [_comment(1), _comment(1)])
     assert (result.new, result.duplicate) == (1, 1)
     assert _count(engine, schema.documents) == 1
+
+
+def test_an_edited_copy_later_in_the_batch_counts_as_an_update_and_is_stored(
+    engine: Engine,
+) -> None:
+    """Copies in one batch count as importing them one after another would: new, then updated."""
+    edited = _comment(1, text="수정: 복구 완료됐네요")
+    first = store.upsert_documents(engine, [_comment(1), edited])
+    assert (first.new, first.updated, first.duplicate) == (1, 1, 0)
+    assert (first.new_ids, first.updated_ids) == ([edited.doc_id], [])  # changed once: inserted
+    again = store.upsert_documents(engine, [_comment(1), edited])  # stored: the edited text
+    assert (again.new, again.updated, again.duplicate) == (0, 2, 0)
+    assert (again.new_ids, again.updated_ids) == ([], [edited.doc_id])
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.documents.c.text)).scalars().all() == [edited.text]
 
 
 def test_changed_text_updates_and_new_counts_refresh(engine: Engine) -> None:
@@ -240,3 +261,161 @@ def test_a_reader_never_creates_a_missing_sqlite_file(tmp_path) -> None:
     writer.dispose()
     assert path.is_file()
     db.open_engine(f"sqlite:///{path}", create=False).dispose()
+
+
+def test_a_value_longer_than_its_column_is_refused_the_same_on_every_backend(
+    engine: Engine,
+) -> None:
+    """PostgreSQL would refuse it without naming the row and SQLite would store it whole."""
+    store.upsert_documents(engine, [_article()])
+    too_long = replace(_comment(2), source="s" * (MAX_SOURCE_CHARS + 1))
+    with pytest.raises(
+        StoreError,
+        match=f"^cannot store documents: doc_id {too_long.doc_id}: source is 101 characters, "
+        "the column holds 100$",
+    ):
+        store.upsert_documents(engine, [_comment(1), too_long])
+    assert _count(engine, schema.documents) == 1  # nothing of that batch, the earlier one kept
+
+
+def test_a_run_label_longer_than_its_column_is_cut(engine: Engine) -> None:
+    """An import's run is named after its file, whose name may be longer than runs.source."""
+    label = "import:" + "카카오_먹통_댓글_" * 20 + ".csv"
+    run_id = store.start_run(engine, label)
+    store.finish_run(engine, run_id, "ok", {"new": 1}, None)
+    with engine.connect() as conn:
+        stored = conn.execute(select(schema.runs.c.source)).scalar_one()
+    assert stored == label[: store.RUN_LABEL_CHARS] and store.RUN_LABEL_CHARS == 100
+
+
+def _raw_comment(n: int, **fields: object) -> RawItem:
+    base: dict[str, object] = {
+        "source": "demo-portal",
+        "kind": "comment",
+        "external_id": f"c{n}",
+        "text": f"복구 언제 되나요 {n}",
+        "published_at": "2022-10-16T10:00:00+09:00",
+        "article_url": ARTICLE_URL,
+    }
+    return RawItem(**(base | fields))  # type: ignore[arg-type]
+
+
+def _ingest(engine: Engine, items: list[RawItem], scorer: object = None, **options: object):
+    counters = RunCounters()
+    ingest(
+        engine,
+        items,
+        scenario=load_scenario(SCENARIO),
+        scorer=scorer,
+        counters=counters,
+        salt="test-salt",
+        collected_at=NOW,
+        **options,  # type: ignore[arg-type]
+    )
+    return counters
+
+
+def _stored_ids(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(schema.documents.c.external_id)).scalars())
+
+
+def test_one_over_long_source_is_dropped_and_the_good_rows_of_its_batch_are_stored(
+    engine: Engine,
+) -> None:
+    """On PostgreSQL the one bad row used to fail its batch: the good rows with it were lost and
+    the run stopped there (earlier batches stayed stored)."""
+    too_long = _raw_comment(99, source="s" * (MAX_SOURCE_CHARS + 1))
+    items = [_raw_comment(n) for n in range(1, 4)] + [too_long, *(_raw_comment(n) for n in (4, 5))]
+    counters = _ingest(engine, items, batch_size=3)  # the bad row lies in the second batch
+    assert _stored_ids(engine) == {f"c{n}" for n in range(1, 6)}
+    assert counters.counts == {"fetched": 6, "new": 5, "duplicate": 0, "dropped/source_too_long": 1}
+
+
+def test_values_the_database_cannot_hold_never_fail_a_batch(engine: Engine) -> None:
+    """An id too long or holding NUL is dropped; an article with a very long URL is stored whole."""
+    long_url = "https://demo.minsim.invalid/news/2?" + "&".join(f"p{n}={n}" for n in range(300))
+    items = [
+        _raw_comment(1),
+        _raw_comment(2, external_id="c" * (MAX_EXTERNAL_ID_CHARS + 1)),
+        _raw_comment(3, external_id="c3\x00"),
+        _raw_comment(4, text="이모지 반쪽 \ud83d", author="닉\udca9"),
+        RawItem(
+            source="demo-portal",
+            kind="article",
+            external_id=long_url,
+            url=long_url,
+            title="카카오 먹통",
+            text="본문",
+            published_at="2022-10-16T09:00:00+09:00",
+        ),
+    ]
+    counters = _ingest(engine, items)
+    assert counters.counts == {
+        "fetched": 5,
+        "new": 3,
+        "duplicate": 0,
+        "dropped/external_id_too_long": 1,
+        "dropped/bad_external_id": 1,
+    }
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.documents.c.kind, schema.documents.c.url, schema.documents.c.text)
+        ).all()
+    assert sorted(rows) == [
+        ("article", long_url, "본문"),
+        ("comment", None, "복구 언제 되나요 1"),
+        ("comment", None, "이모지 반쪽"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    """The real scorer with the scenario's aspects (loads Kiwi once for this module)."""
+    return Scorer(aspects_path=SCENARIO / "aspects.toml")
+
+
+def _article_item(text: str) -> RawItem:
+    return RawItem(
+        source="demo-portal",
+        kind="article",
+        external_id="",
+        url=ARTICLE_URL,
+        title="카톡 먹통 이틀째",
+        text=text,
+        published_at="2022-10-16T09:00:00+09:00",
+    )
+
+
+def test_a_document_twice_in_one_batch_is_stored_tagged_and_scored_once(
+    engine: Engine, scorer
+) -> None:
+    article = _article_item("판교 데이터센터 화재로 카카오 서비스가 멈췄다.")
+    edited = _article_item("카카오가 사과했지만 보상안은 없었다.")
+    items = [article, _raw_comment(1), article, _raw_comment(1), edited]
+    counters = _ingest(engine, items, scorer=scorer)
+    assert counters.counts == {"fetched": 5, "new": 2, "duplicate": 2, "updated": 1, "scored": 2}
+    with engine.connect() as conn:
+        texts = conn.execute(
+            select(schema.documents.c.text).where(schema.documents.c.kind == "article")
+        ).scalars()
+        assert list(texts) == [edited.text]  # the last copy is the one stored
+        scored = conn.execute(select(schema.scores.c.hits)).scalars().all()
+        tags = conn.execute(select(schema.document_companies.c.company)).scalars().all()
+    assert len(scored) == 2
+    assert sorted(tags) == ["kakao", "kakao"]  # the article and its comment, once each
+
+
+def test_copies_in_one_batch_count_as_a_reimport_of_them_would(engine: Engine, scorer) -> None:
+    article = _article_item("판교 데이터센터 화재로 카카오 서비스가 멈췄다.")
+    edited = _article_item("카카오가 사과했지만 보상안은 없었다.")
+    one_by_one = RunCounters()
+    for item in (article, article, edited):
+        for key, n in _ingest(engine, [item], scorer=scorer).counts.items():
+            one_by_one.add(key, n)
+    with engine.begin() as conn:  # start again from an empty store
+        conn.execute(schema.scores.delete())
+        conn.execute(schema.documents.delete())
+    in_one_batch = _ingest(engine, [article, article, edited], scorer=scorer)
+    assert one_by_one.counts == {"fetched": 3, "new": 1, "duplicate": 1, "updated": 1, "scored": 2}
+    assert in_one_batch.counts == {**one_by_one.counts, "scored": 1}  # scored once, as one batch
