@@ -11,6 +11,10 @@ from minsim.errors import ScenarioError
 from minsim.models import Company, Event
 from minsim.normalize import parse_datetime
 
+# Company and aspect ids are keys of String(64) columns (minsim/schema.py; tests/test_seeds.py
+# keeps them equal): a longer one would fail storing the scenario on PostgreSQL.
+MAX_ID_CHARS = 64
+
 
 @dataclass(frozen=True)
 class AspectLabel:
@@ -48,7 +52,7 @@ def load_scenario(path: Path) -> Scenario:
     )
     aspects_path = path / "aspects.toml"
     aspects = tuple(
-        AspectLabel(id=str(_need(e, "id", aspects_path, i)), label=str(e.get("label", e["id"])))
+        AspectLabel(id=_id(e, aspects_path, i), label=str(e.get("label", e["id"])))
         for i, e in enumerate(_list(aspects_path, "aspect"))
     )
     return Scenario(
@@ -86,12 +90,22 @@ def _need(entry: dict[str, Any], key: str, path: Path, index: int) -> Any:
     return entry[key]
 
 
+def _id(entry: dict[str, Any], path: Path, index: int) -> str:
+    """A company or aspect id: stored in String(64) columns (companies.id, aspects.id, tags)."""
+    value = str(_need(entry, "id", path, index))
+    if not value.strip() or len(value) > MAX_ID_CHARS:
+        raise ScenarioError(
+            f"{path}: entry #{index + 1} id must be 1 to {MAX_ID_CHARS} characters (got {value!r})"
+        )
+    return value
+
+
 def _company(entry: dict[str, Any], path: Path, index: int) -> Company:
     aliases = _need(entry, "aliases", path, index)
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise ScenarioError(f"{path}: company #{index + 1} aliases must be non-empty strings")
     return Company(
-        id=str(_need(entry, "id", path, index)),
+        id=_id(entry, path, index),
         name=str(_need(entry, "name", path, index)),
         aliases=tuple(aliases),
     )

@@ -90,6 +90,9 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "privacy": {"salt_env": (str, "an environment variable name"), "salt_file": (str, "a path")},
 }
 _SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
+# A source's name is stored in runs.source and cursors.source (String(100) in minsim/schema.py;
+# tests/test_settings.py keeps them equal): a longer one would fail every run on PostgreSQL.
+MAX_SOURCE_NAME_CHARS = 100
 # Source options that name files or folders: resolved against the settings file's folder.
 PATH_OPTIONS = frozenset({"folder", "demo_dir"})
 
@@ -290,6 +293,11 @@ def _source_name(
     name = table["name"]
     if not isinstance(name, str) or not name.strip():
         problems.append(f"{where}: name must be a non-empty string (got {name!r})")
+        return None
+    if len(name) > MAX_SOURCE_NAME_CHARS:
+        problems.append(
+            f"{where}: name must be at most {MAX_SOURCE_NAME_CHARS} characters (got {len(name)})"
+        )
         return None
     if name in seen:
         problems.append(f"{_source_label(name)}: the name is used by another source")

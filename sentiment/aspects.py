@@ -37,6 +37,11 @@ def _keys(raw: object, where: str) -> tuple[tuple[str, ...], ...]:
         raise AspectsError(str(exc)) from None
 
 
+# Aspect ids are stored with every aspect score (aspect_scores.aspect, String(64) in the database
+# schema; tests/test_aspects.py keeps the two equal).
+MAX_ASPECT_ID_CHARS = 64
+
+
 def load_aspects(path: Path) -> tuple[Aspect, ...]:
     """Read and validate an aspects.toml (`[[aspect]] id, label, cues, not_near, window`)."""
     try:
@@ -52,6 +57,8 @@ def load_aspects(path: Path) -> tuple[Aspect, ...]:
             raise AspectsError(f"{where}: unknown keys {sorted(unknown)}")
         if not isinstance(item.get("id"), str) or not item["id"]:
             raise AspectsError(f"{where}: needs a string id")
+        if len(item["id"]) > MAX_ASPECT_ID_CHARS:
+            raise AspectsError(f"{where}: id is longer than {MAX_ASPECT_ID_CHARS} characters")
         where = f"{path}: aspect {item['id']!r}"
         window = item.get("window", DEFAULT_NOT_NEAR_WINDOW)
         if not isinstance(window, int) or window < 0:

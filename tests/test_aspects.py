@@ -85,3 +85,16 @@ def test_bad_aspects_file_is_rejected(tmp_path: Path) -> None:
     path.write_text('[[aspect]]\nid = "x"\nclues = []\n', encoding="utf-8")
     with pytest.raises(AspectsError, match="unknown keys"):
         load_aspects(path)
+
+
+def test_an_aspect_id_must_fit_the_column_that_stores_it(tmp_path: Path) -> None:
+    from minsim import schema
+    from sentiment.aspects import MAX_ASPECT_ID_CHARS
+
+    assert schema.aspect_scores.c.aspect.type.length == MAX_ASPECT_ID_CHARS
+    path = tmp_path / "aspects.toml"
+    path.write_text(f'[[aspect]]\nid = "{"a" * MAX_ASPECT_ID_CHARS}"\n', encoding="utf-8")
+    assert load_aspects(path)[0].id == "a" * MAX_ASPECT_ID_CHARS
+    path.write_text(f'[[aspect]]\nid = "{"a" * (MAX_ASPECT_ID_CHARS + 1)}"\n', encoding="utf-8")
+    with pytest.raises(AspectsError, match=f"longer than {MAX_ASPECT_ID_CHARS}"):
+        load_aspects(path)

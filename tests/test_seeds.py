@@ -271,3 +271,21 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     )
     for name in ("articles.jsonl", "comments.jsonl"):
         assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+
+
+def test_scenario_ids_must_fit_the_columns_that_store_them(tmp_path: Path) -> None:
+    import shutil
+
+    from minsim import schema
+    from minsim.errors import ScenarioError
+    from minsim.scenario import MAX_ID_CHARS
+
+    for column in (schema.companies.c.id, schema.aspects.c.id, schema.document_companies.c.company):
+        assert column.type.length == MAX_ID_CHARS, column
+    copy = tmp_path / "scenario"
+    shutil.copytree(SEED_DIR, copy, ignore=shutil.ignore_patterns("demo"))
+    companies = copy / "companies.toml"
+    text = companies.read_text(encoding="utf-8")
+    companies.write_text(text.replace('id = "kakao"', f'id = "{"k" * 65}"', 1), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f"id must be 1 to {MAX_ID_CHARS} characters"):
+        load_scenario(copy)

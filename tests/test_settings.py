@@ -289,3 +289,17 @@ def test_collect_with_a_bad_option_stops_before_collecting(tmp_path: Path) -> No
     ]
     assert result.stdout == ""
     assert not database.exists()  # stopped before anything was opened or collected
+
+
+def test_a_source_name_must_fit_the_columns_that_store_it(tmp_path: Path) -> None:
+    from minsim import schema
+    from minsim.settings import MAX_SOURCE_NAME_CHARS
+
+    for column in (schema.runs.c.source, schema.cursors.c.source, schema.documents.c.source):
+        assert column.type.length == MAX_SOURCE_NAME_CHARS, column
+    fits = "n" * MAX_SOURCE_NAME_CHARS
+    path = _write(tmp_path, _source("rss", url=FEED).replace('"s"', f'"{fits}"'))
+    assert load_settings(path).sources[0].name == fits
+    path = _write(tmp_path, _source("rss", url=FEED).replace('"s"', f'"{fits}x"'))
+    with pytest.raises(SettingsError, match=f"name must be at most {MAX_SOURCE_NAME_CHARS}"):
+        load_settings(path)
