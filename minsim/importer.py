@@ -14,7 +14,14 @@ from typing import TypeVar
 
 from minsim.errors import ImportFileError
 from minsim.models import KINDS, RawItem
-from minsim.normalize import canonical_url, is_future, is_web_url, parse_datetime
+from minsim.normalize import (
+    MAX_EXTERNAL_ID_CHARS,
+    MAX_SOURCE_CHARS,
+    canonical_url,
+    is_future,
+    is_web_url,
+    parse_datetime,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -225,6 +232,8 @@ def _item(
     source = str(values.get("source") or default_source or "").strip()
     if not source:
         return "source is empty (give the column or --source)"
+    if len(source) > MAX_SOURCE_CHARS:
+        return f"source is {len(source)} characters; at most {MAX_SOURCE_CHARS} are stored"
     published = parse_datetime(str(values["published_at"]))
     if published is None:
         return f"published_at {_shown(values['published_at'])} is not an ISO 8601 date-time"
@@ -240,6 +249,11 @@ def _item(
         external_id = external_id or canonical_url(url)
     elif not external_id:
         return "a comment needs an external_id"
+    elif len(external_id) > MAX_EXTERNAL_ID_CHARS:
+        return (
+            f"external_id is {len(external_id)} characters; at most {MAX_EXTERNAL_ID_CHARS} "
+            "are stored"
+        )
     counts = _counts(values)
     if isinstance(counts, str):
         return counts

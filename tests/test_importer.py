@@ -196,6 +196,28 @@ def test_a_row_dated_in_the_future_is_a_row_error_with_its_line(tmp_path: Path) 
     ]
 
 
+def test_a_source_or_id_longer_than_its_column_is_a_row_error(tmp_path: Path) -> None:
+    from minsim.normalize import MAX_EXTERNAL_ID_CHARS, MAX_SOURCE_CHARS
+
+    long_source, long_id = "s" * (MAX_SOURCE_CHARS + 1), "c" * (MAX_EXTERNAL_ID_CHARS + 1)
+    path = tmp_path / "long.csv"
+    path.write_text(
+        HEADER
+        + GOOD_COMMENT
+        + f"comment,{long_source},c8,,,출처가 길다,,2022-10-15T17:00:00+09:00,,,\n"  # line 3
+        + f"comment,demo-portal,{long_id},,,아이디가 길다,,2022-10-15T17:00:00+09:00,,,\n",
+        encoding="utf-8",
+    )
+    items, errors = _split(path)
+    assert [i.external_id for i in items] == ["c1"]
+    assert [str(e) for e in errors] == [
+        f"{path}:3: source is {MAX_SOURCE_CHARS + 1} characters; "
+        f"at most {MAX_SOURCE_CHARS} are stored",
+        f"{path}:4: external_id is {MAX_EXTERNAL_ID_CHARS + 1} characters; "
+        f"at most {MAX_EXTERNAL_ID_CHARS} are stored",
+    ]
+
+
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "https:no-host"]
 )
