@@ -384,7 +384,7 @@ class SentenceEngine:
             self._contrast(hits, contrast_at)
             for hit in hits:
                 hit.clause = clause_of[hit.first]
-        if R.REPORT_TENSE_KEY in present:
+        if R.REPORT_TENSE_KEY in present or not R.HEADLINE_END_KEYS.isdisjoint(present):
             self._reported_fact(keys, tags, hits, applied)
         bonus = self._punctuation(marks, applied) if marks else 0.0
         # content morphemes outside every hit
@@ -405,20 +405,32 @@ class SentenceEngine:
     def _reported_fact(
         keys: list[str], tags: list[str], hits: list[Hit], applied: list[str]
     ) -> None:
-        """A plain past-tense report with only weak, non-evaluative hits carries no opinion."""
-        if not hits or R.REPORT_TENSE_KEY not in keys or R.REPORT_MARK_TAG in tags:
+        """A plain past-tense report, or a headline closing on a news noun (기자회견 예정, 복구
+        완료), with only weak, non-evaluative hits carries no opinion."""
+        if not hits or R.REPORT_MARK_TAG in tags:
             return
         if not R.REPORT_FIRST_PERSON_KEYS.isdisjoint(keys):
             return  # 나도 울었다, 나의 120분을 탕진했다: the writer's own experience is opinion
         endings = [key for key, tag in zip(keys, tags, strict=True) if tag == "EF"]
-        if not endings or endings[-1] not in R.REPORT_ENDINGS:
-            return
+        if endings:
+            if R.REPORT_TENSE_KEY not in keys or endings[-1] not in R.REPORT_ENDINGS:
+                return
+            register = "reported fact"
+        else:
+            words = [
+                key
+                for key, tag in zip(keys, tags, strict=True)
+                if tag not in R.HEADLINE_TRAILING_TAGS
+            ]
+            if not words or words[-1] not in R.HEADLINE_END_KEYS:
+                return
+            register = "headline"
         for hit in hits:
             if abs(hit.base) >= R.REPORT_WEAK_WEIGHT or tags[hit.first] in R.REPORT_OPINION_TAGS:
                 return
         for hit in hits:
-            hit.apply("reported fact", 0.0)
-        applied.append("reported fact: weak words only")
+            hit.apply(register, 0.0)
+        applied.append(f"{register}: weak words only")
 
     @staticmethod
     def _punctuation(marks: str, applied: list[str]) -> float:

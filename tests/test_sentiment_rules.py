@@ -179,6 +179,26 @@ def test_issue_3_opinion_in_the_past_tense_is_not_a_reported_fact(text: str, lab
 
 @pytest.mark.parametrize(
     "text",
+    ["오늘 오후 3시에 기자회견 예정", "카카오톡 서비스 복구 완료", "정부, 데이터센터 점검 착수"],
+)
+def test_a_headline_closing_on_a_news_noun_is_neutral(text: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neu", [(h.key, h.base) for h in score.hits]
+    assert "headline: weak words only" in rules_of(score)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("최악의 대응 결정", "neg"), ("빠른 복구 완료", "pos"), ("드디어 복구 완료 ㅋㅋ", "pos")],
+)
+def test_opinion_in_a_headline_is_kept(text: str, label: str) -> None:
+    score = shared_scorer().score(text)
+    assert "headline: weak words only" not in rules_of(score)
+    assert score.label == label
+
+
+@pytest.mark.parametrize(
+    "text",
     [
         "나는 그 영화를 세 번이나 봤다",
         "저는 그 책을 두 번 읽었다",
