@@ -68,14 +68,15 @@ def main() -> None:
         runs = loaders.last_runs(url) if ready else []
         if runs:  # collection ran but stored nothing: show why
             st.subheader("수집 실행 기록 (KST)")
-            st.dataframe(health.runs_frame((), runs, {}), hide_index=True, width="stretch")
+            rows = health.collectors(loaders.configured_sources(), runs, loaders.last_ok_runs(url))
+            st.dataframe(health.collectors_frame(rows), hide_index=True, width="stretch")
         st.stop()
     companies = loaders.company_names(url)
     span = loaders.time_span(url)
     state, warnings = sidebar.render(companies, sources, span)
     if warnings:
         st.warning(
-            "주소(URL)의 일부 필터를 무시했습니다:\n\n" + "\n\n".join(warnings),
+            "주소(URL)의 필터 중 일부를 무시하거나 바꿨습니다:\n\n" + "\n\n".join(warnings),
             icon=":material/warning:",
         )
     filters = sidebar.to_filters(state, span)

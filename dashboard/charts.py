@@ -406,3 +406,41 @@ def aspect_heatmap(
         )
         .properties(height=alt.Step(24))
     )  # fmt: skip
+
+
+def _collection_axis(bucket: str) -> alt.Axis:
+    """Day buckets get one tick a day: Vega's default ticks on a few days' domain fall at noon
+    too and print each day twice. (Hour ticks need no help, and Vega errors on an hour interval
+    here.)"""
+    if bucket == "hour":
+        return alt.Axis(format=HOUR_FORMAT, labelAngle=0, labelOverlap=True)
+    return alt.Axis(format=DAY_FORMAT, labelAngle=0, labelOverlap=True,
+                    tickCount={"interval": "day", "step": 1})  # fmt: skip
+
+
+def collection_chart(frame: pd.DataFrame, *, bucket: str = "day") -> alt.Chart:
+    """Stacked bars of documents per bucket of their collection time, one colour per document
+    source. Its time axis is collection time, so it has its own domain: the other charts'
+    shared domain is publication time."""
+    data = frame.assign(bucket=wall_clock(frame["bucket"]))
+    unit = "yearmonthdatehours" if bucket == "hour" else "yearmonthdate"
+    step = BUCKET_LENGTHS[bucket]
+    # One empty bucket either side, so a single bucket (everything collected on one day) is a
+    # bar, not the whole plot.
+    domain = (data["bucket"].min() - step, data["bucket"].max() + 2 * step) if len(data) else None
+    return (
+        alt.Chart(data, title="출처별 수집량 (수집 시각 기준)")
+        .mark_bar()
+        .encode(
+            # A time unit per bucket makes each bar as wide as its hour or day.
+            x=alt.X(f"{unit}(bucket):T", title="수집 시각 (KST)", scale=time_scale(domain),
+                    axis=_collection_axis(bucket)),
+            y=alt.Y("docs:Q", title="문서 수 (건)", stack="zero"),
+            color=alt.Color("source:N", title="문서 출처", scale=alt.Scale(scheme=PALETTE)),
+            tooltip=[alt.Tooltip(f"{unit}(bucket):T", title="수집 시각 (KST)",
+                                 format=TIME_FORMAT),
+                     alt.Tooltip("source:N", title="문서 출처"),
+                     alt.Tooltip("docs:Q", title="건수")],
+        )
+        .properties(height=VOLUME_HEIGHT)
+    )  # fmt: skip

@@ -1,7 +1,8 @@
 """The shared sidebar filters and their round trip through the URL query string.
 
-`parse_params` is pure: it turns whatever is in the URL into a valid `FilterState` plus warnings
-for what it had to ignore, so a hostile or stale link never raises. `to_params` is its inverse.
+`parse_params` is pure: it turns whatever is in the URL into a valid `FilterState` plus a warning
+for every value it ignored or changed, so a hostile or stale link never raises and never changes
+the view unannounced. `to_params` is its inverse.
 `resolve` turns a state into the aggregate layer's `Filters` (aware UTC times).
 """
 
@@ -26,6 +27,7 @@ WINDOWS: dict[str, str] = {
 WINDOW_LENGTHS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
 BUCKET_LABELS = {"hour": "시간별", "day": "일별"}
 DEFAULT_WINDOW = "all"
+CUSTOM = "custom"
 DEFAULT_BUCKET = "day"
 # Longer values are not ids or dates of ours; refusing them early keeps warnings short.
 MAX_PARAM_LENGTH = 100
@@ -53,12 +55,15 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
 
 
-def _values(params: Mapping[str, object], key: str) -> list[str]:
+def _all_values(params: Mapping[str, object], key: str) -> list[object]:
     raw = params.get(key)
     if raw is None:
         return []
-    items = list(raw) if isinstance(raw, list | tuple) else [raw]
-    return [str(v) for v in items[:MAX_VALUES_PER_KEY]]
+    return list(raw) if isinstance(raw, list | tuple) else [raw]
+
+
+def _values(params: Mapping[str, object], key: str) -> list[str]:
+    return [str(v) for v in _all_values(params, key)[:MAX_VALUES_PER_KEY]]
 
 
 def _short(value: str) -> str:
@@ -76,25 +81,41 @@ def _choose(
             chosen.append(value)
         elif value not in allowed:
             warnings.append(f"알 수 없는 {key} 값 {_short(value)!r}은(는) 무시했습니다.")
+    # Values past the limit are not read; say so unless they only repeat what was read.
+    read = set(_values(params, key))
+    unread = _all_values(params, key)[MAX_VALUES_PER_KEY:]
+    if any(str(v) not in read for v in unread):
+        warnings.append(
+            f"{key} 값이 {MAX_VALUES_PER_KEY}개를 넘어 앞의 {MAX_VALUES_PER_KEY}개만 읽었습니다."
+        )
     return tuple(chosen)
+
+
+def _first(params: Mapping[str, object], key: str, warnings: list[str]) -> str | None:
+    """The first value of a key that takes one; a repeated key with other values is reported."""
+    values = _values(params, key)
+    if not values:
+        return None
+    if len(set(values)) > 1:
+        warnings.append(f"{key} 값이 여러 개라 첫 값 {_short(values[0])!r}만 읽었습니다.")
+    return values[0]
 
 
 def _one(params: Mapping[str, object], key: str, allowed: Sequence[str], default: str,
          warnings: list[str]) -> str:  # fmt: skip
-    values = _values(params, key)
-    if not values:
+    value = _first(params, key, warnings)
+    if value is None:
         return default
-    if values[0] in allowed:
-        return values[0]
-    warnings.append(f"{key}={_short(values[0])!r}은(는) 올바르지 않아 기본값을 씁니다.")
+    if value in allowed:
+        return value
+    warnings.append(f"{key}={_short(value)!r}은(는) 올바르지 않아 {default}을(를) 씁니다.")
     return default
 
 
 def _date(params: Mapping[str, object], key: str, warnings: list[str]) -> date | None:
-    values = _values(params, key)
-    if not values:
+    value = _first(params, key, warnings)
+    if value is None:
         return None
-    value = values[0]
     if len(value) <= MAX_PARAM_LENGTH and _DATE_RE.match(value):
         try:
             return date.fromisoformat(value)
@@ -104,24 +125,83 @@ def _date(params: Mapping[str, object], key: str, warnings: list[str]) -> date |
     return None
 
 
+def _fit(key: str, day: date | None, span: tuple[date, date], warnings: list[str]) -> date | None:
+    """A date moved into the data's days [oldest, newest] (the date picker allows no other),
+    with a warning that names the parameter, the reason and the date used instead."""
+    oldest, newest = span
+    if day is None or oldest <= day <= newest:
+        return day
+    if day > newest:
+        warnings.append(
+            f"{key} {day}은(는) 가장 최근 문서의 날짜({newest})보다 늦어 {newest}을(를) 씁니다."
+        )
+        return newest
+    warnings.append(
+        f"{key} {day}은(는) 가장 오래된 문서의 날짜({oldest})보다 일러 {oldest}을(를) 씁니다."
+    )
+    return oldest
+
+
+def _custom_dates(
+    date_from: date | None,
+    date_to: date | None,
+    span: tuple[date, date] | None,
+    warnings: list[str],
+) -> tuple[date | None, date | None]:
+    """The custom window's dates: reversed ones swapped, then fitted into the data's days."""
+    if date_from and date_to and date_from > date_to:
+        warnings.append(
+            f"from={date_from}이(가) to={date_to}보다 늦어 두 날짜를 바꿨습니다 "
+            f"(from {date_to}, to {date_from})."
+        )
+        date_from, date_to = date_to, date_from
+    if span is not None:
+        date_from = _fit("from", date_from, span, warnings)
+        date_to = _fit("to", date_to, span, warnings)
+    return date_from, date_to
+
+
 def parse_params(
-    params: Mapping[str, object], *, companies: Sequence[str], sources: Sequence[str]
+    params: Mapping[str, object],
+    *,
+    companies: Sequence[str],
+    sources: Sequence[str],
+    span: tuple[date, date] | None = None,
 ) -> Parsed:
-    """Read the URL's filters, keeping only known companies, sources and values."""
+    """Read the URL's filters, keeping only known companies, sources and values.
+
+    `span` is the (oldest, newest) KST day of the documents: custom dates outside it are moved
+    into it. Every value ignored or changed gets a warning naming the parameter and what is
+    used instead; `from`/`to` without a `window` mean a custom window.
+    """
     warnings: list[str] = []
+    companies_ = _choose(params, "company", companies, warnings)
+    sources_ = _choose(params, "source", sources, warnings)
+    date_notes: list[str] = []
+    date_from = _date(params, "from", date_notes)
+    date_to = _date(params, "to", date_notes)
+    dated = date_from is not None or date_to is not None
+    window = _one(params, "window", tuple(WINDOWS), CUSTOM if dated else DEFAULT_WINDOW, warnings)
+    if window == CUSTOM:
+        date_from, date_to = _custom_dates(date_from, date_to, span, date_notes)
+    elif dated:
+        date_notes.append(
+            f"from/to는 window={CUSTOM}일 때만 씁니다. window={window}이어서 무시했습니다."
+        )
+        date_from = date_to = None
+    if window == CUSTOM and date_notes and span is not None:
+        # Swaps, moves and ignored dates add up: one last line says what the page now shows.
+        shown = f"{date_from or span[0]} ~ {date_to or span[1]}"
+        date_notes.append(f"보여 주는 기간: {shown} (KST).")
     state = FilterState(
-        companies=_choose(params, "company", companies, warnings),
-        sources=_choose(params, "source", sources, warnings),
-        window=_one(params, "window", tuple(WINDOWS), DEFAULT_WINDOW, warnings),
-        date_from=_date(params, "from", warnings),
-        date_to=_date(params, "to", warnings),
+        companies=companies_,
+        sources=sources_,
+        window=window,
+        date_from=date_from,
+        date_to=date_to,
         bucket=_one(params, "bucket", BUCKETS, DEFAULT_BUCKET, warnings),
     )
-    if state.date_from and state.date_to and state.date_from > state.date_to:
-        warnings.append("시작 날짜가 끝 날짜보다 늦어 두 날짜를 바꿨습니다.")
-        state = FilterState(**{**state.__dict__, "date_from": state.date_to,
-                               "date_to": state.date_from})  # fmt: skip
-    return Parsed(state, warnings)
+    return Parsed(state, warnings + date_notes)
 
 
 def to_params(state: FilterState) -> dict[str, str | list[str]]:
@@ -133,7 +213,7 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
         params["source"] = list(state.sources)
     if state.window != DEFAULT_WINDOW:
         params["window"] = state.window
-    if state.window == "custom" and state.date_from and state.date_to:
+    if state.window == CUSTOM and state.date_from and state.date_to:
         params["from"] = state.date_from.isoformat()
         params["to"] = state.date_to.isoformat()
     if state.bucket != DEFAULT_BUCKET:
@@ -154,10 +234,12 @@ def resolve(state: FilterState, span: tuple[datetime, datetime] | None) -> Filte
         # End just after the newest document so it is inside the half-open window.
         end = newest + timedelta(seconds=1)
         start = end - WINDOW_LENGTHS[state.window]
-    elif state.window == "custom":
-        if state.date_from:
+    elif state.window == CUSTOM:
+        # The calendar's first and last days have no instant on the far side of KST midnight
+        # (the sidebar never picks them: dates are fitted into the data's days); an open end.
+        if state.date_from and state.date_from > date.min:
             start = kst_midnight(state.date_from)
-        if state.date_to:
+        if state.date_to and state.date_to < date.max:
             end = kst_midnight(state.date_to) + timedelta(days=1)
     return Filters(start=start, end=end, companies=state.companies, sources=state.sources)
 

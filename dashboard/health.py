@@ -1,50 +1,177 @@
-"""Collection health as a table: the last run of every source beside what it stored. Pure."""
+"""Collection health as tables: collectors and their last runs, recent imports, document sources.
+
+Pure. Runs are named after what ran: a collector (`[[sources]] name`), an imported file
+(`import:<file>`) or a demo file (`demo:<file>`). Documents carry their own `source` column (a
+file's rows name theirs), and no table records which document sources a run stored, so the two
+tables are never joined: a collector's row says how it ran, a document source's row what is stored.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from dashboard.ui import fmt_kst
+from minsim.cli_collect import format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
 NO_RUN = "기록 없음"
 MISSING = "—"
 COUNTER_COLUMNS = {
-    "가져옴": ("fetched",),
-    "새 문서": ("new",),
-    "중복": ("duplicate",),
-    "재시도": ("retry/count",),
+    "가져옴": "fetched",
+    "새 문서": "new",
+    "중복": "duplicate",
+    "재시도": "retry/count",
 }
+# Run names of one-off file loads: each file is one run, not a collector of its own, so they are
+# shown as one group (its latest run) plus a list of the latest few.
+IMPORT_PREFIX = "import:"
+DEMO_LOAD_PREFIX = "demo:"
+GROUPS = {
+    IMPORT_PREFIX: ("가져오기 (minsim import)", "파일 가져오기"),
+    DEMO_LOAD_PREFIX: ("데모 불러오기 (minsim init --demo)", "데모 자료"),
+}
+NOT_CONFIGURED = "설정에 없음"
+# Enough recent imports to spot a failed one without listing every file ever imported.
+RECENT_IMPORTS = 10
+
+
+@dataclass(frozen=True)
+class Collector:
+    """One row of the collectors table: a configured source, a run name the settings do not
+    know, or a group of file loads (then `run` is the group's latest run and `file` its file)."""
+
+    name: str
+    kind: str
+    interval: str = MISSING
+    enabled: str = MISSING
+    run: Mapping[str, Any] | None = None
+    last_ok: datetime | None = None
+    file: str = MISSING
+
+    @property
+    def failed(self) -> bool:
+        return self.run is not None and self.run["status"] == "failed"
+
+
+def _group_of(run_name: str) -> str | None:
+    return next((prefix for prefix in GROUPS if run_name.startswith(prefix)), None)
+
+
+def _newest(runs: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    return max(runs, key=lambda r: r["started_at"], default=None)
+
+
+def collectors(
+    configured: Sequence[Mapping[str, Any]],
+    runs: Iterable[Mapping[str, Any]],
+    last_ok: Mapping[str, datetime],
+) -> list[Collector]:
+    """Configured sources and other collectors that ran, by name, then the file-load groups.
+
+    `configured` holds name, kind, interval_seconds and enabled of each `[[sources]]` table;
+    `runs` the last run of every run name; `last_ok` the newest successful run of each."""
+    by_name = {str(r["source"]): r for r in runs}
+    rows = {
+        str(c["name"]): Collector(
+            name=str(c["name"]), kind=str(c["kind"]),
+            interval=format_interval(int(c["interval_seconds"])),
+            enabled="켜짐" if c["enabled"] else "꺼짐",
+            run=by_name.get(str(c["name"])), last_ok=last_ok.get(str(c["name"])),
+        )
+        for c in configured
+    }  # fmt: skip
+    loads = {name: run for name, run in by_name.items() if name not in rows and _group_of(name)}
+    for name, run in by_name.items():
+        if name not in rows and name not in loads:
+            rows[name] = Collector(name, NOT_CONFIGURED, run=run, last_ok=last_ok.get(name))
+    result = [rows[name] for name in sorted(rows)]
+    for prefix, (label, kind) in GROUPS.items():
+        latest = _newest(r for name, r in loads.items() if name.startswith(prefix))
+        if latest is None:
+            continue
+        oks = [at for name, at in last_ok.items() if name in loads and name.startswith(prefix)]
+        file = str(latest["source"])[len(prefix) :]
+        result.append(Collector(label, kind, run=latest, last_ok=max(oks, default=None), file=file))
+    return result
 
 
 def _count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
 
-def runs_frame(
-    sources: Iterable[str], runs: Iterable[Mapping[str, Any]], stored: Mapping[str, int]
-) -> pd.DataFrame:
-    """One row per source (those that stored documents and those that ran), newest state."""
-    by_source = {str(r["source"]): r for r in runs}
-    rows = []
-    for source in sorted(set(sources) | set(by_source)):
-        run = by_source.get(source)
-        counters: dict[str, int] = dict(run["counters"]) if run else {}
-        dropped = sum(v for k, v in counters.items() if k.startswith("dropped/"))
-        row = {
-            "출처": source,
-            "상태": STATUS_LABELS.get(str(run["status"]), str(run["status"])) if run else NO_RUN,
-            "시작 (KST)": fmt_kst(run["started_at"]) if run else MISSING,
-            "종료 (KST)": fmt_kst(run["finished_at"]) if run else MISSING,
+def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
+    """Status, times, the usual counters and the error of a run (or of no run)."""
+    counters: dict[str, int] = dict(run["counters"]) if run else {}
+    dropped = [v for k, v in counters.items() if k.startswith("dropped/")]
+    row = {
+        "상태": STATUS_LABELS.get(str(run["status"]), str(run["status"])) if run else NO_RUN,
+        "시작 (KST)": fmt_kst(run["started_at"]) if run else MISSING,
+        "종료 (KST)": fmt_kst(run["finished_at"]) if run else MISSING,
+    }
+    for column, key in COUNTER_COLUMNS.items():
+        row[column] = _count(counters.get(key))
+    row["버림"] = _count(sum(dropped) if dropped else None)
+    row["오류"] = str(run["error"] or "") if run else ""
+    return row
+
+
+def _settings_text(c: Collector) -> str:
+    """`rss · 15m · 꺼짐` for a configured source; the kind alone for the others."""
+    if c.interval == MISSING:
+        return c.kind
+    return f"{c.kind} · {c.interval} · {c.enabled}"
+
+
+def collectors_frame(rows: Sequence[Collector]) -> pd.DataFrame:
+    """The collectors table: one row per collector or file-load group, its last run first (what
+    a reader scans for), then when it last went well and how it is set up."""
+    records = []
+    for c in rows:
+        record = {"수집기": c.name, **_run_columns(c.run)}
+        record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
+        record["설정"] = _settings_text(c)
+        record["마지막 파일"] = c.file
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def recent_imports(
+    runs: Iterable[Mapping[str, Any]], limit: int = RECENT_IMPORTS
+) -> list[Mapping[str, Any]]:
+    """The last run of each imported file, newest first, at most `limit` of them."""
+    imports = [r for r in runs if str(r["source"]).startswith(IMPORT_PREFIX)]
+    return sorted(imports, key=lambda r: r["started_at"], reverse=True)[:limit]
+
+
+def imports_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per imported file (its last import): file name, status, times, counters, error."""
+    return pd.DataFrame(
+        [{"파일": str(r["source"])[len(IMPORT_PREFIX) :], **_run_columns(r)} for r in runs]
+    )
+
+
+def _kst_or_missing(value: object) -> str:
+    return fmt_kst(value) if isinstance(value, datetime) and not pd.isna(value) else MISSING
+
+
+def sources_frame(activity: pd.DataFrame) -> pd.DataFrame:
+    """The document sources table from aggregate.source_activity: counts and times in KST."""
+    records = [
+        {
+            "문서 출처": str(row["source"]),
+            "문서 (건)": f"{int(row['docs']):,}",
+            "기사": f"{int(row['articles']):,}",
+            "댓글": f"{int(row['comments']):,}",
+            "처음 발행 (KST)": _kst_or_missing(row["first_published"]),
+            "마지막 발행 (KST)": _kst_or_missing(row["last_published"]),
+            "마지막 수집 (KST)": _kst_or_missing(row["last_collected"]),
         }
-        for column, keys in COUNTER_COLUMNS.items():
-            row[column] = _count(counters.get(keys[0]))
-        row["버림"] = _count(dropped if any(k.startswith("dropped/") for k in counters) else None)
-        row["저장된 문서"] = f"{stored.get(source, 0):,}"
-        row["오류"] = str(run["error"] or "") if run else ""
-        rows.append(row)
-    return pd.DataFrame(rows)
+        for row in activity.to_dict("records")
+    ]
+    return pd.DataFrame(records)

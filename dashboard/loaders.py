@@ -132,8 +132,28 @@ def last_runs(url: str) -> list[dict[str, object]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def document_counts(url: str) -> dict[str, dict[str, int]]:
-    return aggregate.document_counts(engine(url))
+def last_ok_runs(url: str) -> dict[str, datetime]:
+    return aggregate.last_ok_runs(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def source_activity(url: str, flt: Filters) -> pd.DataFrame:
+    return aggregate.source_activity(engine(url), flt)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def collection_timeseries(url: str, flt: Filters, bucket: str) -> pd.DataFrame:
+    return aggregate.collection_timeseries(engine(url), flt, bucket=bucket)
+
+
+def configured_sources() -> list[dict[str, object]]:
+    """The `[[sources]]` of the settings file the dashboard was started with: name, kind,
+    interval_seconds, enabled. Read like database_url(), so the page matches `minsim sources`."""
+    return [
+        {"name": s.name, "kind": s.kind, "interval_seconds": s.interval_seconds,
+         "enabled": s.enabled}
+        for s in load_settings().sources
+    ]  # fmt: skip
 
 
 @st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)

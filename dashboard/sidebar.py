@@ -41,6 +41,7 @@ def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> lis
         {key: st.query_params.get_all(key) for key in st.query_params},
         companies=list(companies),
         sources=list(sources),
+        span=span_days,
     )
     state = parsed.state
     st.session_state[K_COMPANY] = list(state.companies)
@@ -48,10 +49,8 @@ def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> lis
     st.session_state[K_WINDOW] = state.window
     st.session_state[K_BUCKET] = state.bucket
     if span_days is not None:
-        lo, hi = span_days
-        start = min(max(state.date_from or lo, lo), hi)
-        end = min(max(state.date_to or hi, lo), hi)
-        st.session_state[K_DATES] = (start, end)
+        # parse_params fitted the dates into the span (and said so); a missing one is open.
+        st.session_state[K_DATES] = (state.date_from or span_days[0], state.date_to or span_days[1])
     st.session_state[SEEDED] = True
     return [escape_md(w) for w in parsed.warnings]
 

@@ -21,6 +21,7 @@ OLD_VERSION = "v-test-0"
 FIRE_AT = datetime(2022, 10, 15, 6, 33, tzinfo=UTC)  # 15:33 KST, the Pangyo fire
 APOLOGY_AT = datetime(2022, 10, 19, 2, 0, tzinfo=UTC)  # 11:00 KST press conference
 DAYS = 6  # 2022-10-15 .. 2022-10-20 KST
+COLLECTED_AT = datetime(2022, 12, 1, tzinfo=UTC)  # 09:00 KST: when every fixture row was stored
 ARTICLES_PER_DAY = 2
 COMMENTS_PER_ARTICLE = 3
 COMMENT_TEXTS = (
@@ -57,7 +58,7 @@ def fill(engine: Engine, *, demo: bool = True) -> Engine:
     article_source, comment_source = (
         ("demo-portal", "demo-video") if demo else ("news-rss", "portal-comments")
     )
-    collected = datetime(2022, 12, 1, tzinfo=UTC)
+    collected = COLLECTED_AT
     docs, tags, score_rows, aspect_rows = [], [], [], []
     for day in range(DAYS):
         for n in range(ARTICLES_PER_DAY):
@@ -198,10 +199,11 @@ def add_comments(
     version: str | None = None,
     company: str = "kakao",
     prefix: str = "x",
+    collected: datetime = COLLECTED_AT,
 ) -> list[str]:
-    """Write `count` more comments of `source`, one a minute from `start`, tagged `company`;
-    scored neutral under `version` when one is given, else left unscored. Returns their ids."""
-    collected = datetime(2022, 12, 1, tzinfo=UTC)
+    """Write `count` more comments of `source`, one a minute from `start`, tagged `company`,
+    collected at `collected`; scored neutral under `version` when one is given, else left
+    unscored. Returns their ids."""
     ids = [f"{prefix}{i:04d}" for i in range(count)]
     docs = [
         _doc(doc_id, "comment", source, start + timedelta(minutes=i), collected, parent=None,

@@ -104,3 +104,25 @@ def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> 
     # The fire at 15:33 KST (06:33 UTC) is listed in Seoul time.
     assert "2022-10-15 15:33" in body
     assert shot.stat().st_size > 0
+
+
+def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            # Dates after the data: the page says which dates it used instead.
+            page.goto(f"{server}/sources?window=custom&from=2030-01-01&to=2030-01-02")
+            page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
+            body = page.inner_text("body")
+            shot = tmp_path / "sources.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert "수집 상태 · Sources" in body
+    assert "수집기 · 마지막 실행" in body and "문서 출처" in body
+    assert "from 2030-01-01" in body and "2022-10-20을(를) 씁니다" in body
+    assert "출처별 수집량 (수집 시각 기준)" in body
+    assert shot.stat().st_size > 0

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import (
     HOSTILE_COMMENT,
@@ -19,6 +22,7 @@ from test_aggregate_fixtures import (
 )
 
 from dashboard import doctable, ui
+from minsim import schema
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -37,9 +41,11 @@ def fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-def _configure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+def _configure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, sources: str = ""
+) -> None:
     config = tmp_path / "minsim.toml"
-    config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    config.write_text(f'[database]\nurl = "{url}"\n{sources}', encoding="utf-8")
     monkeypatch.setenv("MINSIM_CONFIG", str(config))
     monkeypatch.delenv("MINSIM_DATABASE_URL", raising=False)
 
@@ -143,6 +149,64 @@ def test_bad_params_warn_and_never_raise(demo_url: str) -> None:
     assert _metric(at, "문서 (건)") == "24"  # the valid company still applies
 
 
+def _url_warning(at: AppTest) -> str:
+    """The page's warning about the URL's filters, markdown escapes removed."""
+    text = next(w.value for w in at.warning if "주소(URL)" in w.value)
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_custom_dates_after_the_data_are_moved_and_reported(demo_url: str) -> None:
+    # The fixture's documents span 2022-10-15 .. 2022-10-20 KST.
+    at = _app({"window": "custom", "from": "2030-01-01", "to": "2030-01-02"})
+    assert not at.exception
+    warning = _url_warning(at)
+    assert "from 2030-01-01은(는) 가장 최근 문서의 날짜(2022-10-20)보다 늦어" in warning
+    assert "to 2030-01-02은(는)" in warning
+    assert "보여 주는 기간: 2022-10-20 ~ 2022-10-20 (KST)" in warning
+    assert at.date_input(key="f_dates").value == (date(2022, 10, 20), date(2022, 10, 20))
+    assert _metric(at, "문서 (건)") == "8"  # the last day: 2 articles and 6 comments
+
+
+def test_from_and_to_without_a_window_mean_a_custom_window(demo_url: str) -> None:
+    at = _app({"from": "2022-10-17", "to": "2022-10-17"})
+    assert not at.exception
+    assert not [w for w in at.warning if "주소(URL)" in w.value]
+    assert at.radio(key="f_window").value == "custom"
+    assert at.query_params.get("window") in ("custom", ["custom"])
+    assert _metric(at, "문서 (건)") == "8"
+
+
+def test_from_and_to_beside_another_window_are_reported_ignored(demo_url: str) -> None:
+    at = _app({"window": "24h", "from": "2022-10-15", "to": "2022-10-15"})
+    assert "window=24h이어서 무시했습니다" in _url_warning(at)
+    assert at.radio(key="f_window").value == "24h"
+
+
+def test_reversed_dates_beyond_the_data_say_what_is_shown(demo_url: str) -> None:
+    at = _app({"window": "custom", "from": "9999-12-31", "to": "0001-01-01"})
+    warning = _url_warning(at)
+    assert "두 날짜를 바꿨습니다" in warning
+    assert "보여 주는 기간: 2022-10-15 ~ 2022-10-20 (KST)" in warning
+    assert at.date_input(key="f_dates").value == (date(2022, 10, 15), date(2022, 10, 20))
+    assert _metric(at, "문서 (건)") == "48"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window": ["custom", "7d"], "from": ["2022-10-17", "<script>alert(1)</script>"],
+         "to": "9" * 5000},
+        {"from": "0001-01-01", "to": "9999-12-31"},
+        {"window": "custom", "from": "2022-02-30", "to": "**2022-10-17**", "bucket": ["hour"] * 99},
+    ],
+)  # fmt: skip
+def test_hostile_date_params_never_raise(demo_url: str, params: dict) -> None:
+    at = _app(params)
+    assert not at.exception and not at.error
+    assert _url_warning(at)
+    assert int(_metric(at, "문서 (건)")) > 0
+
+
 def test_window_preset_narrows_to_the_newest_day(demo_url: str) -> None:
     at = _app({"window": "24h"})
     assert int(_metric(at, "문서 (건)")) < 48
@@ -178,11 +242,153 @@ def test_sources_page_reports_the_failed_run(demo_url: str) -> None:
     at = _app()
     at.switch_page("views/sources.py").run()
     table = at.dataframe[0].value
-    video = table[table["출처"] == "demo-video"].iloc[0]
+    video = table[table["수집기"] == "demo-video"].iloc[0]
     assert "실패" in video["상태"]
     assert video["오류"] == "HTTP 503 from comments endpoint"
-    portal = table[table["출처"] == "demo-portal"].iloc[0]
+    portal = table[table["수집기"] == "demo-portal"].iloc[0]
     assert portal["시작 (KST)"] == "2022-12-01 10:00 KST"
+
+
+# The settings of the health fixture: one configured feed that ran, one that never did.
+HEALTH_SOURCES = """
+[[sources]]
+name = "news-feed"
+kind = "rss"
+interval = "15m"
+url = "https://news.test/rss.xml"
+
+[[sources]]
+name = "inbox"
+kind = "file"
+interval = "1m"
+enabled = false
+folder = "inbox"
+"""
+# The import of my-export: after the fixture's runs, in another KST day than its rows.
+IMPORT_AT = datetime(2022, 12, 3, 5, 0, tzinfo=UTC)  # 14:00 KST
+
+
+def _health_runs() -> list[dict]:
+    """news-feed: a good run, then a failed one; two imports, the older one failed; the demo load;
+    plus the fixture's runs of demo-portal (ok) and demo-video (failed)."""
+
+    def run(source: str, status: str, at: datetime, error: str | None = None, **counters) -> dict:
+        return {"source": source, "started_at": at, "finished_at": at, "status": status,
+                "counters": json.dumps(counters), "error": error}  # fmt: skip
+
+    return [
+        run("news-feed", "ok", IMPORT_AT - timedelta(days=1), fetched=20, new=20),
+        run("news-feed", "failed", IMPORT_AT - timedelta(hours=1), "HTTP 500 from news.test"),
+        run("import:missing.csv", "failed", IMPORT_AT - timedelta(hours=2),
+            "missing.csv: cannot read: No such file or directory"),
+        run("import:my.csv", "ok", IMPORT_AT, fetched=3, new=3),
+        run("demo:articles.jsonl", "ok", IMPORT_AT - timedelta(days=2), fetched=12, new=12),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def health_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo fixture, 3 comments of `my-export` imported at IMPORT_AT (run `import:my.csv`,
+    so no run is named after their source), the runs above, and settings with two sources."""
+    db = tmp_path / "health.db"
+    engine = build_database(db)
+    add_comments(engine, source="my-export", count=3, start=IMPORTED_AT, collected=IMPORT_AT)
+    with engine.begin() as conn:
+        conn.execute(insert(schema.runs), _health_runs())
+    engine.dispose()
+    url = f"sqlite:///{db}"
+    _configure(tmp_path, monkeypatch, url, HEALTH_SOURCES)
+    return url
+
+
+def _table(at: AppTest, column: str):  # noqa: ANN202 (a pandas DataFrame)
+    """The page's table that has this column (tables are told apart by their first column)."""
+    return next(df.value for df in at.dataframe if df.value.columns[0] == column)
+
+
+def _sources_page(params: dict | None = None) -> AppTest:
+    at = _app(params)
+    at.switch_page("views/sources.py").run()
+    assert not at.exception
+    return at
+
+
+def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> None:
+    at = _sources_page()
+    table = _table(at, "수집기")
+    assert list(table["수집기"]) == [
+        "demo-portal", "demo-video", "inbox", "news-feed",
+        "가져오기 (minsim import)", "데모 불러오기 (minsim init --demo)",
+    ]  # fmt: skip
+    rows = table.set_index("수집기")
+    assert rows.loc["inbox", "상태"] == "기록 없음"
+    assert rows.loc["inbox", "설정"] == "file · 1m · 꺼짐"
+    feed = rows.loc["news-feed"]
+    assert feed["상태"] == "✗ 실패" and feed["오류"] == "HTTP 500 from news.test"
+    assert feed["마지막 정상 실행 (KST)"] == "2022-12-02 14:00 KST"  # failing since then
+    imports = rows.loc["가져오기 (minsim import)"]
+    # The latest import went well: an older failed file is listed below, not a failed source.
+    assert imports["상태"] == "✓ 정상" and imports["마지막 파일"] == "my.csv"
+    assert imports["새 문서"] == "3"
+    assert not any(name.startswith("import:") for name in table["수집기"])
+    recent = _table(at, "파일")
+    assert list(recent["파일"]) == ["my.csv", "missing.csv"]
+    assert recent.iloc[1]["상태"] == "✗ 실패"
+
+
+def test_sources_header_counts_the_rows_of_its_tables(health_url: str) -> None:
+    at = _sources_page()
+    collectors, sources = _table(at, "수집기"), _table(at, "문서 출처")
+    assert _metric(at, "수집기") == str(len(collectors)) == "6"
+    assert _metric(at, "마지막 실행 실패") == str((collectors["상태"] == "✗ 실패").sum()) == "2"
+    assert _metric(at, "문서 출처") == str(len(sources)) == "3"
+    assert _metric(at, "저장된 문서 (건)") == "51"
+    failed = next(e.value for e in at.error if "실패한 수집기" in e.value)
+    assert "news\\-feed" in failed and "demo\\-video" in failed and "missing" not in failed
+
+
+def test_sources_page_shows_document_sources_with_their_times(health_url: str) -> None:
+    at = _sources_page()
+    sources = _table(at, "문서 출처").set_index("문서 출처")
+    assert list(sources.index) == ["demo-portal", "demo-video", "my-export"]
+    export = sources.loc["my-export"]
+    assert export["문서 (건)"] == "3" and export["댓글"] == "3"
+    assert export["처음 발행 (KST)"] == "2022-10-18 10:00 KST"
+    assert export["마지막 수집 (KST)"] == "2022-12-03 14:00 KST"
+    assert sources.loc["demo-portal", "마지막 수집 (KST)"] == "2022-12-01 09:00 KST"
+    # No column pretends to know what a run stored.
+    assert "상태" not in sources and "기록 없음" not in sources.to_csv()
+    assert any("수집 시각 기준" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_sources_page_follows_the_source_filter(health_url: str) -> None:
+    at = _sources_page({"source": ["my-export"]})
+    sources = _table(at, "문서 출처")
+    assert list(sources["문서 출처"]) == ["my-export"]
+    assert _metric(at, "저장된 문서 (건)") == "3"
+    assert len(_table(at, "수집기")) == 6  # runs are not documents: never filtered
+
+
+def test_source_names_that_look_like_links_stay_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "links.db"
+    engine = build_database(db)
+    add_comments(engine, source="[click](https://evil.test)", count=1, start=IMPORTED_AT)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(schema.runs),
+            {"source": "**feed**", "started_at": IMPORT_AT, "status": "failed",
+             "counters": "{}", "error": "[x](https://evil.test)"},
+        )  # fmt: skip
+    engine.dispose()
+    _configure(tmp_path, monkeypatch, f"sqlite:///{db}")
+    at = _sources_page()
+    assert "[click](https://evil.test)" in list(_table(at, "문서 출처")["문서 출처"])
+    failed = next(e.value for e in at.error if "실패한 수집기" in e.value)
+    assert "\\*\\*feed\\*\\*" in failed
+    assert "](https://" not in _markdown_text(at)
 
 
 def test_no_demo_banner_for_real_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

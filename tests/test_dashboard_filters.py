@@ -70,6 +70,106 @@ def test_reversed_custom_dates_are_swapped() -> None:
     state, warnings = _parse({"window": "custom", "from": "2022-10-20", "to": "2022-10-18"})
     assert (state.date_from, state.date_to) == (date(2022, 10, 18), date(2022, 10, 20))
     assert len(warnings) == 1
+    assert "from=2022-10-20" in warnings[0] and "(from 2022-10-18, to 2022-10-20)" in warnings[0]
+
+
+# The KST days of SPAN: what the sidebar hands parse_params.
+SPAN_DAYS = (date(2022, 10, 15), date(2022, 11, 30))
+
+
+def _parse_in_span(params: dict) -> tuple[FilterState, list[str]]:
+    parsed = parse_params(params, companies=COMPANIES, sources=SOURCES, span=SPAN_DAYS)
+    return parsed.state, parsed.warnings
+
+
+def test_dates_after_the_data_are_moved_and_reported() -> None:
+    state, warnings = _parse_in_span({"window": "custom", "from": "2030-01-01",
+                                      "to": "2030-01-02"})  # fmt: skip
+    assert (state.date_from, state.date_to) == (SPAN_DAYS[1], SPAN_DAYS[1])
+    assert warnings == [
+        "from 2030-01-01은(는) 가장 최근 문서의 날짜(2022-11-30)보다 늦어 2022-11-30을(를) 씁니다.",
+        "to 2030-01-02은(는) 가장 최근 문서의 날짜(2022-11-30)보다 늦어 2022-11-30을(를) 씁니다.",
+        "보여 주는 기간: 2022-11-30 ~ 2022-11-30 (KST).",
+    ]
+
+
+def test_a_date_before_the_data_is_moved_and_reported() -> None:
+    state, warnings = _parse_in_span({"window": "custom", "from": "2001-01-01"})
+    assert state.date_from == SPAN_DAYS[0] and state.date_to is None
+    assert "from 2001-01-01" in warnings[0] and "가장 오래된 문서의 날짜(2022-10-15)" in warnings[0]
+    assert warnings[-1] == "보여 주는 기간: 2022-10-15 ~ 2022-11-30 (KST)."
+
+
+def test_dates_inside_the_data_pass_without_a_word() -> None:
+    params = {"window": "custom", "from": "2022-10-18", "to": "2022-10-20"}
+    state, warnings = _parse_in_span(params)
+    assert (state.date_from, state.date_to) == (date(2022, 10, 18), date(2022, 10, 20))
+    assert warnings == []
+
+
+def test_the_swap_message_matches_what_is_shown() -> None:
+    state, warnings = _parse_in_span({"window": "custom", "from": "9999-12-31",
+                                      "to": "0001-01-01"})  # fmt: skip
+    assert (state.date_from, state.date_to) == SPAN_DAYS
+    assert "두 날짜를 바꿨습니다" in warnings[0]
+    assert warnings[-1] == "보여 주는 기간: 2022-10-15 ~ 2022-11-30 (KST)."
+
+
+def test_from_and_to_alone_mean_a_custom_window() -> None:
+    state, warnings = _parse_in_span({"from": "2022-10-17", "to": "2022-10-18"})
+    assert state.window == "custom" and warnings == []
+    assert to_params(state) == {"window": "custom", "from": "2022-10-17", "to": "2022-10-18"}
+
+
+def test_from_and_to_with_another_window_are_reported_ignored() -> None:
+    state, warnings = _parse_in_span({"window": "7d", "from": "2022-10-17", "to": "2022-10-18"})
+    assert state.window == "7d" and state.date_from is None and state.date_to is None
+    assert warnings == ["from/to는 window=custom일 때만 씁니다. window=7d이어서 무시했습니다."]
+
+
+def test_a_bad_window_with_dates_falls_back_to_custom_and_says_so() -> None:
+    state, warnings = _parse_in_span({"window": "forever", "from": "2022-10-17"})
+    assert state.window == "custom" and state.date_from == date(2022, 10, 17)
+    assert warnings == ["window='forever'은(는) 올바르지 않아 custom을(를) 씁니다."]
+    _, plain = _parse_in_span({"bucket": "minute"})
+    assert plain == ["bucket='minute'은(는) 올바르지 않아 day을(를) 씁니다."]
+
+
+def test_repeated_single_value_params_say_which_value_was_read() -> None:
+    state, warnings = _parse_in_span({"bucket": ["hour", "day"], "window": ["7d", "7d"]})
+    assert state.bucket == "hour" and state.window == "7d"
+    assert warnings == ["bucket 값이 여러 개라 첫 값 'hour'만 읽었습니다."]
+
+
+def test_values_past_the_limit_are_reported_when_they_add_something() -> None:
+    state, warnings = _parse({"company": ["kakao"] * 60 + ["naver"]})
+    assert state.companies == ("kakao",)
+    assert warnings == ["company 값이 50개를 넘어 앞의 50개만 읽었습니다."]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window": "custom", "from": "9999-12-31", "to": "9999-12-31"},
+        {"window": "custom", "from": "0001-01-01", "to": "0001-01-01"},
+        {"from": ["<script>alert(1)</script>", "2022-10-17"], "to": "9" * 100_000},
+        {"window": ["custom"] * 1000, "from": "2022-02-30", "to": "２０２２-１０-１７"},
+        {"from": "2022-10-17T00:00", "to": " 2022-10-18", "bucket": ["day", "<b>"]},
+    ],
+)
+def test_hostile_dates_never_raise_and_stay_in_the_data(params: dict) -> None:
+    state, warnings = _parse_in_span(params)
+    for day in (state.date_from, state.date_to):
+        assert day is None or SPAN_DAYS[0] <= day <= SPAN_DAYS[1]
+    assert all(len(w) < 200 for w in warnings)
+    resolve(state, SPAN)  # real times, no overflow
+
+
+def test_resolve_treats_the_calendar_edges_as_open_ends() -> None:
+    # Without a span nothing fits the dates; the edges must still not overflow.
+    state, _ = _parse({"window": "custom", "from": "0001-01-01", "to": "9999-12-31"})
+    flt = resolve(state, None)
+    assert flt.start is None and flt.end is None
 
 
 def test_presets_count_back_from_the_newest_document() -> None:
@@ -244,19 +344,97 @@ def test_csv_export_defuses_formulas() -> None:
     assert list(safe["compound"]) == [-0.5, 0.1, 0.0, -0.2]
 
 
-def test_health_table_joins_runs_and_stored_counts() -> None:
-    runs = [
-        {"source": "rss", "status": "ok", "started_at": SPAN[0], "finished_at": None,
-         "counters": {"fetched": 1200, "dropped/empty": 2, "dropped/old": 1}, "error": None},
-    ]  # fmt: skip
-    frame = health.runs_frame(["rss", "file"], runs, {"rss": 1500})
-    assert list(frame["출처"]) == ["file", "rss"]
-    rss = frame.iloc[1]
-    assert rss["상태"] == "✓ 정상"
+def _run(source: str, status: str, hour: int, error: str | None = None, **counters: int) -> dict:
+    """A last_runs row started on 2022-10-15 at `hour` UTC."""
+    started = datetime(2022, 10, 15, hour, tzinfo=UTC)
+    return {"source": source, "status": status, "started_at": started, "finished_at": started,
+            "counters": counters, "error": error}  # fmt: skip
+
+
+CONFIGURED = [
+    {"name": "rss", "kind": "rss", "interval_seconds": 900, "enabled": True},
+    {"name": "file", "kind": "file", "interval_seconds": 60, "enabled": False},
+]
+
+
+def test_health_table_lists_collectors_with_their_last_run() -> None:
+    runs = [_run("rss", "ok", 6, fetched=1200, **{"dropped/empty": 2, "dropped/old": 1})]
+    rows = health.collectors(CONFIGURED, runs, {"rss": runs[0]["started_at"]})
+    frame = health.collectors_frame(rows)
+    assert list(frame["수집기"]) == ["file", "rss"]
+    file, rss = frame.iloc[0], frame.iloc[1]
+    assert rss["상태"] == "✓ 정상" and rss["설정"] == "rss · 15m · 켜짐"
     assert rss["가져옴"] == "1,200" and rss["버림"] == "3" and rss["중복"] == "—"
-    assert rss["시작 (KST)"] == "2022-10-15 15:33 KST"
-    assert rss["저장된 문서"] == "1,500"
-    assert frame.iloc[0]["상태"] == "기록 없음"
+    assert rss["시작 (KST)"] == "2022-10-15 15:00 KST"
+    assert rss["마지막 정상 실행 (KST)"] == "2022-10-15 15:00 KST"
+    assert file["상태"] == "기록 없음" and file["설정"] == "file · 1m · 꺼짐"
+    assert "저장된 문서" not in frame  # runs do not record which document sources they stored
+
+
+def test_imports_are_one_group_not_a_source_each() -> None:
+    runs = [
+        _run("import:missing.csv", "failed", 1, "cannot read: No such file or directory"),
+        _run("import:my.csv", "ok", 2, fetched=4, new=4),
+        _run("demo:articles.jsonl", "ok", 0, fetched=246, new=246),
+        _run("rss", "failed", 3, "HTTP 503"),
+        _run("old-feed", "ok", 0),  # a source since removed from the settings
+    ]
+    last_ok = {r["source"]: r["started_at"] for r in runs if r["status"] == "ok"}
+    rows = health.collectors(CONFIGURED, runs, last_ok)
+    names = [r.name for r in rows]
+    assert names == ["file", "old-feed", "rss", health.GROUPS[health.IMPORT_PREFIX][0],
+                     health.GROUPS[health.DEMO_LOAD_PREFIX][0]]  # fmt: skip
+    imports = rows[3]
+    assert imports.file == "my.csv" and not imports.failed  # the latest import went well
+    assert rows[1].kind == health.NOT_CONFIGURED
+    # The header counts rows of this one table: never more failures than collectors.
+    assert [r.name for r in rows if r.failed] == ["rss"]
+    recent = health.imports_frame(health.recent_imports(runs))
+    assert list(recent["파일"]) == ["my.csv", "missing.csv"]
+    assert recent.iloc[1]["상태"] == "✗ 실패" and "No such file" in recent.iloc[1]["오류"]
+
+
+def test_recent_imports_keep_only_the_latest_few() -> None:
+    runs = [_run(f"import:f{n:02}.csv", "ok", n) for n in range(health.RECENT_IMPORTS + 5)]
+    recent = health.recent_imports(runs)
+    assert len(recent) == health.RECENT_IMPORTS
+    assert recent[0]["source"] == f"import:f{health.RECENT_IMPORTS + 4:02}.csv"
+
+
+def test_a_failed_import_after_a_good_one_fails_the_group() -> None:
+    runs = [_run("import:a.csv", "ok", 1), _run("import:b.csv", "failed", 2, "bad rows")]
+    (group,) = health.collectors([], runs, {"import:a.csv": runs[0]["started_at"]})
+    frame = health.collectors_frame([group])
+    assert group.failed and group.file == "b.csv"
+    assert frame.iloc[0]["마지막 정상 실행 (KST)"] == "2022-10-15 10:00 KST"
+
+
+def test_document_sources_table_formats_counts_and_kst_times() -> None:
+    activity = pd.DataFrame(
+        {"source": ["[x](https://evil.test)"], "docs": [1234], "articles": [34],
+         "comments": [1200],
+         "first_published": [pd.Timestamp("2022-10-15 06:33", tz="UTC")],
+         "last_published": [pd.Timestamp("2022-10-20 09:40", tz="UTC")],
+         "last_collected": [pd.Timestamp("2022-12-01 00:00", tz="UTC")]}
+    )  # fmt: skip
+    row = health.sources_frame(activity).iloc[0]
+    assert row["문서 출처"] == "[x](https://evil.test)"  # a dataframe cell: shown as plain text
+    assert row["문서 (건)"] == "1,234" and row["기사"] == "34" and row["댓글"] == "1,200"
+    assert row["처음 발행 (KST)"] == "2022-10-15 15:33 KST"
+    assert row["마지막 수집 (KST)"] == "2022-12-01 09:00 KST"
+
+
+def test_collection_chart_is_on_collection_time_with_its_own_domain() -> None:
+    frame = pd.DataFrame(
+        {"bucket": pd.DatetimeIndex(["2022-12-01", "2022-12-03"], tz="Asia/Seoul"),
+         "source": ["my-export", "demo-video"], "docs": [3, 36]}
+    )  # fmt: skip
+    spec = charts.collection_chart(frame, bucket="day").to_dict()
+    assert spec["title"] == "출처별 수집량 (수집 시각 기준)"
+    assert spec["encoding"]["x"]["title"] == "수집 시각 (KST)"
+    # One empty day either side: 11-30 .. 12-05 00:00.
+    assert [d["date"] for d in spec["encoding"]["x"]["scale"]["domain"]] == [30, 5]
+    assert "2022-12-03T00:00:00" in json.dumps(spec["datasets"])
 
 
 def _gappy_series() -> pd.DataFrame:

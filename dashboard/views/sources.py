@@ -1,4 +1,6 @@
-"""Sources page: collection health (last run per source, counters, errors) next to volume."""
+"""Sources page: how each collector last ran (collectors table, imports grouped) and what each
+document source holds (document sources table, volume by collection time), kept apart because no
+table records which document sources a run stored."""
 
 from __future__ import annotations
 
@@ -8,47 +10,78 @@ from dashboard import charts, health, loaders, ui
 
 ctx = ui.context()
 st.title("수집 상태 · Sources")
-st.caption("출처별 마지막 수집 실행과 저장된 문서 수입니다. 시각은 KST입니다.")
+st.caption(
+    "수집기가 어떻게 돌았는지(수집 실행)와 무엇이 저장되었는지(문서 출처)를 따로 보여 줍니다. "
+    "수집 실행에는 어느 문서 출처에 저장했는지가 기록되지 않으므로 두 표를 잇지 않습니다. "
+    "시각은 KST입니다."
+)
 
 runs = loaders.last_runs(ctx.url)
-counts = loaders.document_counts(ctx.url)["by_source"]
-failed = [r["source"] for r in runs if r["status"] == "failed"]
+rows = health.collectors(loaders.configured_sources(), runs, loaders.last_ok_runs(ctx.url))
+failed = [r for r in rows if r.failed]
+activity = loaders.source_activity(ctx.url, ctx.filters)
 ui.metric_row(
     [
-        ("출처", f"{len(ctx.sources)}", "문서를 저장한 출처"),
-        ("마지막 실행 실패", f"{len(failed)}", "마지막 실행이 실패한 출처 수"),
-        ("저장된 문서 (건)", f"{sum(counts.values()):,}", None),
+        ("수집기", f"{len(rows)}", "설정된 출처, 실행 기록이 있는 수집기, 그리고 파일 가져오기·"
+         "데모 불러오기 묶음(각각 한 줄): 아래 수집기 표의 줄 수"),
+        ("마지막 실행 실패", f"{len(failed)}", "수집기 표에서 마지막 실행이 실패한 줄 수"),
+        ("문서 출처", f"{len(activity)}",
+         "필터가 고른 문서의 출처(source) 수: 문서 출처 표의 줄 수"),
+        ("저장된 문서 (건)", f"{int(activity['docs'].sum()):,}", "필터가 고른 문서"),
     ]
-)
-if failed:
-    st.error(
-        "마지막 실행이 실패한 출처: " + ui.escape_md(", ".join(failed)), icon=":material/report:"
-    )
+)  # fmt: skip
 
-st.dataframe(
-    health.runs_frame(ctx.sources, runs, counts),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "시작 (KST)": st.column_config.TextColumn(width="medium"),
-        "종료 (KST)": st.column_config.TextColumn(width="medium"),
-        "오류": st.column_config.TextColumn(width="large"),
-    },
+
+def _display_name(row: health.Collector) -> str:
+    """The collector's name, with the file for a group of file loads."""
+    return row.name if row.file == health.MISSING else f"{row.name}: {row.file}"
+
+
+if failed:
+    names = ", ".join(_display_name(r) for r in failed)
+    st.error("마지막 실행이 실패한 수집기: " + ui.escape_md(names), icon=":material/report:")
+
+st.subheader("수집기 · 마지막 실행")
+st.caption(
+    "설정 파일의 `[[sources]]`와 그 밖에 실행 기록이 있는 수집기입니다. 파일 가져오기"
+    "(`minsim import`)는 파일마다 한 번 도는 실행이라 한 줄(가장 최근 가져오기)로 묶었습니다."
 )
+if rows:
+    st.dataframe(
+        health.collectors_frame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "오류": st.column_config.TextColumn(width="large"),
+        },
+    )
 if not runs:
     st.info("아직 수집 실행 기록이 없습니다. `minsim collect`가 실행되면 여기에 나타납니다.")
 
-with st.expander("카운터 전체 (JSON)"):
-    for run in runs:
-        st.text(run["source"])
-        st.json(run["counters"])
+imports = health.recent_imports(runs)
+if imports:
+    with st.expander(f"최근 가져오기 {len(imports)}건 (파일별 마지막 실행, 최신순)"):
+        st.dataframe(health.imports_frame(imports), hide_index=True, width="stretch")
 
-frame = loaders.timeseries(ctx.url, ctx.filters, ctx.state.bucket, ctx.version, "source")
-if not frame.empty:
+with st.expander("카운터 전체 (JSON)"):
+    for row in rows:
+        if row.run is not None:
+            st.text(_display_name(row))
+            st.json(dict(row.run["counters"]))
+
+st.subheader("문서 출처")
+st.caption(
+    "문서마다 기록된 출처(source 열)별 집계로, 사이드바 필터가 고른 문서만 셉니다. 마지막 "
+    "수집은 그 출처의 문서를 처음 저장했거나 내용이 바뀌어 다시 저장한 가장 늦은 시각입니다."
+)
+if activity.empty:
+    ui.empty_notice("문서")
+else:
+    st.dataframe(health.sources_frame(activity), hide_index=True, width="stretch")
+    frame = loaders.collection_timeseries(ctx.url, ctx.filters, ctx.state.bucket)
     ui.chart_card(
-        charts.grouped_trend_chart(
-            frame, group="source", labels={}, legend="출처", value="docs",
-            value_title="문서 수 (건)", title="출처별 수집량 (빈 구간은 수집 공백일 수 있음)",
-            bucket=ctx.state.bucket, domain=ui.chart_domain(ctx),
-        )
-    )  # fmt: skip
+        charts.collection_chart(frame, bucket=ctx.state.bucket),
+        "수집 시각 기준입니다 (문서를 처음 저장했거나 내용이 바뀌어 다시 저장한 시각; 발행 시각 "
+        "기준 추이는 개요 페이지에 있습니다). 막대가 없는 구간에는 그 출처의 문서가 저장되지 "
+        "않았습니다: 수집이 멈췄는지는 위 수집기 표에서 확인하세요.",
+    )

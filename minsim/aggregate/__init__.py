@@ -1,9 +1,15 @@
 """All read SQL (SQLAlchemy Core, the same on SQLite and PostgreSQL); every function only reads.
 
-`contract` serves the CLI, the scoring pass and the collectors; `rollups` and `lookups` serve the
-dashboard; `sql` holds the shared filters and the KST time buckets.
+`contract` serves the CLI, the scoring pass and the collectors; `rollups`, `lookups` and
+`collection` (the collection-health page) serve the dashboard; `sql` holds the shared filters and
+the KST time buckets.
 """
 
+from minsim.aggregate.collection import (
+    collection_timeseries,
+    last_ok_runs,
+    source_activity,
+)
 from minsim.aggregate.contract import (
     article_aspects,
     article_urls,
@@ -41,15 +47,18 @@ __all__ = [
     "article_urls",
     "aspect_labels",
     "aspect_timeseries",
+    "collection_timeseries",
     "company_names",
     "count_documents",
     "document_counts",
     "documents_for_scoring",
     "documents_table",
     "events_between",
+    "last_ok_runs",
     "last_runs",
     "latest_scorer_version",
     "live_counts",
+    "source_activity",
     "source_names",
     "summary",
     "time_span",

@@ -1,0 +1,83 @@
+"""Reads for the collection-health page: runs that went well, and what each document source holds.
+
+Runs are named after the collector (`[[sources]] name`) or the imported file (`import:<file>`),
+documents after their own `source` column; nothing in the schema records which document sources
+a run stored, so these reads keep the two apart and the page never joins them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from minsim.aggregate.sql import KST, Filters, aware, bucket_expr, where_clauses
+from minsim.schema import documents, runs
+
+SOURCE_ACTIVITY_COLUMNS = [
+    "source", "docs", "articles", "comments", "first_published", "last_published",
+    "last_collected",
+]  # fmt: skip
+COLLECTION_COLUMNS = ["bucket", "source", "docs"]
+_TIME_COLUMNS = ("first_published", "last_published", "last_collected")
+
+
+def last_ok_runs(engine: Engine) -> dict[str, datetime]:
+    """The start of the newest successful run of every run name (aware UTC); names that never
+    succeeded are absent. Tells "failing since" apart from "failed once"."""
+    query = (
+        select(runs.c.source, func.max(runs.c.started_at))
+        .where(runs.c.status == "ok")
+        .group_by(runs.c.source)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    # Aggregates bypass the column type on SQLite, so coerce text/naive values to aware UTC.
+    return {name: aware(started) for name, started in rows if started is not None}
+
+
+def source_activity(engine: Engine, flt: Filters) -> pd.DataFrame:
+    """Per document source (the documents' `source` column) of the documents the filters select:
+    docs, articles, comments, first and last published_at, last collected_at (KST).
+
+    collected_at is when a document was first stored, or stored again because its text changed.
+    """
+    query = (
+        select(
+            documents.c.source,
+            func.count(documents.c.doc_id).label("docs"),
+            func.sum(case((documents.c.kind == "article", 1), else_=0)).label("articles"),
+            func.sum(case((documents.c.kind == "comment", 1), else_=0)).label("comments"),
+            func.min(documents.c.published_at).label("first_published"),
+            func.max(documents.c.published_at).label("last_published"),
+            func.max(documents.c.collected_at).label("last_collected"),
+        )
+        .where(*where_clauses(flt))
+        .group_by(documents.c.source)
+        .order_by(documents.c.source)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=SOURCE_ACTIVITY_COLUMNS)
+    for column in ("docs", "articles", "comments"):
+        frame[column] = frame[column].astype(int)
+    for column in _TIME_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(KST)
+    return frame
+
+
+def collection_timeseries(engine: Engine, flt: Filters, *, bucket: str) -> pd.DataFrame:
+    """Documents per KST bucket of their collected_at and per document source, for the documents
+    the filters select. Columns: bucket (KST), source, docs."""
+    b = bucket_expr(documents.c.collected_at, bucket)
+    query = (
+        select(b.label("bucket"), documents.c.source, func.count(documents.c.doc_id).label("docs"))
+        .where(*where_clauses(flt))
+        .group_by(b, documents.c.source)
+        .order_by(b, documents.c.source)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=COLLECTION_COLUMNS)
+    frame["bucket"] = pd.to_datetime(frame["bucket"]).dt.tz_localize(KST)
+    frame["docs"] = frame["docs"].astype(int)
+    return frame

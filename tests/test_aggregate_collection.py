@@ -1,0 +1,87 @@
+"""Reads behind the collection-health page: last good runs, document sources, collection volume.
+
+The same assertions run on a real SQLite file and on the PostgreSQL server (see conftest).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, insert
+from test_aggregate_fixtures import (
+    COLLECTED_AT,
+    FIRE_AT,
+    N_ARTICLES,
+    N_COMMENTS,
+    add_comments,
+    fill,
+)
+
+from minsim import aggregate, schema
+from minsim.aggregate import Filters
+from minsim.aggregate.collection import SOURCE_ACTIVITY_COLUMNS
+
+# Two days after the fixture rows were stored: a second collection, in another KST day.
+LATER = COLLECTED_AT + timedelta(days=2, hours=5)  # 2022-12-03 14:00 KST
+
+
+@pytest.fixture
+def db(engine: Engine) -> Engine:
+    """The fixture rows plus 3 comments of `my-export` collected LATER."""
+    fill(engine)
+    add_comments(engine, source="my-export", count=3, start=FIRE_AT, collected=LATER)
+    return engine
+
+
+def test_last_ok_runs_give_the_newest_success_of_each_run_name(db: Engine) -> None:
+    with db.begin() as conn:
+        conn.execute(
+            insert(schema.runs),
+            {"source": "import:my.csv", "started_at": LATER, "finished_at": LATER,
+             "status": "ok", "counters": json.dumps({"new": 3}), "error": None},
+        )  # fmt: skip
+    ok = aggregate.last_ok_runs(db)
+    # demo-portal ran twice and well; demo-video only failed, so it has no good run.
+    assert ok == {"demo-portal": COLLECTED_AT + timedelta(hours=1), "import:my.csv": LATER}
+
+
+def test_source_activity_per_document_source(db: Engine) -> None:
+    frame = aggregate.source_activity(db, Filters())
+    assert list(frame["source"]) == ["demo-portal", "demo-video", "my-export"]
+    portal, video, export = (row for _, row in frame.iterrows())
+    assert (portal["docs"], portal["articles"], portal["comments"]) == (N_ARTICLES, N_ARTICLES, 0)
+    assert video["docs"] == N_COMMENTS and video["articles"] == 0
+    assert portal["first_published"] == pd.Timestamp(FIRE_AT).tz_convert("Asia/Seoul")
+    assert portal["last_collected"] == pd.Timestamp(COLLECTED_AT).tz_convert("Asia/Seoul")
+    assert export["last_collected"] == pd.Timestamp(LATER).tz_convert("Asia/Seoul")
+    assert export["last_published"] == pd.Timestamp(FIRE_AT + timedelta(minutes=2))
+
+
+def test_source_activity_follows_the_filters(db: Engine) -> None:
+    naver = aggregate.source_activity(db, Filters(companies=("naver",)))
+    assert dict(zip(naver["source"], naver["docs"], strict=True)) == {
+        "demo-portal": 6, "demo-video": 18,
+    }  # fmt: skip
+    nothing = aggregate.source_activity(db, Filters(start=datetime(2030, 1, 1, tzinfo=UTC)))
+    assert nothing.empty and list(nothing.columns) == SOURCE_ACTIVITY_COLUMNS
+
+
+def test_collection_volume_is_bucketed_by_collection_time_in_kst(db: Engine) -> None:
+    frame = aggregate.collection_timeseries(db, Filters(), bucket="day")
+    rows = {(str(b.date()), s): n for b, s, n in frame.itertuples(index=False)}
+    # Published from 2022-10-15 on, but stored on 12-01 and 12-03 (KST): those are the buckets.
+    assert rows == {
+        ("2022-12-01", "demo-portal"): N_ARTICLES,
+        ("2022-12-01", "demo-video"): N_COMMENTS,
+        ("2022-12-03", "my-export"): 3,
+    }
+    hourly = aggregate.collection_timeseries(db, Filters(sources=("my-export",)), bucket="hour")
+    assert list(hourly["bucket"]) == [pd.Timestamp("2022-12-03 14:00", tz="Asia/Seoul")]
+
+
+def test_collection_volume_of_nothing_is_an_empty_frame(db: Engine) -> None:
+    frame = aggregate.collection_timeseries(db, Filters(sources=("nope",)), bucket="day")
+    assert frame.empty and list(frame.columns) == ["bucket", "source", "docs"]
