@@ -81,6 +81,11 @@ def test_documents_for_scoring_in_given_order_skipping_unknown(db: Engine) -> No
     assert rows[1][1] == "데이터센터 화재로 서비스가 멈췄다."
 
 
+def test_documents_for_scoring_gives_a_repeated_id_once(db: Engine) -> None:
+    rows = aggregate.documents_for_scoring(db, ["c001", "a00", "c001"])
+    assert [r[0] for r in rows] == ["c001", "a00"]
+
+
 def test_documents_for_scoring_chunks_large_id_lists(db: Engine) -> None:
     ids = [f"missing-{i}" for i in range(aggregate.IN_CHUNK * 3)] + ["a10"]
     assert [r[0] for r in aggregate.documents_for_scoring(db, ids)] == ["a10"]

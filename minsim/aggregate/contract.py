@@ -117,16 +117,18 @@ def unscored_doc_ids(engine: Engine, version: str, *, include_scored: bool = Fal
 def documents_for_scoring(
     engine: Engine, doc_ids: Sequence[str]
 ) -> list[tuple[str, str, str | None]]:
-    """(doc_id, text, parent_id) for the given ids, in the order given; unknown ids are skipped."""
+    """(doc_id, text, parent_id) for the given ids, in the order given, each once (a repeated
+    id would be scored twice); unknown ids are skipped."""
+    wanted = list(dict.fromkeys(doc_ids))
     found: dict[str, tuple[str, str, str | None]] = {}
     with engine.connect() as conn:
-        for chunk in chunks(list(doc_ids)):
+        for chunk in chunks(wanted):
             query = select(documents.c.doc_id, documents.c.text, documents.c.parent_id).where(
                 documents.c.doc_id.in_(chunk)
             )
             for doc_id, text, parent_id in conn.execute(query):
                 found[doc_id] = (doc_id, text, parent_id)
-    return [found[d] for d in doc_ids if d in found]
+    return [found[d] for d in wanted if d in found]
 
 
 def article_aspects(
