@@ -83,20 +83,26 @@ def server(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> None:
+def _render(url: str, shot: Path, height: int) -> tuple[str, Path]:
+    """Open `url` in headless Chromium, wait for a chart, and return the page text and a
+    full-page screenshot."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{server}/?company=kakao&bucket=day")
+            page = browser.new_page(viewport={"width": 1400, "height": height})
+            page.goto(url)
             page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
             body = page.inner_text("body")
-            shot = tmp_path / "overview.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
+    return body, shot
+
+
+def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> None:
+    body, shot = _render(f"{server}/?company=kakao&bucket=day", tmp_path / "overview.png", 1000)
     assert "개요 · Overview" in body
     assert "DEMO DATA" in body
     assert "카카오" in body
@@ -107,20 +113,9 @@ def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> 
 
 
 def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            # Dates after the data: the page says which dates it used instead.
-            page.goto(f"{server}/sources?window=custom&from=2030-01-01&to=2030-01-02")
-            page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
-            body = page.inner_text("body")
-            shot = tmp_path / "sources.png"
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    # Dates after the data: the page says which dates it used instead.
+    url = f"{server}/sources?window=custom&from=2030-01-01&to=2030-01-02"
+    body, shot = _render(url, tmp_path / "sources.png", 1800)
     assert "수집 상태 · Sources" in body
     assert "수집기 · 마지막 실행" in body and "문서 출처" in body
     assert "from 2030-01-01" in body and "2022-10-20을(를) 씁니다" in body

@@ -35,18 +35,20 @@ def _doc(item: RawItem) -> Document:
     return result
 
 
-def _article(text: str = "판교 데이터센터 화재로 카카오 서비스가 멈췄다.") -> Document:
-    return _doc(
-        RawItem(
-            source="demo-portal",
-            kind="article",
-            external_id="",
-            url=ARTICLE_URL,
-            title="카톡 먹통 이틀째",
-            text=text,
-            published_at="2022-10-16T09:00:00+09:00",
-        )
+def _article_item(text: str = "판교 데이터센터 화재로 카카오 서비스가 멈췄다.") -> RawItem:
+    return RawItem(
+        source="demo-portal",
+        kind="article",
+        external_id="",
+        url=ARTICLE_URL,
+        title="카톡 먹통 이틀째",
+        text=text,
+        published_at="2022-10-16T09:00:00+09:00",
     )
+
+
+def _article(text: str = "판교 데이터센터 화재로 카카오 서비스가 멈췄다.") -> Document:
+    return _doc(_article_item(text))
 
 
 def _comment(n: int, text: str = "복구 언제 되나요", likes: int = 3) -> Document:
@@ -373,18 +375,6 @@ def test_values_the_database_cannot_hold_never_fail_a_batch(engine: Engine) -> N
 def scorer():
     """The real scorer with the scenario's aspects (loads Kiwi once for this module)."""
     return Scorer(aspects_path=SCENARIO / "aspects.toml")
-
-
-def _article_item(text: str) -> RawItem:
-    return RawItem(
-        source="demo-portal",
-        kind="article",
-        external_id="",
-        url=ARTICLE_URL,
-        title="카톡 먹통 이틀째",
-        text=text,
-        published_at="2022-10-16T09:00:00+09:00",
-    )
 
 
 def test_a_document_twice_in_one_batch_is_stored_tagged_and_scored_once(
