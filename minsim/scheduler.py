@@ -21,10 +21,10 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from collectors.http import HttpClient
-from minsim import aggregate, schema, store
+from minsim import aggregate, store
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
 from minsim.scoring import score_documents
@@ -112,7 +112,7 @@ def score_unscored(engine: Engine, scorer: Any, clock: Callable[[], float] = tim
     doc_ids = aggregate.unscored_doc_ids(engine, scorer.version)
     if not doc_ids:
         return 0
-    older = _scored_by_older_versions(engine, scorer.version)
+    older = aggregate.count_scored_by_older_versions_only(engine, scorer.version)
     why = f"; {older} of them have a score of an older scorer version only" if older else ""
     # WARNING, not INFO: collecting waits for this, and the default log level must say why
     log.warning(
@@ -143,14 +143,3 @@ class ScoringProgress:
 
     def elapsed(self) -> float:
         return self._clock() - self._started
-
-
-def _scored_by_older_versions(engine: Engine, version: str) -> int:
-    """Documents that have scores, but none under `version` (the lexicon or rules changed)."""
-    scores = schema.scores
-    current = select(scores.c.doc_id).where(scores.c.scorer_version == version)
-    query = select(func.count(func.distinct(scores.c.doc_id))).where(
-        scores.c.scorer_version != version, scores.c.doc_id.not_in(current)
-    )
-    with engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())

@@ -101,3 +101,10 @@ def test_article_aspects_only_non_inherited(db: Engine) -> None:
 def test_counters_json_is_parsed(db: Engine) -> None:
     runs = aggregate.last_runs(db)
     assert json.dumps(runs[0]["counters"])  # plain JSON-able dict
+
+
+def test_documents_scored_only_by_older_versions_are_counted(db: Engine) -> None:
+    assert aggregate.count_scored_by_older_versions_only(db, VERSION) == 0
+    everything = len(aggregate.unscored_doc_ids(db, VERSION, include_scored=True))
+    scored_now = everything - len(aggregate.unscored_doc_ids(db, VERSION))
+    assert aggregate.count_scored_by_older_versions_only(db, "lx-a-newer-scorer") == scored_now

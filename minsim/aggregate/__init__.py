@@ -13,6 +13,7 @@ from minsim.aggregate.collection import (
 from minsim.aggregate.contract import (
     article_aspects,
     article_urls,
+    count_scored_by_older_versions_only,
     document_counts,
     documents_for_scoring,
     last_runs,
@@ -63,5 +64,6 @@ __all__ = [
     "summary",
     "time_span",
     "timeseries",
+    "count_scored_by_older_versions_only",
     "unscored_doc_ids",
 ]

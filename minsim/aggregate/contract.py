@@ -114,6 +114,16 @@ def unscored_doc_ids(engine: Engine, version: str, *, include_scored: bool = Fal
         return [doc_id for (doc_id,) in conn.execute(query)]
 
 
+def count_scored_by_older_versions_only(engine: Engine, version: str) -> int:
+    """Documents that have scores, but none under `version` (the lexicon or rules changed)."""
+    current = select(scores.c.doc_id).where(scores.c.scorer_version == version)
+    query = select(func.count(func.distinct(scores.c.doc_id))).where(
+        scores.c.scorer_version != version, scores.c.doc_id.not_in(current)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def documents_for_scoring(
     engine: Engine, doc_ids: Sequence[str]
 ) -> list[tuple[str, str, str | None]]:
