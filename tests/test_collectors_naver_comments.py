@@ -1,19 +1,36 @@
-"""The naver_comments kind: recorded cbox JSONP pages, replies, paging, repeated pages."""
+"""The naver_comments kind: recorded cbox JSONP pages, replies, paging, repeated pages, and the
+per-article cursor (against a real SQLite store where what gets stored matters)."""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from collector_support import payload, source_of
-from httpserver import Reply
+from httpserver import LocalServer, Reply
 
 from collectors.base import CollectContext
+from collectors.http import HttpClient
 from collectors.naver_comments import article_ids, collect, parse_comments
 from collectors.payload import PayloadError
+from minsim import store
+from minsim.db import migrate, open_engine
 from minsim.errors import CollectError, SchemaChanged
+from minsim.pipeline import Pipeline
+from minsim.scenario import load_scenario
 from minsim.settings import SourceSettings
 
 ARTICLE = "https://n.news.naver.com/mnews/article/001/0013515001?sid=105"
+ARTICLE_KEY = "001,0013515001"
 JS = {"Content-Type": "application/javascript; charset=utf-8"}
+REPO = Path(__file__).resolve().parent.parent
+# what the first run over page1 + page2 leaves: 3001 is the newest top-level comment
+FIRST_RUN_CURSOR = {
+    "articles": {ARTICLE_KEY: {"newest": "2022-10-19T07:58:12+00:00", "no": "3001"}}
+}
 
 
 def fixture(name: str) -> bytes:
@@ -140,3 +157,165 @@ def test_issue_4_comments_of_another_article_are_refused(server, client):
         SchemaChanged, match="asked for news015,0004765002 but got comments of news001,0013515001"
     ):
         list(collect(source, client, CollectContext("nc")))
+
+
+# -- the cursor ------------------------------------------------------------------------------
+
+
+def listing(pages: dict[str, str]):
+    """A cbox answering top-level pages from `pages` (page number -> fixture; a missing page is
+    a server error) and reply threads as `cbox` does."""
+
+    def answer(request):
+        if request.arg("parentCommentNo"):
+            return cbox(request)
+        name = pages.get(request.arg("page"))
+        return Reply(200, fixture(name), JS) if name else Reply(500, "page not scripted")
+
+    return answer
+
+
+def top_level_pages(server: LocalServer, since: int = 0) -> list[str]:
+    """The page numbers of top-level requests from the `since`-th request on."""
+    return [r.arg("page") for r in server.requests[since:] if not r.arg("parentCommentNo")]
+
+
+def cursor_of(source: str, engine) -> dict:
+    return json.loads(store.get_cursor(engine, source) or "null")
+
+
+@pytest.fixture
+def pipeline(sqlite_url: str, client: HttpClient) -> Iterator[Pipeline]:
+    engine = open_engine(sqlite_url)
+    migrate(engine)
+    scenario = load_scenario(REPO / "seeds" / "kakao-2022")
+    yield Pipeline(engine, scenario, None, "test-salt", client, env={})
+    engine.dispose()
+
+
+def run_twice(server, pipeline, source, second_pages: dict[str, str]):
+    """A first run over page1 + page2, then a second over `second_pages`: both results and the
+    top-level pages the second asked for."""
+    server.route("/cbox", listing({"1": "page1.jsonp", "2": "page2.jsonp"}))
+    first = pipeline.run_source(source)
+    assert first.ok, first.error
+    assert cursor_of(source.name, pipeline.engine) == FIRST_RUN_CURSOR
+    server.route("/cbox", listing(second_pages))
+    since = len(server.requests)
+    second = pipeline.run_source(source)
+    return first, second, top_level_pages(server, since)
+
+
+def test_second_run_without_new_comments_asks_only_page_1(server, pipeline):
+    source = comments_source(server.url("/cbox"), article_urls=[ARTICLE], from_stored=False)
+    both = {"1": "page1.jsonp", "2": "page2.jsonp"}
+    first, second, asked = run_twice(server, pipeline, source, both)
+    assert first.counters["new"] == 6 and first.counters["pages"] == 3
+    assert second.ok, second.error
+    assert asked == ["1"]
+    assert server.requests[-1].arg("parentCommentNo") == "3001"  # replies still fetched
+    assert second.counters.get("new", 0) == 0
+    assert second.counters["pages/stopped_at_cursor"] == 1
+    assert cursor_of(source.name, pipeline.engine) == FIRST_RUN_CURSOR
+
+
+def test_new_comments_are_stored_and_paging_stops_at_the_cursor(server, pipeline):
+    source = comments_source(
+        server.url("/cbox"), article_urls=[ARTICLE], from_stored=False, replies=False
+    )
+    _, second, asked = run_twice(server, pipeline, source, {"1": "newer_page1.jsonp"})
+    assert second.ok, second.error  # page 2 would have been a server error
+    assert asked == ["1"]
+    assert (second.counters["new"], second.counters["duplicate"]) == (2, 1)
+    assert second.counters["pages/stopped_at_cursor"] == 1
+    newest = {"newest": "2022-10-19T08:10:30+00:00", "no": "3007"}
+    assert cursor_of(source.name, pipeline.engine) == {"articles": {ARTICLE_KEY: newest}}
+
+
+def test_a_run_failing_mid_article_leaves_the_cursor_so_the_next_gets_the_rest(server, pipeline):
+    source = comments_source(
+        server.url("/cbox"), article_urls=[ARTICLE], from_stored=False, replies=False
+    )
+    # three new comments fill page 1; page 2 (two more, then the marked 3001) fails to load
+    _, failed, asked = run_twice(server, pipeline, source, {"1": "busy_page1.jsonp"})
+    assert not failed.ok and failed.counters["new"] == 3
+    assert asked == ["1", "2", "2"]  # page 2 tried twice (retry), then the run failed
+    assert cursor_of(source.name, pipeline.engine) == FIRST_RUN_CURSOR
+    server.route("/cbox", listing({"1": "busy_page1.jsonp", "2": "newer_page1.jsonp"}))
+    since = len(server.requests)
+    third = pipeline.run_source(source)
+    assert third.ok, third.error
+    assert top_level_pages(server, since) == ["1", "2"]
+    assert third.counters["new"] == 2  # 3007 and 3006, skipped had the cursor moved on failure
+    newest = {"newest": "2022-10-19T08:20:00+00:00", "no": "3010"}
+    assert cursor_of(source.name, pipeline.engine) == {"articles": {ARTICLE_KEY: newest}}
+
+
+def one_run(server, client, cursor: str | None, **options: object) -> CollectContext:
+    """One collect() over page1 + page2 (and the replies) from `cursor`; its context."""
+    ctx = CollectContext("nc", cursor=cursor)
+    source = comments_source(
+        server.url("/cbox"), article_urls=[ARTICLE], from_stored=False, **options
+    )
+    list(collect(source, client, ctx))
+    return ctx
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        {"articles": []},
+        {"articles": {ARTICLE_KEY: "3001"}},
+        {"articles": {ARTICLE_KEY: {"newest": 1666166292, "no": 3001}}},
+        {"articles": {ARTICLE_KEY: {"newest": "yesterday", "no": "3001"}}},
+    ],
+)
+def test_a_damaged_cursor_is_ignored_with_a_warning(server, client, caplog, cursor):
+    server.route("/cbox", cbox)
+    caplog.set_level(logging.WARNING)
+    ctx = one_run(server, client, json.dumps(cursor))
+    assert top_level_pages(server) == ["1", "2"]
+    assert ctx.counters.get("cursor/ignored") == 1
+    assert "ignoring" in caplog.text
+    assert json.loads(ctx.new_cursor or "null") == FIRST_RUN_CURSOR
+
+
+def test_the_cursor_keeps_only_the_articles_followed_this_run(server, client):
+    server.route("/cbox", cbox)
+    gone = {"newest": "2022-10-18T00:00:00+00:00", "no": "9"}
+    cursor = {"articles": {**FIRST_RUN_CURSOR["articles"], "015,0004765002": gone}}
+    ctx = one_run(server, client, json.dumps(cursor))
+    assert top_level_pages(server) == ["1"]
+    assert json.loads(ctx.new_cursor or "null") == FIRST_RUN_CURSOR
+
+
+def test_a_capped_article_keeps_its_mark_until_paging_reaches_it(server, client):
+    server.route("/cbox", listing({"1": "busy_page1.jsonp"}))
+    ctx = one_run(server, client, json.dumps(FIRST_RUN_CURSOR), max_pages=1)
+    assert ctx.counters.get("pages/capped") == 1
+    assert json.loads(ctx.new_cursor or "null") == FIRST_RUN_CURSOR
+
+
+@pytest.mark.parametrize("sort", ["OLD", "FAVORITE"])
+def test_other_sort_orders_page_as_before_and_leave_the_cursor(server, client, sort):
+    server.route("/cbox", cbox)
+    ctx = one_run(server, client, json.dumps(FIRST_RUN_CURSOR), sort=sort)
+    assert top_level_pages(server) == ["1", "2"]
+    assert {r.arg("sort") for r in server.requests} == {sort}
+    assert ctx.new_cursor is None
+    assert ctx.counters.get("pages/stopped_at_cursor") == 0
+
+
+def test_an_answer_not_newest_first_is_paged_as_before(server, client, caplog):
+    """cbox says which order it listed in; a cursor only means something for newest first."""
+
+    def favorite(request):
+        reply = cbox(request)
+        return Reply(200, reply.payload().replace(b'"sort": "NEW"', b'"sort": "FAVORITE"'), JS)
+
+    server.route("/cbox", favorite)
+    caplog.set_level(logging.WARNING)
+    ctx = one_run(server, client, json.dumps(FIRST_RUN_CURSOR))
+    assert top_level_pages(server) == ["1", "2"]
+    assert "not newest first" in caplog.text
+    assert json.loads(ctx.new_cursor or "null") == FIRST_RUN_CURSOR
