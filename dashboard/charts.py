@@ -1,21 +1,29 @@
 """Pure chart builders: DataFrame in, titled and tooltipped alt.Chart out; no Streamlit, no I/O.
 
-Times arrive as aware Asia/Seoul timestamps and are handed to Vega-Lite as naive KST wall-clock
-values: Vega-Lite reads offset-free timestamps as browser-local and prints them back as
-browser-local, so the axis shows KST whatever time zone the viewer's browser is in.
+Times go on the KST axis of dashboard/timeaxis.py; event markers come from dashboard/markers.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import altair as alt
 import pandas as pd
 
-TIME_TITLE = "시간 (KST)"
-TIME_FORMAT = "%Y-%m-%d %H:%M"
-DAY_FORMAT = "%m/%d"
-HOUR_FORMAT = "%m/%d %H시"
+from dashboard.markers import event_layer
+from dashboard.timeaxis import (
+    BUCKET_LENGTHS,
+    DAY_FORMAT,
+    HOUR_FORMAT,
+    TIME_FORMAT,
+    TIME_TITLE,
+    Domain,
+    bucket_labels,
+    fill_gaps,
+    time_scale,
+    time_tooltip,
+    time_x,
+    wall_clock,
+)
+
 KIND_LABELS = {"article": "기사", "comment": "댓글"}
 SERIES_LABELS = {
     "mean_compound": "평균 감성 점수",
@@ -29,107 +37,12 @@ ORIGIN_LABELS = {False: "직접 언급", True: "기사에서 상속"}
 # Chart heights in pixels: tall enough for event labels above the lines, short enough to scan.
 TREND_HEIGHT = 340
 VOLUME_HEIGHT = 220
-# Event numbers close in time are stacked over this many rows so they do not print on each other.
-EVENT_LANES = 4
-# The y range of the marker band in lane units: the lanes fill the top quarter of the plot, some
-# 20 px apart on a 340 px chart, more than a badge is tall.
-EVENT_BAND = EVENT_LANES * 4
-# Two badges closer than this share of the time axis would touch (a badge is about 16 px wide on
-# a chart some 700-1000 px wide), so the later one goes a lane down.
-EVENT_MIN_GAP = 0.025
-BADGE_SIZE = 190  # square pixels: a circle about 16 px across, room for a two-digit number
-# pandas frequencies of the dashboard's time buckets (KST has no daylight saving, so a KST day is
-# always 24 hours).
-BUCKET_FREQ = {"hour": "h", "day": "D"}
-BUCKET_LENGTHS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
 # Lines break at missing buckets (null values) instead of joining the points on either side, which
 # would draw opinion where there is no data.
 BREAK_AT_GAPS = "break-paths-show-domains"
 # Buckets with fewer scored documents than this are left off the trend: a share over two or three
 # comments swings between 0 and 1 and reads as a trend when it is noise.
 MIN_SCORED_PER_BUCKET = 5
-
-
-def wall_clock(column: pd.Series) -> pd.Series:
-    """KST-aware timestamps as naive KST wall-clock times (see the module docstring)."""
-    stamps = pd.to_datetime(column)
-    if stamps.dt.tz is not None:
-        stamps = stamps.dt.tz_convert("Asia/Seoul").dt.tz_localize(None)
-    return stamps
-
-
-def axis_format(stamps: pd.Series) -> str:
-    """Day labels for day buckets; day and hour once any bucket starts off midnight."""
-    stamps = pd.to_datetime(stamps)
-    hourly = len(stamps) > 0 and bool((stamps.dt.hour != 0).any())
-    return HOUR_FORMAT if hourly else DAY_FORMAT
-
-
-Domain = tuple[pd.Timestamp, pd.Timestamp]
-
-
-def time_domain(start: object, end: object, bucket: str) -> Domain:
-    """The x range of the charts for a window [start, end) (aware times): naive KST wall-clock
-    times from the start of the bucket holding `start` to the end of the one holding `end`."""
-    freq = BUCKET_FREQ[bucket]
-    lo, hi = (_wall_clock_one(pd.Timestamp(value)) for value in (start, end))
-    return lo.floor(freq), hi.ceil(freq)
-
-
-def _wall_clock_one(stamp: pd.Timestamp) -> pd.Timestamp:
-    """One aware time as a naive KST wall-clock time (naive times are taken as KST already)."""
-    return stamp.tz_convert("Asia/Seoul").tz_localize(None) if stamp.tzinfo else stamp
-
-
-def _datetime(stamp: pd.Timestamp) -> alt.DateTime:
-    # A Vega-Lite DateTime is read in the browser's local time, like the naive data values.
-    return alt.DateTime(
-        year=stamp.year, month=stamp.month, date=stamp.day, hours=stamp.hour, minutes=stamp.minute
-    )
-
-
-def time_scale(domain: Domain | None) -> alt.Scale:
-    """A time scale over the shared domain (or over the data when there is none)."""
-    if domain is None:
-        return alt.Scale()
-    return alt.Scale(domain=[_datetime(domain[0]), _datetime(domain[1])])
-
-
-def fill_gaps(
-    frame: pd.DataFrame, bucket: str, *, group: str | None = None, zero: Sequence[str] = ()
-) -> pd.DataFrame:
-    """Every bucket between a series' first and last row, per group. Added rows are NaN, so a
-    score line breaks where nothing is known, except the `zero` columns: counts, where a missing
-    bucket means no documents."""
-    if frame.empty:
-        return frame
-    parts = []
-    for key, part in frame.groupby(group, sort=False) if group else [(None, frame)]:
-        stamps = pd.DatetimeIndex(part["bucket"])
-        full = pd.date_range(stamps.min(), stamps.max(), freq=BUCKET_FREQ[bucket]).union(stamps)
-        filled = part.set_index("bucket").reindex(full).rename_axis("bucket").reset_index()
-        added = ~filled["bucket"].isin(stamps)
-        for column in zero:
-            filled.loc[added, column] = 0
-        if group:
-            filled[group] = key
-        parts.append(filled)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _time_x(data: pd.DataFrame, field: str = "bucket", domain: Domain | None = None) -> alt.X:
-    axis = alt.Axis(format=axis_format(data[field]), labelAngle=0, labelOverlap=True)
-    return alt.X(f"{field}:T", title=TIME_TITLE, axis=axis, scale=time_scale(domain))
-
-
-def _time_tooltip(field: str = "bucket") -> alt.Tooltip:
-    return alt.Tooltip(f"{field}:T", title=TIME_TITLE, format=TIME_FORMAT)
-
-
-def bucket_labels(column: pd.Series, bucket: str) -> pd.Series:
-    """KST bucket starts as the text labels a chart click hands back (see filters)."""
-    fmt = "%Y-%m-%d %H:00" if bucket == "hour" else "%Y-%m-%d"
-    return pd.to_datetime(column).dt.tz_convert("Asia/Seoul").dt.strftime(fmt)
 
 
 def volume_chart(
@@ -178,68 +91,6 @@ def volume_chart(
     )
 
 
-def number_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Events in time order with a 1-based `no`, shared by the chart markers and the list."""
-    ordered = events.sort_values("at", kind="stable").reset_index(drop=True)
-    return ordered.assign(no=range(1, len(ordered) + 1))
-
-
-def event_lanes(times: pd.Series, domain: Domain | None = None) -> list[int]:
-    """A marker row for each event (times in order): the top row unless a badge printed there
-    is closer than EVENT_MIN_GAP of the axis, then the next free row down; when every row is
-    taken, the row used longest ago."""
-    stamps = list(wall_clock(times))
-    if not stamps:
-        return []
-    lo, hi = domain if domain is not None else (min(stamps), max(stamps))
-    gap = max(hi - lo, pd.Timedelta(hours=1)) * EVENT_MIN_GAP
-    last: list[pd.Timestamp | None] = [None] * EVENT_LANES
-    used = [-1] * EVENT_LANES  # the index of the event each row last took
-    lanes = []
-    for n, stamp in enumerate(stamps):
-        free = [i for i, prev in enumerate(last) if prev is None or stamp - prev >= gap]
-        lane = free[0] if free else min(range(EVENT_LANES), key=used.__getitem__)
-        last[lane], used[lane] = stamp, n
-        lanes.append(lane)
-    return lanes
-
-
-def event_layer(
-    events: pd.DataFrame, names: dict[str, str], domain: Domain | None = None
-) -> alt.LayerChart | None:
-    """Dashed rules at each event with its number on top (the page lists the numbers); numbers
-    close in time are stacked so they stay readable. The tooltip carries the whole title. None
-    when there are no events."""
-    if events.empty:
-        return None
-    numbered = events if "no" in events else number_events(events)
-    data = numbered.assign(
-        at=wall_clock(numbered["at"]),
-        회사=numbered["company"].map(lambda c: names.get(c, c)),
-        lane=event_lanes(numbered["at"], domain),
-        label=numbered["no"].map(str),
-    )
-    tooltip = [
-        alt.Tooltip("no:Q", title="번호"),
-        alt.Tooltip("at:T", title="시각 (KST)", format=TIME_FORMAT),
-        alt.Tooltip("회사:N"),
-        alt.Tooltip("title:N", title="사건"),
-    ]
-    x = alt.X("at:T", scale=time_scale(domain))
-    base = alt.Chart(data)
-    rules = base.mark_rule(color="#7c3aed", strokeDash=[4, 3], opacity=0.6).encode(
-        x=x, tooltip=tooltip
-    )
-    lane = alt.Y("lane:Q", axis=None, scale=alt.Scale(domain=[-0.7, EVENT_BAND], reverse=True))
-    badges = base.mark_circle(size=BADGE_SIZE, color="#ede9fe", stroke="#7c3aed", opacity=1).encode(
-        x=x, y=lane, tooltip=tooltip
-    )
-    labels = base.mark_text(fontSize=10, fontWeight="bold", color="#5b21b6").encode(
-        x=x, y=lane, text="label:N", tooltip=tooltip
-    )
-    return alt.layer(rules, badges, labels)
-
-
 def trend_chart(
     frame: pd.DataFrame,
     events: pd.DataFrame,
@@ -263,7 +114,7 @@ def trend_chart(
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2, invalid=BREAK_AT_GAPS)
         .encode(
-            x=_time_x(data, domain=domain),
+            x=time_x(data, domain=domain),
             y=alt.Y("value:Q", title="점수 / 비율", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color(
                 "지표:N",
@@ -271,7 +122,7 @@ def trend_chart(
                 scale=alt.Scale(domain=list(SERIES_COLORS), range=list(SERIES_COLORS.values())),
             ),
             tooltip=[
-                _time_tooltip(),
+                time_tooltip(),
                 "지표:N",
                 alt.Tooltip("value:Q", title="값", format=".2f"),
                 alt.Tooltip("scored:Q", title="채점된 문서 (건)"),
@@ -315,12 +166,12 @@ def grouped_trend_chart(
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=16), invalid=BREAK_AT_GAPS)
         .encode(
-            x=_time_x(data, domain=domain),
+            x=time_x(data, domain=domain),
             y=alt.Y(f"{value}:Q", title=value_title, scale=y_scale),
             # A categorical palette: the theme's default blues are too alike to tell apart.
             color=alt.Color(f"{legend}:N", title=legend, scale=alt.Scale(scheme=PALETTE)),
             tooltip=[
-                _time_tooltip(),
+                time_tooltip(),
                 f"{legend}:N",
                 alt.Tooltip(f"{value}:Q", title=value_title, format=".2f"),
                 alt.Tooltip(f"{count_field}:Q", title="문서 수 (건)"),
@@ -399,7 +250,7 @@ def aspect_heatmap(
             y=alt.Y("측면:N", title=None),
             color=alt.Color("mean_compound:Q", title="평균 점수",
                             scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
-            tooltip=[_time_tooltip(), "측면:N",
+            tooltip=[time_tooltip(), "측면:N",
                      alt.Tooltip("mean_compound:Q", title="평균 점수", format=".2f"),
                      alt.Tooltip("neg_share:Q", title="부정 비율", format=".0%"),
                      alt.Tooltip("n:Q", title="언급 수 (건)")],

@@ -14,8 +14,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import number_events, time_domain
 from dashboard.filters import KST, WINDOW_LENGTHS, WINDOWS, FilterState
+from dashboard.markers import number_events
+from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
 
 CONTEXT_KEY = "minsim_context"
@@ -176,7 +177,7 @@ def stale_note(
 def chart_domain(
     ctx: Context, events: pd.DataFrame | None = None
 ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The time range every chart of a page shares (as charts.time_domain gives it): the
+    """The time range every chart of a page shares (as timeaxis.time_domain gives it): the
     selected window, or the data's span where the window is open, widened to the events drawn.
     Shared so a gap lines up across charts instead of each chart stretching over its own data."""
     if ctx.span is None:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import charts, doctable, explain, health, ui
+from dashboard import charts, doctable, explain, health, markers, timeaxis, ui
 from dashboard.filters import (
     FilterState,
     bucket_window,
@@ -469,7 +469,7 @@ def test_hourly_gaps_break_too_and_thin_buckets_count_as_gaps() -> None:
                                 tz="Asia/Seoul"),
         scored=[10, 2, 30],
     )  # fmt: skip
-    filled = charts.fill_gaps(frame[frame["scored"] >= charts.MIN_SCORED_PER_BUCKET], "hour")
+    filled = timeaxis.fill_gaps(frame[frame["scored"] >= charts.MIN_SCORED_PER_BUCKET], "hour")
     assert [str(b)[11:16] for b in filled["bucket"]] == ["09:00", "10:00", "11:00", "12:00"]
     assert filled["mean_compound"].isna().tolist() == [False, True, True, False]
 
@@ -491,7 +491,7 @@ def _aspects() -> pd.DataFrame:
 
 
 def test_heatmap_is_on_a_time_axis_so_missing_days_show() -> None:
-    domain = charts.time_domain(datetime(2022, 11, 9, 15, tzinfo=UTC),
+    domain = timeaxis.time_domain(datetime(2022, 11, 9, 15, tzinfo=UTC),
                                 datetime(2022, 11, 24, 15, tzinfo=UTC), "day")  # fmt: skip
     spec = charts.aspect_heatmap(_aspects(), {"apology": "사과"}, domain=domain).to_dict()
     x = spec["encoding"]["x"]
@@ -506,7 +506,7 @@ def test_heatmap_is_on_a_time_axis_so_missing_days_show() -> None:
 
 def test_trend_and_volume_share_the_window_domain() -> None:
     # A custom window of 10-15 .. 10-19 KST; the data stop on 10-17.
-    domain = charts.time_domain(datetime(2022, 10, 14, 15, tzinfo=UTC),
+    domain = timeaxis.time_domain(datetime(2022, 10, 14, 15, tzinfo=UTC),
                                 datetime(2022, 10, 19, 15, tzinfo=UTC), "day")  # fmt: skip
     assert domain == (pd.Timestamp("2022-10-15"), pd.Timestamp("2022-10-20"))
     trend = charts.trend_chart(_series(), _events(), {}, domain=domain).to_dict()
@@ -519,7 +519,7 @@ def test_trend_and_volume_share_the_window_domain() -> None:
 def test_hour_domains_round_out_to_whole_hours() -> None:
     start = datetime(2022, 10, 18, 1, 20, tzinfo=UTC)  # 10:20 KST
     end = datetime(2022, 10, 18, 3, 0, 1, tzinfo=UTC)  # 12:00:01 KST
-    assert charts.time_domain(start, end, "hour") == (
+    assert timeaxis.time_domain(start, end, "hour") == (
         pd.Timestamp("2022-10-18 10:00"),
         pd.Timestamp("2022-10-18 13:00"),
     )
@@ -531,13 +531,13 @@ def test_events_close_in_time_are_stacked_not_overlapping() -> None:
          "2022-10-20 23:00", "2022-10-24 10:00", "2022-10-24 10:00", "2022-10-24 10:00"]
     ).tz_localize("Asia/Seoul"))  # fmt: skip
     domain = (pd.Timestamp("2022-10-15"), pd.Timestamp("2022-12-01"))
-    lanes = charts.event_lanes(times, domain)
+    lanes = markers.event_lanes(times, domain)
     assert lanes[:4] == [0, 1, 2, 3]  # four events within ten hours: four rows
     assert lanes[4] == 0  # days later, back on top
     assert lanes[5:] == [0, 1, 2]  # the three hearings of the same morning
     # More simultaneous events than rows reuse the row whose badge is oldest.
     crowd = pd.Series([pd.Timestamp("2022-10-15 12:00", tz="Asia/Seoul")] * 6)
-    assert charts.event_lanes(crowd, domain) == [0, 1, 2, 3, 0, 1]
+    assert markers.event_lanes(crowd, domain) == [0, 1, 2, 3, 0, 1]
 
 
 def test_unscored_documents_say_so_in_the_table_and_the_csv() -> None:

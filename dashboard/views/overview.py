@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, doctable, loaders, ui
+from dashboard import charts, doctable, loaders, markers, ui
 from dashboard.filters import bucket_window, narrow
 
 ctx = ui.context()
@@ -39,7 +39,7 @@ if note:
 bucket = ctx.state.bucket
 by_kind = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, "kind")
 overall = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version)
-events = charts.number_events(loaders.events(ctx.url, ctx.filters))
+events = markers.number_events(loaders.events(ctx.url, ctx.filters))
 domain = ui.chart_domain(ctx, events)
 unit = "시간" if bucket == "hour" else "일"
 ui.chart_card(
