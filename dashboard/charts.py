@@ -8,9 +8,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.filters import BUCKET_LENGTHS
 from dashboard.markers import event_layer
 from dashboard.timeaxis import (
-    BUCKET_LENGTHS,
     DAY_FORMAT,
     HOUR_FORMAT,
     TIME_FORMAT,

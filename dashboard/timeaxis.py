@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from dashboard.filters import BUCKET_LABEL_FORMATS
+
 TIME_TITLE = "시간 (KST)"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 DAY_FORMAT = "%m/%d"
@@ -19,7 +21,6 @@ HOUR_FORMAT = "%m/%d %H시"
 # pandas frequencies of the dashboard's time buckets (KST has no daylight saving, so a KST day is
 # always 24 hours).
 BUCKET_FREQ = {"hour": "h", "day": "D"}
-BUCKET_LENGTHS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
 
 
 def wall_clock(column: pd.Series) -> pd.Series:
@@ -100,5 +101,5 @@ def time_tooltip(field: str = "bucket") -> alt.Tooltip:
 
 def bucket_labels(column: pd.Series, bucket: str) -> pd.Series:
     """KST bucket starts as the text labels a chart click hands back (see filters)."""
-    fmt = "%Y-%m-%d %H:00" if bucket == "hour" else "%Y-%m-%d"
+    fmt = BUCKET_LABEL_FORMATS[bucket]
     return pd.to_datetime(column).dt.tz_convert("Asia/Seoul").dt.strftime(fmt)
