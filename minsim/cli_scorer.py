@@ -163,11 +163,11 @@ def _file_summary(lexicon: Any, path: Path) -> str:
 # that each one matches its constant in sentiment/induce.py.
 INDUCE_OPTIONS: tuple[tuple[str, type, str], ...] = (
     ("--min-count", int, "documents a single morpheme must occur in (default 3)"),
-    ("--bigram-min-count", int, "documents a pair of morphemes must occur in (default 10)"),
+    ("--bigram-min-count", int, "documents a pair of morphemes must occur in (default 3)"),
     (
-        "--bigram-min-gain",
+        "--bigram-scale",
         float,
-        "keep a pair only if its weight differs this much from its parts' (default 0.7)",
+        "share of weight for pairs, which add to their words' weights (default 0.6)",
     ),
     ("--smoothing", float, "added to both document counts (default 0.5)"),
     ("--shrink", float, "rare keys are pulled towards 0 by n / (n + shrink) (default 10)"),
@@ -191,7 +191,7 @@ def _lexicon_induce(args: argparse.Namespace) -> int:
         corpus=args.corpus,
         min_count=_given(args.min_count, defaults.DEFAULT_MIN_COUNT),
         bigram_min_count=_given(args.bigram_min_count, defaults.DEFAULT_BIGRAM_MIN_COUNT),
-        bigram_min_gain=_given(args.bigram_min_gain, defaults.DEFAULT_BIGRAM_MIN_GAIN),
+        bigram_scale=_given(args.bigram_scale, defaults.DEFAULT_BIGRAM_SCALE),
         function_scale=_given(args.function_scale, defaults.DEFAULT_FUNCTION_SCALE),
         smoothing=_given(args.smoothing, defaults.DEFAULT_SMOOTHING),
         shrink=_given(args.shrink, defaults.DEFAULT_SHRINK),

@@ -9,7 +9,7 @@ from itertools import compress
 from operator import not_
 
 from sentiment import rules as R
-from sentiment.lexicon_loader import Entry, Lexicon
+from sentiment.lexicon_loader import INDUCED_SOURCE_PREFIX, Entry, Lexicon
 from sentiment.result import Hit, SentenceScore, normalize
 from sentiment.tokenizer import Sentence
 
@@ -111,6 +111,12 @@ class SentenceEngine:
                 pairs or None,
                 words.get(key),
             )
+        # Generated pairs by first and second key; none holds an event word (a user's file may).
+        self.collocations: dict[str, dict[str, Entry]] = {
+            first: {k: e for k, e in following.items() if k not in R.EVENT_WORDS}
+            for first, following in lexicon.collocations.items()
+            if first not in R.EVENT_WORDS
+        }
         # Keys that can open a new clause: sentences without any skip the clause scan.
         self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
@@ -145,15 +151,59 @@ class SentenceEngine:
                 i += 1
                 continue
             start, end = starts[i], ends[last]
-            hits.append(Hit(start, end, text[start:end], key, source, weight, weight, [], i, last))
+            hits.append(Hit(start, end, text, key, source, weight, weight, None, i, last))
             i = last + 1  # the next hit starts after the phrase or word
         return hits
+
+    def _collocation_hits(
+        self, text: str, sentence: Sentence, keys: list[str], hits: list[Hit]
+    ) -> list[Hit]:
+        """Generated pairs found in the sentence; they overlap the hits of their words. A pair
+        that contradicts a written word (curated, domain, user, or a rule's mark) under it is
+        left out: the written row and the rules say what the word means there, and reviews
+        would overrule them (슬프다 praises a film; 좋아요 would undo the 안 of 안 좋아요)."""
+        # +1 / -1 under a written hit's morphemes, by its weight after degree and negation
+        written = [0.0] * len(keys)
+        for hit in hits:
+            if not hit.source.startswith(INDUCED_SOURCE_PREFIX):
+                sign = -1.0 if hit.weight < 0 else 1.0
+                for j in range(hit.first, hit.last + 1):
+                    written[j] = sign
+        table = self.collocations
+        starts, ends = sentence.starts, sentence.ends
+        found: list[Hit] = []
+        for i in range(len(keys) - 1):
+            following = table.get(keys[i])
+            if following is None:
+                continue
+            entry = following.get(keys[i + 1])
+            if entry is None:
+                continue
+            weight = entry.weight
+            if written[i] * weight < 0 or written[i + 1] * weight < 0:
+                continue
+            start, end = starts[i], ends[i + 1]
+            found.append(
+                Hit(
+                    start,
+                    end,
+                    text,
+                    entry.text_key,
+                    entry.source,
+                    weight,
+                    weight,
+                    None,
+                    i,
+                    i + 1,
+                )
+            )
+        return found
 
     @staticmethod
     def _hit(
         text: str, start: int, end: int, key: str, source: str, weight: float, first: int, last: int
     ) -> Hit:
-        return Hit(start, end, text[start:end], key, source, weight, weight, [], first, last)
+        return Hit(start, end, text, key, source, weight, weight, None, first, last)
 
     # --- per-hit rules ----------------------------------------------------------------------
     @staticmethod
@@ -315,7 +365,7 @@ class SentenceEngine:
             if prefixes:  # the prefix's own weight (개 as dog) gives way to the boost
                 hits = [h for h in hits if h.first != h.last or h.first not in prefixes]
         covered = [False] * len(keys)
-        for hit in hits:  # hits never overlap
+        for hit in hits:  # the matched words and phrases never overlap
             first, last = hit.first, hit.last
             if first == last:
                 covered[first] = True
@@ -332,6 +382,8 @@ class SentenceEngine:
                     self._degree(hit, keys, covered, prefixes)
                 if negating:
                     self._negation(hit, keys, tags, covered)
+        if self.collocations:  # after degree and negation: a pair carries its own (안 되다)
+            hits.extend(self._collocation_hits(text, sentence, keys, hits))
         if R.SARCASM_WELL_KEY in present:
             extra: list[Hit] = []
             self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,21 +71,34 @@ class Entry:
 
 @dataclass
 class Lexicon:
-    """All polarity entries by their full key, plus a first-morpheme index for phrase matching."""
+    """All polarity entries by their full key, plus first-morpheme indexes for matching: phrases
+    (written rows of several morphemes, which replace their words) and collocations (generated
+    pairs, which add to their words, the way they were learned)."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     phrases: dict[str, list[Entry]] = field(default_factory=dict)
+    collocations: dict[str, dict[str, Entry]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Induced rows left out per file because an earlier row already defines their key.
     skipped: dict[Path, int] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
+        previous = self.entries.get(entry.key)
+        if previous is not None and is_collocation(previous):  # an override replaces it
+            del self.collocations[previous.keys[0]][previous.keys[1]]
         self.entries[entry.key] = entry
-        if len(entry.keys) > 1:
+        if is_collocation(entry):
+            self.collocations.setdefault(entry.keys[0], {})[entry.keys[1]] = entry
+        elif len(entry.keys) > 1:
             bucket = self.phrases.setdefault(entry.keys[0], [])
             bucket[:] = [e for e in bucket if e.key != entry.key] + [entry]
             bucket.sort(key=lambda e: -len(e.keys))
+
+
+def is_collocation(entry: Entry) -> bool:
+    """A generated pair: its weight adds to its two words' (lexicon/README.md, induced files)."""
+    return len(entry.keys) == 2 and _is_induced(entry)
 
 
 def parse_key(raw: str, origin: str) -> tuple[str, ...]:
@@ -103,7 +117,8 @@ def parse_key(raw: str, origin: str) -> tuple[str, ...]:
             raise LexiconError(
                 f"{origin}: predicate {part!r} must carry 다 as Kiwi's lemma does ({lemma}다/{tag})"
             )
-        parts.append(f"{lemma.lower()}/{tag}" if tag == LATIN_TAG else part)
+        # interned: the same morpheme starts or ends thousands of generated pairs
+        parts.append(sys.intern(f"{lemma.lower()}/{tag}" if tag == LATIN_TAG else part))
     return tuple(parts)
 
 
@@ -186,6 +201,10 @@ def _polarity_entry(columns: list[str], origin: str) -> Entry:
     if not SOURCE_PATTERN.match(source):
         raise LexiconError(
             f"{origin}: source {source!r} is not curated, domain, user or induced:<corpus>"
+        )
+    if len(keys) > 2 and source.startswith(INDUCED_SOURCE_PREFIX):
+        raise LexiconError(
+            f"{origin}: a generated ({source}) row holds one morpheme or a pair, got {len(keys)}"
         )
     return Entry(keys, weight, source, note.strip(), origin)  # keys as matched: Latin lowercased
 

@@ -7,6 +7,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from sentiment import rules
+from sentiment.lexicon_loader import INDUCED_SOURCE_PREFIX
 
 # Digits kept in the stored JSON: enough to re-derive labels, small enough for the hits column.
 JSON_DIGITS = 4
@@ -15,6 +16,9 @@ JSON_DIGITS = 4
 # endings and particles per document. What is left out is counted and summed.
 STORED_HITS_LIMIT = 300
 STORED_SENTENCES_LIMIT = 300
+
+# The first step a collocation hit shows: its weight is added to its words', not put in their place.
+COLLOCATION_NOTE = "collocation: adds to its words"
 
 
 def normalize(total: float) -> float:
@@ -40,14 +44,17 @@ class Hit:
 
     start: int
     end: int
-    text: str
+    # The whole text the hit was found in (shared by its hits; `text` slices it when read, so a
+    # score does not hold a copy of every matched word).
+    document: str
     key: str
     source: str
     base: float
     weight: float
     # What the rules did, in order: (rule, weight before, weight after), or a note that changed
-    # nothing. Formatted only when read (`modifiers`): most hits are never explained.
-    steps: list[tuple[str, float, float] | str] = field(default_factory=list)
+    # nothing. Formatted only when read (`modifiers`): most hits are never explained. None until
+    # a rule acts: most hits keep their base weight, and a text holds many hits.
+    steps: list[tuple[str, float, float] | str] | None = None
     first: int = 0  # first morpheme index inside its sentence
     last: int = 0  # last morpheme index inside its sentence
     clause: int = 0  # clause index inside its sentence
@@ -58,7 +65,7 @@ class Hit:
         self,
         start: int,
         end: int,
-        text: str,
+        document: str,
         key: str,
         source: str,
         base: float,
@@ -70,32 +77,51 @@ class Hit:
     ) -> None:
         self.start = start
         self.end = end
-        self.text = text
+        self.document = document
         self.key = key
         self.source = source
         self.base = base
         self.weight = weight
-        self.steps = [] if steps is None else steps
+        self.steps = steps
         self.first = first
         self.last = last
         self.clause = clause
 
     def apply(self, name: str, new_weight: float) -> None:
         """Record a rule and its result, so explain can show every step."""
-        self.steps.append((name, self.weight, new_weight))
+        self._steps().append((name, self.weight, new_weight))
         self.weight = new_weight
 
     def note(self, text: str) -> None:
         """Record a rule that looked at the hit and left its weight alone."""
-        self.steps.append(text)
+        self._steps().append(text)
+
+    def _steps(self) -> list[tuple[str, float, float] | str]:
+        steps = self.steps
+        if steps is None:
+            steps = self.steps = []
+        return steps
+
+    @property
+    def text(self) -> str:
+        """The matched words as written."""
+        return self.document[self.start : self.end]
+
+    @property
+    def is_collocation(self) -> bool:
+        """A generated pair (the loader makes every one a collocation): it overlaps the hits of
+        its words and adds to them."""
+        return " " in self.key and self.source.startswith(INDUCED_SOURCE_PREFIX)
 
     @property
     def modifiers(self) -> list[str]:
-        """The steps as text: `rule: +before -> +after` (three decimals), or the note."""
-        return [
+        """The steps as text: `rule: +before -> +after` (three decimals), or the note; a
+        collocation says so first (derived, not stored: a text has many)."""
+        steps = [
             step if isinstance(step, str) else f"{step[0]}: {step[1]:+.3f} -> {step[2]:+.3f}"
-            for step in self.steps
+            for step in self.steps or ()
         ]
+        return [COLLOCATION_NOTE, *steps] if self.is_collocation else steps
 
     def to_dict(self) -> dict[str, object]:
         return {

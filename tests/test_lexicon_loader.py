@@ -37,6 +37,7 @@ def write(tmp_path: Path, name: str, body: str, header: str = HEADER) -> Path:
         ("좋다/VA\t2\n", "columns"),
         ("좋다/VA\t2\tcurated\t\n좋다/VA\t1\tcurated\t\n", "duplicate key"),
         ("Good/SL\t2\tcurated\t\ngood/SL\t1\tcurated\t\n", "duplicate key"),
+        ("꼬리/NNG 자르다/VV 기/ETN\t-1\tinduced:x\t\n", "one morpheme or a pair"),
     ],
 )
 def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:
@@ -168,3 +169,23 @@ def test_every_error_is_collected_when_a_list_is_given(tmp_path: Path) -> None:
     load_lexicon([headless], tmp_path, errors=errors)
     (error,) = errors  # a file without its header has no row to trust: one error, no entries
     assert str(error).startswith(f"{headless}:1: header must be")
+
+
+def test_generated_pairs_are_collocations_and_written_ones_phrases(tmp_path: Path) -> None:
+    write(tmp_path, "core.tsv", "꼬리/NNG 자르다/VV\t-2\tcurated\t\n")
+    write(
+        tmp_path, "induced_x.tsv", "재미/NNG 없다/VA\t-1.2\tinduced:x\t\n지루/XR\t-1\tinduced:x\t\n"
+    )
+    lexicon = load_lexicon((), tmp_path)
+    # a generated pair adds to its words: it is not a phrase that would replace them
+    assert lexicon.collocations == {"재미/NNG": {"없다/VA": lexicon.entries["재미/NNG 없다/VA"]}}
+    assert [e.key for e in lexicon.phrases["꼬리/NNG"]] == ["꼬리/NNG 자르다/VV"]
+    assert "재미/NNG" not in lexicon.phrases
+
+
+def test_a_user_override_of_a_generated_pair_makes_it_a_phrase(tmp_path: Path) -> None:
+    write(tmp_path, "induced_x.tsv", "재미/NNG 없다/VA\t-1.2\tinduced:x\t\n")
+    mine = write(tmp_path, "mine.tsv", "재미/NNG 없다/VA\t-3\tuser\toverride: a phrase\n")
+    lexicon = load_lexicon([mine], tmp_path)
+    assert lexicon.collocations == {"재미/NNG": {}}
+    assert [e.weight for e in lexicon.phrases["재미/NNG"]] == [-3]

@@ -132,6 +132,12 @@ def test_lexicon_induce_writes_a_loadable_file_with_provenance(tmp_path: Path) -
 
     weights = {e.key: e.weight for e in read_polarity_file(out)}
     assert weights["최고/NNG"] > 0 > weights["지루/XR"]
+    # pairs are learned beside their words, with the booster 정말 (no weight of its own) in
+    # them, at a share of a word's weight; a pair never holds a number (최고 12)
+    assert "정말/MAG" not in weights
+    assert 0 > weights["정말/MAG 지루/XR"] > weights["지루/XR"]
+    assert not [key for key in weights if key.endswith("/SN")]
+    assert "# pairs: two adjacent morphemes" in text
 
 
 def test_scorer_from_settings_uses_the_scenario_aspects(tmp_path: Path) -> None:

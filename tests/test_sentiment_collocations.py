@@ -1,0 +1,56 @@
+"""Generated pairs (collocations) add to the words they span, and never overrule written words."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sentiment import Scorer
+from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE
+from sentiment.result import COLLOCATION_NOTE, Hit
+
+HEADER = "key\tweight\tsource\tnote\n"
+
+
+@pytest.fixture(scope="module")
+def scorer(tmp_path_factory: pytest.TempPathFactory) -> Scorer:
+    folder = tmp_path_factory.mktemp("lexicon")
+    shutil.copy(LEXICON_DIR / MODIFIERS_FILE, folder / MODIFIERS_FILE)
+    (folder / "core.tsv").write_text(HEADER + "좋다/VA\t2\tcurated\t\n", encoding="utf-8")
+    (folder / "induced_x.tsv").write_text(
+        HEADER
+        + "연기/NNG\t1\tinduced:x\t\n"
+        + "배우/NNG 연기/NNG\t0.5\tinduced:x\t\n"
+        + "좋다/VA 어요/EF\t1.5\tinduced:x\t\n"
+        + "사과/NNG 하/XSV\t-2\tinduced:x\t\n",
+        encoding="utf-8",
+    )
+    return Scorer(lexicon_dir=folder)
+
+
+def hits_of(scorer: Scorer, text: str) -> list[Hit]:
+    (sentence,) = scorer.score(text).sentences
+    return sentence.hits
+
+
+def test_a_pair_adds_to_its_words(scorer: Scorer) -> None:
+    (sentence,) = scorer.score("배우 연기").sentences
+    by_key = {h.key: h for h in sentence.hits}
+    assert by_key["연기/NNG"].weight == 1.0  # the word keeps its own weight
+    pair = by_key["배우/NNG 연기/NNG"]
+    assert (pair.text, pair.weight, pair.modifiers) == ("배우 연기", 0.5, [COLLOCATION_NOTE])
+    assert sentence.total == pytest.approx(1.5)
+
+
+def test_a_pair_that_contradicts_a_written_word_is_left_out(scorer: Scorer) -> None:
+    # 안 makes the curated 좋다 negative; the reviews' 좋아요 (+1.5) would undo the negation
+    negated = hits_of(scorer, "안 좋아요")
+    assert [h.key for h in negated] == ["좋다/VA"]
+    assert negated[0].weight < 0
+    # where it agrees with the written word, the pair adds its evidence
+    assert {h.key for h in hits_of(scorer, "좋아요")} == {"좋다/VA", "좋다/VA 어요/EF"}
+
+
+def test_a_pair_holding_an_event_word_is_ignored(scorer: Scorer) -> None:
+    assert scorer.score("사과했다").compound == 0.0
