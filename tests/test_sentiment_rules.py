@@ -302,3 +302,11 @@ def test_laughter_and_crying_typed_in_a_hurry_are_the_plain_marks(text: str, key
 def test_other_jamo_runs_keep_their_own_keys(text: str) -> None:
     keys = [k for sentence in tokenize_one(text) for k in sentence.keys]
     assert keys == [f"{text}/SW"], keys
+
+
+@pytest.mark.parametrize("text", ["2점 차이로 이겼다", "1점 차로 졌다", "10점 차이가 났다"])
+def test_a_margin_between_scores_is_not_a_rating(text: str) -> None:
+    # 2점 alone is a poor rating (-2); a margin of two points says nothing about quality
+    score = shared_scorer().score(text)
+    ratings = [h for h in score.hits if h.key.split(" ")[1:2] == ["점/NNB"]]
+    assert ratings and all(abs(h.base) < 0.5 for h in ratings), [(h.key, h.base) for h in ratings]
