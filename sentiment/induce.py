@@ -48,10 +48,10 @@ _INDUCE_TAG_TEXT = (
 INDUCE_TAGS = frozenset(_INDUCE_TAG_TEXT.split(" "))
 # Tags of content words: counted negation-aware and weighted in full; the others are scaled.
 CONTENT_TAGS = frozenset({"NNG", "VV", "VA", "MAG", "XR", "IC", "SW", "W_EMOJI"})
-# A pair holds at least one content word and may hold any grammatical morpheme, the copula too
-# (재미/NNG 없/VA, 좋/VA 네요/EF, 최고/NNG 이/VCP); punctuation ends a pair (다/EF ./SF is not one),
-# names, numbers and foreign words stay out as they do for single keys, and so do jamo marks
-# (ㅋㅋ, ㅠㅠ, ^^), whose meaning the scorer's echo and sarcasm rules decide from the comment.
+# A pair holds at least one content word and may hold any grammatical morpheme, the copula
+# too (재미/NNG 없다/VA, 좋다/VA 네요/EF, 최고/NNG 이다/VCP); punctuation ends a pair (다/EF ./SF
+# is not one); names, numbers and foreign words stay out as they do for single keys, and so do
+# jamo marks (ㅋㅋ, ㅠㅠ, ^^), whose meaning the echo and sarcasm rules decide from the comment.
 PAIR_TAGS = KNOWN_TAGS - {
     *("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"),
     *("NNP", "SL", "SN", "SH", "W_URL", "W_EMAIL", "W_HASHTAG", "W_MENTION", "W_SERIAL"),
@@ -69,9 +69,9 @@ PAIR_EXCLUDED = R.EVENT_WORDS | FEELING_SEATS
 DEFAULT_MIN_COUNT = 3  # documents a single morpheme must occur in
 DEFAULT_BIGRAM_MIN_COUNT = 3  # documents a pair of adjacent morphemes must occur in
 # A pair's weight adds to its words' weights, which already carry part of its evidence (naive
-# Bayes counts it twice), so a pair weighs less than a word. Pairs of every kind beside the words
-# (0.6) against the former pairs of content words replacing them: held-out reviews
-# 0.8289 -> 0.850, comments_dev 0.8666 -> 0.873; at 1.0 reviews 0.854 but comments 0.866.
+# Bayes counts it twice), so a pair weighs less than a word. Against the former pairs of content
+# words that replaced their words: held-out reviews 0.8289 -> 0.8453 and comments_dev
+# 0.8666 -> 0.8694 at 0.6; 0.8468 / 0.8634 at 1.0; 0.8430 / 0.8704 at 0.45.
 DEFAULT_BIGRAM_SCALE = 0.6
 # Additive smoothing of both document counts: 0.5 (Jeffreys) rather than Laplace's 1 keeps more
 # of the evidence of mid-frequency keys; comments 0.8541 -> 0.8625 with the scale below.
@@ -111,7 +111,7 @@ def document_keys(
     sentences: list[Sentence], engine: SentenceEngine, excluded: frozenset[str]
 ) -> tuple[set[str], set[str]]:
     """Keys said plainly and content keys said under negation (counted for the other label),
-    plus adjacent pairs (counted plainly: a pair holds its own negation, 없/VA 다/EF), of one
+    plus adjacent pairs (counted plainly: a pair holds its own negation, 안/MAG 되다/VV), of one
     document."""
     plain: set[str] = set()
     negated: set[str] = set()
@@ -131,7 +131,7 @@ def document_keys(
                 negated.add(key)
             else:
                 plain.add(key)
-        # Pairs may hold modifiers (안/MAG 되/VV, 없/VA 다/EF): these get no weight of their
+        # Pairs may hold modifiers (안/MAG 되다/VV, 없다/VA 다/EF): these get no weight of their
         # own, but the pair is evidence all the same. Event words and feeling seats stay out
         # (사과/NNG 하/XSV still only names what happened; 마음/NNG 이/JKS is praise in reviews).
         for i in range(len(keys) - 1):
