@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
 
 from sentiment import Scorer
+from sentiment.explain import explain_text
 from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE
 from sentiment.result import COLLOCATION_NOTE, Hit
 
@@ -54,3 +56,12 @@ def test_a_pair_that_contradicts_a_written_word_is_left_out(scorer: Scorer) -> N
 
 def test_a_pair_holding_an_event_word_is_ignored(scorer: Scorer) -> None:
     assert scorer.score("사과했다").compound == 0.0
+
+
+def test_explain_lists_a_pair_beside_its_words(scorer: Scorer) -> None:
+    text = "배우 연기 좋아요"
+    lines = explain_text(text, scorer.score(text)).splitlines()
+    spans = [re.search(r"\[(\d+):(\d+)\]", line) for line in lines if line.startswith("  hit ")]
+    starts = [int(match.group(1)) for match in spans if match]
+    assert starts == [0, 3, 6, 6]  # 배우 연기 (pair), 연기, 좋, 좋아요 (pair)
+    assert lines.count(f"      {COLLOCATION_NOTE}") == 2
