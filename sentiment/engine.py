@@ -23,6 +23,8 @@ EXPRESSIVE_DEFAULTS = {
     **{key: R.DEFAULT_SMILE_WEIGHT for key in R.SMILE_KEYS},
 }
 ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
+# Marks the morphemes of a written phrase, which no generated pair may touch.
+PHRASE_MARK = 2.0
 # Sentences without a glued slang prefix (nearly all) share this empty set.
 NO_PREFIXES: frozenset[int] = frozenset()
 
@@ -58,6 +60,23 @@ class SentenceParts:
 
 def _sign(value: float) -> float:
     return math.copysign(1.0, value) if value else 0.0
+
+
+def _merged(words: list[Hit], pairs: list[Hit]) -> list[Hit]:
+    """Two lists of hits, each in text order, as one in text order (a word before a pair that
+    starts with it)."""
+    merged: list[Hit] = []
+    i = 0
+    for pair in pairs:
+        while i < len(words) and (
+            words[i].start < pair.start
+            or (words[i].start == pair.start and words[i].end <= pair.end)
+        ):
+            merged.append(words[i])
+            i += 1
+        merged.append(pair)
+    merged.extend(words[i:])
+    return merged
 
 
 def finish(parts: SentenceParts) -> None:
@@ -158,17 +177,24 @@ class SentenceEngine:
     def _collocation_hits(
         self, text: str, sentence: Sentence, keys: list[str], hits: list[Hit]
     ) -> list[Hit]:
-        """Generated pairs found in the sentence; they overlap the hits of their words. A pair
-        that contradicts a written word (curated, domain, user, or a rule's mark) under it is
-        left out: the written row and the rules say what the word means there, and reviews
-        would overrule them (슬프다 praises a film; 좋아요 would undo the 안 of 안 좋아요)."""
-        # +1 / -1 under a written hit's morphemes, by its weight after degree and negation
-        written = [0.0] * len(keys)
+        """Generated pairs found in the sentence; they overlap the hits of their words. Where the
+        team or a rule has said what a word means, reviews do not overrule it: a pair touching a
+        written phrase (10점 만점, 마음이 아프다) is left out, and so is a pair that contradicts
+        a written word (curated, domain, user, a rule's mark) or a word a rule turned around
+        (슬프다 praises a film; 좋아요 would undo the 안 of 안 좋아요, 깊었 of 안 깊었어요)."""
+        # what a pair must agree with, per morpheme: 0 nothing, +1 / -1 a decided word's sign
+        # (after degree and negation), PHRASE_MARK a written phrase
+        decided = [0.0] * len(keys)
         for hit in hits:
-            if not hit.source.startswith(INDUCED_SOURCE_PREFIX):
-                sign = -1.0 if hit.weight < 0 else 1.0
-                for j in range(hit.first, hit.last + 1):
-                    written[j] = sign
+            written = not hit.source.startswith(INDUCED_SOURCE_PREFIX)
+            if written and hit.first < hit.last:
+                mark = PHRASE_MARK
+            elif written or hit.weight * hit.base < 0:
+                mark = -1.0 if hit.weight < 0 else 1.0
+            else:
+                continue
+            for j in range(hit.first, hit.last + 1):
+                decided[j] = mark
         table = self.collocations
         starts, ends = sentence.starts, sentence.ends
         found: list[Hit] = []
@@ -180,7 +206,8 @@ class SentenceEngine:
             if entry is None:
                 continue
             weight = entry.weight
-            if written[i] * weight < 0 or written[i + 1] * weight < 0:
+            before, after = decided[i], decided[i + 1]
+            if before * weight < 0 or after * weight < 0 or PHRASE_MARK in (before, after):
                 continue
             start, end = starts[i], ends[i + 1]
             found.append(
@@ -343,14 +370,23 @@ class SentenceEngine:
         return clause_of, contrast_at
 
     @staticmethod
-    def _contrast(hits: list[Hit], contrast_at: list[int]) -> None:
-        if contrast_at:
-            last_contrast, first_contrast = contrast_at[-1], contrast_at[0]
-            for hit in hits:
-                if hit.last < last_contrast:
-                    hit.apply("contrast(before)", hit.weight * R.CONTRAST_BEFORE_SCALAR)
-                elif hit.first > first_contrast:
-                    hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
+    def _contrast(hits: list[Hit], contrast_at: list[int], clause_of: list[int]) -> None:
+        """Each hit's clause, and the "but" rule: before the last marker weighs less, after the
+        first more. A pair holding the marker itself (지만/EC 재밌다/VA) belongs with its other
+        morpheme."""
+        last_contrast, first_contrast = contrast_at[-1], contrast_at[0]
+        for hit in hits:
+            first, last = hit.first, hit.last
+            if first < last:
+                if first in contrast_at:
+                    first += 1
+                elif last in contrast_at:
+                    last -= 1
+            hit.clause = clause_of[first]
+            if last < last_contrast:
+                hit.apply("contrast(before)", hit.weight * R.CONTRAST_BEFORE_SCALAR)
+            elif first > first_contrast:
+                hit.apply("contrast(after)", hit.weight * R.CONTRAST_AFTER_SCALAR)
 
     def score(self, text: str, sentence: Sentence) -> SentenceParts:
         """Score one sentence; the caller adds aspects and document-level rules."""
@@ -383,7 +419,9 @@ class SentenceEngine:
                 if negating:
                     self._negation(hit, keys, tags, covered)
         if self.collocations:  # after degree and negation: a pair carries its own (안 되다)
-            hits.extend(self._collocation_hits(text, sentence, keys, hits))
+            pairs = self._collocation_hits(text, sentence, keys, hits)
+            if pairs:  # stored and shown in text order, each pair beside its words
+                hits = _merged(hits, pairs)
         if R.SARCASM_WELL_KEY in present:
             extra: list[Hit] = []
             self._sarcasm_well_done(keys, hits, applied, extra, text, sentence)
@@ -433,9 +471,7 @@ class SentenceEngine:
                     hit.apply("rhetorical question", hit.weight * R.RHETORICAL_SCALAR)
             applied.append("rhetorical question")
         if contrast_at:  # otherwise every hit stays in clause 0
-            self._contrast(hits, contrast_at)
-            for hit in hits:
-                hit.clause = clause_of[hit.first]
+            self._contrast(hits, contrast_at, clause_of)
         if R.REPORT_TENSE_KEY in present or not R.HEADLINE_END_KEYS.isdisjoint(present):
             self._reported_fact(keys, tags, hits, applied)
         bonus = self._punctuation(marks, applied) if marks else 0.0

@@ -30,8 +30,7 @@ def explain_text(text: str, score: Score, morphemes: list[list[str]] | None = No
             lines.append(f"  rule: {rule}")
         if not sentence.hits:
             lines.append("  (no lexicon hits: neutral)")
-        # in text order: a collocation is listed beside the words it adds to
-        for hit in sorted(sentence.hits, key=lambda h: (h.start, h.end)):
+        for hit in sentence.hits:
             lines.append(
                 f"  hit {hit.text!r} [{hit.start}:{hit.end}] {hit.key}  base {hit.base:+.2f} "
                 f"({hit.source}) -> final {hit.weight:+.3f}"

@@ -248,6 +248,13 @@ def load_lexicon(
         lexicon.warnings.append(
             f"{lexicon.entries[key].origin}: {key!r} is an event word; the scorer ignores it"
         )
+    for following in lexicon.collocations.values():
+        for entry in following.values():
+            if not event_keys.isdisjoint(entry.keys):
+                lexicon.warnings.append(
+                    f"{entry.origin}: generated pair {entry.key!r} holds an event word; "
+                    "the scorer ignores it"
+                )
     return lexicon
 
 

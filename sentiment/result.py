@@ -46,7 +46,7 @@ class Hit:
     end: int
     # The whole text the hit was found in (shared by its hits; `text` slices it when read, so a
     # score does not hold a copy of every matched word).
-    document: str
+    document: str = field(repr=False, compare=False)
     key: str
     source: str
     base: float

@@ -104,6 +104,15 @@ def test_event_words_in_a_file_give_a_warning(tmp_path: Path) -> None:
     assert lexicon.warnings and "event word" in lexicon.warnings[0]
 
 
+def test_a_generated_pair_with_an_event_word_gives_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "induced_x.tsv", "사과/NNG 하/XSV\t-2\tinduced:x\t\n")
+    lexicon = load_lexicon((), tmp_path, frozenset({"사과/NNG"}))
+    assert lexicon.warnings == [
+        f"{tmp_path / 'induced_x.tsv'}:3: generated pair '사과/NNG 하/XSV' holds an event word; "
+        "the scorer ignores it"
+    ]
+
+
 def test_modifier_errors_quote_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "modifiers.tsv"
     path.write_text("key\tkind\tnote\n안/MAG\tnegator_pre\t\n너무/MAG\tshouting\t\n")

@@ -11,8 +11,10 @@ from sentiment import Scorer
 from sentiment.explain import explain_text
 from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE
 from sentiment.result import COLLOCATION_NOTE, Hit
+from tests.test_sentiment_support import shared_scorer
 
 HEADER = "key\tweight\tsource\tnote\n"
+WRITTEN = {"curated", "domain", "user", "rule"}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +27,8 @@ def scorer(tmp_path_factory: pytest.TempPathFactory) -> Scorer:
         + "연기/NNG\t1\tinduced:x\t\n"
         + "배우/NNG 연기/NNG\t0.5\tinduced:x\t\n"
         + "좋다/VA 어요/EF\t1.5\tinduced:x\t\n"
-        + "사과/NNG 하/XSV\t-2\tinduced:x\t\n",
+        + "사과/NNG 하/XSV\t-2\tinduced:x\t\n"
+        + "지만/EC 연기/NNG\t0.5\tinduced:x\t\n",
         encoding="utf-8",
     )
     return Scorer(lexicon_dir=folder)
@@ -43,6 +46,7 @@ def test_a_pair_adds_to_its_words(scorer: Scorer) -> None:
     pair = by_key["배우/NNG 연기/NNG"]
     assert (pair.text, pair.weight, pair.modifiers) == ("배우 연기", 0.5, [COLLOCATION_NOTE])
     assert sentence.total == pytest.approx(1.5)
+    assert "document" not in repr(pair)  # every hit shares the text; repr must not repeat it
 
 
 def test_a_pair_that_contradicts_a_written_word_is_left_out(scorer: Scorer) -> None:
@@ -65,3 +69,37 @@ def test_explain_lists_a_pair_beside_its_words(scorer: Scorer) -> None:
     starts = [int(match.group(1)) for match in spans if match]
     assert starts == [0, 3, 6, 6]  # 배우 연기 (pair), 연기, 좋, 좋아요 (pair)
     assert lines.count(f"      {COLLOCATION_NOTE}") == 2
+
+
+def test_a_pair_holding_a_contrast_marker_belongs_to_the_clause_after_it(scorer: Scorer) -> None:
+    (pair,) = [h for h in hits_of(scorer, "좋지만 연기") if h.key == "지만/EC 연기/NNG"]
+    assert pair.clause == 1
+    assert pair.modifiers == [COLLOCATION_NOTE, "contrast(after): +0.500 -> +0.750"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10점 만점에 7점",
+        "안 깊었어요",
+        "안 좋아요",
+        "슬프다 ㅠㅠ",
+        "마음이 아프다",
+        "재미 없는 영화",
+    ],
+)
+def test_shipped_pairs_never_overrule_what_a_word_was_decided_to_mean(text: str) -> None:
+    # a written phrase is not touched; a written word, or one a rule turned around, is not
+    # contradicted (reviews would make 10점 만점에 7점 praise and undo the 안 of 안 깊었어요)
+    for sentence in shared_scorer().score(text).sentences:
+        pairs = [h for h in sentence.hits if h.is_collocation]
+        decided = [
+            h
+            for h in sentence.hits
+            if not h.is_collocation and (h.source in WRITTEN or h.weight * h.base < 0)
+        ]
+        for pair in pairs:
+            for word in decided:
+                if word.first <= pair.last and pair.first <= word.last:
+                    assert word.first == word.last, (pair.key, word.key)
+                    assert pair.base * word.weight > 0, (pair.key, word.key)
