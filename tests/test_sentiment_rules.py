@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sentiment import Score
+from sentiment.result import normalize
 from sentiment.rules import EVENT_WORDS, SLANG_PREFIX_KEYS
 from sentiment.tokenizer import tokenize_one
 from tests.test_sentiment_support import shared_scorer
@@ -147,6 +148,18 @@ def test_long_texts_average_sentences_and_do_not_saturate() -> None:
     assert long.compound == pytest.approx(shared_scorer().score(praise).compound, abs=1e-9)
     assert len(long.sentences) >= 100
     assert long.compound < 0.99
+
+
+def test_one_clear_sentence_is_not_outvoted_by_faint_ones() -> None:
+    text = "진짜 최악이고 역겹고 짜증난다. " + "집에 갔어요. " * 5
+    score = shared_scorer().score(text)
+    totals = [s.total for s in score.sentences if s.total]
+    compounds = [s.compound for s in score.sentences if s.total]
+    # the faint plain sentences lean positive, and their compounds alone would outvote the
+    # complaint; the document weighs what was said, not how many sentences said it
+    assert sum(compounds) > 0 > sum(totals), (totals, compounds)
+    assert score.label == "neg"
+    assert score.compound == pytest.approx(normalize(sum(totals) / len(totals)))
 
 
 @pytest.mark.parametrize(
