@@ -180,6 +180,7 @@ def _import_file(
             counters=counters,
             salt=load_salt(settings),
             on_batch=progress,
+            run_id=run_id,
         )
     except Exception as exc:
         store.finish_run(engine, run_id, "failed", counters.counts, str(exc))

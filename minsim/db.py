@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -106,10 +106,20 @@ def _migration_1(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=first)
 
 
+def _migration_2(conn: Connection) -> None:
+    """Record on each document the run that stored it (documents.run_id, indexed)."""
+    # A database created at version 2 or later got the column from migration 1.
+    if "run_id" not in {c["name"] for c in inspect(conn).get_columns("documents")}:
+        conn.execute(text("ALTER TABLE documents ADD COLUMN run_id INTEGER"))
+    index = next(i for i in schema.documents.indexes if i.name == "ix_documents_run_id")
+    index.create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "create documents, scores, runs, cursors, events, companies, aspects", _migration_1),
+    (2, "documents.run_id: the run that stored each document", _migration_2),
 )
 
 

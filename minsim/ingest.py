@@ -36,12 +36,14 @@ def ingest(
     batch_size: int = INGEST_BATCH,
     collected_at: datetime | None = None,
     on_batch: BatchProgress | None = None,
+    run_id: int | None = None,
 ) -> None:
     """Normalize, store (one transaction a batch), tag companies and score new or changed documents.
 
     Counts `fetched`, `new`, `duplicate`, `updated`, `scored` and `dropped/<reason>` into
     `counters`: every item fetched is counted once as new, updated, duplicate or dropped, and a
-    document is scored at most once a batch however many copies of it the batch holds.
+    document is scored at most once a batch however many copies of it the batch holds. The
+    documents stored or changed are marked with `run_id`, the run recording this work.
     An item whose values the database cannot store is dropped by normalize, so it never fails the
     batch of good items it arrived with. Batches stored before an exception stay stored.
     """
@@ -55,12 +57,12 @@ def ingest(
             continue
         batch.append(result)
         if len(batch) >= batch_size:
-            _store_batch(engine, batch, scenario, scorer, counters)
+            _store_batch(engine, batch, scenario, scorer, counters, run_id)
             batch = []
             if on_batch:
                 on_batch(counters)
     if batch:
-        _store_batch(engine, batch, scenario, scorer, counters)
+        _store_batch(engine, batch, scenario, scorer, counters, run_id)
         if on_batch:
             on_batch(counters)
 
@@ -71,10 +73,11 @@ def _store_batch(
     scenario: Scenario,
     scorer: Any | None,
     counters: RunCounters,
+    run_id: int | None,
 ) -> None:
     """Store one batch, then tag and score each document it changed once, in its stored version
     (the last copy of its doc_id in the batch)."""
-    result = store.upsert_documents(engine, batch)
+    result = store.upsert_documents(engine, batch, run_id)
     counters.add("new", result.new)
     counters.add("duplicate", result.duplicate)
     if result.updated:

@@ -83,7 +83,8 @@ class Pipeline:
         try:
             kind = get_kind(source.kind)
             items = _guarded(kind.collect(source, self.client, ctx), failures)
-            self._ingest(_reporting(items, source.name, counters, progress), counters, progress)
+            reported = _reporting(items, source.name, counters, progress)
+            self._ingest(reported, counters, progress, run_id)
             if ctx.new_cursor is not None:
                 # the collector set it only after yielding everything it covers, all now stored
                 store.set_cursor(self.engine, source.name, ctx.new_cursor)
@@ -117,7 +118,11 @@ class Pipeline:
         return results
 
     def _ingest(
-        self, items: Iterable[RawItem], counters: RunCounters, progress: Progress | None
+        self,
+        items: Iterable[RawItem],
+        counters: RunCounters,
+        progress: Progress | None,
+        run_id: int,
     ) -> None:
         extra: dict[str, Any] = {"batch_size": self.batch_size} if self.batch_size else {}
         ingest(
@@ -128,6 +133,7 @@ class Pipeline:
             counters=counters,
             salt=self.salt,
             collected_at=self.clock(),
+            run_id=run_id,
             **extra,
         )
 

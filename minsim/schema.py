@@ -62,9 +62,13 @@ documents = Table(
     Column("likes", Integer),
     Column("dislikes", Integer),
     Column("content_hash", String(64), nullable=False),
+    # The run (runs.id) that stored this version of the document: new, or its content changed.
+    # Empty for documents stored before migration 2.
+    Column("run_id", Integer),
     Index("ix_documents_published_at", "published_at"),
     Index("ix_documents_source_published", "source", "published_at"),
     Index("ix_documents_parent_id", "parent_id"),
+    Index("ix_documents_run_id", "run_id"),
 )
 
 document_companies = Table(

@@ -92,13 +92,16 @@ def latest_versions(docs: Iterable[Document]) -> dict[str, Document]:
     return latest
 
 
-def upsert_documents(engine: Engine, docs: Sequence[Document]) -> UpsertResult:
+def upsert_documents(
+    engine: Engine, docs: Sequence[Document], run_id: int | None = None
+) -> UpsertResult:
     """Store a batch in one transaction, the last copy of each doc_id: new ids inserted, changed
-    content updated, the rest only get their like/dislike counts refreshed. See UpsertResult for
-    how copies are counted. Raises StoreError naming the document and column when a value is
-    longer than its column, on SQLite as on PostgreSQL, before anything is written."""
+    content updated (both marked with `run_id`, the run storing them), the rest only get their
+    like/dislike counts refreshed. See UpsertResult for how copies are counted. Raises StoreError
+    naming the document and column when a value is longer than its column, on SQLite as on
+    PostgreSQL, before anything is written."""
     latest = latest_versions(docs)
-    rows = {doc_id: asdict(doc) for doc_id, doc in latest.items()}
+    rows = {doc_id: {**asdict(doc), "run_id": run_id} for doc_id, doc in latest.items()}
     _check_lengths(schema.documents, "doc_id", rows)
     with _transaction(engine, "store documents") as conn:
         stored = _stored_hashes(conn, list(latest))
@@ -112,7 +115,9 @@ def upsert_documents(engine: Engine, docs: Sequence[Document]) -> UpsertResult:
                 changes.append(row)
             else:
                 counts.append(row)
-        content_columns = ["title", "text", "content_hash", "likes", "dislikes", "collected_at"]
+        content_columns = [
+            *("title", "text", "content_hash", "likes", "dislikes", "collected_at", "run_id")
+        ]
         upsert(conn, schema.documents, inserts, ["doc_id"])
         upsert(conn, schema.documents, changes, ["doc_id"], content_columns)
         upsert(conn, schema.documents, counts, ["doc_id"], ["likes", "dislikes"])

@@ -178,6 +178,12 @@ def counts_by_source(engine) -> dict[str, int]:
         return dict(conn.execute(query).all())
 
 
+def documents_by_run(engine) -> dict[int, int]:
+    query = select(schema.documents.c.run_id, func.count()).group_by(schema.documents.c.run_id)
+    with engine.connect() as conn:
+        return dict(conn.execute(query).all())
+
+
 def test_one_source_of_each_kind_collects_twice_without_duplicates(tmp_path: Path):
     with LocalServer() as server:
         routes(server)
@@ -199,7 +205,11 @@ def test_one_source_of_each_kind_collects_twice_without_duplicates(tmp_path: Pat
             assert (dropbox["new"], dropbox["duplicate"], dropbox["scored"]) == (2, 1, 2)
             for run in first:  # each new document scored once, none twice
                 assert run.counters.get("scored", 0) == run.counters.get("new", 0), run.source
+            # every document records the run that stored it
+            stored_by = {r.run_id: r.counters["new"] for r in first}
+            assert documents_by_run(engine) == stored_by
             second = pipeline.run_sources(select_sources(settings))
+        assert documents_by_run(engine) == stored_by  # the copies seen again changed nothing
         assert all(r.ok for r in second), [r.error for r in second]
         assert counts_by_source(engine) == EXPECTED
         new_on_second = {r.source: r.counters.get("new", 0) for r in second}

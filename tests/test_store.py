@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, inspect, select, text
 
 from minsim import db, schema, store
 from minsim.errors import StoreError
@@ -118,6 +118,38 @@ def test_changed_text_updates_and_new_counts_refresh(engine: Engine) -> None:
     assert row["text"] == "수정: 복구 완료됐네요"
     assert row["likes"] == 3  # the edited row carried likes=3 again
     assert row["published_at"] == datetime(2022, 10, 16, 1, 0, tzinfo=UTC)
+
+
+def _run_ids(engine: Engine) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.documents.c.doc_id, schema.documents.c.run_id))
+        return {doc_id: run_id for doc_id, run_id in rows}
+
+
+def test_each_document_records_the_run_that_stored_its_content(engine: Engine) -> None:
+    first, second = store.start_run(engine, "a"), store.start_run(engine, "b")
+    store.upsert_documents(engine, [_comment(1), _comment(2)], first)
+    # a like count refreshed is not a new version; edited text is
+    store.upsert_documents(engine, [_comment(1, likes=99), _comment(2, text="수정됨")], second)
+    assert _run_ids(engine) == {_comment(1).doc_id: first, _comment(2).doc_id: second}
+
+
+def test_migration_2_adds_the_run_to_a_database_made_before_it(engine: Engine) -> None:
+    """A version-1 database (documents without run_id) keeps its rows and gains the column."""
+    store.upsert_documents(engine, [_comment(1)])
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_documents_run_id"))
+        conn.execute(text("ALTER TABLE documents DROP COLUMN run_id"))
+        conn.execute(delete(schema.schema_migrations).where(schema.schema_migrations.c.version > 1))
+    assert db.schema_version(engine) == 1
+    assert db.migrate(engine) == [version for version, _, _ in db.MIGRATIONS[1:]]
+    assert _run_ids(engine) == {_comment(1).doc_id: None}
+    run = store.start_run(engine, "after")
+    store.upsert_documents(engine, [_comment(2)], run)
+    assert _run_ids(engine)[_comment(2).doc_id] == run
+    with engine.connect() as conn:
+        names = {index["name"] for index in inspect(conn).get_indexes("documents")}
+    assert "ix_documents_run_id" in names
 
 
 def test_authors_are_stored_only_as_salted_hashes(engine: Engine) -> None:
