@@ -53,6 +53,8 @@ class Collector:
     run: Mapping[str, Any] | None = None
     last_ok: datetime | None = None
     file: str = MISSING
+    # The document sources whose stored documents its runs stored (documents.run_id).
+    stored: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -71,11 +73,14 @@ def collectors(
     configured: Sequence[Mapping[str, Any]],
     runs: Iterable[Mapping[str, Any]],
     last_ok: Mapping[str, datetime],
+    stored: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Collector]:
     """Configured sources and other collectors that ran, by name, then the file-load groups.
 
     `configured` holds name, kind, interval_seconds and enabled of each `[[sources]]` table;
-    `runs` the last run of every run name; `last_ok` the newest successful run of each."""
+    `runs` the last run of every run name; `last_ok` the newest successful run of each;
+    `stored` the document sources each run name stored documents into."""
+    stored = stored or {}
     by_name = {str(r["source"]): r for r in runs}
     rows = {
         str(c["name"]): Collector(
@@ -83,13 +88,17 @@ def collectors(
             interval=format_interval(int(c["interval_seconds"])),
             enabled="켜짐" if c["enabled"] else "꺼짐",
             run=by_name.get(str(c["name"])), last_ok=last_ok.get(str(c["name"])),
+            stored=tuple(stored.get(str(c["name"]), ())),
         )
         for c in configured
     }  # fmt: skip
     loads = {name: run for name, run in by_name.items() if name not in rows and _group_of(name)}
     for name, run in by_name.items():
         if name not in rows and name not in loads:
-            rows[name] = Collector(name, NOT_CONFIGURED, run=run, last_ok=last_ok.get(name))
+            rows[name] = Collector(
+                name, NOT_CONFIGURED, run=run, last_ok=last_ok.get(name),
+                stored=tuple(stored.get(name, ())),
+            )  # fmt: skip
     result = [rows[name] for name in sorted(rows)]
     for prefix, (label, kind) in GROUPS.items():
         latest = _newest(r for name, r in loads.items() if name.startswith(prefix))
@@ -97,7 +106,14 @@ def collectors(
             continue
         oks = [at for name, at in last_ok.items() if name in loads and name.startswith(prefix)]
         file = str(latest["source"])[len(prefix) :]
-        result.append(Collector(label, kind, run=latest, last_ok=max(oks, default=None), file=file))
+        group = [name for name in loads if name.startswith(prefix)]
+        into = sorted({source for name in group for source in stored.get(name, ())})
+        result.append(
+            Collector(
+                label, kind, run=latest, last_ok=max(oks, default=None), file=file,
+                stored=tuple(into),
+            )
+        )  # fmt: skip
     return result
 
 
@@ -135,6 +151,7 @@ def collectors_frame(rows: Sequence[Collector]) -> pd.DataFrame:
     for c in rows:
         record = {"수집기": c.name, **_run_columns(c.run)}
         record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
+        record["저장한 문서 출처"] = ", ".join(c.stored) or MISSING
         record["설정"] = _settings_text(c)
         record["마지막 파일"] = c.file
         records.append(record)

@@ -137,6 +137,11 @@ def last_ok_runs(url: str) -> dict[str, datetime]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def stored_sources(url: str) -> dict[str, list[str]]:
+    return aggregate.stored_sources(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def source_activity(url: str, flt: Filters) -> pd.DataFrame:
     return aggregate.source_activity(engine(url), flt)
 

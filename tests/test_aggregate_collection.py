@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 from test_aggregate_fixtures import (
     COLLECTED_AT,
     FIRE_AT,
@@ -20,7 +20,7 @@ from test_aggregate_fixtures import (
     fill,
 )
 
-from minsim import aggregate, schema
+from minsim import aggregate, schema, store
 from minsim.aggregate import Filters
 from minsim.aggregate.collection import SOURCE_ACTIVITY_COLUMNS
 
@@ -46,6 +46,22 @@ def test_last_ok_runs_give_the_newest_success_of_each_run_name(db: Engine) -> No
     ok = aggregate.last_ok_runs(db)
     # demo-portal ran twice and well; demo-video only failed, so it has no good run.
     assert ok == {"demo-portal": COLLECTED_AT + timedelta(hours=1), "import:my.csv": LATER}
+
+
+def test_stored_sources_name_the_document_sources_each_run_name_stored(db: Engine) -> None:
+    assert aggregate.stored_sources(db) == {}  # the fixture rows belong to no run
+    first, second = store.start_run(db, "import:my.csv"), store.start_run(db, "portal")
+    with db.begin() as conn:
+        for source, run in (("my-export", first), ("demo-portal", second), ("demo-video", second)):
+            conn.execute(
+                update(schema.documents)
+                .where(schema.documents.c.source == source)
+                .values(run_id=run)
+            )
+    assert aggregate.stored_sources(db) == {
+        "import:my.csv": ["my-export"],
+        "portal": ["demo-portal", "demo-video"],
+    }
 
 
 def test_source_activity_per_document_source(db: Engine) -> None:

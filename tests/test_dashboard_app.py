@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import (
     HOSTILE_COMMENT,
@@ -295,6 +295,13 @@ def health_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     add_comments(engine, source="my-export", count=3, start=IMPORTED_AT, collected=IMPORT_AT)
     with engine.begin() as conn:
         conn.execute(insert(schema.runs), _health_runs())
+        # the import stored the my-export comments
+        imported = select(schema.runs.c.id).where(schema.runs.c.source == "import:my.csv")
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.source == "my-export")
+            .values(run_id=imported.scalar_subquery())
+        )
     engine.dispose()
     url = f"sqlite:///{db}"
     _configure(tmp_path, monkeypatch, url, HEALTH_SOURCES)
@@ -330,6 +337,9 @@ def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> No
     # The latest import went well: an older failed file is listed below, not a failed source.
     assert imports["상태"] == "✓ 정상" and imports["마지막 파일"] == "my.csv"
     assert imports["새 문서"] == "3"
+    # the import's documents link the two tables; rows stored before any run knew are not linked
+    assert imports["저장한 문서 출처"] == "my-export"
+    assert rows.loc["demo-portal", "저장한 문서 출처"] == "—"
     assert not any(name.startswith("import:") for name in table["수집기"])
     recent = _table(at, "파일")
     assert list(recent["파일"]) == ["my.csv", "missing.csv"]
@@ -356,7 +366,7 @@ def test_sources_page_shows_document_sources_with_their_times(health_url: str) -
     assert export["처음 발행 (KST)"] == "2022-10-18 10:00 KST"
     assert export["마지막 수집 (KST)"] == "2022-12-03 14:00 KST"
     assert sources.loc["demo-portal", "마지막 수집 (KST)"] == "2022-12-01 09:00 KST"
-    # No column pretends to know what a run stored.
+    # Run status stays with the collectors: a document source is not a run.
     assert "상태" not in sources and "기록 없음" not in sources.to_csv()
     assert any("수집 시각 기준" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 1

@@ -368,7 +368,22 @@ def test_health_table_lists_collectors_with_their_last_run() -> None:
     assert rss["시작 (KST)"] == "2022-10-15 15:00 KST"
     assert rss["마지막 정상 실행 (KST)"] == "2022-10-15 15:00 KST"
     assert file["상태"] == "기록 없음" and file["설정"] == "file · 1m · 꺼짐"
-    assert "저장된 문서" not in frame  # runs do not record which document sources they stored
+    assert rss["저장한 문서 출처"] == file["저장한 문서 출처"] == "—"  # nothing linked to a run
+
+
+def test_health_table_names_the_document_sources_each_collector_stored_into() -> None:
+    runs = [
+        _run("rss", "ok", 6),
+        _run("import:a.csv", "ok", 1),
+        _run("import:b.csv", "ok", 2),
+    ]
+    stored = {"rss": ["outlet-a", "outlet-b"], "import:a.csv": ["export"],
+              "import:b.csv": ["export", "survey"]}  # fmt: skip
+    frame = health.collectors_frame(health.collectors(CONFIGURED, runs, {}, stored))
+    column = dict(zip(frame["수집기"], frame["저장한 문서 출처"], strict=True))
+    assert column["rss"] == "outlet-a, outlet-b"
+    assert column[health.GROUPS[health.IMPORT_PREFIX][0]] == "export, survey"  # every file
+    assert column["file"] == "—"
 
 
 def test_imports_are_one_group_not_a_source_each() -> None:

@@ -1,6 +1,6 @@
-"""Sources page: how each collector last ran (collectors table, imports grouped) and what each
-document source holds (document sources table, volume by collection time), kept apart because no
-table records which document sources a run stored."""
+"""Sources page: how each collector last ran and which document sources it stored into
+(collectors table, imports grouped), and what each document source holds (document sources
+table, volume by collection time)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from dashboard import charts, health, loaders, ui
 ctx = ui.context()
 st.title("수집 상태 · Sources")
 st.caption(
-    "수집기가 어떻게 돌았는지(수집 실행)와 무엇이 저장되었는지(문서 출처)를 따로 보여 줍니다. "
-    "수집 실행에는 어느 문서 출처에 저장했는지가 기록되지 않으므로 두 표를 잇지 않습니다. "
-    "시각은 KST입니다."
+    "수집기가 어떻게 돌았는지(수집 실행)와 무엇이 저장되었는지(문서 출처)를 보여 줍니다. "
+    "문서마다 그 내용을 저장한 실행이 기록되어, 수집기 표의 '저장한 문서 출처'가 두 표를 "
+    "잇습니다. 시각은 KST입니다."
 )
 
 runs = loaders.last_runs(ctx.url)
-rows = health.collectors(loaders.configured_sources(), runs, loaders.last_ok_runs(ctx.url))
+rows = health.collectors(
+    loaders.configured_sources(), runs, loaders.last_ok_runs(ctx.url),
+    loaders.stored_sources(ctx.url),
+)  # fmt: skip
 failed = [r for r in rows if r.failed]
 activity = loaders.source_activity(ctx.url, ctx.filters)
 ui.metric_row(
@@ -44,7 +47,9 @@ if failed:
 st.subheader("수집기 · 마지막 실행")
 st.caption(
     "설정 파일의 `[[sources]]`와 그 밖에 실행 기록이 있는 수집기입니다. 파일 가져오기"
-    "(`minsim import`)는 파일마다 한 번 도는 실행이라 한 줄(가장 최근 가져오기)로 묶었습니다."
+    "(`minsim import`)는 파일마다 한 번 도는 실행이라 한 줄(가장 최근 가져오기)로 묶었습니다. "
+    "'저장한 문서 출처'는 그 수집기의 실행들이 저장한 문서(지금 저장된 판)의 출처입니다. "
+    "이 기록이 생기기 전에 저장된 문서는 어느 실행에도 이어지지 않습니다."
 )
 if rows:
     st.dataframe(

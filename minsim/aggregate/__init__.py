@@ -9,6 +9,7 @@ from minsim.aggregate.collection import (
     collection_timeseries,
     last_ok_runs,
     source_activity,
+    stored_sources,
 )
 from minsim.aggregate.contract import (
     article_aspects,
@@ -61,6 +62,7 @@ __all__ = [
     "live_counts",
     "source_activity",
     "source_names",
+    "stored_sources",
     "summary",
     "time_span",
     "timeseries",

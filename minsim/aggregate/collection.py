@@ -1,8 +1,9 @@
 """Reads for the collection-health page: runs that went well, and what each document source holds.
 
 Runs are named after the collector (`[[sources]] name`) or the imported file (`import:<file>`),
-documents after their own `source` column; nothing in the schema records which document sources
-a run stored, so these reads keep the two apart and the page never joins them.
+documents after their own `source` column; each document records the run that stored its current
+version (`documents.run_id`), which links the two (documents stored before that column existed
+belong to no run).
 """
 
 from __future__ import annotations
@@ -35,6 +36,20 @@ def last_ok_runs(engine: Engine) -> dict[str, datetime]:
         rows = conn.execute(query).all()
     # Aggregates bypass the column type on SQLite, so coerce text/naive values to aware UTC.
     return {name: aware(started) for name, started in rows if started is not None}
+
+
+def stored_sources(engine: Engine) -> dict[str, list[str]]:
+    """The document sources each run name's runs hold the current version of (sorted)."""
+    query = (
+        select(runs.c.source, documents.c.source)
+        .join(documents, documents.c.run_id == runs.c.id)
+        .distinct()
+    )
+    found: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for run_name, source in conn.execute(query):
+            found.setdefault(run_name, []).append(source)
+    return {name: sorted(sources) for name, sources in found.items()}
 
 
 def source_activity(engine: Engine, flt: Filters) -> pd.DataFrame:
