@@ -266,6 +266,12 @@ YOUTUBE_OPTIONS: dict[str, Option] = {
     "max_pages": Option(
         int, default=10, minimum=1, doc="pages of 100 threads at most per video or channel"
     ),
+    "max_reply_pages": Option(
+        int,
+        default=5,
+        minimum=0,
+        doc="pages of 100 replies at most per thread whose answer left replies out (0: none)",
+    ),
 }
 
 # The file kind reads a local folder, never a URL: `folder` is its only place option.

@@ -1,10 +1,13 @@
-"""The `youtube` kind: comment threads and replies of videos or a channel (YouTube Data API v3)."""
+"""The `youtube` kind: comment threads and replies of videos or a channel (YouTube Data API v3).
+
+A thread's answer holds only some replies of a long thread; the rest come from comments.list with
+the thread's id as `parentId` (SOURCES.md §4), up to `max_reply_pages` pages a thread."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from collectors import http
@@ -27,6 +30,14 @@ class ThreadPage:
     comments: list[RawItem]
     video_ids: list[str]
     next_token: str | None
+    # (thread id, video id, replies left out) of threads whose answer left replies out
+    partial_threads: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReplyPage:
+    replies: list[RawItem]
+    next_token: str | None
 
 
 def _api_error(data: object, where: str) -> None:
@@ -35,9 +46,14 @@ def _api_error(data: object, where: str) -> None:
         raise CollectError(f"{where}: API error {error.get('code')}: {error.get('message', '')}")
 
 
-def _comment(raw: object, source: str, where: str, parent: str | None = None) -> RawItem:
+def _comment(
+    raw: object, source: str, where: str, parent: str | None = None, video_id: str | None = None
+) -> RawItem:
+    """One comment resource; a reply from comments.list may leave out its videoId, so the
+    caller that knows the thread's video passes it."""
     comment = require(raw, ("id", "snippet"), where)
-    snippet = require(comment["snippet"], ("videoId", "publishedAt"), f"{where}.snippet")
+    needed = ("publishedAt",) if video_id else ("videoId", "publishedAt")
+    snippet = require(comment["snippet"], needed, f"{where}.snippet")
     text = snippet.get("textOriginal") or plain_text(snippet.get("textDisplay"))
     if "textOriginal" not in snippet and "textDisplay" not in snippet:
         raise SchemaChanged(f"{where}.snippet: neither textOriginal nor textDisplay is present")
@@ -50,7 +66,7 @@ def _comment(raw: object, source: str, where: str, parent: str | None = None) ->
         text=str(text or ""),
         author=author or snippet.get("authorDisplayName"),
         published_at=str(snippet["publishedAt"]),
-        article_url=WATCH_URL.format(snippet["videoId"]),
+        article_url=WATCH_URL.format(snippet.get("videoId") or video_id),
         likes=as_count(snippet.get("likeCount")),
         extra={"reply_to": parent} if parent else {},
     )
@@ -63,6 +79,7 @@ def parse_threads(body: bytes, *, source: str, where: str) -> ThreadPage:
     page = require(data, ("items",), where)
     comments: list[RawItem] = []
     video_ids: list[str] = []
+    partial: list[tuple[str, str, int]] = []
     for index, raw in enumerate(page["items"]):
         at = f"{where} items[{index}]"
         thread = require(raw, ("id", "snippet"), at)
@@ -70,14 +87,31 @@ def parse_threads(body: bytes, *, source: str, where: str) -> ThreadPage:
         top = _comment(snippet["topLevelComment"], source, f"{at}.topLevelComment")
         comments.append(top)
         video_ids.append(str(snippet["videoId"]))
-        replies = thread.get("replies") or {}
-        for n, reply in enumerate(replies.get("comments") or []):
+        included = (thread.get("replies") or {}).get("comments") or []
+        for n, reply in enumerate(included):
             comments.append(_comment(reply, source, f"{at}.replies[{n}]", top.external_id))
+        reply_count = as_count(snippet.get("totalReplyCount")) or 0
+        if reply_count > len(included):
+            left_out = reply_count - len(included)
+            partial.append((str(thread["id"]), str(snippet["videoId"]), left_out))
     total = (page.get("pageInfo") or {}).get("totalResults")
     if not page["items"] and isinstance(total, int) and total > 0:
         raise SchemaChanged(f"{where}: totalResults is {total} but items is empty")
     token = page.get("nextPageToken")
-    return ThreadPage(comments, list(dict.fromkeys(video_ids)), token if token else None)
+    return ThreadPage(comments, list(dict.fromkeys(video_ids)), token or None, partial)
+
+
+def parse_replies(body: bytes, *, source: str, where: str, parent: str, video_id: str) -> ReplyPage:
+    """One comments.list page of the replies to `parent`, a thread of `video_id`. Pure."""
+    data = load_json(body, where)
+    _api_error(data, where)
+    page = require(data, ("items",), where)
+    replies = [
+        _comment(raw, source, f"{where} items[{n}]", parent, video_id)
+        for n, raw in enumerate(page["items"])
+    ]
+    token = page.get("nextPageToken")
+    return ReplyPage(replies, token or None)
 
 
 def parse_videos(body: bytes, *, source: str, where: str) -> list[RawItem]:
@@ -150,10 +184,15 @@ def _threads(
         response = client.get(f"{base}/commentThreads", params=params, counters=ctx.counters)
         page = parse_threads(response.content, source=source.name, where=where)
         ctx.counters.add("pages")
-        fresh = [c for c in page.comments if c.external_id not in seen]
-        seen.update(c.external_id for c in fresh)
-        ctx.counters.add("skipped/repeated", len(page.comments) - len(fresh))
-        comments.extend(fresh)
+        found = list(page.comments)
+        for thread_id, video_id, left_out in page.partial_threads:
+            found += _replies(source, client, ctx, base, key, thread_id, video_id, left_out)
+        for comment in found:
+            if comment.external_id in seen:
+                ctx.counters.add("skipped/repeated")
+            else:
+                seen.add(comment.external_id)
+                comments.append(comment)
         video_ids.extend(v for v in page.video_ids if v not in video_ids)
         if page.next_token is None:
             return comments, video_ids
@@ -165,6 +204,54 @@ def _threads(
         token = page.next_token
     ctx.counters.add("pages/capped")
     return comments, video_ids
+
+
+def _replies(
+    source: SourceSettings,
+    client: HttpClient,
+    ctx: CollectContext,
+    base: str,
+    key: str,
+    thread_id: str,
+    video_id: str,
+    left_out: int,
+) -> list[RawItem]:
+    """Every reply of a thread whose answer left some out (those it held come again and are
+    skipped as repeated), up to max_reply_pages pages; 0 pages counts them as left out."""
+    pages = int(source.options["max_reply_pages"])
+    if not pages:
+        ctx.counters.add("replies/left_out", left_out)
+        return []
+    replies: list[RawItem] = []
+    token: str | None = None
+    tokens: set[str] = set()
+    for number in range(1, pages + 1):
+        params: dict[str, Any] = {
+            "part": "snippet",
+            "parentId": thread_id,
+            "maxResults": MAX_RESULTS,
+            "textFormat": "plainText",
+            "key": key,
+        }
+        if token:
+            params["pageToken"] = token
+        where = f"{source.name} replies of {thread_id} page {number}"
+        response = client.get(f"{base}/comments", params=params, counters=ctx.counters)
+        page = parse_replies(
+            response.content, source=source.name, where=where, parent=thread_id, video_id=video_id
+        )
+        ctx.counters.add("pages/replies")
+        replies.extend(page.replies)
+        if page.next_token is None:
+            return replies
+        if page.next_token in tokens:
+            ctx.counters.add("pages/repeated")
+            log.warning("%s: nextPageToken repeats; stopping", where)
+            return replies
+        tokens.add(page.next_token)
+        token = page.next_token
+    ctx.counters.add("pages/replies_capped")
+    return replies
 
 
 def _videos(

@@ -10,7 +10,7 @@ from httpserver import LocalServer, Reply
 
 from collectors.base import CollectContext
 from collectors.http import HttpStatusError
-from collectors.youtube import collect, parse_threads, parse_videos
+from collectors.youtube import collect, parse_replies, parse_threads, parse_videos
 from minsim.errors import CollectError, SchemaChanged
 from minsim.settings import SourceSettings
 
@@ -116,3 +116,69 @@ def test_renamed_top_level_comment_raises_schema_changed():
     body = fixture("threads_page1.json").replace(b'"topLevelComment"', b'"topComment"')
     with pytest.raises(SchemaChanged, match="topLevelComment missing"):
         parse_threads(body, source="yt", where="t")
+
+
+def replies(request):
+    name = "replies_page2.json" if request.arg("pageToken") else "replies_page1.json"
+    return Reply(200, fixture(name), JSON)
+
+
+@pytest.fixture
+def long_thread(server):
+    """A thread of 4 replies whose answer holds 1; comments.list serves all 4 on two pages."""
+    server.route("/yt/commentThreads", Reply(200, fixture("threads_long.json"), JSON))
+    server.route("/yt/comments", replies)
+    return server
+
+
+def test_parse_threads_notes_threads_whose_answer_left_replies_out():
+    page = parse_threads(fixture("threads_long.json"), source="yt", where="t")
+    assert page.partial_threads == [("UgzL1", "kAk0Ap0l0gy", 3)]
+    complete = parse_threads(fixture("threads_page1.json"), source="yt", where="t")
+    assert complete.partial_threads == []
+
+
+def test_parse_replies_links_each_reply_to_its_thread_and_video():
+    page = parse_replies(
+        fixture("replies_page2.json"), source="yt", where="r", parent="UgzL1", video_id="vid"
+    )
+    assert [r.external_id for r in page.replies] == ["UgzL1.r3", "UgzL1.r4"]
+    # these replies carry no videoId of their own: the thread's video is their article
+    assert {r.article_url for r in page.replies} == {"https://www.youtube.com/watch?v=vid"}
+    assert {r.extra["reply_to"] for r in page.replies} == {"UgzL1"}
+    assert page.next_token is None
+
+
+def test_replies_left_out_of_a_thread_are_fetched_once_each(long_thread, client):
+    ctx = CollectContext("yt", env=ENV)
+    items = list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
+    comments = [i.external_id for i in items if i.kind == "comment"]
+    assert comments == ["UgzL1", "UgzL1.r1", "UgzL1.r2", "UgzL1.r3", "UgzL1.r4"]
+    calls = [r for r in long_thread.requests if r.path == "/yt/comments"]
+    assert [r.arg("pageToken") for r in calls] == ["", "UkVQTFkyTOKEN"]
+    first = calls[0]
+    assert (first.arg("parentId"), first.arg("part"), first.arg("key")) == ("UgzL1", "snippet", KEY)
+    assert first.arg("textFormat") == "plainText"
+    assert ctx.counters.get("pages/replies") == 2
+    assert ctx.counters.get("skipped/repeated") == 1  # r1 came with the thread and again
+
+
+def test_reply_pages_are_capped_and_zero_keeps_only_the_included_replies(long_thread, client):
+    capped = CollectContext("yt", env=ENV)
+    source = yt_source(long_thread.url("/yt"), video_ids=["x"], max_reply_pages=1)
+    items = list(collect(source, client, capped))
+    assert len([i for i in items if i.kind == "comment"]) == 3  # the thread, r1, r2
+    assert capped.counters.get("pages/replies_capped") == 1
+    none = CollectContext("yt", env=ENV)
+    source = yt_source(long_thread.url("/yt"), video_ids=["x"], max_reply_pages=0)
+    items = list(collect(source, client, none))
+    assert [i.external_id for i in items if i.kind == "comment"] == ["UgzL1", "UgzL1.r1"]
+    assert none.counters.get("replies/left_out") == 3
+    assert none.counters.get("pages/replies") == 0
+
+
+def test_a_reply_page_of_another_shape_names_the_thread(long_thread, client):
+    long_thread.route("/yt/comments", Reply(200, b'{"kind": "youtube#commentListResponse"}', JSON))
+    source = yt_source(long_thread.url("/yt"), video_ids=["x"])
+    with pytest.raises(SchemaChanged, match="replies of UgzL1 page 1: field.s. items missing"):
+        list(collect(source, client, CollectContext("yt", env=ENV)))
