@@ -6,9 +6,9 @@ the thread's id as `parentId` (SOURCES.md §4), up to `max_reply_pages` pages a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from collectors import http
 from collectors.base import CollectContext
@@ -156,6 +156,45 @@ def collect(source: SourceSettings, client: HttpClient, ctx: CollectContext) -> 
         yield from comments
 
 
+class _Page(Protocol):
+    @property
+    def next_token(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=_Page)
+
+
+def _paged(
+    client: HttpClient,
+    ctx: CollectContext,
+    url: str,
+    params: dict[str, Any],
+    limit: int,
+    capped: str,
+    where_of: Callable[[int], str],
+    parse: Callable[[bytes, str], P],
+) -> Iterator[P]:
+    """Each page of a list paged by nextPageToken, up to `limit` pages (then counts `capped`);
+    stops when the token ends or comes again (a server stuck on one page)."""
+    token: str | None = None
+    tokens: set[str] = set()
+    for number in range(1, limit + 1):
+        where = where_of(number)
+        asked = {**params, "pageToken": token} if token else params
+        response = client.get(url, params=asked, counters=ctx.counters)
+        page = parse(response.content, where)
+        yield page
+        if page.next_token is None:
+            return
+        if page.next_token in tokens:
+            ctx.counters.add("pages/repeated")
+            log.warning("%s: nextPageToken repeats; stopping", where)
+            return
+        tokens.add(page.next_token)
+        token = page.next_token
+    ctx.counters.add(capped)
+
+
 def _threads(
     source: SourceSettings,
     client: HttpClient,
@@ -166,23 +205,22 @@ def _threads(
 ) -> tuple[list[RawItem], list[str]]:
     comments: list[RawItem] = []
     video_ids: list[str] = []
-    token: str | None = None
-    tokens: set[str] = set()
     seen: set[str] = set()
-    for _ in range(source.options["max_pages"]):
-        params: dict[str, Any] = {
-            **target,
-            "part": "snippet,replies",
-            "maxResults": MAX_RESULTS,
-            "order": source.options["order"],
-            "textFormat": "plainText",
-            "key": key,
-        }
-        if token:
-            params["pageToken"] = token
-        where = f"{source.name} {next(iter(target.values()))} page {len(tokens) + 1}"
-        response = client.get(f"{base}/commentThreads", params=params, counters=ctx.counters)
-        page = parse_threads(response.content, source=source.name, where=where)
+    params: dict[str, Any] = {
+        **target,
+        "part": "snippet,replies",
+        "maxResults": MAX_RESULTS,
+        "order": source.options["order"],
+        "textFormat": "plainText",
+        "key": key,
+    }
+    label = f"{source.name} {next(iter(target.values()))}"
+    pages = _paged(
+        client, ctx, f"{base}/commentThreads", params, source.options["max_pages"],
+        "pages/capped", lambda n: f"{label} page {n}",
+        lambda body, where: parse_threads(body, source=source.name, where=where),
+    )  # fmt: skip
+    for page in pages:
         ctx.counters.add("pages")
         found = list(page.comments)
         for thread_id, video_id, left_out in page.partial_threads:
@@ -194,15 +232,6 @@ def _threads(
                 seen.add(comment.external_id)
                 comments.append(comment)
         video_ids.extend(v for v in page.video_ids if v not in video_ids)
-        if page.next_token is None:
-            return comments, video_ids
-        if page.next_token in tokens:
-            ctx.counters.add("pages/repeated")
-            log.warning("%s: nextPageToken repeats; stopping", where)
-            return comments, video_ids
-        tokens.add(page.next_token)
-        token = page.next_token
-    ctx.counters.add("pages/capped")
     return comments, video_ids
 
 
@@ -218,39 +247,28 @@ def _replies(
 ) -> list[RawItem]:
     """Every reply of a thread whose answer left some out (those it held come again and are
     skipped as repeated), up to max_reply_pages pages; 0 pages counts them as left out."""
-    pages = int(source.options["max_reply_pages"])
-    if not pages:
+    limit = int(source.options["max_reply_pages"])
+    if not limit:
         ctx.counters.add("replies/left_out", left_out)
         return []
+    params: dict[str, Any] = {
+        "part": "snippet",
+        "parentId": thread_id,
+        "maxResults": MAX_RESULTS,
+        "textFormat": "plainText",
+        "key": key,
+    }
     replies: list[RawItem] = []
-    token: str | None = None
-    tokens: set[str] = set()
-    for number in range(1, pages + 1):
-        params: dict[str, Any] = {
-            "part": "snippet",
-            "parentId": thread_id,
-            "maxResults": MAX_RESULTS,
-            "textFormat": "plainText",
-            "key": key,
-        }
-        if token:
-            params["pageToken"] = token
-        where = f"{source.name} replies of {thread_id} page {number}"
-        response = client.get(f"{base}/comments", params=params, counters=ctx.counters)
-        page = parse_replies(
-            response.content, source=source.name, where=where, parent=thread_id, video_id=video_id
-        )
+    pages = _paged(
+        client, ctx, f"{base}/comments", params, limit, "pages/replies_capped",
+        lambda n: f"{source.name} replies of {thread_id} page {n}",
+        lambda body, where: parse_replies(
+            body, source=source.name, where=where, parent=thread_id, video_id=video_id
+        ),
+    )  # fmt: skip
+    for page in pages:
         ctx.counters.add("pages/replies")
         replies.extend(page.replies)
-        if page.next_token is None:
-            return replies
-        if page.next_token in tokens:
-            ctx.counters.add("pages/repeated")
-            log.warning("%s: nextPageToken repeats; stopping", where)
-            return replies
-        tokens.add(page.next_token)
-        token = page.next_token
-    ctx.counters.add("pages/replies_capped")
     return replies
 
 
