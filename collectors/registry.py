@@ -272,6 +272,12 @@ YOUTUBE_OPTIONS: dict[str, Option] = {
         minimum=0,
         doc="pages of 100 replies at most per thread whose answer left replies out (0: none)",
     ),
+    "max_reply_calls": Option(
+        int,
+        default=50,
+        minimum=0,
+        doc="comments.list calls at most per run, over all threads (each costs a quota unit)",
+    ),
 }
 
 # The file kind reads a local folder, never a URL: `folder` is its only place option.

@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from collectors import http
 from collectors.base import CollectContext
-from collectors.http import HttpClient
+from collectors.http import HttpClient, HttpStatusError
 from collectors.payload import as_count, load_json, plain_text, require
 from minsim.errors import CollectError, SchemaChanged
 from minsim.models import RawItem
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 MAX_RESULTS = 100  # the API's largest page (SOURCES.md §4)
 VIDEOS_PER_CALL = 50  # videos.list accepts at most 50 ids
 WATCH_URL = "https://www.youtube.com/watch?v={}"
+# comments.list answers 404 for a thread deleted since its commentThreads page was read.
+HTTP_NOT_FOUND = 404
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def _paged(
     params: dict[str, Any],
     limit: int,
     capped: str,
-    where_of: Callable[[int], str],
+    label: str,
     parse: Callable[[bytes, str], P],
 ) -> Iterator[P]:
     """Each page of a list paged by nextPageToken, up to `limit` pages (then counts `capped`);
@@ -179,7 +181,7 @@ def _paged(
     token: str | None = None
     tokens: set[str] = set()
     for number in range(1, limit + 1):
-        where = where_of(number)
+        where = f"{label} page {number}"
         asked = {**params, "pageToken": token} if token else params
         response = client.get(url, params=asked, counters=ctx.counters)
         page = parse(response.content, where)
@@ -215,16 +217,18 @@ def _threads(
         "key": key,
     }
     label = f"{source.name} {next(iter(target.values()))}"
-    pages = _paged(
+    for page in _paged(
         client, ctx, f"{base}/commentThreads", params, source.options["max_pages"],
-        "pages/capped", lambda n: f"{label} page {n}",
+        "pages/capped", label,
         lambda body, where: parse_threads(body, source=source.name, where=where),
-    )  # fmt: skip
-    for page in pages:
+    ):  # fmt: skip
         ctx.counters.add("pages")
         found = list(page.comments)
+        held = {c.external_id for c in found}
         for thread_id, video_id, left_out in page.partial_threads:
-            found += _replies(source, client, ctx, base, key, thread_id, video_id, left_out)
+            more = _replies(source, client, ctx, base, key, thread_id, video_id, left_out)
+            # the replies the thread's answer held come again: not a repeat of the server's
+            found += [r for r in more if r.external_id not in held]
         for comment in found:
             if comment.external_id in seen:
                 ctx.counters.add("skipped/repeated")
@@ -245,10 +249,13 @@ def _replies(
     video_id: str,
     left_out: int,
 ) -> list[RawItem]:
-    """Every reply of a thread whose answer left some out (those it held come again and are
-    skipped as repeated), up to max_reply_pages pages; 0 pages counts them as left out."""
-    limit = int(source.options["max_reply_pages"])
-    if not limit:
+    """The replies of a thread whose answer left `left_out` of them out (with those it held),
+    through comments.list: at most max_reply_pages pages a thread and max_reply_calls calls a
+    run, so a busy channel cannot spend the day's quota. What is not fetched is counted as
+    `replies/left_out`; a thread gone since (404) is counted as `replies/gone`."""
+    budget = int(source.options["max_reply_calls"]) - ctx.counters.get("pages/replies")
+    limit = min(int(source.options["max_reply_pages"]), budget)
+    if limit <= 0:
         ctx.counters.add("replies/left_out", left_out)
         return []
     params: dict[str, Any] = {
@@ -259,16 +266,29 @@ def _replies(
         "key": key,
     }
     replies: list[RawItem] = []
-    pages = _paged(
-        client, ctx, f"{base}/comments", params, limit, "pages/replies_capped",
-        lambda n: f"{source.name} replies of {thread_id} page {n}",
-        lambda body, where: parse_replies(
-            body, source=source.name, where=where, parent=thread_id, video_id=video_id
-        ),
-    )  # fmt: skip
-    for page in pages:
-        ctx.counters.add("pages/replies")
-        replies.extend(page.replies)
+    page: ReplyPage | None = None
+    try:
+        for page in _paged(
+            client, ctx, f"{base}/comments", params, limit, "pages/replies_capped",
+            f"{source.name} replies of {thread_id}",
+            lambda body, where: parse_replies(
+                body, source=source.name, where=where, parent=thread_id, video_id=video_id
+            ),
+        ):  # fmt: skip
+            ctx.counters.add("pages/replies")
+            replies.extend(page.replies)
+    except HttpStatusError as exc:
+        if exc.status != HTTP_NOT_FOUND:
+            raise  # quota, key or server trouble: the run fails and says so
+        ctx.counters.add("replies/gone")
+        log.info("%s: replies of %s: %s", source.name, thread_id, exc)
+        return replies
+    if page is not None and page.next_token is not None:
+        # stopped early (capped or a repeating token); the answer's own replies are among
+        # those fetched, so this is a floor
+        missing = left_out - len({reply.external_id for reply in replies})
+        if missing > 0:
+            ctx.counters.add("replies/left_out", missing)
     return replies
 
 

@@ -160,7 +160,9 @@ def test_replies_left_out_of_a_thread_are_fetched_once_each(long_thread, client)
     assert (first.arg("parentId"), first.arg("part"), first.arg("key")) == ("UgzL1", "snippet", KEY)
     assert first.arg("textFormat") == "plainText"
     assert ctx.counters.get("pages/replies") == 2
-    assert ctx.counters.get("skipped/repeated") == 1  # r1 came with the thread and again
+    # r1 came with the thread and again: expected, not a server repeating itself
+    assert ctx.counters.get("skipped/repeated") == 0
+    assert ctx.counters.get("replies/left_out") == 0
 
 
 def test_reply_pages_are_capped_and_zero_keeps_only_the_included_replies(long_thread, client):
@@ -169,6 +171,7 @@ def test_reply_pages_are_capped_and_zero_keeps_only_the_included_replies(long_th
     items = list(collect(source, client, capped))
     assert len([i for i in items if i.kind == "comment"]) == 3  # the thread, r1, r2
     assert capped.counters.get("pages/replies_capped") == 1
+    assert capped.counters.get("replies/left_out") == 1  # 3 left out, r1 and r2 fetched
     none = CollectContext("yt", env=ENV)
     source = yt_source(long_thread.url("/yt"), video_ids=["x"], max_reply_pages=0)
     items = list(collect(source, client, none))
@@ -182,3 +185,43 @@ def test_a_reply_page_of_another_shape_names_the_thread(long_thread, client):
     source = yt_source(long_thread.url("/yt"), video_ids=["x"])
     with pytest.raises(SchemaChanged, match="replies of UgzL1 page 1: field.s. items missing"):
         list(collect(source, client, CollectContext("yt", env=ENV)))
+
+
+def two_long_threads() -> bytes:
+    page = json.loads(fixture("threads_long.json"))
+    second = json.loads(json.dumps(page["items"][0]).replace("UgzL1", "UgzL2"))
+    page["items"].append(second)
+    return json.dumps(page, ensure_ascii=False).encode()
+
+
+def test_reply_calls_of_a_run_stop_at_the_budget(long_thread, client):
+    long_thread.route("/yt/commentThreads", Reply(200, two_long_threads(), JSON))
+    ctx = CollectContext("yt", env=ENV)
+    source = yt_source(long_thread.url("/yt"), video_ids=["x"], max_reply_calls=2)
+    list(collect(source, client, ctx))
+    calls = [r.arg("parentId") for r in long_thread.requests if r.path == "/yt/comments"]
+    assert calls == ["UgzL1", "UgzL1"]  # the first thread took the budget
+    assert ctx.counters.get("replies/left_out") == 3  # all the second thread left out
+
+
+def test_a_thread_gone_since_is_skipped_but_quota_trouble_fails(long_thread, client):
+    long_thread.route("/yt/comments", Reply(404, b'{"error": {"code": 404}}', JSON))
+    ctx = CollectContext("yt", env=ENV)
+    items = list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
+    assert [i.external_id for i in items if i.kind == "comment"] == ["UgzL1", "UgzL1.r1"]
+    assert ctx.counters.get("replies/gone") == 1
+    long_thread.route("/yt/comments", Reply(403, b'{"error": {"code": 403}}', JSON))
+    with pytest.raises(HttpStatusError):
+        list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
+
+
+def test_a_repeating_reply_token_stops_the_thread(long_thread, client):
+    long_thread.route("/yt/comments", Reply(200, fixture("replies_page1.json"), JSON))
+    ctx = CollectContext("yt", env=ENV)
+    items = list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
+    assert [i.external_id for i in items if i.kind == "comment"] == [
+        "UgzL1", "UgzL1.r1", "UgzL1.r2"
+    ]  # fmt: skip
+    assert ctx.counters.get("pages/repeated") == 1
+    assert ctx.counters.get("pages/replies") == 2
+    assert ctx.counters.get("replies/left_out") == 1
