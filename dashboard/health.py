@@ -2,8 +2,9 @@
 
 Pure. Runs are named after what ran: a collector (`[[sources]] name`), an imported file
 (`import:<file>`) or a demo file (`demo:<file>`). Documents carry their own `source` column (a
-file's rows name theirs), and no table records which document sources a run stored, so the two
-tables are never joined: a collector's row says how it ran, a document source's row what is stored.
+file's rows name theirs) and the run that stored their current version (`documents.run_id`): a
+collector's row says how it ran and which document sources it stored into, a document source's
+row what is stored.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Collector:
     run: Mapping[str, Any] | None = None
     last_ok: datetime | None = None
     file: str = MISSING
-    # The document sources whose stored documents its runs stored (documents.run_id).
+    # The document sources its runs stored the current version of (documents.run_id).
     stored: tuple[str, ...] = ()
 
     @property
@@ -101,12 +102,12 @@ def collectors(
             )  # fmt: skip
     result = [rows[name] for name in sorted(rows)]
     for prefix, (label, kind) in GROUPS.items():
-        latest = _newest(r for name, r in loads.items() if name.startswith(prefix))
+        group = [name for name in loads if name.startswith(prefix)]
+        latest = _newest(loads[name] for name in group)
         if latest is None:
             continue
-        oks = [at for name, at in last_ok.items() if name in loads and name.startswith(prefix)]
+        oks = [last_ok[name] for name in group if name in last_ok]
         file = str(latest["source"])[len(prefix) :]
-        group = [name for name in loads if name.startswith(prefix)]
         into = sorted({source for name in group for source in stored.get(name, ())})
         result.append(
             Collector(

@@ -111,7 +111,7 @@ def _migration_2(conn: Connection) -> None:
     # A database created at version 2 or later got the column from migration 1.
     if "run_id" not in {c["name"] for c in inspect(conn).get_columns("documents")}:
         conn.execute(text("ALTER TABLE documents ADD COLUMN run_id INTEGER"))
-    index = next(i for i in schema.documents.indexes if i.name == "ix_documents_run_id")
+    index = next(i for i in schema.documents.indexes if i.name == "ix_documents_run_source")
     index.create(conn, checkfirst=True)
 
 

@@ -33,10 +33,10 @@ def ingest(
     scorer: Any | None,
     counters: RunCounters,
     salt: str,
+    run_id: int | None,
     batch_size: int = INGEST_BATCH,
     collected_at: datetime | None = None,
     on_batch: BatchProgress | None = None,
-    run_id: int | None = None,
 ) -> None:
     """Normalize, store (one transaction a batch), tag companies and score new or changed documents.
 

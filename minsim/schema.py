@@ -68,7 +68,8 @@ documents = Table(
     Index("ix_documents_published_at", "published_at"),
     Index("ix_documents_source_published", "source", "published_at"),
     Index("ix_documents_parent_id", "parent_id"),
-    Index("ix_documents_run_id", "run_id"),
+    # which document sources each run stored (the Sources page), read from the index alone
+    Index("ix_documents_run_source", "run_id", "source"),
 )
 
 document_companies = Table(

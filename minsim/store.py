@@ -116,8 +116,8 @@ def upsert_documents(
             else:
                 counts.append(row)
         content_columns = [
-            *("title", "text", "content_hash", "likes", "dislikes", "collected_at", "run_id")
-        ]
+            "title", "text", "content_hash", "likes", "dislikes", "collected_at", "run_id"
+        ]  # fmt: skip
         upsert(conn, schema.documents, inserts, ["doc_id"])
         upsert(conn, schema.documents, changes, ["doc_id"], content_columns)
         upsert(conn, schema.documents, counts, ["doc_id"], ["likes", "dislikes"])

@@ -143,8 +143,9 @@ def test_stored_text_and_links_are_clean_in_the_database(tmp_path: Path) -> None
     counters = RunCounters()
     scenario = load_scenario(REPO / "seeds" / "kakao-2022")
     ingest(
-        engine, items, scenario=scenario, scorer=None, counters=counters, salt="s", collected_at=NOW
-    )
+        engine, items, scenario=scenario, scorer=None, counters=counters, salt="s", run_id=None,
+        collected_at=NOW,
+    )  # fmt: skip
     with engine.connect() as conn:
         rows = conn.execute(select(schema.documents.c.url, schema.documents.c.text)).all()
     engine.dispose()

@@ -138,7 +138,7 @@ def test_migration_2_adds_the_run_to_a_database_made_before_it(engine: Engine) -
     """A version-1 database (documents without run_id) keeps its rows and gains the column."""
     store.upsert_documents(engine, [_comment(1)])
     with engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_documents_run_id"))
+        conn.execute(text("DROP INDEX ix_documents_run_source"))
         conn.execute(text("ALTER TABLE documents DROP COLUMN run_id"))
         conn.execute(delete(schema.schema_migrations).where(schema.schema_migrations.c.version > 1))
     assert db.schema_version(engine) == 1
@@ -149,7 +149,7 @@ def test_migration_2_adds_the_run_to_a_database_made_before_it(engine: Engine) -
     assert _run_ids(engine)[_comment(2).doc_id] == run
     with engine.connect() as conn:
         names = {index["name"] for index in inspect(conn).get_indexes("documents")}
-    assert "ix_documents_run_id" in names
+    assert "ix_documents_run_source" in names
 
 
 def test_authors_are_stored_only_as_salted_hashes(engine: Engine) -> None:
@@ -343,6 +343,7 @@ def _ingest(engine: Engine, items: list[RawItem], scorer: object = None, **optio
         scorer=scorer,
         counters=counters,
         salt="test-salt",
+        run_id=None,  # these tests store without a run
         collected_at=NOW,
         **options,  # type: ignore[arg-type]
     )

@@ -40,10 +40,15 @@ def last_ok_runs(engine: Engine) -> dict[str, datetime]:
 
 def stored_sources(engine: Engine) -> dict[str, list[str]]:
     """The document sources each run name's runs hold the current version of (sorted)."""
+    # distinct (run, source) pairs first: the index on (run_id, source) answers it alone
+    pairs = (
+        select(documents.c.run_id, documents.c.source)
+        .where(documents.c.run_id.is_not(None))
+        .group_by(documents.c.run_id, documents.c.source)
+        .subquery()
+    )
     query = (
-        select(runs.c.source, documents.c.source)
-        .join(documents, documents.c.run_id == runs.c.id)
-        .distinct()
+        select(runs.c.source, pairs.c.source).join(pairs, pairs.c.run_id == runs.c.id).distinct()
     )
     found: dict[str, list[str]] = {}
     with engine.connect() as conn:
