@@ -8,6 +8,7 @@ import pytest
 
 from sentiment import Score, load_aspects
 from sentiment.aspects import AspectsError
+from sentiment.result import normalize
 from tests.test_sentiment_support import ASPECTS, shared_scorer
 
 
@@ -98,3 +99,17 @@ def test_an_aspect_id_must_fit_the_column_that_stores_it(tmp_path: Path) -> None
     path.write_text(f'[[aspect]]\nid = "{"a" * (MAX_ASPECT_ID_CHARS + 1)}"\n', encoding="utf-8")
     with pytest.raises(AspectsError, match=f"longer than {MAX_ASPECT_ID_CHARS}"):
         load_aspects(path)
+
+
+def test_an_aspect_weighs_what_its_sentences_said_not_how_many_said_it() -> None:
+    text = (
+        "사과 최악이다. 사과 보고 공원을 걸었어요. 사과문 책처럼 읽었습니다. 사과 음악처럼 들었다."
+    )
+    score = shared_scorer().score(text)
+    assert all(s.aspects == ["apology"] for s in score.sentences)
+    totals = [s.total for s in score.sentences if s.total]
+    # the faint sentences' compounds alone would outvote the one clear complaint
+    assert sum(normalize(t) for t in totals) > 0 > sum(totals), totals
+    (apology,) = score.aspects
+    assert apology.label == "neg" and not apology.inherited
+    assert apology.compound == pytest.approx(normalize(sum(totals) / len(totals)))

@@ -48,7 +48,8 @@ ui.chart_card(
         title="측면별 평균 감성 점수", events=events, names=ctx.companies,
         bucket=ctx.state.bucket, domain=domain,
     ),
-    "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 그 문장들의 점수를 평균했습니다.",
+    "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 문서 안에서 그 문장들의 점수 합계를 "
+    "평균해 문서의 측면 점수를 내고, 구간마다 문서들의 측면 점수를 평균했습니다.",
 )  # fmt: skip
 ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(
