@@ -147,12 +147,15 @@ def _settings_text(c: Collector) -> str:
 
 def collectors_frame(rows: Sequence[Collector]) -> pd.DataFrame:
     """The collectors table: one row per collector or file-load group, its last run first (what
-    a reader scans for), then when it last went well and how it is set up."""
+    a reader scans for) with the document sources it stored into before the wide error column,
+    then when it last went well and how it is set up."""
     records = []
     for c in rows:
         record = {"수집기": c.name, **_run_columns(c.run)}
-        record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
+        error = record.pop("오류")
         record["저장한 문서 출처"] = ", ".join(c.stored) or MISSING
+        record["오류"] = error
+        record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
         record["설정"] = _settings_text(c)
         record["마지막 파일"] = c.file
         records.append(record)
