@@ -57,6 +57,7 @@ if rows:
         hide_index=True,
         width="stretch",
         column_config={
+            "저장한 문서 출처": st.column_config.TextColumn(width="medium"),
             "오류": st.column_config.TextColumn(width="large"),
         },
     )
