@@ -1,7 +1,8 @@
 """The `youtube` kind: comment threads and replies of videos or a channel (YouTube Data API v3).
 
 A thread's answer holds only some replies of a long thread; the rest come from comments.list with
-the thread's id as `parentId` (SOURCES.md §4), up to `max_reply_pages` pages a thread."""
+the thread's id as `parentId` (SOURCES.md §4), up to `max_reply_pages` pages a thread and
+`max_reply_calls` calls a run."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class ThreadPage:
     comments: list[RawItem]
     video_ids: list[str]
     next_token: str | None
-    # (thread id, video id, replies left out) of threads whose answer left replies out
+    # (thread id, video id, totalReplyCount) of threads whose answer left replies out
     partial_threads: list[tuple[str, str, int]] = field(default_factory=list)
 
 
@@ -94,8 +95,7 @@ def parse_threads(body: bytes, *, source: str, where: str) -> ThreadPage:
             comments.append(_comment(reply, source, f"{at}.replies[{n}]", top.external_id))
         reply_count = as_count(snippet.get("totalReplyCount")) or 0
         if reply_count > len(included):
-            left_out = reply_count - len(included)
-            partial.append((str(thread["id"]), str(snippet["videoId"]), left_out))
+            partial.append((str(thread["id"]), str(snippet["videoId"]), reply_count))
     total = (page.get("pageInfo") or {}).get("totalResults")
     if not page["items"] and isinstance(total, int) and total > 0:
         raise SchemaChanged(f"{where}: totalResults is {total} but items is empty")
@@ -225,8 +225,14 @@ def _threads(
         ctx.counters.add("pages")
         found = list(page.comments)
         held = {c.external_id for c in found}
-        for thread_id, video_id, left_out in page.partial_threads:
-            more = _replies(source, client, ctx, base, key, thread_id, video_id, left_out)
+        for thread_id, video_id, reply_count in page.partial_threads:
+            more = _replies(source, client, ctx, base, key, thread_id, video_id)
+            if more is None:
+                continue  # the thread is gone, and its replies with it
+            got = {c.external_id for c in found if c.extra.get("reply_to") == thread_id}
+            got.update(r.external_id for r in more)
+            if reply_count > len(got):  # the budget, a cap or a repeating token stopped it
+                ctx.counters.add("replies/left_out", reply_count - len(got))
             # the replies the thread's answer held come again: not a repeat of the server's
             found += [r for r in more if r.external_id not in held]
         for comment in found:
@@ -247,16 +253,13 @@ def _replies(
     key: str,
     thread_id: str,
     video_id: str,
-    left_out: int,
-) -> list[RawItem]:
-    """The replies of a thread whose answer left `left_out` of them out (with those it held),
-    through comments.list: at most max_reply_pages pages a thread and max_reply_calls calls a
-    run, so a busy channel cannot spend the day's quota. What is not fetched is counted as
-    `replies/left_out`; a thread gone since (404) is counted as `replies/gone`."""
+) -> list[RawItem] | None:
+    """The replies of a thread (those its answer held among them) through comments.list: at
+    most max_reply_pages pages a thread and max_reply_calls calls a run, so a busy channel
+    cannot spend the day's quota. None for a thread gone since (404, counted `replies/gone`)."""
     budget = int(source.options["max_reply_calls"]) - ctx.counters.get("pages/replies")
     limit = min(int(source.options["max_reply_pages"]), budget)
     if limit <= 0:
-        ctx.counters.add("replies/left_out", left_out)
         return []
     params: dict[str, Any] = {
         "part": "snippet",
@@ -266,7 +269,6 @@ def _replies(
         "key": key,
     }
     replies: list[RawItem] = []
-    page: ReplyPage | None = None
     try:
         for page in _paged(
             client, ctx, f"{base}/comments", params, limit, "pages/replies_capped",
@@ -282,13 +284,7 @@ def _replies(
             raise  # quota, key or server trouble: the run fails and says so
         ctx.counters.add("replies/gone")
         log.info("%s: replies of %s: %s", source.name, thread_id, exc)
-        return replies
-    if page is not None and page.next_token is not None:
-        # stopped early (capped or a repeating token); the answer's own replies are among
-        # those fetched, so this is a floor
-        missing = left_out - len({reply.external_id for reply in replies})
-        if missing > 0:
-            ctx.counters.add("replies/left_out", missing)
+        return None
     return replies
 
 

@@ -133,7 +133,7 @@ def long_thread(server):
 
 def test_parse_threads_notes_threads_whose_answer_left_replies_out():
     page = parse_threads(fixture("threads_long.json"), source="yt", where="t")
-    assert page.partial_threads == [("UgzL1", "kAk0Ap0l0gy", 3)]
+    assert page.partial_threads == [("UgzL1", "kAk0Ap0l0gy", 4)]  # 4 replies, 1 held
     complete = parse_threads(fixture("threads_page1.json"), source="yt", where="t")
     assert complete.partial_threads == []
 
@@ -171,7 +171,7 @@ def test_reply_pages_are_capped_and_zero_keeps_only_the_included_replies(long_th
     items = list(collect(source, client, capped))
     assert len([i for i in items if i.kind == "comment"]) == 3  # the thread, r1, r2
     assert capped.counters.get("pages/replies_capped") == 1
-    assert capped.counters.get("replies/left_out") == 1  # 3 left out, r1 and r2 fetched
+    assert capped.counters.get("replies/left_out") == 2  # r3 and r4
     none = CollectContext("yt", env=ENV)
     source = yt_source(long_thread.url("/yt"), video_ids=["x"], max_reply_pages=0)
     items = list(collect(source, client, none))
@@ -210,6 +210,7 @@ def test_a_thread_gone_since_is_skipped_but_quota_trouble_fails(long_thread, cli
     items = list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
     assert [i.external_id for i in items if i.kind == "comment"] == ["UgzL1", "UgzL1.r1"]
     assert ctx.counters.get("replies/gone") == 1
+    assert ctx.counters.get("replies/left_out") == 0  # gone, not left out
     long_thread.route("/yt/comments", Reply(403, b'{"error": {"code": 403}}', JSON))
     with pytest.raises(HttpStatusError):
         list(collect(yt_source(long_thread.url("/yt"), video_ids=["x"]), client, ctx))
@@ -224,4 +225,4 @@ def test_a_repeating_reply_token_stops_the_thread(long_thread, client):
     ]  # fmt: skip
     assert ctx.counters.get("pages/repeated") == 1
     assert ctx.counters.get("pages/replies") == 2
-    assert ctx.counters.get("replies/left_out") == 1
+    assert ctx.counters.get("replies/left_out") == 2
