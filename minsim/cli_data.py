@@ -225,6 +225,7 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"database: {mask_url(settings.database.url)}")
     _print_counts(engine)
     runs = aggregate.last_runs(engine)
+    stored = aggregate.stored_sources(engine)
     print("last runs:" if runs else "last runs: none yet")
     for run in runs:
         when = format_kst(run["started_at"])
@@ -232,6 +233,8 @@ def run_status(args: argparse.Namespace) -> int:
         print(terminal_safe(line))
         if run["error"]:  # errors quote what a source answered: escape what a terminal acts on
             print(f"    error: {terminal_safe(str(run['error']))}")
+        if stored.get(run["source"]):  # over all its runs, as on the dashboard's Sources page
+            print(f"    stored into: {terminal_safe(', '.join(stored[run['source']]))}")
     return 0
 
 

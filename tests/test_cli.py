@@ -198,6 +198,11 @@ def test_init_demo_loads_scores_and_tags_everything_once(tmp_path: Path, config:
     assert "new 0" in second.stdout
     status = minsim("--config", str(config), "status", cwd=tmp_path)
     assert f"comment {counts['comment']:,}" in status.stdout
+    # each demo file's runs name the document sources they stored
+    lines = status.stdout.splitlines()
+    after = lines[next(i for i, line in enumerate(lines) if "demo:comments" in line) + 1 :]
+    stored_into = next(line for line in after if "stored into:" in line)
+    assert "demo-community" in stored_into and "demo-portal" in stored_into
 
 
 def _counts(path: Path) -> dict[str, int]:
