@@ -13,6 +13,14 @@ def explain_text(text: str, score: Score, morphemes: list[list[str]] | None = No
         f"compound: {score.compound:+.4f}  label: {score.label}  "
         f"(pos {score.pos:.3f} / neg {score.neg:.3f} / neu {score.neu:.3f})",
     ]
+    scored = [s for s in score.sentences if s.total]
+    if len(scored) > 1:  # one sentence's total is the document's; several are averaged
+        weight = sum(s.weight for s in scored)
+        mean = sum(s.total * s.weight for s in scored) / weight
+        lines.append(
+            f"document: mean of its {len(scored)} scored sentences' totals (by their weight in "
+            f"the document) {mean:+.3f}, normalised to the compound"
+        )
     if score.rules:
         lines.append(f"document rules: {'; '.join(score.rules)}")
     for number, sentence in enumerate(score.sentences, start=1):

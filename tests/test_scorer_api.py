@@ -9,7 +9,8 @@ import pytest
 
 from minsim.cli import main
 from sentiment import Scorer
-from sentiment.result import STORED_HITS_LIMIT, STORED_SENTENCES_LIMIT
+from sentiment.explain import explain_text
+from sentiment.result import STORED_HITS_LIMIT, STORED_SENTENCES_LIMIT, normalize
 from tests.test_sentiment_support import REPO, shared_scorer
 
 TEXTS = [
@@ -80,6 +81,18 @@ def test_explain_command_shows_morphemes_and_rules(capsys: pytest.CaptureFixture
     assert "진정/NNG 성/XSN" in out
     assert "negation(안)" in out
     assert "aspect apology" in out
+
+
+def test_explain_shows_how_the_sentences_make_the_document() -> None:
+    text = "보상안은 최악이다. 그래도 복구는 빨랐다. 직원들은 고생 많았어요."
+    score = shared_scorer().score(text)
+    shown = explain_text(text, score)
+    line = next(line for line in shown.splitlines() if line.startswith("document:"))
+    mean = float(line.split("totals (by their weight in the document) ")[1].split(",")[0])
+    assert "mean of its 3 scored sentences" in line
+    assert normalize(mean) == pytest.approx(score.compound, abs=1e-3)  # the shown figure is used
+    single = explain_text("정말 좋아요", shared_scorer().score("정말 좋아요"))
+    assert "document:" not in single  # one sentence's total is the document's
 
 
 def test_explain_json(capsys: pytest.CaptureFixture[str]) -> None:
