@@ -170,7 +170,7 @@ class SentenceEngine:
                 i += 1
                 continue
             start, end = starts[i], ends[last]
-            hits.append(Hit(start, end, text, key, source, weight, weight, None, i, last))
+            hits.append(self._hit(text, start, end, key, source, weight, i, last))
             i = last + 1  # the next hit starts after the phrase or word
         return hits
 
@@ -209,19 +209,9 @@ class SentenceEngine:
             before, after = decided[i], decided[i + 1]
             if before * weight < 0 or after * weight < 0 or PHRASE_MARK in (before, after):
                 continue
-            start, end = starts[i], ends[i + 1]
             found.append(
-                Hit(
-                    start,
-                    end,
-                    text,
-                    entry.text_key,
-                    entry.source,
-                    weight,
-                    weight,
-                    None,
-                    i,
-                    i + 1,
+                self._hit(
+                    text, starts[i], ends[i + 1], entry.text_key, entry.source, weight, i, i + 1
                 )
             )
         return found
