@@ -73,7 +73,7 @@ def main() -> None:
         st.stop()
     companies = loaders.company_names(url)
     span = loaders.time_span(url)
-    state, warnings = sidebar.render(companies, sources, span)
+    state, warnings = sidebar.render(url, companies, sources, span)
     if warnings:
         st.warning(
             "주소(URL)의 필터 중 일부를 무시하거나 바꿨습니다:\n\n" + "\n\n".join(warnings),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,9 @@ MAX_PARAM_LENGTH = 100
 # A URL may repeat a key; more values than this is not a view anyone built by hand.
 MAX_VALUES_PER_KEY = 50
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket")
+# A run id: a positive integer that fits the databases' 64-bit integer column.
+_RUN_RE = re.compile(r"^[1-9]\d{0,17}$")
+PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class FilterState:
     date_from: date | None = None
     date_to: date | None = None
     bucket: str = DEFAULT_BUCKET
+    run: int | None = None  # a collection run: only the documents it stored
 
 
 @dataclass
@@ -125,6 +128,16 @@ def _date(params: Mapping[str, object], key: str, warnings: list[str]) -> date |
     return None
 
 
+def _run(params: Mapping[str, object], warnings: list[str]) -> int | None:
+    value = _first(params, "run", warnings)
+    if value is None:
+        return None
+    if _RUN_RE.match(value):
+        return int(value)
+    warnings.append(f"run={_short(value)!r}은(는) 수집 실행 번호가 아니어서 무시했습니다.")
+    return None
+
+
 def _fit(key: str, day: date | None, span: tuple[date, date], warnings: list[str]) -> date | None:
     """A date moved into the data's days [oldest, newest] (the date picker allows no other),
     with a warning that names the parameter, the reason and the date used instead."""
@@ -200,6 +213,7 @@ def parse_params(
         date_from=date_from,
         date_to=date_to,
         bucket=_one(params, "bucket", BUCKETS, DEFAULT_BUCKET, warnings),
+        run=_run(params, warnings),
     )
     return Parsed(state, warnings + date_notes)
 
@@ -218,6 +232,8 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
         params["to"] = state.date_to.isoformat()
     if state.bucket != DEFAULT_BUCKET:
         params["bucket"] = state.bucket
+    if state.run is not None:
+        params["run"] = str(state.run)
     return params
 
 
@@ -241,7 +257,9 @@ def resolve(state: FilterState, span: tuple[datetime, datetime] | None) -> Filte
             start = kst_midnight(state.date_from)
         if state.date_to and state.date_to < date.max:
             end = kst_midnight(state.date_to) + timedelta(days=1)
-    return Filters(start=start, end=end, companies=state.companies, sources=state.sources)
+    return Filters(
+        start=start, end=end, companies=state.companies, sources=state.sources, run=state.run
+    )
 
 
 BUCKET_LENGTHS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
@@ -264,4 +282,4 @@ def narrow(flt: Filters, window: tuple[datetime, datetime]) -> Filters:
     """The filters limited to a window (intersected with any window they already have)."""
     start = max(window[0], flt.start) if flt.start else window[0]
     end = min(window[1], flt.end) if flt.end else window[1]
-    return Filters(start, end, flt.companies, flt.sources, flt.kinds)
+    return replace(flt, start=start, end=end)

@@ -16,12 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.ui import fmt_kst
+from dashboard.ui import escape_md, fmt_kst
 from minsim.cli_collect import format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
 NO_RUN = "기록 없음"
+# The Documents page's address (from its file name) and the column that links a run to it.
+DOCUMENTS_PAGE = "documents"
+RUN_LINK_COLUMN = "이 실행의 문서"
 MISSING = "—"
 COUNTER_COLUMNS = {
     "가져옴": "fetched",
@@ -138,6 +141,23 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     return row
 
 
+def run_link(run: Mapping[str, Any] | None) -> str | None:
+    """A link to the Documents page filtered to what this run stored (relative to the app)."""
+    return f"{DOCUMENTS_PAGE}?run={run['id']}" if run and run.get("id") is not None else None
+
+
+def run_line(run: Mapping[str, Any]) -> str:
+    """One run in a line, for the run filter: `수집 실행 #12 · news-feed · 2022-10-16 10:00 KST
+    시작 · ✓ 정상 · 이 실행이 저장한 문서 34건` (markdown-escaped: the name is outside text)."""
+    status = STATUS_LABELS.get(str(run["status"]), str(run["status"]))
+    started = run["started_at"]
+    when = fmt_kst(started) if isinstance(started, datetime) else MISSING
+    return escape_md(
+        f"수집 실행 #{run['id']} · {run['source']} · {when} 시작 · {status} · "
+        f"이 실행이 저장한 문서 {int(run['stored']):,}건"
+    )
+
+
 def _settings_text(c: Collector) -> str:
     """`rss · 15m · 꺼짐` for a configured source; the kind alone for the others."""
     if c.interval == MISSING:
@@ -154,6 +174,7 @@ def collectors_frame(rows: Sequence[Collector]) -> pd.DataFrame:
         record = {"수집기": c.name, **_run_columns(c.run)}
         error = record.pop("오류")
         record["저장한 문서 출처"] = ", ".join(c.stored) or MISSING
+        record[RUN_LINK_COLUMN] = run_link(c.run)
         record["오류"] = error
         record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
         record["설정"] = _settings_text(c)
@@ -173,7 +194,14 @@ def recent_imports(
 def imports_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per imported file (its last import): file name, status, times, counters, error."""
     return pd.DataFrame(
-        [{"파일": str(r["source"])[len(IMPORT_PREFIX) :], **_run_columns(r)} for r in runs]
+        [
+            {
+                "파일": str(r["source"])[len(IMPORT_PREFIX) :],
+                **_run_columns(r),
+                RUN_LINK_COLUMN: run_link(r),
+            }  # fmt: skip
+            for r in runs
+        ]
     )
 
 

@@ -137,6 +137,11 @@ def last_ok_runs(url: str) -> dict[str, datetime]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def run_summary(url: str, run_id: int) -> dict[str, object] | None:
+    return aggregate.run_summary(engine(url), run_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def stored_sources(url: str) -> dict[str, list[str]]:
     return aggregate.stored_sources(engine(url))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import loaders
+from dashboard import health, loaders
 from dashboard.filters import (
     BUCKET_LABELS,
     KST,
@@ -22,8 +22,8 @@ from minsim.aggregate import Filters
 
 # Widget keys in session state; "seeded" marks that the URL was read for this session.
 SEEDED = "f_seeded"
-K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET = (
-    "f_company", "f_source", "f_window", "f_dates", "f_bucket",
+K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN = (
+    "f_company", "f_source", "f_window", "f_dates", "f_bucket", "f_run",
 )  # fmt: skip
 # How often the live counter re-reads the totals (a collector may be writing meanwhile).
 LIVE_REFRESH_SECONDS = 15
@@ -35,7 +35,7 @@ def _kst_dates(span: tuple[datetime, datetime] | None) -> tuple[date, date] | No
     return span[0].astimezone(KST).date(), span[1].astimezone(KST).date()
 
 
-def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> list[str]:
+def _seed(url: str, companies: dict[str, str], sources: tuple[str, ...], span_days) -> list[str]:
     """Put the URL's filters into the widgets' state, once per session; returns warnings."""
     parsed = parse_params(
         {key: st.query_params.get_all(key) for key in st.query_params},
@@ -44,6 +44,10 @@ def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> lis
         span=span_days,
     )
     state = parsed.state
+    st.session_state[K_RUN] = state.run
+    if state.run is not None and loaders.run_summary(url, state.run) is None:
+        parsed.warnings.append(f"run={state.run}: 그런 수집 실행이 없어 무시했습니다.")
+        st.session_state[K_RUN] = None
     st.session_state[K_COMPANY] = list(state.companies)
     st.session_state[K_SOURCE] = list(state.sources)
     st.session_state[K_WINDOW] = state.window
@@ -55,14 +59,35 @@ def _seed(companies: dict[str, str], sources: tuple[str, ...], span_days) -> lis
     return [escape_md(w) for w in parsed.warnings]
 
 
+def _clear_run() -> None:
+    st.session_state[K_RUN] = None
+
+
+def _run_filter(url: str) -> None:
+    """The run filter, when a link set one: what it keeps, and a button that lifts it."""
+    run_id = st.session_state.get(K_RUN)
+    run = loaders.run_summary(url, run_id) if run_id is not None else None
+    if run is None:
+        return
+    st.info(
+        health.run_line(run) + ". 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서만 봅니다.",
+        icon=":material/filter_alt:",
+    )
+    st.button("실행 필터 해제", on_click=_clear_run, key="f_run_clear")
+
+
 def render(
-    companies: dict[str, str], sources: tuple[str, ...], span: tuple[datetime, datetime] | None
+    url: str,
+    companies: dict[str, str],
+    sources: tuple[str, ...],
+    span: tuple[datetime, datetime] | None,
 ) -> tuple[FilterState, list[str]]:
     """Draw the filters; returns the chosen state and any warnings about the URL."""
     span_days = _kst_dates(span)
-    warnings = [] if st.session_state.get(SEEDED) else _seed(companies, sources, span_days)
+    warnings = [] if st.session_state.get(SEEDED) else _seed(url, companies, sources, span_days)
     with st.sidebar:
         st.header("필터")
+        _run_filter(url)
         chosen_companies = st.multiselect(
             "회사", options=list(companies), format_func=lambda c: companies.get(c, c),
             key=K_COMPANY, placeholder="모든 회사",
@@ -97,6 +122,7 @@ def render(
         date_from=date_from,
         date_to=date_to,
         bucket=bucket,
+        run=st.session_state.get(K_RUN),
     )
     wanted = to_params(state)
     current = {key: st.query_params.get_all(key) for key in st.query_params}

@@ -200,4 +200,6 @@ def window_caption(ctx: Context) -> str:
     names = ", ".join(ctx.companies.get(c, c) for c in flt.companies) or "모든 회사"
     sources = ", ".join(flt.sources) or "모든 출처"
     line = f"기간 {start} ~ {end} · {names} · {sources} · 점수 버전 {ctx.version or '없음'}"
+    if flt.run is not None:
+        line += f" · 수집 실행 #{flt.run}이 저장한 문서만"
     return escape_md(line)

@@ -229,7 +229,11 @@ def run_status(args: argparse.Namespace) -> int:
     print("last runs:" if runs else "last runs: none yet")
     for run in runs:
         when = format_kst(run["started_at"])
-        line = f"  {run['source']:<24} {run['status']:<8} {when}  {_summary(run['counters'])}"
+        # the run id is what the dashboard's Documents page filters on (?run=N)
+        line = (
+            f"  {run['source']:<24} {run['status']:<8} {when}  run {run['id']}  "
+            f"{_summary(run['counters'])}"
+        )
         print(terminal_safe(line))
         if run["error"]:  # errors quote what a source answered: escape what a terminal acts on
             print(f"    error: {terminal_safe(str(run['error']))}")

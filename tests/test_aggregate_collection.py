@@ -64,6 +64,48 @@ def test_stored_sources_name_the_document_sources_each_run_name_stored(db: Engin
     }
 
 
+def test_a_run_filter_keeps_what_that_run_stored_everywhere(db: Engine) -> None:
+    run = store.start_run(db, "import:my.csv")
+    other = store.start_run(db, "portal")
+    with db.begin() as conn:
+        for source, run_id in (("my-export", run), ("demo-portal", other)):
+            conn.execute(
+                update(schema.documents)
+                .where(schema.documents.c.source == source)
+                .values(run_id=run_id)
+            )
+    only = Filters(run=run)
+    table = aggregate.documents_table(db, only, version=None)
+    assert set(table["source"]) == {"my-export"} and len(table) == 3
+    assert aggregate.count_documents(db, only, version=None) == 3
+    activity = aggregate.source_activity(db, only)
+    assert dict(zip(activity["source"], activity["docs"], strict=True)) == {"my-export": 3}
+    # with the other filters, not instead of them
+    assert aggregate.count_documents(db, Filters(run=run, kinds=("article",)), version=None) == 0
+    assert aggregate.count_documents(db, Filters(run=other), version=None) == N_ARTICLES
+    assert aggregate.count_documents(db, Filters(run=other + 1000), version=None) == 0
+
+
+def test_run_summary_names_a_run_and_counts_what_it_stored(db: Engine) -> None:
+    run = store.start_run(db, "import:my.csv")
+    with db.begin() as conn:
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.source == "my-export")
+            .values(run_id=run)
+        )
+    summary = aggregate.run_summary(db, run)
+    assert summary is not None
+    assert (summary["id"], summary["source"], summary["status"]) == (run, "import:my.csv",
+                                                                     "running")  # fmt: skip
+    assert summary["stored"] == 3
+    started = summary["started_at"]
+    assert isinstance(started, datetime) and started.tzinfo is not None
+    empty = store.start_run(db, "portal")
+    assert aggregate.run_summary(db, empty)["stored"] == 0  # type: ignore[index]
+    assert aggregate.run_summary(db, empty + 1000) is None
+
+
 def test_source_activity_per_document_source(db: Engine) -> None:
     frame = aggregate.source_activity(db, Filters())
     assert list(frame["source"]) == ["demo-portal", "demo-video", "my-export"]

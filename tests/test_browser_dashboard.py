@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_aggregate_fixtures import build_database
+from sqlalchemy import update
+from test_aggregate_fixtures import N_ARTICLES, build_database
+
+from dashboard.health import run_link
+from minsim import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -25,6 +29,8 @@ SERVER_START_SECONDS = 60
 CHART_WAIT_MS = 60_000
 HEALTH_POLL_SECONDS = 0.3
 STOP_GRACE_SECONDS = 10
+# The fixture's first run (demo-portal, ok).
+PORTAL_RUN = 1
 
 pytestmark = [
     pytest.mark.browser,
@@ -57,7 +63,11 @@ def _wait_until_healthy(port: int, proc: subprocess.Popen) -> None:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "minsim.db"
-    build_database(db).dispose()
+    engine = build_database(db)
+    with engine.begin() as conn:  # the first demo-portal run stored the articles
+        conn.execute(update(schema.documents).where(schema.documents.c.kind == "article")
+                     .values(run_id=PORTAL_RUN))  # fmt: skip
+    engine.dispose()
     config = tmp_path / "minsim.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
     port = _free_port()
@@ -121,3 +131,28 @@ def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> No
     assert "from 2030-01-01" in body and "2022-10-20을(를) 씁니다" in body
     assert "출처별 수집량 (수집 시각 기준)" in body
     assert shot.stat().st_size > 0
+
+
+def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    link = run_link({"id": PORTAL_RUN})
+    assert link is not None
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"{server}/sources")
+            page.wait_for_selector("text=수집기 · 마지막 실행", timeout=CHART_WAIT_MS)
+            # The table's link is relative: it must land on the Documents page of this app.
+            target = page.evaluate("(link) => new URL(link, location.href).href", link)
+            assert target == f"{server}/documents?run={PORTAL_RUN}"
+            page.goto(target)
+            page.wait_for_selector(f"text=수집 실행 #{PORTAL_RUN}", timeout=CHART_WAIT_MS)
+            body = page.inner_text("body")
+            page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+        finally:
+            browser.close()
+    assert "문서 보기 · Documents" in body
+    assert f"이 실행이 저장한 문서 {N_ARTICLES}건" in body
+    assert f"수집 실행 #{PORTAL_RUN}이 저장한 문서만" in body

@@ -200,9 +200,14 @@ def test_init_demo_loads_scores_and_tags_everything_once(tmp_path: Path, config:
     assert f"comment {counts['comment']:,}" in status.stdout
     # each demo file's runs name the document sources they stored
     lines = status.stdout.splitlines()
-    after = lines[next(i for i, line in enumerate(lines) if "demo:comments" in line) + 1 :]
-    stored_into = next(line for line in after if "stored into:" in line)
+    at = next(i for i, line in enumerate(lines) if "demo:comments" in line)
+    stored_into = next(line for line in lines[at + 1 :] if "stored into:" in line)
     assert "demo-community" in stored_into and "demo-portal" in stored_into
+    # the run id, as the dashboard's Documents page takes it (?run=N)
+    run_id = int(re.search(r" run (\d+) ", lines[at]).group(1))  # type: ignore[union-attr]
+    with create_engine(f"sqlite:///{tmp_path / 'minsim.db'}").connect() as conn:
+        name = conn.execute(select(schema.runs.c.source).where(schema.runs.c.id == run_id))
+        assert name.scalar_one() == "demo:comments.jsonl"
 
 
 def _counts(path: Path) -> dict[str, int]:

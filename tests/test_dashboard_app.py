@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import insert, select, update
@@ -344,6 +345,45 @@ def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> No
     recent = _table(at, "파일")
     assert list(recent["파일"]) == ["my.csv", "missing.csv"]
     assert recent.iloc[1]["상태"] == "✗ 실패"
+
+
+def _run_param(link: object) -> str:
+    """The run id of a '이 실행의 문서' link (documents?run=N)."""
+    assert isinstance(link, str) and link.startswith("documents?run=")
+    return link.removeprefix("documents?run=")
+
+
+def test_a_run_link_opens_only_what_that_run_stored(health_url: str) -> None:
+    sources = _sources_page()
+    collectors = _table(sources, "수집기").set_index("수집기")
+    run = _run_param(collectors.loc["가져오기 (minsim import)", "이 실행의 문서"])
+    assert _run_param(_table(sources, "파일").iloc[0]["이 실행의 문서"]) == run  # my.csv
+    assert pd.isna(collectors.loc["inbox", "이 실행의 문서"])  # never ran: nothing to link
+
+    at = _app({"run": run})
+    at.switch_page("views/documents.py").run()
+    assert not at.exception and not at.warning
+    table = at.dataframe[0].value
+    assert set(table["source"]) == {"my-export"} and len(table) == 3
+    note = next(i.value for i in at.sidebar.info).replace("\\", "")  # shown markdown-escaped
+    assert f"수집 실행 #{run} · import:my.csv · 2022-12-03 14:00 KST 시작 · ✓ 정상" in note
+    assert "저장한 문서 3건" in note
+    assert any(f"수집 실행 #{run}이 저장한 문서만" in c.value.replace("\\", "") for c in at.caption)
+    assert at.query_params["run"] in (run, [run])
+
+    at.button(key="f_run_clear").click().run()
+    assert not at.sidebar.info
+    assert "run" not in at.query_params
+    assert len(at.dataframe[0].value) > 3  # every document again
+
+
+def test_a_run_that_does_not_exist_is_ignored_with_a_warning(health_url: str) -> None:
+    at = _app({"run": "987654"})
+    assert not at.exception
+    assert any("run=987654" in w.value for w in at.warning)
+    assert not at.sidebar.info
+    assert "run" not in at.query_params
+    assert _metric(at, "문서 (건)") == "51"  # not narrowed
 
 
 def test_sources_header_counts_the_rows_of_its_tables(health_url: str) -> None:

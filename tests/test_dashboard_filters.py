@@ -33,8 +33,9 @@ def _parse(params: dict) -> tuple[FilterState, list[str]]:
 def test_round_trip_of_a_full_view() -> None:
     state = FilterState(
         companies=("naver", "kakao"), sources=("demo-video",), window="custom",
-        date_from=date(2022, 10, 18), date_to=date(2022, 10, 20), bucket="hour",
+        date_from=date(2022, 10, 18), date_to=date(2022, 10, 20), bucket="hour", run=12,
     )  # fmt: skip
+    assert to_params(state)["run"] == "12"
     again, warnings = _parse(to_params(state))
     assert again == state
     assert warnings == []
@@ -54,6 +55,11 @@ def test_defaults_make_a_short_url() -> None:
         ({"from": "2022-13-45", "to": "yesterday"}, 2),
         ({"from": "x" * 10_000}, 1),
         ({"company": ["kakao"] * 500}, 0),
+        ({"run": "0"}, 1),
+        ({"run": "-3"}, 1),
+        ({"run": "1e3"}, 1),
+        ({"run": "9" * 19}, 1),  # past a 64-bit id
+        ({"run": ["4", "5"]}, 1),
     ],
 )
 def test_hostile_params_are_ignored_with_warnings(params: dict, expected_warnings: int) -> None:
@@ -64,6 +70,18 @@ def test_hostile_params_are_ignored_with_warnings(params: dict, expected_warning
     assert state.window in ("all", "24h", "7d", "custom")
     assert state.bucket in ("hour", "day")
     assert all(len(w) < 200 for w in warnings)  # a huge value is not echoed back whole
+
+
+def test_a_run_id_passes_to_the_aggregate_filters_and_survives_narrowing() -> None:
+    state, warnings = _parse({"run": "7", "company": "kakao"})
+    assert state.run == 7 and warnings == []
+    assert _parse({"run": ["4", "5"]})[0].run == 4  # the first value, with a warning
+    assert _parse({"run": "abc"})[0].run is None
+    flt = resolve(state, SPAN)
+    assert flt.run == 7 and flt.companies == ("kakao",)
+    window = bucket_window("2022-10-18", "day")
+    assert window is not None
+    assert narrow(flt, window).run == 7
 
 
 def test_reversed_custom_dates_are_swapped() -> None:

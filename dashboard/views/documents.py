@@ -3,10 +3,11 @@ its score. Text is shown only inside st.dataframe / st.text, so it is never rend
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import doctable, explain, loaders, ui
-from minsim.aggregate import Filters
 
 LABELS = {"all": "전체", "neg": "부정", "pos": "긍정", "neu": "중립"}
 KINDS = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
@@ -24,7 +25,7 @@ label = label or "all"
 kind = kind or "all"
 flt = ctx.filters
 if kind != "all":
-    flt = Filters(flt.start, flt.end, flt.companies, flt.sources, (kind,))
+    flt = replace(flt, kinds=(kind,))
 wanted = None if label == "all" else label
 rows = loaders.documents(ctx.url, flt, ctx.version, wanted)
 if rows.empty:

@@ -8,6 +8,11 @@ import streamlit as st
 
 from dashboard import charts, health, loaders, ui
 
+# Opens the Documents page (in a new tab) filtered to what the last run stored.
+RUN_LINK = st.column_config.LinkColumn(
+    display_text="문서 보기", help="이 실행이 저장한 문서만 문서 보기 페이지에 엽니다"
+)
+
 ctx = ui.context()
 st.title("수집 상태 · Sources")
 st.caption(
@@ -48,7 +53,8 @@ st.subheader("수집기 · 마지막 실행")
 st.caption(
     "설정 파일의 `[[sources]]`와 그 밖에 실행 기록이 있는 수집기입니다. 파일 가져오기"
     "(`minsim import`)는 파일마다 한 번 도는 실행이라 한 줄(가장 최근 가져오기)로 묶었습니다. "
-    "'저장한 문서 출처'는 그 수집기의 실행들이 저장한 문서(지금 저장된 판)의 출처입니다. "
+    "'저장한 문서 출처'는 그 수집기의 실행들이 저장한 문서(지금 저장된 판)의 출처이고, "
+    "'이 실행의 문서'는 마지막 실행이 저장한 문서만 보여 주는 링크입니다. "
     "이 기록이 생기기 전에 저장된 문서는 어느 실행에도 이어지지 않습니다."
 )
 if rows:
@@ -58,6 +64,7 @@ if rows:
         width="stretch",
         column_config={
             "저장한 문서 출처": st.column_config.TextColumn(width="medium"),
+            health.RUN_LINK_COLUMN: RUN_LINK,
             "오류": st.column_config.TextColumn(width="large"),
         },
     )
@@ -67,7 +74,10 @@ if not runs:
 imports = health.recent_imports(runs)
 if imports:
     with st.expander(f"최근 가져오기 {len(imports)}건 (파일별 마지막 실행, 최신순)"):
-        st.dataframe(health.imports_frame(imports), hide_index=True, width="stretch")
+        st.dataframe(
+            health.imports_frame(imports), hide_index=True, width="stretch",
+            column_config={health.RUN_LINK_COLUMN: RUN_LINK},
+        )  # fmt: skip
 
 with st.expander("카운터 전체 (JSON)"):
     for row in rows:

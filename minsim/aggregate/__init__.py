@@ -8,6 +8,7 @@ the KST time buckets.
 from minsim.aggregate.collection import (
     collection_timeseries,
     last_ok_runs,
+    run_summary,
     source_activity,
     stored_sources,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "events_between",
     "last_ok_runs",
     "last_runs",
+    "run_summary",
     "latest_scorer_version",
     "live_counts",
     "source_activity",

@@ -57,6 +57,25 @@ def stored_sources(engine: Engine) -> dict[str, list[str]]:
     return {name: sorted(sources) for name, sources in found.items()}
 
 
+def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
+    """Name, status, start (aware UTC) and stored-document count of one run; None if there is
+    no run with that id. Names what a run filter shows."""
+    stored = (
+        select(func.count())
+        .select_from(documents)
+        .where(documents.c.run_id == runs.c.id)
+        .scalar_subquery()
+    )
+    query = select(runs.c.source, runs.c.status, runs.c.started_at, stored.label("stored"))
+    with engine.connect() as conn:
+        row = conn.execute(query.where(runs.c.id == run_id)).first()
+    if row is None:
+        return None
+    started = aware(row.started_at) if row.started_at is not None else None
+    return {"id": run_id, "source": row.source, "status": row.status, "started_at": started,
+            "stored": int(row.stored)}  # fmt: skip
+
+
 def source_activity(engine: Engine, flt: Filters) -> pd.DataFrame:
     """Per document source (the documents' `source` column) of the documents the filters select:
     docs, articles, comments, first and last published_at, last collected_at (KST).

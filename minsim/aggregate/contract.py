@@ -63,6 +63,7 @@ def last_runs(engine: Engine) -> list[dict[str, object]]:
         rows = conn.execute(query).mappings().all()
     return [
         {
+            "id": row["id"],
             "source": row["source"],
             "started_at": row["started_at"],
             "finished_at": row["finished_at"],

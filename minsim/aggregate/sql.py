@@ -41,13 +41,14 @@ def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]
 @dataclass(frozen=True)
 class Filters:
     """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
-    exclusive."""
+    exclusive; `run` keeps the documents whose stored version that collection run wrote."""
 
     start: datetime | None = None
     end: datetime | None = None
     companies: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    run: int | None = None
 
 
 class _KstHour(FunctionElement):
@@ -101,6 +102,8 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
         conds.append(documents.c.source.in_(flt.sources))
     if flt.kinds:
         conds.append(documents.c.kind.in_(flt.kinds))
+    if flt.run is not None:
+        conds.append(documents.c.run_id == flt.run)
     if flt.companies and company_joined:
         conds.append(document_companies.c.company.in_(flt.companies))
     elif flt.companies:
