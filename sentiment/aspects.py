@@ -11,6 +11,10 @@ from sentiment.lexicon_loader import LexiconError, parse_key
 
 # Morphemes on each side of a cue searched for `not_near` keys when an aspect gives no window.
 DEFAULT_NOT_NEAR_WINDOW = 2
+# Tags of a cue that names a thing: nouns, their suffixes, Latin and Chinese-character words.
+# Such a cue (투자, 주가, 데이터 센터, 국정 감사) says what a sentence is about, not what it thinks
+# of it; a cue with a predicate (고개 숙이다, 카톡 안 되다) says what happened, and keeps its words.
+TOPIC_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "SL", "SH"})
 
 
 class AspectsError(LexiconError):
@@ -76,6 +80,24 @@ def load_aspects(path: Path) -> tuple[Aspect, ...]:
     if len(ids) != len(set(ids)):
         raise AspectsError(f"{path}: duplicate aspect ids in {ids}")
     return tuple(aspects)
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The aspect cues that name a topic: single nouns and phrases made only of nouns."""
+
+    words: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
+def topic_cues(aspects: Sequence[Aspect]) -> Topics:
+    """The cues of `aspects` whose every morpheme has a TOPIC_TAGS tag."""
+    cues = {cue for aspect in aspects for cue in aspect.cues}
+    naming = [cue for cue in cues if all(key.rsplit("/", 1)[1] in TOPIC_TAGS for key in cue)]
+    return Topics(
+        words=frozenset(cue[0] for cue in naming if len(cue) == 1),
+        phrases=tuple(sorted(cue for cue in naming if len(cue) > 1)),
+    )
 
 
 def _occurs(keys: Sequence[str], phrase: tuple[str, ...], at: int) -> bool:

@@ -9,6 +9,7 @@ from itertools import compress
 from operator import not_
 
 from sentiment import rules as R
+from sentiment.aspects import Topics
 from sentiment.lexicon_loader import INDUCED_SOURCE_PREFIX, Entry, Lexicon
 from sentiment.result import Hit, SentenceScore, normalize
 from sentiment.tokenizer import Sentence
@@ -27,6 +28,9 @@ ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
 PHRASE_MARK = 2.0
 # Sentences without a glued slang prefix (nearly all) share this empty set.
 NO_PREFIXES: frozenset[int] = frozenset()
+# Source of the entries that stand for a topic phrase (rules.TOPIC_RULE): matched, never a hit.
+TOPIC_SOURCE = "topic"
+NO_TOPICS = Topics()
 
 
 @dataclass
@@ -79,6 +83,12 @@ def _merged(words: list[Hit], pairs: list[Hit]) -> list[Hit]:
     return merged
 
 
+def _written(lexicon: Lexicon, keys: tuple[str, ...]) -> bool:
+    """Whether a team-written (not induced) entry has exactly these morphemes."""
+    entry = lexicon.entries.get(" ".join(keys))
+    return entry is not None and not entry.source.startswith(INDUCED_SOURCE_PREFIX)
+
+
 def finish(parts: SentenceParts) -> None:
     """Recompute a sentence's total and compound from its hits (after any rule changed them)."""
     raw = sum([hit.weight for hit in parts.score.hits])
@@ -90,11 +100,17 @@ def finish(parts: SentenceParts) -> None:
 class SentenceEngine:
     """Holds the lexicon indexes; `score` is pure and does no I/O."""
 
-    def __init__(self, lexicon: Lexicon, modifiers: dict[str, frozenset[str]]) -> None:
+    def __init__(
+        self, lexicon: Lexicon, modifiers: dict[str, frozenset[str]], topics: Topics = NO_TOPICS
+    ) -> None:
+        # Event words carry nothing; topic words (rules.TOPIC_RULE) nothing learned.
         self.single: dict[str, Entry] = {
             key: entry
             for key, entry in lexicon.entries.items()
-            if len(entry.keys) == 1 and key not in R.EVENT_WORDS and key not in modifiers
+            if len(entry.keys) == 1
+            and key not in R.EVENT_WORDS
+            and key not in modifiers
+            and not (key in topics.words and entry.source.startswith(INDUCED_SOURCE_PREFIX))
         }
         self.modifiers = modifiers
         self.negators = {
@@ -122,25 +138,37 @@ class SentenceEngine:
                 tuple[str, str, float] | None,
             ],
         ] = {}
-        for key in {*words, *lexicon.phrases}:
-            bucket = lexicon.phrases.get(key, ())
+        phrases = {key: list(bucket) for key, bucket in lexicon.phrases.items()}
+        for cue in topics.phrases:  # a written phrase of the same morphemes says more
+            if not _written(lexicon, cue):
+                topic = Entry(cue, 0.0, TOPIC_SOURCE, "aspect cue", "aspects")
+                phrases.setdefault(cue[0], []).append(topic)
+        for bucket in phrases.values():
+            bucket.sort(key=lambda e: -len(e.keys))
+        for key in {*words, *phrases}:
+            bucket = phrases.get(key, [])
             pairs = {e.keys[1]: e for e in bucket if len(e.keys) == 2}
             self.heads[key] = (
                 [(len(e.keys), list(e.keys), e) for e in bucket if len(e.keys) > 2],
                 pairs or None,
                 words.get(key),
             )
-        # Generated pairs by first and second key; none holds an event word (a user's file may).
+        # Generated pairs by first and second key; none holds an event word (a user's file may)
+        # or a topic word.
+        unsaid = R.EVENT_WORDS | topics.words
         self.collocations: dict[str, dict[str, Entry]] = {
-            first: {k: e for k, e in following.items() if k not in R.EVENT_WORDS}
+            first: {k: e for k, e in following.items() if k not in unsaid}
             for first, following in lexicon.collocations.items()
-            if first not in R.EVENT_WORDS
+            if first not in unsaid
         }
         # Keys that can open a new clause: sentences without any skip the clause scan.
         self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
     # --- matching ---------------------------------------------------------------------------
-    def _match(self, text: str, sentence: Sentence, keys: list[str]) -> list[Hit]:
+    def _match(
+        self, text: str, sentence: Sentence, keys: list[str], topics: list[tuple[int, int]]
+    ) -> list[Hit]:
+        """Words and written phrases, longest first; topic phrases go to `topics` as spans."""
         heads = self.heads
         hits: list[Hit] = []
         starts, ends = sentence.starts, sentence.ends
@@ -163,6 +191,10 @@ class SentenceEngine:
                 last = i + 1
             if phrase is not None:
                 key, source, weight = phrase.text_key, phrase.source, phrase.weight
+                if source == TOPIC_SOURCE:  # its words say nothing here
+                    topics.append((i, last))
+                    i = last + 1
+                    continue
             elif word is not None:
                 key, source, weight = word
                 last = i
@@ -175,7 +207,12 @@ class SentenceEngine:
         return hits
 
     def _collocation_hits(
-        self, text: str, sentence: Sentence, keys: list[str], hits: list[Hit]
+        self,
+        text: str,
+        sentence: Sentence,
+        keys: list[str],
+        hits: list[Hit],
+        topics: list[tuple[int, int]],
     ) -> list[Hit]:
         """Generated pairs found in the sentence; they overlap the hits of their words. Where the
         team or a rule has said what a word means, reviews do not overrule it: a pair touching a
@@ -195,6 +232,9 @@ class SentenceEngine:
                 continue
             for j in range(hit.first, hit.last + 1):
                 decided[j] = mark
+        for first, last in topics:  # a topic phrase, like a written one, is not pulled apart
+            for j in range(first, last + 1):
+                decided[j] = PHRASE_MARK
         table = self.collocations
         starts, ends = sentence.starts, sentence.ends
         found: list[Hit] = []
@@ -384,7 +424,8 @@ class SentenceEngine:
         # One pass over the morphemes; the rules below ask it whether their cue words occur.
         present = set(keys)
         clause_of, contrast_at = self._clauses(keys, tags, present)
-        hits = self._match(text, sentence, keys)
+        topics: list[tuple[int, int]] = []
+        hits = self._match(text, sentence, keys, topics)
         prefixes: AbstractSet[int] = NO_PREFIXES
         if not R.SLANG_PREFIX_KEYS.isdisjoint(present):
             prefixes = self._glued_prefixes(sentence, hits)
@@ -398,6 +439,9 @@ class SentenceEngine:
             else:
                 covered[first : last + 1] = [True] * (last + 1 - first)
         applied: list[str] = []
+        if topics:
+            named = ", ".join(" ".join(keys[a : b + 1]) for a, b in topics)
+            applied.append(f"{R.TOPIC_RULE}: {named}")
         grading = bool(prefixes) or not self.degree_keys.isdisjoint(present)
         negating = not self.negator_keys.isdisjoint(present)
         if grading or negating:
@@ -409,7 +453,7 @@ class SentenceEngine:
                 if negating:
                     self._negation(hit, keys, tags, covered)
         if self.collocations:  # after degree and negation: a pair carries its own (안 되다)
-            pairs = self._collocation_hits(text, sentence, keys, hits)
+            pairs = self._collocation_hits(text, sentence, keys, hits, topics)
             if pairs:  # stored and shown in text order, each pair beside its words
                 hits = _merged(hits, pairs)
         if R.SARCASM_WELL_KEY in present:

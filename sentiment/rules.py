@@ -153,6 +153,12 @@ EVENT_WORDS = frozenset(
     }
 )
 
+# --- topic words ----------------------------------------------------------------------------
+# What the sentence is about is not what it thinks of it: the induced weight of a cue noun (투자,
+# 주가, 센터 learned from film reviews) is not used, and the words of a cue phrase of nouns (국정
+# 감사 is no 감사 'thanks', 택시 기사 no article) carry nothing unless a written phrase says so.
+TOPIC_RULE = "topic words"
+
 # --- reported facts --------------------------------------------------------------------------
 # A sentence in the reporting register (plain declarative ending, past tense, no jamo marks) whose
 # hits are all weak and none an adjective, root or adverb states a fact (화재로 서비스가 중단됐다):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sentiment import rules as R
-from sentiment.aspects import Aspect, AspectMatcher, load_aspects
+from sentiment.aspects import Aspect, AspectMatcher, load_aspects, topic_cues
 from sentiment.engine import (
     ECHOING_KEYS,
     EXPRESSIVE_DEFAULTS,
@@ -49,7 +49,7 @@ class Scorer:
         modifiers_path = lexicon_dir / MODIFIERS_FILE
         self.modifiers = load_modifiers(modifiers_path)
         self.aspects: tuple[Aspect, ...] = load_aspects(Path(aspects_path)) if aspects_path else ()
-        self.engine = SentenceEngine(self.lexicon, self.modifiers)
+        self.engine = SentenceEngine(self.lexicon, self.modifiers, topic_cues(self.aspects))
         self.matcher = AspectMatcher(self.aspects)
         inputs = [*self.lexicon.files, modifiers_path]
         if aspects_path:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sentiment import Score, load_aspects
-from sentiment.aspects import AspectsError
+from sentiment import Score, Scorer, load_aspects
+from sentiment.aspects import AspectsError, topic_cues
 from sentiment.result import normalize
 from tests.test_sentiment_support import ASPECTS, shared_scorer
 
@@ -113,3 +113,44 @@ def test_an_aspect_weighs_what_its_sentences_said_not_how_many_said_it() -> None
     (apology,) = score.aspects
     assert apology.label == "neg" and not apology.inherited
     assert apology.compound == pytest.approx(normalize(sum(totals) / len(totals)))
+
+
+def test_cues_that_name_a_thing_are_topics_and_cues_with_a_predicate_are_not() -> None:
+    topics = topic_cues(load_aspects(ASPECTS))
+    assert {"투자/NNG", "주가/NNG", "대통령/NNG"} <= topics.words
+    assert ("국정/NNG", "감사/NNG") in topics.phrases
+    assert ("데이터/NNG", "센터/NNG") in topics.phrases
+    assert "멈추다/VV" not in topics.words  # says what happened
+    assert ("고개/NNG", "숙이다/VV") not in topics.phrases
+    assert not any("안/MAG" in cue for cue in topics.phrases)  # 카톡 안 되다 keeps its negation
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # 감사 inside 국정감사 is an audit, not thanks
+        ("오늘 국정감사에 카카오 대표가 증인으로 출석했다", "regulation"),
+        # 투자 and 센터 learned a lean from film reviews (투자 받아 만든 영화)
+        ("카카오는 데이터센터 투자를 늘리기로 했다", "infrastructure"),
+    ],
+)
+def test_a_topic_named_in_a_report_is_not_an_opinion(text: str, aspect: str) -> None:
+    score = shared_scorer().score(text)
+    assert score.label == "neu", score.compound
+    assert aspect in aspects_of(score)
+    assert any(rule.startswith("topic words") for s in score.sentences for rule in s.rules)
+    assert not any(h.key in {"감사/NNG", "투자/NNG", "센터/NNG"} for h in score.hits)
+
+
+def test_without_aspects_the_same_words_are_scored_as_before() -> None:
+    plain = Scorer()  # no scenario: no topics (the same Kiwi, a second lexicon in memory)
+    hits = {h.key for h in plain.score("국정감사에 나온 투자 이야기").hits}
+    assert {"감사/NNG", "투자/NNG"} <= hits
+
+
+def test_a_topic_keeps_what_the_team_wrote_about_it() -> None:
+    # 폭락 (a cue of the stock aspect) is a curated complaint word; 하한가 a written phrase
+    for text in ("주가가 폭락했다", "오늘도 하한가 찍었네"):
+        score = shared_scorer().score(text)
+        assert score.label == "neg", (text, score.compound)
+        assert "stock" in aspects_of(score)
