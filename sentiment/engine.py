@@ -28,7 +28,8 @@ ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
 PHRASE_MARK = 2.0
 # Sentences without a glued slang prefix (nearly all) share this empty set.
 NO_PREFIXES: frozenset[int] = frozenset()
-# Source of the entries that stand for a topic phrase (rules.TOPIC_RULE): matched, never a hit.
+# Source of the entries that stand for a topic word or phrase (rules.TOPIC_RULE): matched and
+# named in the sentence's rules, never a hit.
 TOPIC_SOURCE = "topic"
 NO_TOPICS = Topics()
 
@@ -126,7 +127,9 @@ class SentenceEngine:
         # morphemes as (size, key list, entry), longest first; two-morpheme phrases by their
         # second key; and its one-morpheme hit as (key, source, base weight), a lexicon word or
         # the default weight of a laughter, crying or smile mark. Longest match wins.
+        # A topic word the team gave no weight is matched too, to be named, never scored.
         words: dict[str, tuple[str, str, float]] = {
+            **{key: (key, TOPIC_SOURCE, 0.0) for key in topics.words if key not in modifiers},
             **{key: (key, RULE_SOURCE, weight) for key, weight in EXPRESSIVE_DEFAULTS.items()},
             **{key: (e.text_key, e.source, e.weight) for key, e in self.single.items()},
         }
@@ -168,7 +171,8 @@ class SentenceEngine:
     def _match(
         self, text: str, sentence: Sentence, keys: list[str], topics: list[tuple[int, int]]
     ) -> list[Hit]:
-        """Words and written phrases, longest first; topic phrases go to `topics` as spans."""
+        """Words and written phrases, longest first; topic words and phrases go to `topics` as
+        spans."""
         heads = self.heads
         hits: list[Hit] = []
         starts, ends = sentence.starts, sentence.ends
@@ -191,15 +195,15 @@ class SentenceEngine:
                 last = i + 1
             if phrase is not None:
                 key, source, weight = phrase.text_key, phrase.source, phrase.weight
-                if source == TOPIC_SOURCE:  # its words say nothing here
-                    topics.append((i, last))
-                    i = last + 1
-                    continue
             elif word is not None:
                 key, source, weight = word
                 last = i
             else:
                 i += 1
+                continue
+            if source == TOPIC_SOURCE:  # named, so explain can say why it did not count
+                topics.append((i, last))
+                i = last + 1
                 continue
             start, end = starts[i], ends[last]
             hits.append(self._hit(text, start, end, key, source, weight, i, last))
@@ -232,7 +236,7 @@ class SentenceEngine:
                 continue
             for j in range(hit.first, hit.last + 1):
                 decided[j] = mark
-        for first, last in topics:  # a topic phrase, like a written one, is not pulled apart
+        for first, last in topics:  # a topic, like a written phrase, is not pulled apart
             for j in range(first, last + 1):
                 decided[j] = PHRASE_MARK
         table = self.collocations

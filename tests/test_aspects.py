@@ -154,3 +154,10 @@ def test_a_topic_keeps_what_the_team_wrote_about_it() -> None:
         score = shared_scorer().score(text)
         assert score.label == "neg", (text, score.compound)
         assert "stock" in aspects_of(score)
+
+
+def test_explain_names_the_topic_words_that_did_not_count() -> None:
+    score = shared_scorer().score("카카오가 투자를 늘린다는데 주가는 언제 오르냐")
+    (sentence,) = score.sentences
+    assert "topic words: 투자/NNG, 주가/NNG" in sentence.rules
+    assert {"infrastructure", "stock"} <= set(sentence.aspects)
