@@ -40,6 +40,22 @@ def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
     )
 
 
+def sentence_rules(raw: str | None) -> list[str]:
+    """The rules applied to whole sentences (reported fact, topic words ...), each once, in the
+    order the sentences first name them."""
+    try:
+        value = json.loads(raw) if raw else None
+    except (TypeError, ValueError):
+        return []
+    sentences = value.get("sentences") if isinstance(value, dict) else None
+    found: dict[str, None] = {}
+    for sentence in sentences if isinstance(sentences, list) else []:
+        rules = sentence.get("rules") if isinstance(sentence, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            found.setdefault(str(rule), None)
+    return list(found)
+
+
 def omitted(raw: str | None) -> tuple[int, float]:
     """(count, summed weight) of the weak hits a stored score left out: a very long text keeps
     only its strongest hits (sentiment.result.STORED_HITS_LIMIT)."""

@@ -34,8 +34,9 @@ MAX_PARAM_LENGTH = 100
 # A URL may repeat a key; more values than this is not a view anyone built by hand.
 MAX_VALUES_PER_KEY = 50
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A run id: a positive integer that fits the databases' 64-bit integer column.
-_RUN_RE = re.compile(r"^[1-9]\d{0,17}$")
+# A run id: a positive integer in ASCII digits that fits runs.id (32-bit on PostgreSQL).
+_RUN_RE = re.compile(r"[1-9][0-9]{0,9}")
+MAX_RUN_ID = 2**31 - 1
 PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run")
 
 
@@ -132,7 +133,7 @@ def _run(params: Mapping[str, object], warnings: list[str]) -> int | None:
     value = _first(params, "run", warnings)
     if value is None:
         return None
-    if _RUN_RE.match(value):
+    if _RUN_RE.fullmatch(value) and int(value) <= MAX_RUN_ID:
         return int(value)
     warnings.append(f"run={_short(value)!r}은(는) 수집 실행 번호가 아니어서 무시했습니다.")
     return None

@@ -125,12 +125,16 @@ def _count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
 
+def _status_label(run: Mapping[str, Any]) -> str:
+    return STATUS_LABELS.get(str(run["status"]), str(run["status"]))
+
+
 def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     """Status, times, the usual counters and the error of a run (or of no run)."""
     counters: dict[str, int] = dict(run["counters"]) if run else {}
     dropped = [v for k, v in counters.items() if k.startswith("dropped/")]
     row = {
-        "상태": STATUS_LABELS.get(str(run["status"]), str(run["status"])) if run else NO_RUN,
+        "상태": _status_label(run) if run else NO_RUN,
         "시작 (KST)": fmt_kst(run["started_at"]) if run else MISSING,
         "종료 (KST)": fmt_kst(run["finished_at"]) if run else MISSING,
     }
@@ -149,11 +153,9 @@ def run_link(run: Mapping[str, Any] | None) -> str | None:
 def run_line(run: Mapping[str, Any]) -> str:
     """One run in a line, for the run filter: `수집 실행 #12 · news-feed · 2022-10-16 10:00 KST
     시작 · ✓ 정상 · 이 실행이 저장한 문서 34건` (markdown-escaped: the name is outside text)."""
-    status = STATUS_LABELS.get(str(run["status"]), str(run["status"]))
-    started = run["started_at"]
-    when = fmt_kst(started) if isinstance(started, datetime) else MISSING
     return escape_md(
-        f"수집 실행 #{run['id']} · {run['source']} · {when} 시작 · {status} · "
+        f"수집 실행 #{run['id']} · {run['source']} · {fmt_kst(run['started_at'])} 시작 · "
+        f"{_status_label(run)} · "
         f"이 실행이 저장한 문서 {int(run['stored']):,}건"
     )
 

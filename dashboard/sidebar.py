@@ -44,10 +44,11 @@ def _seed(url: str, companies: dict[str, str], sources: tuple[str, ...], span_da
         span=span_days,
     )
     state = parsed.state
-    st.session_state[K_RUN] = state.run
-    if state.run is not None and loaders.run_summary(url, state.run) is None:
-        parsed.warnings.append(f"run={state.run}: 그런 수집 실행이 없어 무시했습니다.")
-        st.session_state[K_RUN] = None
+    run = state.run
+    if run is not None and loaders.run_summary(url, run) is None:
+        parsed.warnings.append(f"run={run}: 그런 수집 실행이 없어 무시했습니다.")
+        run = None
+    st.session_state[K_RUN] = run
     st.session_state[K_COMPANY] = list(state.companies)
     st.session_state[K_SOURCE] = list(state.sources)
     st.session_state[K_WINDOW] = state.window
@@ -66,8 +67,11 @@ def _clear_run() -> None:
 def _run_filter(url: str) -> None:
     """The run filter, when a link set one: what it keeps, and a button that lifts it."""
     run_id = st.session_state.get(K_RUN)
-    run = loaders.run_summary(url, run_id) if run_id is not None else None
-    if run is None:
+    if run_id is None:
+        return
+    run = loaders.run_summary(url, run_id)
+    if run is None:  # gone since the link was opened: no filter that nothing on screen names
+        _clear_run()
         return
     st.info(
         health.run_line(run) + ". 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서만 봅니다.",

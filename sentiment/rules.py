@@ -155,8 +155,9 @@ EVENT_WORDS = frozenset(
 
 # --- topic words ----------------------------------------------------------------------------
 # What the sentence is about is not what it thinks of it: the induced weight of a cue noun (투자,
-# 주가, 센터 learned from film reviews) is not used, and the words of a cue phrase of nouns (국정
-# 감사 is no 감사 'thanks', 택시 기사 no article) carry nothing unless a written phrase says so.
+# 주가, 대통령 learned from film reviews) and of every learned pair holding one is not used, and
+# the words of a cue phrase of nouns (국정 감사 is no 감사 'thanks', 데이터 센터 no 센터 as films
+# saw it) carry nothing unless a written phrase says so.
 TOPIC_RULE = "topic words"
 
 # --- reported facts --------------------------------------------------------------------------

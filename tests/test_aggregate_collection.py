@@ -104,6 +104,7 @@ def test_run_summary_names_a_run_and_counts_what_it_stored(db: Engine) -> None:
     empty = store.start_run(db, "portal")
     assert aggregate.run_summary(db, empty)["stored"] == 0  # type: ignore[index]
     assert aggregate.run_summary(db, empty + 1000) is None
+    assert aggregate.run_summary(db, 2**31 - 1) is None  # the largest id a URL may ask for
 
 
 def test_source_activity_per_document_source(db: Engine) -> None:

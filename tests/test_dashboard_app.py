@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
-from sqlalchemy import insert, select, update
+from sqlalchemy import create_engine, delete, insert, select, update
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import (
     HOSTILE_COMMENT,
@@ -359,6 +359,9 @@ def test_a_run_link_opens_only_what_that_run_stored(health_url: str) -> None:
     run = _run_param(collectors.loc["가져오기 (minsim import)", "이 실행의 문서"])
     assert _run_param(_table(sources, "파일").iloc[0]["이 실행의 문서"]) == run  # my.csv
     assert pd.isna(collectors.loc["inbox", "이 실행의 문서"])  # never ran: nothing to link
+    for table in sources.dataframe[:2]:  # collectors and recent imports: shown as links
+        config = json.loads(table.proto.columns)["이 실행의 문서"]
+        assert config["type_config"]["type"] == "link"
 
     at = _app({"run": run})
     at.switch_page("views/documents.py").run()
@@ -375,6 +378,30 @@ def test_a_run_link_opens_only_what_that_run_stored(health_url: str) -> None:
     assert not at.sidebar.info
     assert "run" not in at.query_params
     assert len(at.dataframe[0].value) > 3  # every document again
+
+
+def test_a_run_filter_narrows_every_page(health_url: str) -> None:
+    run = _run_param(
+        _table(_sources_page(), "수집기").set_index("수집기").loc["가져오기 (minsim import)",
+                                                               "이 실행의 문서"]
+    )  # fmt: skip
+    at = _app({"run": run})
+    assert _metric(at, "문서 (건)") == "3"  # the overview, of the 51 documents
+    at.switch_page("views/sources.py").run()
+    assert _metric(at, "저장된 문서 (건)") == "3"
+    assert len(_table(at, "수집기")) == 6  # runs are not documents: never filtered
+
+
+def test_a_run_that_disappears_lifts_its_filter(health_url: str) -> None:
+    at = _app({"run": "1"})  # the fixture's first demo-portal run: it stored nothing
+    assert not at.exception and "저장한 문서 0건" in at.sidebar.info[0].value
+    with create_engine(health_url).begin() as conn:
+        conn.execute(delete(schema.runs).where(schema.runs.c.id == 1))
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception
+    assert not at.sidebar.info and "run" not in at.query_params
+    assert _metric(at, "문서 (건)") == "51"
 
 
 def test_a_run_that_does_not_exist_is_ignored_with_a_warning(health_url: str) -> None:

@@ -58,7 +58,10 @@ def test_defaults_make_a_short_url() -> None:
         ({"run": "0"}, 1),
         ({"run": "-3"}, 1),
         ({"run": "1e3"}, 1),
-        ({"run": "9" * 19}, 1),  # past a 64-bit id
+        ({"run": "2147483648"}, 1),  # past runs.id, 32-bit on PostgreSQL
+        ({"run": "9" * 19}, 1),
+        ({"run": "1٣"}, 1),  # a digit, but not an ASCII one
+        ({"run": "12\n"}, 1),
         ({"run": ["4", "5"]}, 1),
     ],
 )
@@ -77,6 +80,7 @@ def test_a_run_id_passes_to_the_aggregate_filters_and_survives_narrowing() -> No
     assert state.run == 7 and warnings == []
     assert _parse({"run": ["4", "5"]})[0].run == 4  # the first value, with a warning
     assert _parse({"run": "abc"})[0].run is None
+    assert _parse({"run": "2147483647"})[0].run == 2**31 - 1
     flt = resolve(state, SPAN)
     assert flt.run == 7 and flt.companies == ("kakao",)
     window = bucket_window("2022-10-18", "day")
@@ -270,11 +274,27 @@ def test_hits_a_long_text_left_out_are_counted() -> None:
     assert explain.omitted(SCORE_JSON) == (0, 0.0)
 
 
-@pytest.mark.parametrize("raw", [None, "", "{broken", "42", '{"hits": "no"}', "[1, 2]"])
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", "{broken", "42", '{"hits": "no"}', "[1, 2]", '{"sentences": "x"}',
+     '{"sentences": [1, {"rules": "x"}, {"rules": null}]}'],
+)  # fmt: skip
 def test_explain_tolerates_damaged_json(raw: str | None) -> None:
     assert explain.hits_frame(raw).empty
     assert explain.summary(raw) == ""
     assert explain.omitted(raw) == (0, 0.0)
+    assert explain.sentence_rules(raw) == []
+
+
+def test_sentence_rules_say_why_a_named_topic_did_not_count() -> None:
+    text = "카카오는 데이터센터 투자를 늘리기로 했다. 주가는 언제 오르냐. 투자는 언제 하냐."
+    stored = shared_scorer().score(text).to_json()
+    assert explain.sentence_rules(stored) == [
+        "topic words: 데이터/NNG 센터/NNG, 투자/NNG",
+        "reported fact: weak words only",
+        "topic words: 주가/NNG",
+        "topic words: 투자/NNG",
+    ]
 
 
 def _series() -> pd.DataFrame:

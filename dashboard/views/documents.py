@@ -73,6 +73,9 @@ if compound == compound and compound is not None:  # NaN when this version has n
         st.caption(f"긴 글이라 약한 항목 {left:,}개는 저장하지 않았습니다 · 합계 {left_sum:+.2f}")
     if rules:
         st.text("문서 규칙: " + "; ".join(rules))
+    per_sentence = explain.sentence_rules(picked["hits"])
+    if per_sentence:
+        st.text("문장 규칙: " + "; ".join(per_sentence))
 else:
     st.text(f"{doctable.NOT_SCORED}: 아직 이 점수 버전으로 채점되지 않았습니다.")
     st.caption(ui.SCORE_COMMANDS)

@@ -71,9 +71,8 @@ def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
         row = conn.execute(query.where(runs.c.id == run_id)).first()
     if row is None:
         return None
-    started = aware(row.started_at) if row.started_at is not None else None
-    return {"id": run_id, "source": row.source, "status": row.status, "started_at": started,
-            "stored": int(row.stored)}  # fmt: skip
+    return {"id": run_id, "source": row.source, "status": row.status,
+            "started_at": row.started_at, "stored": int(row.stored)}  # fmt: skip
 
 
 def source_activity(engine: Engine, flt: Filters) -> pd.DataFrame:
