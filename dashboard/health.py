@@ -145,9 +145,10 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     return row
 
 
-def run_link(run: Mapping[str, Any] | None) -> str | None:
-    """A link to the Documents page filtered to what this run stored (relative to the app)."""
-    return f"{DOCUMENTS_PAGE}?run={run['id']}" if run and run.get("id") is not None else None
+def run_link(run: Mapping[str, Any] | None) -> str:
+    """A link to the Documents page filtered to what this run stored (relative to the app); ""
+    without a run (a link column shows an empty cell for it, and "None" for a missing value)."""
+    return f"{DOCUMENTS_PAGE}?run={run['id']}" if run and run.get("id") is not None else ""
 
 
 def run_line(run: Mapping[str, Any]) -> str:

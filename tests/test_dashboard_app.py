@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import create_engine, delete, insert, select, update
@@ -358,7 +357,7 @@ def test_a_run_link_opens_only_what_that_run_stored(health_url: str) -> None:
     collectors = _table(sources, "수집기").set_index("수집기")
     run = _run_param(collectors.loc["가져오기 (minsim import)", "이 실행의 문서"])
     assert _run_param(_table(sources, "파일").iloc[0]["이 실행의 문서"]) == run  # my.csv
-    assert pd.isna(collectors.loc["inbox", "이 실행의 문서"])  # never ran: nothing to link
+    assert collectors.loc["inbox", "이 실행의 문서"] == ""  # never ran: nothing to link
     for table in sources.dataframe[:2]:  # collectors and recent imports: shown as links
         config = json.loads(table.proto.columns)["이 실행의 문서"]
         assert config["type_config"]["type"] == "link"
