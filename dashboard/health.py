@@ -208,6 +208,20 @@ def imports_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     )
 
 
+def runs_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Recent runs of every collector (aggregate.recent_runs): name, status, times, counters,
+    what each stored, a link to those documents, and the error."""
+    records = []
+    for r in runs:
+        record = {"실행": f"#{r['id']} {r['source']}", **_run_columns(r)}
+        error = record.pop("오류")
+        record["저장한 문서"] = _count(int(r["stored"]))
+        record[RUN_LINK_COLUMN] = run_link(r) if r["stored"] else ""
+        record["오류"] = error
+        records.append(record)
+    return pd.DataFrame(records)
+
+
 def _kst_or_missing(value: object) -> str:
     return fmt_kst(value) if isinstance(value, datetime) and not pd.isna(value) else MISSING
 

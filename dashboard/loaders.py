@@ -137,6 +137,11 @@ def last_ok_runs(url: str) -> dict[str, datetime]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def recent_runs(url: str) -> list[dict[str, object]]:
+    return aggregate.recent_runs(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def run_summary(url: str, run_id: int) -> dict[str, object] | None:
     return aggregate.run_summary(engine(url), run_id)
 

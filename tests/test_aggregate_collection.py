@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 from test_aggregate_fixtures import (
     COLLECTED_AT,
     FIRE_AT,
@@ -105,6 +105,32 @@ def test_run_summary_names_a_run_and_counts_what_it_stored(db: Engine) -> None:
     assert aggregate.run_summary(db, empty)["stored"] == 0  # type: ignore[index]
     assert aggregate.run_summary(db, empty + 1000) is None
     assert aggregate.run_summary(db, 2**31 - 1) is None  # the largest id a URL may ask for
+
+
+def test_recent_runs_are_newest_first_with_what_each_stored(db: Engine) -> None:
+    first = store.start_run(db, "import:my.csv")
+    second = store.start_run(db, "portal")
+    with db.begin() as conn:
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.source == "my-export")
+            .values(run_id=first)
+        )
+        # the same start as `first` (a coarse clock): the later id counts as newer
+        started = conn.execute(
+            select(schema.runs.c.started_at).where(schema.runs.c.id == first)
+        ).scalar_one()
+        conn.execute(
+            update(schema.runs).where(schema.runs.c.id == second).values(started_at=started)
+        )
+    runs = aggregate.recent_runs(db)
+    assert [r["id"] for r in runs[:2]] == [second, first]
+    assert [r["stored"] for r in runs[:2]] == [0, 3]
+    assert runs[1]["source"] == "import:my.csv" and runs[1]["status"] == "running"
+    # then the fixture's three runs, newest first, with their counters parsed
+    assert [r["source"] for r in runs[2:]] == ["demo-video", "demo-portal", "demo-portal"]
+    assert runs[2]["counters"] == {"fetched": 0, "retry/count": 3}
+    assert [r["id"] for r in aggregate.recent_runs(db, limit=1)] == [second]
 
 
 def test_source_activity_per_document_source(db: Engine) -> None:

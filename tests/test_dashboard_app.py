@@ -412,6 +412,23 @@ def test_a_run_that_does_not_exist_is_ignored_with_a_warning(health_url: str) ->
     assert _metric(at, "문서 (건)") == "51"  # not narrowed
 
 
+def test_recent_runs_list_every_collector_newest_first(health_url: str) -> None:
+    at = _sources_page()
+    recent = _table(at, "실행")
+    names = [name.split(" ", 1)[1] for name in recent["실행"]]
+    assert names == [
+        "import:my.csv", "news-feed", "import:missing.csv", "news-feed", "demo:articles.jsonl",
+        "demo-video", "demo-portal", "demo-portal",
+    ]  # fmt: skip
+    latest = recent.iloc[0]
+    assert latest["저장한 문서"] == "3" and latest["이 실행의 문서"].startswith("documents?run=")
+    failed = recent.iloc[1]
+    assert failed["상태"] == "✗ 실패" and failed["오류"] == "HTTP 500 from news.test"
+    assert failed["저장한 문서"] == "0" and failed["이 실행의 문서"] == ""  # nothing to open
+    config = json.loads(at.dataframe[2].proto.columns)["이 실행의 문서"]
+    assert config["type_config"]["type"] == "link"
+
+
 def test_sources_header_counts_the_rows_of_its_tables(health_url: str) -> None:
     at = _sources_page()
     collectors, sources = _table(at, "수집기"), _table(at, "문서 출처")

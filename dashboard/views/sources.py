@@ -79,6 +79,19 @@ if imports:
             column_config={health.RUN_LINK_COLUMN: RUN_LINK},
         )  # fmt: skip
 
+recent = loaders.recent_runs(ctx.url)
+if recent:
+    with st.expander(f"최근 실행 {len(recent)}건 (모든 수집기, 최신순)"):
+        st.caption(
+            "'저장한 문서'는 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서 중 지금도 그 "
+            "판인 문서의 수이고, '이 실행의 문서'는 그 문서만 보여 주는 링크입니다."
+        )
+        st.dataframe(
+            health.runs_frame(recent), hide_index=True, width="stretch",
+            column_config={health.RUN_LINK_COLUMN: RUN_LINK,
+                           "오류": st.column_config.TextColumn(width="large")},
+        )  # fmt: skip
+
 with st.expander("카운터 전체 (JSON)"):
     for row in rows:
         if row.run is not None:

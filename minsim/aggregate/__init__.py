@@ -8,6 +8,7 @@ the KST time buckets.
 from minsim.aggregate.collection import (
     collection_timeseries,
     last_ok_runs,
+    recent_runs,
     run_summary,
     source_activity,
     stored_sources,
@@ -59,6 +60,7 @@ __all__ = [
     "events_between",
     "last_ok_runs",
     "last_runs",
+    "recent_runs",
     "run_summary",
     "latest_scorer_version",
     "live_counts",

@@ -11,10 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, ScalarSelect, case, func, select
 
+from minsim.aggregate.contract import run_record
 from minsim.aggregate.sql import KST, Filters, aware, bucket_expr, where_clauses
 from minsim.schema import documents, runs
+
+# Runs listed on the collection-health page, newest first.
+RECENT_RUNS = 20
 
 SOURCE_ACTIVITY_COLUMNS = [
     "source", "docs", "articles", "comments", "first_published", "last_published",
@@ -57,22 +61,39 @@ def stored_sources(engine: Engine) -> dict[str, list[str]]:
     return {name: sorted(sources) for name, sources in found.items()}
 
 
-def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
-    """Name, status, start (aware UTC) and stored-document count of one run; None if there is
-    no run with that id. Names what a run filter shows."""
-    stored = (
+def _stored_count() -> ScalarSelect[int]:
+    """The documents whose stored version a run wrote, per runs row (a correlated count)."""
+    return (
         select(func.count())
         .select_from(documents)
         .where(documents.c.run_id == runs.c.id)
         .scalar_subquery()
     )
-    query = select(runs.c.source, runs.c.status, runs.c.started_at, stored.label("stored"))
+
+
+def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
+    """Name, status, start (aware UTC) and stored-document count of one run; None if there is
+    no run with that id. Names what a run filter shows."""
+    query = select(runs.c.source, runs.c.status, runs.c.started_at, _stored_count())
     with engine.connect() as conn:
         row = conn.execute(query.where(runs.c.id == run_id)).first()
     if row is None:
         return None
-    return {"id": run_id, "source": row.source, "status": row.status,
-            "started_at": row.started_at, "stored": int(row.stored)}  # fmt: skip
+    source, status, started_at, stored = row
+    return {"id": run_id, "source": source, "status": status, "started_at": started_at,
+            "stored": int(stored)}  # fmt: skip
+
+
+def recent_runs(engine: Engine, limit: int = RECENT_RUNS) -> list[dict[str, object]]:
+    """The newest runs of every collector (by start, then id), each with what it stored."""
+    query = (
+        select(runs, _stored_count().label("stored"))
+        .order_by(runs.c.started_at.desc(), runs.c.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [{**run_record(row), "stored": int(row["stored"])} for row in rows]
 
 
 def source_activity(engine: Engine, flt: Filters) -> pd.DataFrame:

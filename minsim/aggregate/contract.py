@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, and_, case, exists, func, select
 
@@ -61,18 +62,20 @@ def last_runs(engine: Engine) -> list[dict[str, object]]:
     query = select(runs).where(runs.c.id.in_(select(latest.c.id))).order_by(runs.c.source)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
-        {
-            "id": row["id"],
-            "source": row["source"],
-            "started_at": row["started_at"],
-            "finished_at": row["finished_at"],
-            "status": row["status"],
-            "counters": _counters(row["counters"]),
-            "error": row["error"],
-        }
-        for row in rows
-    ]
+    return [run_record(row) for row in rows]
+
+
+def run_record(row: Mapping[str, Any]) -> dict[str, object]:
+    """A runs row as the readers pass it on, its counters parsed."""
+    return {
+        "id": row["id"],
+        "source": row["source"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "status": row["status"],
+        "counters": _counters(row["counters"]),
+        "error": row["error"],
+    }
 
 
 def _counters(raw: str | None) -> dict[str, int]:
