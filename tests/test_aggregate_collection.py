@@ -48,16 +48,21 @@ def test_last_ok_runs_give_the_newest_success_of_each_run_name(db: Engine) -> No
     assert ok == {"demo-portal": COLLECTED_AT + timedelta(hours=1), "import:my.csv": LATER}
 
 
-def test_stored_sources_name_the_document_sources_each_run_name_stored(db: Engine) -> None:
-    assert aggregate.stored_sources(db) == {}  # the fixture rows belong to no run
-    first, second = store.start_run(db, "import:my.csv"), store.start_run(db, "portal")
+def _stored_by(db: Engine, runs: dict[str, int]) -> None:
+    """Mark every document of each source as stored by that run."""
     with db.begin() as conn:
-        for source, run in (("my-export", first), ("demo-portal", second), ("demo-video", second)):
+        for source, run in runs.items():
             conn.execute(
                 update(schema.documents)
                 .where(schema.documents.c.source == source)
                 .values(run_id=run)
             )
+
+
+def test_stored_sources_name_the_document_sources_each_run_name_stored(db: Engine) -> None:
+    assert aggregate.stored_sources(db) == {}  # the fixture rows belong to no run
+    first, second = store.start_run(db, "import:my.csv"), store.start_run(db, "portal")
+    _stored_by(db, {"my-export": first, "demo-portal": second, "demo-video": second})
     assert aggregate.stored_sources(db) == {
         "import:my.csv": ["my-export"],
         "portal": ["demo-portal", "demo-video"],
@@ -67,13 +72,7 @@ def test_stored_sources_name_the_document_sources_each_run_name_stored(db: Engin
 def test_a_run_filter_keeps_what_that_run_stored_everywhere(db: Engine) -> None:
     run = store.start_run(db, "import:my.csv")
     other = store.start_run(db, "portal")
-    with db.begin() as conn:
-        for source, run_id in (("my-export", run), ("demo-portal", other)):
-            conn.execute(
-                update(schema.documents)
-                .where(schema.documents.c.source == source)
-                .values(run_id=run_id)
-            )
+    _stored_by(db, {"my-export": run, "demo-portal": other})
     only = Filters(run=run)
     table = aggregate.documents_table(db, only, version=None)
     assert set(table["source"]) == {"my-export"} and len(table) == 3
@@ -88,12 +87,7 @@ def test_a_run_filter_keeps_what_that_run_stored_everywhere(db: Engine) -> None:
 
 def test_run_summary_names_a_run_and_counts_what_it_stored(db: Engine) -> None:
     run = store.start_run(db, "import:my.csv")
-    with db.begin() as conn:
-        conn.execute(
-            update(schema.documents)
-            .where(schema.documents.c.source == "my-export")
-            .values(run_id=run)
-        )
+    _stored_by(db, {"my-export": run})
     summary = aggregate.run_summary(db, run)
     assert summary is not None
     assert (summary["id"], summary["source"], summary["status"]) == (run, "import:my.csv",
@@ -110,12 +104,8 @@ def test_run_summary_names_a_run_and_counts_what_it_stored(db: Engine) -> None:
 def test_recent_runs_are_newest_first_with_what_each_stored(db: Engine) -> None:
     first = store.start_run(db, "import:my.csv")
     second = store.start_run(db, "portal")
+    _stored_by(db, {"my-export": first})
     with db.begin() as conn:
-        conn.execute(
-            update(schema.documents)
-            .where(schema.documents.c.source == "my-export")
-            .values(run_id=first)
-        )
         # the same start as `first` (a coarse clock): the later id counts as newer
         started = conn.execute(
             select(schema.runs.c.started_at).where(schema.runs.c.id == first)
