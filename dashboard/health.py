@@ -1,4 +1,5 @@
-"""Collection health as tables: collectors and their last runs, recent imports, document sources.
+"""Collection health as tables: collectors and their last runs, recent imports, recent runs of
+all collectors, document sources.
 
 Pure. Runs are named after what ran: a collector (`[[sources]] name`), an imported file
 (`import:<file>`) or a demo file (`demo:<file>`). Documents carry their own `source` column (a
@@ -43,6 +44,8 @@ GROUPS = {
 NOT_CONFIGURED = "설정에 없음"
 # Enough recent imports to spot a failed one without listing every file ever imported.
 RECENT_IMPORTS = 10
+# Runs of all collectors listed newest first on the Sources page.
+RECENT_RUNS = 20
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,16 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     return row
 
 
+def _run_row(
+    head: dict[str, str], run: Mapping[str, Any] | None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """One table row for a run: the `head` columns, the run's status, times and counters, the
+    `extra` columns, the link to what it stored, and the wide error column last of these."""
+    record = {**head, **_run_columns(run)}
+    error = record.pop("오류")
+    return {**record, **(extra or {}), RUN_LINK_COLUMN: run_link(run), "오류": error}
+
+
 def run_link(run: Mapping[str, Any] | None) -> str:
     """A link to the Documents page filtered to what this run stored (relative to the app); ""
     without a run (a link column shows an empty cell for it, and "None" for a missing value)."""
@@ -174,11 +187,8 @@ def collectors_frame(rows: Sequence[Collector]) -> pd.DataFrame:
     then when it last went well and how it is set up."""
     records = []
     for c in rows:
-        record = {"수집기": c.name, **_run_columns(c.run)}
-        error = record.pop("오류")
-        record["저장한 문서 출처"] = ", ".join(c.stored) or MISSING
-        record[RUN_LINK_COLUMN] = run_link(c.run)
-        record["오류"] = error
+        stored = ", ".join(c.stored) or MISSING
+        record = _run_row({"수집기": c.name}, c.run, {"저장한 문서 출처": stored})
         record["마지막 정상 실행 (KST)"] = fmt_kst(c.last_ok) if c.last_ok else MISSING
         record["설정"] = _settings_text(c)
         record["마지막 파일"] = c.file
@@ -196,30 +206,21 @@ def recent_imports(
 
 def imports_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per imported file (its last import): file name, status, times, counters, error."""
-    return pd.DataFrame(
-        [
-            {
-                "파일": str(r["source"])[len(IMPORT_PREFIX) :],
-                **_run_columns(r),
-                RUN_LINK_COLUMN: run_link(r),
-            }  # fmt: skip
-            for r in runs
-        ]
-    )
+    files = [str(r["source"])[len(IMPORT_PREFIX) :] for r in runs]
+    return pd.DataFrame([_run_row({"파일": name}, r) for name, r in zip(files, runs, strict=True)])
 
 
 def runs_frame(runs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """Recent runs of every collector (aggregate.recent_runs): name, status, times, counters,
-    what each stored, a link to those documents, and the error."""
-    records = []
-    for r in runs:
-        record = {"실행": f"#{r['id']} {r['source']}", **_run_columns(r)}
-        error = record.pop("오류")
-        record["저장한 문서"] = _count(int(r["stored"]))
-        record[RUN_LINK_COLUMN] = run_link(r) if r["stored"] else ""
-        record["오류"] = error
-        records.append(record)
-    return pd.DataFrame(records)
+    """The newest runs of all collectors (aggregate.recent_runs): id and name, status, times,
+    counters, the documents whose current version each stored, a link to them, the error."""
+    return pd.DataFrame(
+        [
+            _run_row(
+                {"실행": f"#{r['id']} {r['source']}"}, r, {"저장한 문서": _count(int(r["stored"]))}
+            )  # fmt: skip
+            for r in runs
+        ]
+    )
 
 
 def _kst_or_missing(value: object) -> str:

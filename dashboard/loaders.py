@@ -137,8 +137,8 @@ def last_ok_runs(url: str) -> dict[str, datetime]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def recent_runs(url: str) -> list[dict[str, object]]:
-    return aggregate.recent_runs(engine(url))
+def recent_runs(url: str, limit: int) -> list[dict[str, object]]:
+    return aggregate.recent_runs(engine(url), limit)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

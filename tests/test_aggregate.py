@@ -43,15 +43,21 @@ def test_last_runs_keeps_only_the_newest_run_per_source(db: Engine) -> None:
     assert video["error"] == "HTTP 503 from comments endpoint"
 
 
-def test_last_runs_survives_damaged_counters(db: Engine) -> None:
+@pytest.mark.parametrize(
+    ("counters", "read"),
+    [("{not json", {}), ('{"new": NaN, "fetched": 3}', {"fetched": 3}),
+     ('{"new": Infinity}', {}), ("[1, 2]", {})],
+)  # fmt: skip
+def test_last_runs_survives_damaged_counters(db: Engine, counters: str, read: dict) -> None:
     with db.begin() as conn:
         conn.execute(
             insert(schema.runs),
             {"source": "zz-broken", "started_at": datetime(2023, 1, 1, tzinfo=UTC),
-             "status": "ok", "counters": "{not json", "error": None},
+             "status": "ok", "counters": counters, "error": None},
         )  # fmt: skip
     broken = [r for r in aggregate.last_runs(db) if r["source"] == "zz-broken"]
-    assert broken[0]["counters"] == {}
+    assert broken[0]["counters"] == read
+    assert aggregate.recent_runs(db, 1)[0]["counters"] == read  # the newest run
 
 
 def test_article_urls_filters_by_source(db: Engine) -> None:

@@ -113,14 +113,24 @@ def test_recent_runs_are_newest_first_with_what_each_stored(db: Engine) -> None:
         conn.execute(
             update(schema.runs).where(schema.runs.c.id == second).values(started_at=started)
         )
-    runs = aggregate.recent_runs(db)
+    runs = aggregate.recent_runs(db, 20)
     assert [r["id"] for r in runs[:2]] == [second, first]
     assert [r["stored"] for r in runs[:2]] == [0, 3]
     assert runs[1]["source"] == "import:my.csv" and runs[1]["status"] == "running"
     # then the fixture's three runs, newest first, with their counters parsed
     assert [r["source"] for r in runs[2:]] == ["demo-video", "demo-portal", "demo-portal"]
     assert runs[2]["counters"] == {"fetched": 0, "retry/count": 3}
-    assert [r["id"] for r in aggregate.recent_runs(db, limit=1)] == [second]
+    assert [r["id"] for r in aggregate.recent_runs(db, 1)] == [second]
+    # a later run that stores a new version of the same documents takes them over
+    _stored_by(db, {"my-export": second})
+    assert [r["stored"] for r in aggregate.recent_runs(db, 2)] == [3, 0]
+
+
+def test_recent_runs_stop_at_the_limit(db: Engine) -> None:
+    ids = [store.start_run(db, f"feed-{n:02}") for n in range(25)]
+    runs = aggregate.recent_runs(db, 20)
+    assert len(runs) == 20
+    assert {r["id"] for r in runs} == set(ids[5:])  # the five oldest and the fixture's left out
 
 
 def test_source_activity_per_document_source(db: Engine) -> None:

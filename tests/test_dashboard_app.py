@@ -412,20 +412,24 @@ def test_a_run_that_does_not_exist_is_ignored_with_a_warning(health_url: str) ->
     assert _metric(at, "문서 (건)") == "51"  # not narrowed
 
 
-def test_recent_runs_list_every_collector_newest_first(health_url: str) -> None:
+def test_recent_runs_list_all_collectors_newest_first(health_url: str) -> None:
     at = _sources_page()
-    recent = _table(at, "실행")
+    element = next(df for df in at.dataframe if df.value.columns[0] == "실행")
+    recent = element.value
     names = [name.split(" ", 1)[1] for name in recent["실행"]]
     assert names == [
         "import:my.csv", "news-feed", "import:missing.csv", "news-feed", "demo:articles.jsonl",
         "demo-video", "demo-portal", "demo-portal",
     ]  # fmt: skip
     latest = recent.iloc[0]
-    assert latest["저장한 문서"] == "3" and latest["이 실행의 문서"].startswith("documents?run=")
+    imported = _table(at, "수집기").set_index("수집기").loc["가져오기 (minsim import)"]
+    assert latest["실행"] == f"#{_run_param(imported['이 실행의 문서'])} import:my.csv"
+    assert latest["저장한 문서"] == "3"
+    assert _run_param(latest["이 실행의 문서"]) == _run_param(imported["이 실행의 문서"])
     failed = recent.iloc[1]
     assert failed["상태"] == "✗ 실패" and failed["오류"] == "HTTP 500 from news.test"
-    assert failed["저장한 문서"] == "0" and failed["이 실행의 문서"] == ""  # nothing to open
-    config = json.loads(at.dataframe[2].proto.columns)["이 실행의 문서"]
+    assert failed["저장한 문서"] == "0"
+    config = json.loads(element.proto.columns)["이 실행의 문서"]
     assert config["type_config"]["type"] == "link"
 
 

@@ -424,6 +424,20 @@ def test_health_table_names_the_document_sources_each_collector_stored_into() ->
     assert column["file"] == "—"
 
 
+def test_run_tables_share_one_column_order_and_link_every_run() -> None:
+    failed = {**_run("feed", "failed", 7, "HTTP 500"), "id": 9, "stored": 0}
+    imported = {**_run("import:a.csv", "ok", 6, new=3), "id": 8, "stored": 3}
+    runs = health.runs_frame([failed, imported])
+    assert list(runs["실행"]) == ["#9 feed", "#8 import:a.csv"]
+    assert list(runs["저장한 문서"]) == ["0", "3"]
+    assert list(runs[health.RUN_LINK_COLUMN]) == ["documents?run=9", "documents?run=8"]
+    tail = ["버림", "저장한 문서", health.RUN_LINK_COLUMN, "오류"]
+    assert list(runs.columns[-4:]) == tail and runs.iloc[0]["오류"] == "HTTP 500"
+    files = health.imports_frame([imported])
+    assert list(files.columns[-3:]) == ["버림", health.RUN_LINK_COLUMN, "오류"]
+    assert files.iloc[0]["파일"] == "a.csv"
+
+
 def test_imports_are_one_group_not_a_source_each() -> None:
     runs = [
         _run("import:missing.csv", "failed", 1, "cannot read: No such file or directory"),

@@ -1,6 +1,7 @@
 """Sources page: how each collector last ran and which document sources it stored into
-(collectors table, imports grouped), and what each document source holds (document sources
-table, volume by collection time)."""
+(collectors table, imports grouped), the newest runs of all collectors, each linked to the
+documents it stored, and what each document source holds (document sources table, volume by
+collection time)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, health, loaders, ui
 
-# Opens the Documents page (in a new tab) filtered to what the last run stored.
+# Opens the Documents page (in a new tab) filtered to what a run stored.
 RUN_LINK = st.column_config.LinkColumn(
     display_text="문서 보기", help="이 실행이 저장한 문서만 문서 보기 페이지에 엽니다"
 )
@@ -79,9 +80,9 @@ if imports:
             column_config={health.RUN_LINK_COLUMN: RUN_LINK},
         )  # fmt: skip
 
-recent = loaders.recent_runs(ctx.url)
+recent = loaders.recent_runs(ctx.url, health.RECENT_RUNS)
 if recent:
-    with st.expander(f"최근 실행 {len(recent)}건 (모든 수집기, 최신순)"):
+    with st.expander(f"최근 실행 {len(recent)}건 (모든 수집기를 합쳐 최신순)"):
         st.caption(
             "'저장한 문서'는 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서 중 지금도 그 "
             "판인 문서의 수이고, '이 실행의 문서'는 그 문서만 보여 주는 링크입니다."

@@ -11,14 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, ScalarSelect, case, func, select
+from sqlalchemy import ColumnElement, Engine, ScalarSelect, case, func, select
 
 from minsim.aggregate.contract import run_record
 from minsim.aggregate.sql import KST, Filters, aware, bucket_expr, where_clauses
 from minsim.schema import documents, runs
-
-# Runs listed on the collection-health page, newest first.
-RECENT_RUNS = 20
 
 SOURCE_ACTIVITY_COLUMNS = [
     "source", "docs", "articles", "comments", "first_published", "last_published",
@@ -61,12 +58,12 @@ def stored_sources(engine: Engine) -> dict[str, list[str]]:
     return {name: sorted(sources) for name, sources in found.items()}
 
 
-def _stored_count() -> ScalarSelect[int]:
-    """The documents whose stored version a run wrote, per runs row (a correlated count)."""
+def _stored_count(run_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The documents whose stored version the run `run_id` wrote (a correlated count)."""
     return (
         select(func.count())
         .select_from(documents)
-        .where(documents.c.run_id == runs.c.id)
+        .where(documents.c.run_id == run_id)
         .scalar_subquery()
     )
 
@@ -74,7 +71,7 @@ def _stored_count() -> ScalarSelect[int]:
 def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
     """Name, status, start (aware UTC) and stored-document count of one run; None if there is
     no run with that id. Names what a run filter shows."""
-    query = select(runs.c.source, runs.c.status, runs.c.started_at, _stored_count())
+    query = select(runs.c.source, runs.c.status, runs.c.started_at, _stored_count(runs.c.id))
     with engine.connect() as conn:
         row = conn.execute(query.where(runs.c.id == run_id)).first()
     if row is None:
@@ -84,12 +81,15 @@ def run_summary(engine: Engine, run_id: int) -> dict[str, object] | None:
             "stored": int(stored)}  # fmt: skip
 
 
-def recent_runs(engine: Engine, limit: int = RECENT_RUNS) -> list[dict[str, object]]:
-    """The newest runs of every collector (by start, then id), each with what it stored."""
-    query = (
-        select(runs, _stored_count().label("stored"))
-        .order_by(runs.c.started_at.desc(), runs.c.id.desc())
-        .limit(limit)
+def recent_runs(engine: Engine, limit: int) -> list[dict[str, object]]:
+    """The `limit` newest runs of all collectors (by start, then id), each with the number of
+    documents whose current version it stored."""
+    newest = (
+        select(runs).order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(limit).subquery()
+    )
+    # counted for the chosen runs only (SQLite would count every run before the limit)
+    query = select(newest, _stored_count(newest.c.id).label("stored")).order_by(
+        newest.c.started_at.desc(), newest.c.id.desc()
     )
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()

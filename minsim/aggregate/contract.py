@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -88,7 +89,10 @@ def _counters(raw: str | None) -> dict[str, int]:
         return {}
     if not isinstance(value, dict):
         return {}
-    return {str(k): int(v) for k, v in value.items() if isinstance(v, int | float)}
+    # json reads NaN and Infinity as floats, which int() refuses
+    return {
+        str(k): int(v) for k, v in value.items() if isinstance(v, int | float) and math.isfinite(v)
+    }
 
 
 def article_urls(engine: Engine, sources: Iterable[str] | None = None) -> list[str]:
