@@ -20,14 +20,17 @@ SMALL_HIT_WEIGHT = 0.5
 HIT_COLUMNS = ["표현", "키", "기본 가중치", "최종 가중치", "적용 규칙", "사전"]
 
 
+def _load(raw: str | None) -> object:
+    """The stored JSON as Python values; None when it is missing or damaged."""
+    try:
+        return json.loads(raw) if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
 def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
     """(hits, document-level rules) from the stored JSON."""
-    if not raw:
-        return [], []
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        return [], []
+    value = _load(raw)
     if isinstance(value, list):
         return [h for h in value if isinstance(h, dict)], []
     if not isinstance(value, dict):
@@ -43,10 +46,7 @@ def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
 def sentence_rules(raw: str | None) -> list[str]:
     """The rules applied to whole sentences (reported fact, topic words ...), each once, in the
     order the sentences first name them."""
-    try:
-        value = json.loads(raw) if raw else None
-    except (TypeError, ValueError):
-        return []
+    value = _load(raw)
     sentences = value.get("sentences") if isinstance(value, dict) else None
     found: dict[str, None] = {}
     for sentence in sentences if isinstance(sentences, list) else []:
@@ -59,10 +59,7 @@ def sentence_rules(raw: str | None) -> list[str]:
 def omitted(raw: str | None) -> tuple[int, float]:
     """(count, summed weight) of the weak hits a stored score left out: a very long text keeps
     only its strongest hits (sentiment.result.STORED_HITS_LIMIT)."""
-    try:
-        value = json.loads(raw) if raw else None
-    except (TypeError, ValueError):
-        return 0, 0.0
+    value = _load(raw)
     left = value.get("hits_omitted") if isinstance(value, dict) else None
     if not isinstance(left, dict):
         return 0, 0.0
