@@ -31,6 +31,7 @@ PAGES = (
     ("overview.py", "개요 · Overview", ":material/monitoring:"),
     ("aspects.py", "측면별 감성 · Aspects", ":material/category:"),
     ("compare.py", "회사 비교 · Compare", ":material/compare_arrows:"),
+    ("impact.py", "사건 전후 · Before/after", ":material/event:"),
     ("documents.py", "문서 보기 · Documents", ":material/article:"),
     ("sources.py", "수집 상태 · Sources", ":material/sensors:"),
 )

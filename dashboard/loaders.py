@@ -174,3 +174,19 @@ def configured_sources() -> list[dict[str, object]]:
 @st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)
 def live_counts(url: str) -> dict[str, object]:
     return aggregate.live_counts(engine(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def event_changes(
+    url: str,
+    flt: Filters,
+    moments: tuple[datetime, ...],
+    hours: int,
+    version: str | None,
+    inherited: bool,
+) -> pd.DataFrame:
+    """Opinion before and after each moment, per aspect (aggregate.compare_sides)."""
+    sums = aggregate.before_after(
+        engine(url), flt, moments, hours=hours, version=version, inherited=inherited
+    )
+    return aggregate.compare_sides(sums)

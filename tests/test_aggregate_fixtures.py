@@ -220,6 +220,48 @@ def add_comments(
     return ids
 
 
+def add_scored_comments(
+    engine: Engine,
+    prefix: str,
+    moment: datetime,
+    offsets_minutes: list[int],
+    compounds: list[float],
+    *,
+    aspect: str = "apology",
+    inherited: bool = False,
+    source: str = "portal",
+    company: str = "kakao",
+    version: str = VERSION,
+) -> None:
+    """Comments published `offset` minutes from `moment`, each scored `compound` under
+    `version` and naming `aspect` with the same score."""
+    docs, tags, score_rows, aspect_rows = [], [], [], []
+    for i, (offset, compound) in enumerate(zip(offsets_minutes, compounds, strict=True)):
+        doc_id = f"{prefix}{i}"
+        label = "pos" if compound > 0 else "neg" if compound < 0 else "neu"
+        published = moment + timedelta(minutes=offset)
+        docs.append({
+            "doc_id": doc_id, "kind": "comment", "source": source, "external_id": doc_id,
+            "parent_id": None, "url": None, "title": None, "text": "댓글", "author_hash": None,
+            "published_at": published, "collected_at": published, "likes": 0, "dislikes": 0,
+            "content_hash": doc_id,
+        })  # fmt: skip
+        tags.append({"doc_id": doc_id, "company": company})
+        score_rows.append({
+            "doc_id": doc_id, "scorer_version": version, "compound": compound, "label": label,
+            "pos": 0.0, "neg": 0.0, "neu": 1.0, "hits": "{}", "scored_at": published,
+        })  # fmt: skip
+        aspect_rows.append({
+            "doc_id": doc_id, "scorer_version": version, "aspect": aspect, "compound": compound,
+            "label": label, "inherited": inherited,
+        })  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(schema.documents), docs)
+        conn.execute(insert(schema.document_companies), tags)
+        conn.execute(insert(schema.scores), score_rows)
+        conn.execute(insert(schema.aspect_scores), aspect_rows)
+
+
 def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:
     from sqlalchemy import func, select
 

@@ -1,8 +1,8 @@
 """All read SQL (SQLAlchemy Core, the same on SQLite and PostgreSQL); every function only reads.
 
-`contract` serves the CLI, the scoring pass and the collectors; `rollups`, `lookups` and
-`collection` (the collection-health page) serve the dashboard; `sql` holds the shared filters and
-the KST time buckets.
+`contract` serves the CLI, the scoring pass and the collectors; `rollups`, `lookups`,
+`collection` (the collection-health page) and `impact` (before and after an event) serve the
+dashboard; `sql` holds the shared filters and the KST time buckets.
 """
 
 from minsim.aggregate.collection import (
@@ -22,6 +22,7 @@ from minsim.aggregate.contract import (
     last_runs,
     unscored_doc_ids,
 )
+from minsim.aggregate.impact import before_after, compare_sides
 from minsim.aggregate.lookups import (
     DEFAULT_DOCUMENT_LIMIT,
     aspect_labels,
@@ -51,8 +52,10 @@ __all__ = [
     "article_urls",
     "aspect_labels",
     "aspect_timeseries",
+    "before_after",
     "collection_timeseries",
     "company_names",
+    "compare_sides",
     "count_documents",
     "document_counts",
     "documents_for_scoring",

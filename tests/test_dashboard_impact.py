@@ -1,0 +1,195 @@
+"""The before/after page: AppTest on a real SQLite file, and its pure table and chart builders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy import insert
+from streamlit.testing.v1 import AppTest
+from test_aggregate_fixtures import APOLOGY_AT, FIRE_AT, add_scored_comments, build_database
+
+from dashboard import impact
+from dashboard.markers import number_events
+from minsim import schema
+from minsim.aggregate import Filters
+from minsim.aggregate import impact as I
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+RUN_TIMEOUT_SECONDS = 60
+PAGE = "views/impact.py"
+# An event two hours after the press conference whose title holds markdown.
+NEARBY_TITLE = "**피해** 접수 [시작](http://x.test)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def impact_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The shared fixture plus twelve apology comments in the six hours before the press
+    conference (negative) and twelve in the six hours after it (positive), and a third event."""
+    db = tmp_path / "impact.db"
+    engine = build_database(db)
+    minutes = [30 * (i + 1) for i in range(12)]
+    add_scored_comments(engine, "pre", APOLOGY_AT, [-m for m in minutes],
+                        [-0.5 - 0.02 * i for i in range(12)])  # fmt: skip
+    add_scored_comments(engine, "post", APOLOGY_AT, minutes, [0.4 + 0.02 * i for i in range(12)])
+    with engine.begin() as conn:
+        conn.execute(
+            insert(schema.events),
+            [{"at": APOLOGY_AT + timedelta(hours=2), "company": "kakao", "title": NEARBY_TITLE}],
+        )
+    engine.dispose()
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
+    monkeypatch.setenv("MINSIM_CONFIG", str(config))
+    monkeypatch.delenv("MINSIM_DATABASE_URL", raising=False)
+    return str(db)
+
+
+def _page(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_SECONDS)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_press_conference_turns_apology_opinion(impact_url: str) -> None:
+    at = _page()
+    assert not at.exception
+    assert at.title[0].value == "사건 전후 · Before/after"
+    # The fire has nothing before it; the press conference is the first event to judge.
+    assert at.selectbox(key="impact_event").value == 1
+    metrics = _metrics(at)
+    assert metrics["변화 (95% 구간)"].startswith("+")
+    detail = at.dataframe[0].value.set_index("측면")
+    assert detail.loc["사과", "판단"] == "좋아짐"
+    # Twelve added a side, plus two of the fixture's apology comments (-0.6) on each.
+    assert detail.loc["사과", "이전 (건)"] == 14 and detail.loc["사과", "이후 (건)"] == 14
+    before = sum(-0.5 - 0.02 * i for i in range(12)) - 1.2
+    after = sum(0.4 + 0.02 * i for i in range(12)) - 1.2
+    assert detail.loc["사과", "변화"] == pytest.approx((after - before) / 14)
+    assert list(detail.index)[0] == impact.ALL_DOCUMENTS_LABEL
+    events = at.dataframe[1].value
+    assert list(events["번호"]) == [1, 2, 3]
+    assert events.loc[0, "판단"] == "표본 부족"
+
+
+def test_a_nearby_event_is_named_inertly(impact_url: str) -> None:
+    at = _page()
+    warning = next(w.value for w in at.warning if "다른 사건" in w.value)
+    assert "#3" in warning
+    assert "\\*\\*피해\\*\\*" in warning and "\\[시작\\]\\(http" in warning
+
+
+def test_window_and_inherited_controls_change_the_counts(impact_url: str) -> None:
+    at = _page()
+    at.radio(key="impact_hours").set_value(6).run()
+    assert not at.exception
+    six = at.dataframe[0].value.set_index("측면")
+    # The last added comment, six hours before, is just in; the fixture's are further back.
+    assert six.loc["사과", "이전 (건)"] == 12
+    at.radio(key="impact_hours").set_value(72).run()
+    at.toggle(key="impact_inherited").set_value(True).run()
+    wide = at.dataframe[0].value.set_index("측면")
+    assert "서비스 장애" in wide.index  # the fixture's inherited outage aspect
+    at.selectbox(key="impact_event").set_value(0).run()
+    assert not at.exception
+    # Nothing was published before the fire: no change to draw, and the page says why.
+    assert any("변화를 잴 수 없습니다" in i.value for i in at.info)
+    assert _metrics(at)["변화 (95% 구간)"] == "—"
+
+
+def test_a_window_that_cuts_the_comparison_says_so(impact_url: str) -> None:
+    at = _page({"window": "custom", "from": "2022-10-19", "to": "2022-10-20"})
+    assert not at.exception
+    assert any("잘랐습니다" in i.value for i in at.info)
+
+
+def test_no_events_for_the_filters_is_a_notice(impact_url: str) -> None:
+    at = _page({"company": "naver"})
+    assert not at.exception
+    assert any("사건" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def _compared(at: datetime, aspect: str, n_before: int, n_after: int, verdict: str) -> dict:
+    return {"at": at, "aspect": aspect, "n_before": n_before, "mean_before": -0.2,
+            "neg_share_before": 0.6, "n_after": n_after, "mean_after": 0.1,
+            "neg_share_after": 0.4, "change": 0.3 if n_before and n_after else float("nan"),
+            "low": 0.1, "high": 0.5, "verdict": verdict}  # fmt: skip
+
+
+def test_the_default_event_is_the_first_that_can_be_judged() -> None:
+    numbered = number_events(pd.DataFrame({
+        "at": [FIRE_AT, APOLOGY_AT], "company": ["kakao", "kakao"], "title": ["화재", "사과"],
+    }))  # fmt: skip
+    compared = pd.DataFrame([
+        _compared(FIRE_AT, I.ALL_DOCUMENTS, 0, 30, I.TOO_FEW),
+        _compared(APOLOGY_AT, I.ALL_DOCUMENTS, 20, 30, I.UNCLEAR),
+    ])  # fmt: skip
+    assert impact.default_event(numbered, compared) == 1
+    assert impact.default_event(numbered, compared.iloc[:1]) == 0
+    # None can be judged: the first with documents on both sides.
+    few = compared.assign(verdict=I.TOO_FEW)
+    assert impact.default_event(numbered, few) == 1
+    table = impact.events_table(numbered, compared.iloc[:1], {"kakao": "카카오"})
+    assert list(table["판단"]) == ["표본 부족", "표본 부족"]
+    assert table.loc[1, "이후 (건)"] == 0 and table.loc[0, "회사"] == "카카오"
+    near = impact.nearby_events(numbered, 1, hours=24 * 4)
+    assert list(near["title"]) == ["화재"]
+    assert impact.nearby_events(numbered, 1, hours=24).empty
+
+
+def test_the_change_chart_leaves_out_aspects_without_both_sides() -> None:
+    compared = pd.DataFrame([
+        _compared(APOLOGY_AT, I.ALL_DOCUMENTS, 20, 30, I.BETTER),
+        _compared(APOLOGY_AT, "apology", 0, 8, I.TOO_FEW),
+        _compared(APOLOGY_AT, "outage", 15, 12, I.UNCLEAR),
+    ])  # fmt: skip
+    spec = impact.change_chart(compared, {"outage": "서비스 장애"}, title="t").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    shown = {r["측면"] for d in spec["datasets"].values() for r in d if "측면" in r}
+    assert shown == {impact.ALL_DOCUMENTS_LABEL, "서비스 장애"} and rows
+    table = impact.change_table(compared, {"outage": "서비스 장애"})
+    assert list(table["측면"]) == [impact.ALL_DOCUMENTS_LABEL, "서비스 장애", "apology"]
+    assert list(table["95% 구간"]) == ["+0.10 ~ +0.50"] * 3
+    assert impact.interval_text(float("nan"), 0.2) == "—"
+    assert (impact.signed(float("nan")), impact.percent(0.254)) == ("—", "25%")
+
+
+def test_a_window_is_cut_only_by_a_filter_inside_it() -> None:
+    day = timedelta(hours=24)
+    assert not impact.window_cut(Filters(), APOLOGY_AT, 24)
+    assert not impact.window_cut(Filters(APOLOGY_AT - day, APOLOGY_AT + day), APOLOGY_AT, 24)
+    assert impact.window_cut(Filters(start=APOLOGY_AT - day / 2), APOLOGY_AT, 24)
+    assert impact.window_cut(Filters(end=APOLOGY_AT + day / 2), APOLOGY_AT, 24)
+
+
+def test_event_options_read_as_plain_text() -> None:
+    row = pd.Series({"no": 2, "at": pd.Timestamp(APOLOGY_AT).tz_convert("Asia/Seoul"),
+                     "company": "kakao", "title": "사과 기자회견"})  # fmt: skip
+    assert (
+        impact.event_option(row, {"kakao": "카카오"}) == "2 · 10-19 11:00 · 카카오 · 사과 기자회견"
+    )
+    assert impact.event_option(row, {}).endswith("kakao · 사과 기자회견")
+
+
+def test_utc_moments_compare_equal_to_kst_ones() -> None:
+    # The page passes the KST timestamps of the events table; the SQL side compares instants.
+    kst = pd.Timestamp(APOLOGY_AT).tz_convert("Asia/Seoul")
+    assert kst == pd.Timestamp(datetime(2022, 10, 19, 2, 0, tzinfo=UTC))
