@@ -30,7 +30,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "views"
 PAGES = (
     ("overview.py", "개요 · Overview", ":material/monitoring:"),
     ("aspects.py", "측면별 감성 · Aspects", ":material/category:"),
-    ("compare.py", "회사 비교 · Compare", ":material/compare_arrows:"),
+    ("compare.py", "회사·출처 비교 · Compare", ":material/compare_arrows:"),
     ("impact.py", "사건 전후 · Before/after", ":material/event:"),
     ("documents.py", "문서 보기 · Documents", ":material/article:"),
     ("sources.py", "수집 상태 · Sources", ":material/sensors:"),

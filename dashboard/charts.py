@@ -203,21 +203,24 @@ def aspect_volume_chart(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Char
     )
 
 
-def company_bar_chart(frame: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
-    """Mean compound per company (one bar each) for the whole selection; companies without a
-    scored document have no mean and no bar."""
+def group_bar_chart(
+    frame: pd.DataFrame, *, group: str, labels: dict[str, str], legend: str
+) -> alt.Chart:
+    """Mean compound per group (company or source; one bar each) for the whole selection;
+    groups without a scored document have no mean and no bar."""
     scored = frame[frame["mean_compound"].notna()]
-    data = scored.assign(회사=scored["company"].map(lambda c: names.get(c, c)))
+    data = scored.assign(**{legend: scored[group].map(lambda g: labels.get(g, g))})
     return (
-        alt.Chart(data, title="회사별 평균 감성 점수")
+        alt.Chart(data, title=f"{legend}별 평균 감성 점수")
         .mark_bar()
         .encode(
             x=alt.X("mean_compound:Q", title="평균 감성 점수 (-1~1)",
                     scale=alt.Scale(domain=[-1, 1])),
-            y=alt.Y("회사:N", title=None, sort="x"),
+            y=alt.Y(f"{legend}:N", title=None, sort="x"),
             color=alt.condition("datum.mean_compound < 0", alt.value("#dc2626"),
                                 alt.value("#2563eb")),
-            tooltip=["회사:N", alt.Tooltip("mean_compound:Q", title="평균 점수", format=".2f"),
+            tooltip=[f"{legend}:N",
+                     alt.Tooltip("mean_compound:Q", title="평균 점수", format=".2f"),
                      alt.Tooltip("docs:Q", title="문서 수 (건)")],
         )
         .properties(height=alt.Step(30))

@@ -1,6 +1,6 @@
 """Pure pieces of the before/after page: which event to open, the tables and the change chart.
 
-Frames come from minsim.aggregate.impact.compare; nothing here touches Streamlit or the database.
+Frames come from minsim.aggregate.compare_sides; nothing here touches Streamlit or the database.
 """
 
 from __future__ import annotations

@@ -540,6 +540,19 @@ def test_filters_survive_a_page_switch(demo_url: str) -> None:
     assert list(table["회사"]) == ["네이버"]
 
 
+def test_compare_page_puts_sources_side_by_side(demo_url: str) -> None:
+    at = _app({"company": ["kakao"]})
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["회사별", "출처별"]
+    by_source = at.tabs[1].dataframe[0].value.set_index("출처")
+    # Kakao's 6 articles (scored 0.0) and their 18 comments (-0.6, +0.5, +0.4 each).
+    assert by_source.loc["demo-portal", "docs"] == 6
+    assert by_source.loc["demo-video", "docs"] == 18
+    assert by_source.loc["demo-video", "mean_compound"] == "+0.10"
+    assert by_source.loc["demo-video", "neg_share"] == pytest.approx(1 / 3)
+
+
 @pytest.mark.postgres
 def test_overview_on_postgresql(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str
