@@ -5,31 +5,52 @@ Frames come from minsim.aggregate.compare_sides; nothing here touches Streamlit 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 import altair as alt
 import pandas as pd
 
 from minsim.aggregate import Filters
-from minsim.aggregate.impact import ALL_DOCUMENTS, BETTER, TOO_FEW, UNCLEAR, WORSE
+from minsim.aggregate.impact import ALL_DOCUMENTS, BETTER, KEY_COLUMNS, TOO_FEW, UNCLEAR, WORSE
 
 # Hours compared on either side of an event: the first evening, a day, the days that follow.
 WINDOW_HOURS = (6, 24, 72)
+# A day either side: long enough for a comment wave to form, short enough that the next event
+# of a fast-moving crisis is seldom inside it.
 DEFAULT_HOURS = 24
-ALL_DOCUMENTS_LABEL = "전체 (모든 문서)"
+# The row of every document about the event's company, whatever aspects it names.
+ALL_DOCUMENTS_LABEL = "전체 (그 회사의 모든 문서)"
 VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하지 않음", TOO_FEW: "표본 부족"}
 VERDICT_COLORS = {BETTER: "#2563eb", WORSE: "#dc2626", UNCLEAR: "#64748b", TOO_FEW: "#cbd5e1"}
+# What a side without documents reads as, instead of "too few".
+NO_BEFORE, NO_AFTER, NO_DOCUMENTS = "이전 문서 없음", "이후 문서 없음", "앞뒤 문서 없음"
 TABLE_COLUMNS = {
     "n_before": "이전 (건)", "mean_before": "이전 평균", "neg_share_before": "이전 부정 비율",
     "n_after": "이후 (건)", "mean_after": "이후 평균", "neg_share_after": "이후 부정 비율",
-    "change": "변화", "interval": "95% 구간", "판단": "판단",
+    "change": "변화", "interval": "95% 구간", "verdict_text": "판단",
 }  # fmt: skip
+# The change axis reaches at least this far either side of 0, so a tiny change is not drawn
+# as a large one, and at most 2, the widest a change of two means in [-1, 1] can be.
+MIN_AXIS_EXTENT, MAX_AXIS_EXTENT = 0.2, 2.0
+AXIS_STEP = 0.1  # the extent is rounded up to this
+INTERVAL_WIDTH_PX, DOT_AREA_PX, ROW_HEIGHT_PX = 3, 90, 30
+
+
+def event_keys(numbered: pd.DataFrame) -> tuple[tuple[datetime, str], ...]:
+    """(at, company) of each event: what aggregate.before_after reads an event by."""
+    return tuple(zip(numbered["at"], numbered["company"], strict=True))
+
+
+def rows_of(compared: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
+    """The compared rows of one event (its moment and company)."""
+    return compared[(compared["at"] == event["at"]) & (compared["company"] == event["company"])]
 
 
 def event_option(row: pd.Series, companies: dict[str, str]) -> str:
-    """'3 · 10-19 10:00 · 카카오 · 사과 기자회견' (a select box shows it as plain text)."""
+    """'3 · 2022-10-19 10:00 · 카카오 · 사과 기자회견' (a select box shows it as plain text)."""
     name = companies.get(row["company"], row["company"])
-    return f"{row['no']} · {row['at']:%m-%d %H:%M} · {name} · {row['title']}"
+    return f"{row['no']} · {row['at']:%Y-%m-%d %H:%M} · {name} · {row['title']}"
 
 
 def default_event(numbered: pd.DataFrame, compared: pd.DataFrame) -> int:
@@ -38,9 +59,9 @@ def default_event(numbered: pd.DataFrame, compared: pd.DataFrame) -> int:
     nothing before it."""
     overall = compared[compared["aspect"] == ALL_DOCUMENTS]
     for candidates in (overall[overall["verdict"] != TOO_FEW], overall[overall["change"].notna()]):
-        found = set(candidates["at"])
-        for position, at in enumerate(numbered["at"]):
-            if at in found:
+        found = set(event_keys(candidates))
+        for position, key in enumerate(event_keys(numbered)):
+            if key in found:
                 return position
     return 0
 
@@ -54,49 +75,73 @@ def nearby_events(numbered: pd.DataFrame, position: int, hours: int) -> pd.DataF
     return numbered[near & (numbered.index != numbered.index[position])]
 
 
-def window_cut(flt: Filters, at: datetime, hours: int) -> bool:
-    """True when the time filter ends the compared window early on either side."""
+def cut_sides(flt: Filters, newest: datetime | None, at: datetime, hours: int) -> list[str]:
+    """Why either side of the window holds less than `hours`: the time filter starts after the
+    window does or ends before it, or the newest document is younger than the window's end (a
+    recent event: the hours after it have not all passed, or not all been collected)."""
     span = timedelta(hours=hours)
-    return (flt.start is not None and flt.start > at - span) or (
-        flt.end is not None and flt.end < at + span
-    )
+    reasons = []
+    if flt.start is not None and flt.start > at - span:
+        reasons.append("기간 필터가 이전 구간의 앞부분을 잘랐습니다")
+    if flt.end is not None and flt.end < at + span:
+        reasons.append("기간 필터가 이후 구간의 뒷부분을 잘랐습니다")
+    elif newest is not None and newest < at + span:
+        hours_after = max((newest - at).total_seconds() / 3600, 0.0)
+        reasons.append(
+            f"가장 최근 문서가 사건 후 {hours_after:.0f}시간에 있어 이후 구간이 아직 다 차지 "
+            "않았습니다"
+        )
+    return reasons
 
 
 def signed(value: float) -> str:
-    """A mean score as '+0.42'; '—' for NaN (no documents)."""
-    return "—" if value != value else f"{value:+.2f}"
+    """A mean score or change as '+0.42'; '—' for NaN (no documents)."""
+    return "—" if math.isnan(value) else f"{value:+.2f}"
 
 
 def percent(value: float) -> str:
-    return "—" if value != value else f"{value:.0%}"
+    """A share as '25%'; '—' for NaN (no documents)."""
+    return "—" if math.isnan(value) else f"{value:.0%}"
 
 
 def interval_text(low: float, high: float) -> str:
-    if low != low or high != high:  # NaN: a side is empty
+    """'+0.01 ~ +0.09'; '—' when there is no interval (a side with under two scores)."""
+    if math.isnan(low) or math.isnan(high):
         return "—"
     return f"{signed(low)} ~ {signed(high)}"
 
 
+def verdict_text(row: pd.Series | dict) -> str:
+    """The verdict in Korean; an empty side says so rather than "too few"."""
+    if not row["n_before"]:
+        return NO_BEFORE
+    if not row["n_after"]:
+        return NO_AFTER
+    return VERDICT_LABELS[row["verdict"]]
+
+
+def aspect_name(aspect: str, labels: dict[str, str]) -> str:
+    return ALL_DOCUMENTS_LABEL if aspect == ALL_DOCUMENTS else labels.get(aspect, aspect)
+
+
 def change_table(compared: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """One row per aspect (the all-documents row first) with Korean headers and the verdict."""
+    """One row per aspect (the all-documents row first, then by mentions after the event)
+    with Korean headers and the verdict."""
     rows = compared.assign(
-        측면=compared["aspect"].map(
-            lambda a: ALL_DOCUMENTS_LABEL if a == ALL_DOCUMENTS else labels.get(a, a)
-        ),
-        interval=[
-            interval_text(lo, hi) for lo, hi in zip(compared["low"], compared["high"], strict=True)
-        ],
-        판단=compared["verdict"].map(VERDICT_LABELS),
+        측면=[aspect_name(a, labels) for a in compared["aspect"]],
+        interval=[interval_text(lo, hi) for lo, hi in zip(compared["low"], compared["high"],
+                                                          strict=True)],
+        verdict_text=[verdict_text(row) for _, row in compared.iterrows()],
         first=compared["aspect"] != ALL_DOCUMENTS,
-    ).sort_values(["first", "n_after"], ascending=[True, False], kind="stable")
+    ).sort_values(["first", "n_after"], ascending=[True, False], kind="stable")  # fmt: skip
     return rows[["측면", *TABLE_COLUMNS]].rename(columns=TABLE_COLUMNS)
 
 
 def events_table(
     numbered: pd.DataFrame, compared: pd.DataFrame, companies: dict[str, str]
 ) -> pd.DataFrame:
-    """Every event with the change of all documents' mean score across it."""
-    overall = compared[compared["aspect"] == ALL_DOCUMENTS].set_index("at")
+    """Every event with the change of the mean score of its company's documents across it."""
+    overall = compared[compared["aspect"] == ALL_DOCUMENTS].set_index(KEY_COLUMNS)
     rows = []
     for _, event in numbered.iterrows():
         row = {
@@ -105,45 +150,45 @@ def events_table(
             "회사": companies.get(event["company"], event["company"]),
             "사건": event["title"],
         }
-        if event["at"] in overall.index:
-            found = overall.loc[event["at"]]
-            row.update(
-                {
-                    TABLE_COLUMNS[c]: found[c]
-                    for c in ("n_before", "mean_before", "n_after", "mean_after", "change")
-                }
-            )
+        key = (event["at"], event["company"])
+        if key in overall.index:
+            found = overall.loc[key]
+            for column in ("n_before", "mean_before", "n_after", "mean_after", "change"):
+                row[TABLE_COLUMNS[column]] = found[column]
             row["95% 구간"] = interval_text(found["low"], found["high"])
-            row["판단"] = VERDICT_LABELS[found["verdict"]]
+            row["판단"] = verdict_text(found)
         else:
-            row.update({"이전 (건)": 0, "이후 (건)": 0, "판단": VERDICT_LABELS[TOO_FEW]})
+            row.update({"이전 (건)": 0, "이후 (건)": 0, "판단": NO_DOCUMENTS})
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def axis_extent(data: pd.DataFrame) -> float:
+    """How far either side of 0 the change axis reaches: past every dot and interval end,
+    rounded up to AXIS_STEP, within MIN_AXIS_EXTENT and MAX_AXIS_EXTENT."""
+    values = pd.concat([data["change"], data["low"], data["high"]]).abs().dropna()
+    widest = float(values.max()) if len(values) else 0.0
+    rounded = math.ceil(round(widest / AXIS_STEP, 6)) * AXIS_STEP
+    return min(max(rounded, MIN_AXIS_EXTENT), MAX_AXIS_EXTENT)
+
+
 def change_chart(compared: pd.DataFrame, labels: dict[str, str], *, title: str) -> alt.LayerChart:
-    """The change of the mean score per aspect as a dot with its 95 % interval as a bar, on a
-    fixed -1..1 axis around a zero rule; aspects without documents on both sides are left off."""
+    """The change of the mean score per aspect as a dot with its 95 % interval as a bar around
+    a zero rule, on an axis symmetric about 0; aspects without documents on both sides are
+    left off."""
     shown = compared[compared["change"].notna()]
     data = shown.assign(
-        측면=shown["aspect"].map(
-            lambda a: ALL_DOCUMENTS_LABEL if a == ALL_DOCUMENTS else labels.get(a, a)
-        ),
+        측면=[aspect_name(a, labels) for a in shown["aspect"]],
         판단=shown["verdict"].map(VERDICT_LABELS),
-        # The interval may reach past the axis; it is drawn to the edge.
-        low_shown=shown["low"].clip(-2, 2),
-        high_shown=shown["high"].clip(-2, 2),
     )
+    extent = axis_extent(data)
     order = list(data.sort_values("n_after", ascending=False, kind="stable")["측면"])
-    color = alt.Color(
-        "판단:N",
-        title="판단",
-        scale=alt.Scale(domain=list(VERDICT_LABELS.values()), range=list(VERDICT_COLORS.values())),
-    )
+    color = alt.Color("판단:N", title="판단",
+                      scale=alt.Scale(domain=list(VERDICT_LABELS.values()),
+                                      range=list(VERDICT_COLORS.values())))  # fmt: skip
     y = alt.Y("측면:N", title=None, sort=order)
     tooltip = [
-        "측면:N",
-        "판단:N",
+        "측면:N", "판단:N",
         alt.Tooltip("change:Q", title="변화", format="+.2f"),
         alt.Tooltip("low:Q", title="95% 구간 하한", format="+.2f"),
         alt.Tooltip("high:Q", title="95% 구간 상한", format="+.2f"),
@@ -151,28 +196,18 @@ def change_chart(compared: pd.DataFrame, labels: dict[str, str], *, title: str) 
         alt.Tooltip("mean_after:Q", title="이후 평균", format="+.2f"),
         alt.Tooltip("n_before:Q", title="이전 (건)"),
         alt.Tooltip("n_after:Q", title="이후 (건)"),
-    ]
-    x_scale = alt.Scale(domain=[-1, 1], clamp=True)
+    ]  # fmt: skip
+    x_scale = alt.Scale(domain=[-extent, extent])
     bars = (
         alt.Chart(data)
-        .mark_rule(strokeWidth=3)
-        .encode(
-            x=alt.X("low_shown:Q", title="평균 점수의 변화 (이후 − 이전)", scale=x_scale),
-            x2="high_shown:Q",
-            y=y,
-            color=color,
-            tooltip=tooltip,
-        )
-    )
+        .mark_rule(strokeWidth=INTERVAL_WIDTH_PX)
+        .encode(x=alt.X("low:Q", title="평균 점수의 변화 (이후 − 이전)", scale=x_scale),
+                x2="high:Q", y=y, color=color, tooltip=tooltip)
+    )  # fmt: skip
     dots = (
         alt.Chart(data)
-        .mark_point(filled=True, size=90)
-        .encode(
-            x=alt.X("change:Q", scale=x_scale),
-            y=y,
-            color=color,
-            tooltip=tooltip,
-        )
+        .mark_point(filled=True, size=DOT_AREA_PX)
+        .encode(x=alt.X("change:Q", scale=x_scale), y=y, color=color, tooltip=tooltip)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#94a3b8").encode(x="x:Q")
-    return alt.layer(zero, bars, dots).properties(title=title, height=alt.Step(30))
+    return alt.layer(zero, bars, dots).properties(title=title, height=alt.Step(ROW_HEIGHT_PX))

@@ -180,13 +180,13 @@ def live_counts(url: str) -> dict[str, object]:
 def event_changes(
     url: str,
     flt: Filters,
-    moments: tuple[datetime, ...],
+    events: tuple[tuple[datetime, str], ...],
     hours: int,
     version: str | None,
     inherited: bool,
 ) -> pd.DataFrame:
-    """Opinion before and after each moment, per aspect (aggregate.compare_sides)."""
+    """Opinion before and after each (at, company) event, per aspect (aggregate.compare_sides)."""
     sums = aggregate.before_after(
-        engine(url), flt, moments, hours=hours, version=version, inherited=inherited
+        engine(url), flt, events, hours=hours, version=version, inherited=inherited
     )
     return aggregate.compare_sides(sums)

@@ -136,7 +136,7 @@ def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> No
 def test_before_after_page_renders_its_chart_and_event_table(server: str, tmp_path: Path) -> None:
     body, shot = _render(f"{server}/impact?company=kakao", tmp_path / "impact.png", 1400)
     assert "사건 전후 · Before/after" in body
-    assert "모든 사건: 전체 문서의 평균 점수 변화" in body
+    assert "모든 사건: 그 회사 문서의 평균 점수 변화" in body
     # The fire has nothing before it: the page opens on the press conference (event 2).
     assert "#2 전후 평균 점수의 변화" in body
     assert "평균 점수의 변화 (이후 − 이전)" in body  # the chart's axis

@@ -29,6 +29,7 @@ COMMANDS = (
     "sources",
     "collect",
     "run",
+    "impact",
 )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
-from sqlalchemy import insert
+from sqlalchemy import create_engine, delete, func, insert, select
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import APOLOGY_AT, FIRE_AT, add_scored_comments, build_database
 
@@ -75,18 +75,21 @@ def test_the_press_conference_turns_apology_opinion(impact_url: str) -> None:
     # The fire has nothing before it; the press conference is the first event to judge.
     assert at.selectbox(key="impact_event").value == 1
     metrics = _metrics(at)
-    assert metrics["변화 (95% 구간)"].startswith("+")
+    assert metrics["변화"].startswith("+") and metrics["판단"] == "좋아짐"
+    # Every Kakao document counts: the twelve, and a fixture article with its three comments.
+    assert "이전 평균 점수 (16건)" in metrics
     detail = at.dataframe[0].value.set_index("측면")
     assert detail.loc["사과", "판단"] == "좋아짐"
-    # Twelve added a side, plus two of the fixture's apology comments (-0.6) on each.
-    assert detail.loc["사과", "이전 (건)"] == 14 and detail.loc["사과", "이후 (건)"] == 14
-    before = sum(-0.5 - 0.02 * i for i in range(12)) - 1.2
-    after = sum(0.4 + 0.02 * i for i in range(12)) - 1.2
-    assert detail.loc["사과", "변화"] == pytest.approx((after - before) / 14)
+    # Twelve added a side, plus one of the fixture's Kakao apology comments (-0.6) on each
+    # (its Naver ones are not about the event's company).
+    assert detail.loc["사과", "이전 (건)"] == 13 and detail.loc["사과", "이후 (건)"] == 13
+    before = sum(-0.5 - 0.02 * i for i in range(12)) - 0.6
+    after = sum(0.4 + 0.02 * i for i in range(12)) - 0.6
+    assert detail.loc["사과", "변화"] == pytest.approx((after - before) / 13)
     assert list(detail.index)[0] == impact.ALL_DOCUMENTS_LABEL
     events = at.dataframe[1].value
     assert list(events["번호"]) == [1, 2, 3]
-    assert events.loc[0, "판단"] == "표본 부족"
+    assert events.loc[0, "판단"] == "이전 문서 없음"
 
 
 def test_a_nearby_event_is_named_inertly(impact_url: str) -> None:
@@ -111,24 +114,54 @@ def test_window_and_inherited_controls_change_the_counts(impact_url: str) -> Non
     assert not at.exception
     # Nothing was published before the fire: no change to draw, and the page says why.
     assert any("변화를 잴 수 없습니다" in i.value for i in at.info)
-    assert _metrics(at)["변화 (95% 구간)"] == "—"
+    metrics = _metrics(at)
+    assert metrics["변화"] == "—" and metrics["판단"] == "이전 문서 없음"
 
 
 def test_a_window_that_cuts_the_comparison_says_so(impact_url: str) -> None:
     at = _page({"window": "custom", "from": "2022-10-19", "to": "2022-10-20"})
     assert not at.exception
-    assert any("잘랐습니다" in i.value for i in at.info)
+    assert any("기간 필터가 이전 구간의 앞부분을 잘랐습니다" in i.value for i in at.info)
+
+
+def test_a_recent_event_says_its_after_side_is_not_full(impact_url: str) -> None:
+    engine = create_engine(f"sqlite:///{impact_url}")
+    with engine.begin() as conn:
+        newest = conn.execute(select(func.max(schema.documents.c.published_at))).scalar_one()
+        # Three hours before the newest document: 21 of the 24 hours after it are missing.
+        recent = newest.replace(tzinfo=UTC) - timedelta(hours=3)
+        conn.execute(insert(schema.events), [{"at": recent, "company": "kakao", "title": "최근"}])
+    engine.dispose()
+    at = _page()
+    at.selectbox(key="impact_event").set_value(3).run()
+    assert not at.exception
+    notes = [i.value for i in at.info]
+    assert any("사건 후 3시간에 있어 이후 구간이 아직 다 차지 않았습니다" in n for n in notes)
 
 
 def test_no_events_for_the_filters_is_a_notice(impact_url: str) -> None:
     at = _page({"company": "naver"})
     assert not at.exception
-    assert any("사건" in i.value for i in at.info)
+    notes = [i.value for i in at.info]
+    assert notes == ["선택한 조건에 맞는 사건이(가) 없습니다. 필터를 넓혀 보세요."]
+    assert not at.dataframe
+
+
+def test_nothing_scored_points_to_the_score_command(impact_url: str) -> None:
+    engine = create_engine(f"sqlite:///{impact_url}")
+    with engine.begin() as conn:
+        conn.execute(delete(schema.aspect_scores))
+        conn.execute(delete(schema.scores))
+    engine.dispose()
+    at = _page()
+    assert not at.exception
+    assert any("`minsim score`" in i.value for i in at.info)
     assert not at.dataframe
 
 
 def _compared(at: datetime, aspect: str, n_before: int, n_after: int, verdict: str) -> dict:
-    return {"at": at, "aspect": aspect, "n_before": n_before, "mean_before": -0.2,
+    return {"at": at, "company": "kakao", "aspect": aspect, "n_before": n_before,
+            "mean_before": -0.2,
             "neg_share_before": 0.6, "n_after": n_after, "mean_after": 0.1,
             "neg_share_after": 0.4, "change": 0.3 if n_before and n_after else float("nan"),
             "low": 0.1, "high": 0.5, "verdict": verdict}  # fmt: skip
@@ -148,7 +181,7 @@ def test_the_default_event_is_the_first_that_can_be_judged() -> None:
     few = compared.assign(verdict=I.TOO_FEW)
     assert impact.default_event(numbered, few) == 1
     table = impact.events_table(numbered, compared.iloc[:1], {"kakao": "카카오"})
-    assert list(table["판단"]) == ["표본 부족", "표본 부족"]
+    assert list(table["판단"]) == ["이전 문서 없음", "앞뒤 문서 없음"]
     assert table.loc[1, "이후 (건)"] == 0 and table.loc[0, "회사"] == "카카오"
     near = impact.nearby_events(numbered, 1, hours=24 * 4)
     assert list(near["title"]) == ["화재"]
@@ -172,24 +205,24 @@ def test_the_change_chart_leaves_out_aspects_without_both_sides() -> None:
     assert (impact.signed(float("nan")), impact.percent(0.254)) == ("—", "25%")
 
 
-def test_a_window_is_cut_only_by_a_filter_inside_it() -> None:
+def test_a_window_is_cut_by_the_filter_or_by_the_newest_document() -> None:
     day = timedelta(hours=24)
-    assert not impact.window_cut(Filters(), APOLOGY_AT, 24)
-    assert not impact.window_cut(Filters(APOLOGY_AT - day, APOLOGY_AT + day), APOLOGY_AT, 24)
-    assert impact.window_cut(Filters(start=APOLOGY_AT - day / 2), APOLOGY_AT, 24)
-    assert impact.window_cut(Filters(end=APOLOGY_AT + day / 2), APOLOGY_AT, 24)
+    later = APOLOGY_AT + 2 * day
+    assert impact.cut_sides(Filters(), later, APOLOGY_AT, 24) == []
+    inside = Filters(APOLOGY_AT - day, APOLOGY_AT + day)
+    assert impact.cut_sides(inside, later, APOLOGY_AT, 24) == []
+    start_cut = impact.cut_sides(Filters(start=APOLOGY_AT - day / 2), later, APOLOGY_AT, 24)
+    assert start_cut == ["기간 필터가 이전 구간의 앞부분을 잘랐습니다"]
+    both = impact.cut_sides(Filters(start=APOLOGY_AT, end=APOLOGY_AT + day / 2), None,
+                            APOLOGY_AT, 24)  # fmt: skip
+    assert len(both) == 2 and "이후 구간의 뒷부분" in both[1]
+    (live,) = impact.cut_sides(Filters(), APOLOGY_AT + day / 4, APOLOGY_AT, 24)
+    assert live.startswith("가장 최근 문서가 사건 후 6시간에 있어")
 
 
 def test_event_options_read_as_plain_text() -> None:
     row = pd.Series({"no": 2, "at": pd.Timestamp(APOLOGY_AT).tz_convert("Asia/Seoul"),
                      "company": "kakao", "title": "사과 기자회견"})  # fmt: skip
-    assert (
-        impact.event_option(row, {"kakao": "카카오"}) == "2 · 10-19 11:00 · 카카오 · 사과 기자회견"
-    )
+    expected = "2 · 2022-10-19 11:00 · 카카오 · 사과 기자회견"
+    assert impact.event_option(row, {"kakao": "카카오"}) == expected
     assert impact.event_option(row, {}).endswith("kakao · 사과 기자회견")
-
-
-def test_utc_moments_compare_equal_to_kst_ones() -> None:
-    # The page passes the KST timestamps of the events table; the SQL side compares instants.
-    kst = pd.Timestamp(APOLOGY_AT).tz_convert("Asia/Seoul")
-    assert kst == pd.Timestamp(datetime(2022, 10, 19, 2, 0, tzinfo=UTC))

@@ -11,6 +11,8 @@ from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE
 # Mean scores and their change print with a sign, as everywhere else (+0.42).
 SCORE_CELLS = {name: st.column_config.NumberColumn(format="%+.2f")
                for name in ("이전 평균", "이후 평균", "변화")}  # fmt: skip
+SHARE_CELLS = {name: st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)
+               for name in ("이전 부정 비율", "이후 부정 비율")}  # fmt: skip
 
 ctx = ui.context()
 st.title("사건 전후 · Before/after")
@@ -19,6 +21,9 @@ st.caption(ui.window_caption(ctx))
 events = loaders.events(ctx.url, ctx.filters)
 if events.empty:
     ui.empty_notice("사건")
+    st.stop()
+if ctx.version is None:
+    st.info("채점된 문서가 없어 사건 전후를 비교할 수 없습니다. " + ui.SCORE_COMMANDS)
     st.stop()
 numbered = number_events(events)
 left, right = st.columns([2, 1])
@@ -39,7 +44,7 @@ with right:
         key="impact_inherited",
     )
 compared = loaders.event_changes(
-    ctx.url, ctx.filters, tuple(numbered["at"]), hours, ctx.version, include_inherited
+    ctx.url, ctx.filters, impact.event_keys(numbered), hours, ctx.version, include_inherited
 )
 position = st.selectbox(
     "사건",
@@ -49,19 +54,20 @@ position = st.selectbox(
     key="impact_event",
 )
 event = numbered.iloc[position]
-chosen = compared[compared["at"] == event["at"]]
+chosen = impact.rows_of(compared, event)
 overall = chosen[chosen["aspect"] == ALL_DOCUMENTS]
 if overall.empty:
-    st.info(f"이 사건 앞뒤 {hours}시간에 채점된 문서가 없습니다. 비교 구간을 넓혀 보세요.")
+    st.info(f"이 사건 앞뒤 {hours}시간에 그 회사를 언급한 채점된 문서가 없습니다.")
 else:
     row = overall.iloc[0]
     ui.metric_row([
-        ("이전 평균 점수", impact.signed(row["mean_before"]),
-         f"사건 전 {hours}시간, {row['n_before']:,}건"),
-        ("이후 평균 점수", impact.signed(row["mean_after"]),
-         f"사건 후 {hours}시간, {row['n_after']:,}건"),
-        ("변화 (95% 구간)", impact.interval_text(row["low"], row["high"]),
-         impact.VERDICT_LABELS[row["verdict"]]),
+        (f"이전 평균 점수 ({row['n_before']:,}건)", impact.signed(row["mean_before"]),
+         f"사건 전 {hours}시간"),
+        (f"이후 평균 점수 ({row['n_after']:,}건)", impact.signed(row["mean_after"]),
+         f"사건 후 {hours}시간"),
+        ("변화", impact.signed(row["change"]),
+         f"95% 구간 {impact.interval_text(row['low'], row['high'])}"),
+        ("판단", impact.verdict_text(row), None),
         ("부정 비율 (이전 → 이후)",
          f"{impact.percent(row['neg_share_before'])} → {impact.percent(row['neg_share_after'])}",
          None),
@@ -70,8 +76,8 @@ else:
     if chosen["change"].notna().any():
         ui.chart_card(
             impact.change_chart(chosen, labels, title=f"#{event['no']} 전후 평균 점수의 변화"),
-            "점은 이후 평균에서 이전 평균을 뺀 값, 막대는 그 95% 구간입니다. 구간이 0을 넘지 "
-            "않으면 좋아짐이나 나빠짐으로, 0을 품으면 뚜렷하지 않음으로 판단했고, 한쪽이 "
+            "점은 이후 평균에서 이전 평균을 뺀 값, 막대는 그 95% 구간입니다. 구간이 0을 포함하지 "
+            "않으면 좋아짐이나 나빠짐으로, 0을 포함하면 뚜렷하지 않음으로 판단했고, 한쪽이 "
             f"{MIN_PER_SIDE}건 미만이면 판단하지 않았습니다(표본 부족).",
         )
     else:
@@ -80,11 +86,7 @@ else:
         impact.change_table(chosen, labels),
         hide_index=True,
         width="stretch",
-        column_config=SCORE_CELLS
-        | {
-            "이전 부정 비율": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0),
-            "이후 부정 비율": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0),
-        },
+        column_config=SCORE_CELLS | SHARE_CELLS,
     )
 nearby = impact.nearby_events(numbered, position, hours)
 if not nearby.empty:
@@ -94,15 +96,17 @@ if not nearby.empty:
         + "그 영향도 변화에 섞여 있습니다.",
         icon=":material/warning:",
     )
-if impact.window_cut(ctx.filters, event["at"], hours):
-    st.info("기간 필터가 비교 구간의 일부를 잘랐습니다: 잘린 시간의 문서는 세지 않았습니다.")
+newest = ctx.span[1] if ctx.span else None
+for reason in impact.cut_sides(ctx.filters, newest, event["at"], hours):
+    st.info(f"{reason}: 그 시간의 문서는 세지 않았습니다.", icon=":material/timelapse:")
 st.caption(
-    f"사건 시각 전 {hours}시간과 후 {hours}시간에 발행되어 필터에 맞는 문서의 점수를 비교합니다. "
-    "구간은 두 평균의 표준오차로 구한 근사치입니다. 같은 기사에 달린 댓글끼리는 닮기 쉬워 실제 "
-    "불확실성은 이보다 클 수 있고, 사건 말고도 그 사이에 일어난 일이 모두 섞여 있습니다 "
+    f"사건 시각 전 {hours}시간과 후 {hours}시간에 발행된, 그 사건의 회사를 언급하고 필터에 맞는 "
+    f"문서 중 점수 버전 {ui.escape_md(ctx.version)}로 채점된 문서의 점수를 비교합니다. "
+    "95% 구간은 Welch의 t 구간입니다. 같은 기사에 달린 댓글끼리는 닮기 쉬워 실제 불확실성은 "
+    "이보다 클 수 있고, 사건 말고도 그 사이에 일어난 일이 모두 섞여 있습니다 "
     "(인과 효과가 아닙니다)."
 )
-st.subheader("모든 사건: 전체 문서의 평균 점수 변화")
+st.subheader("모든 사건: 그 회사 문서의 평균 점수 변화")
 st.dataframe(
     impact.events_table(numbered, compared, ctx.companies),
     hide_index=True,

@@ -1,22 +1,23 @@
 """Before and after an event: opinion in the hours on either side of a moment, per aspect.
 
 A crisis team asks whether opinion of the apology turned after the press conference. This reads
-the scores of the documents published in the `hours` before and after each moment (and inside
-the filters) as sums per side and aspect, and `compare_sides` turns them into the change of the
-mean score with an approximate 95 % interval. It compares two windows; it is not a causal
-effect: anything else that happened in them counts too.
+the scores of the documents about an event's company published in the `hours` before and after
+it (and inside the filters) as sums per side and aspect, and `compare_sides` turns them into the
+change of the mean score with an approximate 95 % interval. It compares two windows; it is not a
+causal effect: anything else that happened in them counts too.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, select
 
-from minsim.aggregate.sql import Filters, documents_with_scores, where_clauses
+from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
 from minsim.schema import aspect_scores, documents, scores
 
 SIDES = ("before", "after")
@@ -25,14 +26,23 @@ ALL_DOCUMENTS = ""
 # Below this many scored documents on a side, one comment moves its mean by a tenth of the scale
 # or more: the change is not judged.
 MIN_PER_SIDE = 10
-# Two-sided 95 % quantile of the normal distribution (the means of ten or more bounded scores).
+# Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom (any statistics table).
+T_95 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+    2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+    2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+# The normal quantile, which t approaches; past the table, the Cornish-Fisher expansion in 1/df
+# gives t within 0.001.
 Z_95 = 1.959964
 # Verdicts of `compare_sides`.
 BETTER, WORSE, UNCLEAR, TOO_FEW = "better", "worse", "unclear", "too_few"
+# What names an event in the frames: its moment and its company.
+KEY_COLUMNS = ["at", "company"]
 SUM_COLUMNS = ["n", "total", "total_sq", "pos", "neg"]
 COMPARE_COLUMNS = [
-    "at", "aspect", "n_before", "mean_before", "neg_share_before", "n_after", "mean_after",
-    "neg_share_after", "change", "low", "high", "verdict",
+    *KEY_COLUMNS, "aspect", "n_before", "mean_before", "neg_share_before", "n_after",
+    "mean_after", "neg_share_after", "change", "low", "high", "verdict",
 ]  # fmt: skip
 
 
@@ -41,40 +51,44 @@ def _sums(compound, label) -> list:  # noqa: ANN001 (SQLAlchemy columns)
         func.count().label("n"),
         func.sum(compound).label("total"),
         func.sum(compound * compound).label("total_sq"),
-        func.sum(case((label == "pos", 1), else_=0)).label("pos"),
-        func.sum(case((label == "neg", 1), else_=0)).label("neg"),
+        *share_columns(label),
     ]
 
 
 def before_after(
     engine: Engine,
     flt: Filters,
-    moments: Sequence[datetime],
+    events: Sequence[tuple[datetime, str]],
     *,
     hours: int,
     version: str | None,
     inherited: bool = True,
 ) -> pd.DataFrame:
-    """Score sums of the documents published in [at - hours, at) ("before") and
-    [at, at + hours) ("after") of each moment, inside the filters, under `version`.
+    """Score sums of the documents about each event's company published in [at - hours, at)
+    ("before") and [at, at + hours) ("after"), inside the filters, under `version`.
 
-    One row per moment, side and aspect (aspect ALL_DOCUMENTS: the documents' own scores);
-    columns at, side, aspect, n, total, total_sq, pos, neg. Aspect scores inherited from an
-    article count unless `inherited` is False. A side without documents has no row.
+    `events` are (at, company) pairs: an event is read against its own company's documents
+    (the fire at SK C&C's data centre against what was said about SK C&C). One row per event,
+    side and aspect (aspect ALL_DOCUMENTS: the documents' own scores); columns at, company,
+    side, aspect, n, total, total_sq, pos, neg. Aspect scores inherited from an article count
+    unless `inherited` is False. A side without documents has no row.
     """
     if hours <= 0:
         raise ValueError(f"hours must be positive, not {hours}")
     span = timedelta(hours=hours)
     frames = []
     with engine.connect() as conn:
-        for at in moments:
+        for at, company in dict.fromkeys(events):  # two events of a moment share one reading
+            if flt.companies and company not in flt.companies:
+                continue  # the filters leave the event's company out
+            about = where_clauses(replace(flt, companies=(company,)))
             side = case((documents.c.published_at < at, SIDES[0]), else_=SIDES[1]).label("side")
             near = [documents.c.published_at >= at - span, documents.c.published_at < at + span]
             overall = (
                 select(side, literal(ALL_DOCUMENTS).label("aspect"),
                        *_sums(scores.c.compound, scores.c.label))
                 .select_from(documents_with_scores(version))
-                .where(scores.c.doc_id.is_not(None), *near, *where_clauses(flt))
+                .where(scores.c.doc_id.is_not(None), *near, *about)
                 .group_by(side)
             )  # fmt: skip
             per_aspect = (
@@ -83,67 +97,87 @@ def before_after(
                 .select_from(
                     documents.join(aspect_scores, aspect_scores.c.doc_id == documents.c.doc_id)
                 )
-                .where(aspect_scores.c.scorer_version == (version or ""), *near,
-                       *where_clauses(flt),
+                .where(aspect_scores.c.scorer_version == (version or ""), *near, *about,
                        *([] if inherited else [aspect_scores.c.inherited.is_(False)]))
                 .group_by(side, aspect_scores.c.aspect)
             )  # fmt: skip
             for query in (overall, per_aspect):
                 rows = conn.execute(query).mappings().all()
                 if rows:
-                    frames.append(pd.DataFrame(rows).assign(at=at))
+                    frames.append(pd.DataFrame(rows).assign(at=at, company=company))
     if not frames:
-        return pd.DataFrame(columns=["at", "side", "aspect", *SUM_COLUMNS])
-    frame = pd.concat(frames, ignore_index=True)[["at", "side", "aspect", *SUM_COLUMNS]]
+        return pd.DataFrame(columns=[*KEY_COLUMNS, "side", "aspect", *SUM_COLUMNS])
+    frame = pd.concat(frames, ignore_index=True)[[*KEY_COLUMNS, "side", "aspect", *SUM_COLUMNS]]
     frame[SUM_COLUMNS] = frame[SUM_COLUMNS].astype(float)
     return frame
 
 
-def _side_stats(n: float, total: float, total_sq: float) -> tuple[float, float]:
-    """Mean and variance of a side's scores from their sums (variance 0 below two scores)."""
+def t_95(df: float) -> float:
+    """Two-sided 95 % quantile of Student's t with `df` degrees of freedom (rounded down to a
+    whole number inside the table, which widens the interval rather than narrowing it)."""
+    if df < len(T_95) + 1:
+        return T_95[max(int(df), 1) - 1]
+    z = Z_95
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+
+
+def _side(sums: pd.Series | None) -> tuple[int, float, float, float]:
+    """n, mean, variance and negative share of one side from its sums (NaN where undefined:
+    no mean without scores, no variance below two)."""
+    if sums is None or not sums["n"]:
+        return 0, math.nan, math.nan, math.nan
+    n, total = float(sums["n"]), float(sums["total"])
     mean = total / n
-    variance = max(total_sq - total * mean, 0.0) / (n - 1) if n > 1 else 0.0
-    return mean, variance
+    variance = max(float(sums["total_sq"]) - total * mean, 0.0) / (n - 1) if n > 1 else math.nan
+    return int(n), mean, variance, float(sums["neg"]) / n
 
 
-def _row(at: datetime, aspect: str, before: pd.Series | None, after: pd.Series | None) -> dict:
-    row: dict[str, object] = {"at": at, "aspect": aspect}
-    stats = {}
-    for name, sums in (("before", before), ("after", after)):
-        n = float(sums["n"]) if sums is not None else 0.0
-        row[f"n_{name}"] = int(n)
-        if n:
-            mean, variance = _side_stats(n, float(sums["total"]), float(sums["total_sq"]))
-            stats[name] = (n, mean, variance)
-            row[f"mean_{name}"] = mean
-            row[f"neg_share_{name}"] = float(sums["neg"]) / n
-        else:
-            row[f"mean_{name}"] = row[f"neg_share_{name}"] = math.nan
-    row["change"] = row["low"] = row["high"] = math.nan
-    if len(stats) == 2:
-        (n_b, mean_b, var_b), (n_a, mean_a, var_a) = stats["before"], stats["after"]
-        change = mean_a - mean_b
-        margin = Z_95 * math.sqrt(var_b / n_b + var_a / n_a)
-        row.update(change=change, low=change - margin, high=change + margin)
-    if min(row["n_before"], row["n_after"]) < MIN_PER_SIDE:  # type: ignore[call-overload]
-        row["verdict"] = TOO_FEW
-    elif row["low"] > 0:  # type: ignore[operator]
-        row["verdict"] = BETTER
-    elif row["high"] < 0:  # type: ignore[operator]
-        row["verdict"] = WORSE
-    else:
-        row["verdict"] = UNCLEAR
-    return row
+def _interval(
+    change: float, before: tuple[int, float, float, float], after: tuple[int, float, float, float]
+) -> tuple[float, float]:
+    """Welch's 95 % interval of a difference of two means (NaN when a variance is unknown)."""
+    (n_b, _, var_b, _), (n_a, _, var_a, _) = before, after
+    se_b, se_a = var_b / n_b, var_a / n_a  # NaN with a single score on a side
+    if math.isnan(se_b) or math.isnan(se_a):
+        return math.nan, math.nan
+    spread = se_b + se_a
+    # Welch-Satterthwaite degrees of freedom; with no spread at all the interval is the point.
+    df = spread**2 / (se_b**2 / (n_b - 1) + se_a**2 / (n_a - 1)) if spread else n_b + n_a - 2
+    margin = t_95(df) * math.sqrt(spread)
+    return change - margin, change + margin
+
+
+def _verdict(n_before: int, n_after: int, low: float, high: float) -> str:
+    if min(n_before, n_after) < MIN_PER_SIDE:
+        return TOO_FEW
+    if low > 0:
+        return BETTER
+    if high < 0:
+        return WORSE
+    return UNCLEAR
+
+
+def _row(key: tuple, before: pd.Series | None, after: pd.Series | None) -> dict[str, object]:
+    """One event's and aspect's comparison from the sums of its two sides."""
+    b, a = _side(before), _side(after)
+    change = a[1] - b[1]  # NaN when a side is empty
+    low, high = _interval(change, b, a) if b[0] and a[0] else (math.nan, math.nan)
+    return dict(
+        zip([*KEY_COLUMNS, "aspect"], key, strict=True),
+        n_before=b[0], mean_before=b[1], neg_share_before=b[3],
+        n_after=a[0], mean_after=a[1], neg_share_after=a[3],
+        change=change, low=low, high=high, verdict=_verdict(b[0], a[0], low, high),
+    )  # fmt: skip
 
 
 def compare_sides(sums: pd.DataFrame) -> pd.DataFrame:
-    """One row per moment and aspect from `before_after`'s sums: n, mean score and negative
-    share on each side, the change of the mean (after - before) with its approximate 95 %
-    interval (low, high; Welch's normal approximation, NaN when a side is empty) and a verdict:
+    """One row per event (at, company) and aspect from `before_after`'s sums: n, mean score and
+    negative share on each side, the change of the mean (after - before) with its approximate 95 %
+    interval (low, high; Welch's t interval, NaN when a side has under two scores) and a verdict:
     BETTER or WORSE when the interval excludes 0, UNCLEAR when it does not, TOO_FEW when a side
     has fewer than MIN_PER_SIDE scores."""
     rows = []
-    for (at, aspect), group in sums.groupby(["at", "aspect"], sort=True):
+    for key, group in sums.groupby([*KEY_COLUMNS, "aspect"], sort=True):
         by_side = {side: part.iloc[0] for side, part in group.groupby("side")}
-        rows.append(_row(at, aspect, by_side.get("before"), by_side.get("after")))
+        rows.append(_row(key, by_side.get("before"), by_side.get("after")))
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
