@@ -41,6 +41,8 @@ def score_documents(
         done += len(batch)
         if progress:
             progress(done, len(rows))
+    if done:
+        store.refresh_statistics(engine)
     return done
 
 

@@ -25,6 +25,10 @@ IN_CHUNK = 900
 # A run's label (a source name, or `import:<file name>`) is cut to its column: a long file name
 # must not stop the file's import, and PostgreSQL refuses a longer value (minsim/schema.py).
 RUN_LABEL_CHARS = column_length(schema.runs.c.source)
+# ANALYZE reads at most about this many rows of each index (PRAGMA analysis_limit): enough for
+# SQLite's planner to see that a few hours of documents are fewer than all of a scorer version's
+# scores, and quick at any size.
+SQLITE_ANALYSIS_LIMIT = 1000
 
 
 @dataclass
@@ -279,6 +283,7 @@ def start_run(engine: Engine, source: str) -> int:
 def finish_run(
     engine: Engine, run_id: int, status: str, counters: Mapping[str, int], error: str | None
 ) -> None:
+    """Record how a run ended; the tables it wrote into have changed, so refresh statistics."""
     with _transaction(engine, "finish a run") as conn:
         conn.execute(
             update(schema.runs)
@@ -290,6 +295,18 @@ def finish_run(
                 error=error,
             )
         )
+    refresh_statistics(engine)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Let SQLite's query planner know the tables' sizes after writes (PostgreSQL's autovacuum
+    does this by itself). Without them it starts a time-window query from every score of a
+    version instead of from the documents in the window: three times slower on the demo."""
+    if engine.dialect.name != "sqlite":
+        return
+    with _transaction(engine, "refresh statistics") as conn:
+        conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        conn.exec_driver_sql("ANALYZE")
 
 
 def close_interrupted_runs(engine: Engine, error: str) -> int:
