@@ -121,15 +121,15 @@ def t_95(df: float) -> float:
     return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
-def _side(sums: pd.Series | None) -> tuple[int, float, float, float]:
+def _side(sums: dict[str, float] | None) -> tuple[int, float, float, float]:
     """n, mean, variance and negative share of one side from its sums (NaN where undefined:
     no mean without scores, no variance below two)."""
     if sums is None or not sums["n"]:
         return 0, math.nan, math.nan, math.nan
-    n, total = float(sums["n"]), float(sums["total"])
+    n, total = sums["n"], sums["total"]
     mean = total / n
-    variance = max(float(sums["total_sq"]) - total * mean, 0.0) / (n - 1) if n > 1 else math.nan
-    return int(n), mean, variance, float(sums["neg"]) / n
+    variance = max(sums["total_sq"] - total * mean, 0.0) / (n - 1) if n > 1 else math.nan
+    return int(n), mean, variance, sums["neg"] / n
 
 
 def _interval(
@@ -157,7 +157,9 @@ def _verdict(n_before: int, n_after: int, low: float, high: float) -> str:
     return UNCLEAR
 
 
-def _row(key: tuple, before: pd.Series | None, after: pd.Series | None) -> dict[str, object]:
+def _row(
+    key: tuple, before: dict[str, float] | None, after: dict[str, float] | None
+) -> dict[str, object]:
     """One event's and aspect's comparison from the sums of its two sides."""
     b, a = _side(before), _side(after)
     change = a[1] - b[1]  # NaN when a side is empty
@@ -176,8 +178,16 @@ def compare_sides(sums: pd.DataFrame) -> pd.DataFrame:
     interval (low, high; Welch's t interval, NaN when a side has under two scores) and a verdict:
     BETTER or WORSE when the interval excludes 0, UNCLEAR when it does not, TOO_FEW when a side
     has fewer than MIN_PER_SIDE scores."""
-    rows = []
-    for key, group in sums.groupby([*KEY_COLUMNS, "aspect"], sort=True):
-        by_side = {side: part.iloc[0] for side, part in group.groupby("side")}
-        rows.append(_row(key, by_side.get("before"), by_side.get("after")))
+    keys = [*KEY_COLUMNS, "aspect"]
+    # One plain dict of sums per side and key: a pandas lookup per row would cost seconds for
+    # a few hundred events.
+    by_side = {
+        side: {
+            tuple(row[k] for k in keys): row
+            for row in sums[sums["side"] == side][[*keys, *SUM_COLUMNS]].to_dict("records")
+        }
+        for side in SIDES
+    }
+    before, after = by_side[SIDES[0]], by_side[SIDES[1]]
+    rows = [_row(key, before.get(key), after.get(key)) for key in sorted({*before, *after})]
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
