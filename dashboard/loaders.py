@@ -190,3 +190,9 @@ def event_changes(
         engine(url), flt, events, hours=hours, version=version, inherited=inherited
     )
     return aggregate.compare_sides(sums)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def explanations(url: str, flt: Filters, version: str | None, limit: int) -> tuple[list[str], int]:
+    """The stored explanations of the newest `limit` scored documents, and how many there are."""
+    return aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)

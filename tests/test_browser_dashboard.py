@@ -143,6 +143,14 @@ def test_before_after_page_renders_its_chart_and_event_table(server: str, tmp_pa
     assert shot.stat().st_size > 0
 
 
+def test_words_page_renders_its_chart(server: str, tmp_path: Path) -> None:
+    body, shot = _render(f"{server}/words", tmp_path / "words.png", 1200)
+    assert "감성 표현 · Words" in body
+    assert "점수를 움직인 말: 가중치 합계" in body  # the chart's title, drawn by Vega
+    assert "실망" in body  # the fixture's word, on the chart's axis
+    assert shot.stat().st_size > 0
+
+
 def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

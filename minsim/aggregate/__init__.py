@@ -31,6 +31,7 @@ from minsim.aggregate.lookups import (
     documents_table,
     live_counts,
     source_names,
+    stored_explanations,
     time_span,
 )
 from minsim.aggregate.rollups import (
@@ -69,6 +70,7 @@ __all__ = [
     "live_counts",
     "source_activity",
     "source_names",
+    "stored_explanations",
     "stored_sources",
     "summary",
     "time_span",

@@ -144,3 +144,26 @@ def live_counts(engine: Engine) -> dict[str, object]:
         "comments": int(by_kind.get("comment", 0)),
         "newest_collected_at": aware(newest) if newest is not None else None,
     }
+
+
+def stored_explanations(
+    engine: Engine, flt: Filters, *, version: str | None, limit: int
+) -> tuple[list[str], int]:
+    """The stored explanations (`scores.hits` JSON) of the newest `limit` documents behind the
+    filters that `version` scored, and how many such documents there are in all."""
+    scored = documents.join(
+        scores,
+        (scores.c.doc_id == documents.c.doc_id) & (scores.c.scorer_version == (version or "")),
+    )
+    newest = (
+        select(scores.c.hits)
+        .select_from(scored)
+        .where(*where_clauses(flt))
+        .order_by(documents.c.published_at.desc(), documents.c.doc_id)
+        .limit(limit)
+    )
+    total = select(func.count()).select_from(scored).where(*where_clauses(flt))
+    with engine.connect() as conn:
+        return [h for h in conn.execute(newest).scalars() if h], int(
+            conn.execute(total).scalar_one()
+        )
