@@ -37,7 +37,12 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A run id: a positive integer in ASCII digits that fits runs.id (32-bit on PostgreSQL).
 _RUN_RE = re.compile(r"[1-9][0-9]{0,9}")
 MAX_RUN_ID = 2**31 - 1
-PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run")
+# Search words: a phrase, not a document; longer ones are cut (and the page says so).
+MAX_QUERY_CHARS = 50
+# Characters a search never needs and a terminal or a log would act on: controls and the
+# bidirectional overrides and isolates.
+_QUERY_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run", "q")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class FilterState:
     date_to: date | None = None
     bucket: str = DEFAULT_BUCKET
     run: int | None = None  # a collection run: only the documents it stored
+    query: str = ""  # search words: only the documents whose title or text holds them
 
 
 @dataclass
@@ -139,6 +145,28 @@ def _run(params: Mapping[str, object], warnings: list[str]) -> int | None:
     return None
 
 
+def clean_query(text: str) -> tuple[str, list[str]]:
+    """Search words as the filter uses them: control characters made spaces, runs of spaces
+    folded, cut to MAX_QUERY_CHARS; with a note for each change a reader would not expect."""
+    notes = []
+    if _QUERY_UNSAFE.search(text):
+        notes.append("검색어의 제어 문자는 공백으로 바꿨습니다.")
+    cleaned = " ".join(_QUERY_UNSAFE.sub(" ", text).split())
+    if len(cleaned) > MAX_QUERY_CHARS:
+        notes.append(f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자만 씁니다.")
+        cleaned = cleaned[:MAX_QUERY_CHARS].rstrip()
+    return cleaned, notes
+
+
+def _query(params: Mapping[str, object], warnings: list[str]) -> str:
+    value = _first(params, "q", warnings)
+    if value is None:
+        return ""
+    cleaned, notes = clean_query(value)
+    warnings.extend(f"q: {note}" for note in notes)
+    return cleaned
+
+
 def _fit(key: str, day: date | None, span: tuple[date, date], warnings: list[str]) -> date | None:
     """A date moved into the data's days [oldest, newest] (the date picker allows no other),
     with a warning that names the parameter, the reason and the date used instead."""
@@ -215,6 +243,7 @@ def parse_params(
         date_to=date_to,
         bucket=_one(params, "bucket", BUCKETS, DEFAULT_BUCKET, warnings),
         run=_run(params, warnings),
+        query=_query(params, warnings),
     )
     return Parsed(state, warnings + date_notes)
 
@@ -235,6 +264,8 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
         params["bucket"] = state.bucket
     if state.run is not None:
         params["run"] = str(state.run)
+    if state.query:
+        params["q"] = state.query
     return params
 
 
@@ -259,7 +290,12 @@ def resolve(state: FilterState, span: tuple[datetime, datetime] | None) -> Filte
         if state.date_to and state.date_to < date.max:
             end = kst_midnight(state.date_to) + timedelta(days=1)
     return Filters(
-        start=start, end=end, companies=state.companies, sources=state.sources, run=state.run
+        start=start,
+        end=end,
+        companies=state.companies,
+        sources=state.sources,
+        run=state.run,
+        text=state.query or None,
     )
 
 

@@ -11,8 +11,10 @@ from dashboard import health, loaders
 from dashboard.filters import (
     BUCKET_LABELS,
     KST,
+    MAX_QUERY_CHARS,
     WINDOWS,
     FilterState,
+    clean_query,
     parse_params,
     resolve,
     to_params,
@@ -22,8 +24,8 @@ from minsim.aggregate import Filters
 
 # Widget keys in session state; "seeded" marks that the URL was read for this session.
 SEEDED = "f_seeded"
-K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN = (
-    "f_company", "f_source", "f_window", "f_dates", "f_bucket", "f_run",
+K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN, K_QUERY = (
+    "f_company", "f_source", "f_window", "f_dates", "f_bucket", "f_run", "f_query",
 )  # fmt: skip
 # How often the live counter re-reads the totals (a collector may be writing meanwhile).
 LIVE_REFRESH_SECONDS = 15
@@ -53,6 +55,7 @@ def _seed(url: str, companies: dict[str, str], sources: tuple[str, ...], span_da
     st.session_state[K_SOURCE] = list(state.sources)
     st.session_state[K_WINDOW] = state.window
     st.session_state[K_BUCKET] = state.bucket
+    st.session_state[K_QUERY] = state.query
     if span_days is not None:
         # parse_params fitted the dates into the span (and said so); a missing one is open.
         st.session_state[K_DATES] = (state.date_from or span_days[0], state.date_to or span_days[1])
@@ -111,6 +114,13 @@ def render(
                 date_from, date_to = picked
             elif isinstance(picked, tuple) and len(picked) == 1:
                 date_from = date_to = picked[0]
+        typed = st.text_input(
+            "검색어 (제목·본문)", key=K_QUERY, max_chars=MAX_QUERY_CHARS,
+            placeholder="예: 보상", help="이 말이 제목이나 본문에 든 문서만 봅니다.",
+        )  # fmt: skip
+        query, notes = clean_query(typed)
+        for note in notes:
+            st.caption(note)
         chosen_sources = st.multiselect(
             "출처", options=list(sources), key=K_SOURCE, placeholder="모든 출처"
         )
@@ -127,6 +137,7 @@ def render(
         date_to=date_to,
         bucket=bucket,
         run=st.session_state.get(K_RUN),
+        query=query,
     )
     wanted = to_params(state)
     current = {key: st.query_params.get_all(key) for key in st.query_params}

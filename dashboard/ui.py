@@ -202,4 +202,6 @@ def window_caption(ctx: Context) -> str:
     line = f"기간 {start} ~ {end} · {names} · {sources} · 점수 버전 {ctx.version or '없음'}"
     if flt.run is not None:
         line += f" · 수집 실행 #{flt.run}이 저장한 문서만"
+    if flt.text:
+        line += f" · '{flt.text}'이(가) 든 문서만"
     return escape_md(line)

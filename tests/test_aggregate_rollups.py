@@ -169,3 +169,14 @@ def test_sources_of_the_filtered_documents(db: Engine) -> None:
     assert aggregate.source_names(db) == ["demo-portal", "demo-video", "my-export"]
     assert aggregate.source_names(db, Filters(start=LATER)) == ["my-export"]
     assert aggregate.source_names(db, Filters(kinds=("article",))) == ["demo-portal"]
+
+
+def test_search_words_match_title_or_text_with_wildcards_as_written(db: Engine) -> None:
+    def docs(text: str) -> int:
+        return int(aggregate.summary(db, Filters(text=text), version=VERSION)["docs"])
+
+    assert docs("네이버") == N_ARTICLES // 2  # in the titles only
+    assert docs("멈췄다") == N_ARTICLES  # in every article's text
+    assert docs("SCRIPT") == 1  # any case: the hostile comment's <script>
+    assert docs("%") == 0 and docs("_") == 0  # not wildcards
+    assert docs("실망") == N_ARTICLES // 2 * 2 - 1  # 12 such comments, one replaced

@@ -134,6 +134,19 @@ def test_changing_a_widget_rewrites_the_url(demo_url: str) -> None:
     assert at.query_params.get("bucket") in ("hour", ["hour"])
 
 
+def test_search_words_narrow_every_page_and_live_in_the_url(demo_url: str) -> None:
+    at = _app({"q": "사과"})
+    # The apology comments, but the one whose text the fixture replaced with hostile markup.
+    assert _metric(at, "문서 (건)") == "11"
+    assert at.text_input(key="f_query").value == "사과"
+    assert "'사과'이\\(가\\) 든 문서만" in at.caption[0].value  # escaped markdown
+    at.text_input(key="f_query").input("네이버").run()
+    assert _metric(at, "문서 (건)") == "6"  # Naver's article titles
+    assert at.query_params.get("q") in ("네이버", ["네이버"])
+    at.switch_page("views/documents.py").run()
+    assert len(at.dataframe[0].value) == 6
+
+
 def test_custom_window_from_the_url(demo_url: str) -> None:
     # 2022-10-17 KST holds one day of the fixture: 2 articles and 6 comments.
     at = _app({"window": "custom", "from": "2022-10-17", "to": "2022-10-17"})

@@ -10,8 +10,10 @@ import pytest
 
 from dashboard import charts, doctable, explain, health, markers, timeaxis, ui
 from dashboard.filters import (
+    MAX_QUERY_CHARS,
     FilterState,
     bucket_window,
+    clean_query,
     narrow,
     parse_params,
     resolve,
@@ -86,6 +88,33 @@ def test_a_run_id_passes_to_the_aggregate_filters_and_survives_narrowing() -> No
     window = bucket_window("2022-10-18", "day")
     assert window is not None
     assert narrow(flt, window).run == 7
+
+
+def test_search_words_round_trip_and_reach_the_aggregate_filters() -> None:
+    state, warnings = _parse({"q": "  보상   신청 "})
+    assert state.query == "보상 신청" and warnings == []
+    assert to_params(state) == {"q": "보상 신청"}
+    assert resolve(state, SPAN).text == "보상 신청"
+    assert resolve(_parse({})[0], SPAN).text is None
+    assert "q" not in to_params(_parse({"q": "   "})[0])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "note"),
+    [
+        ("보상\x1b[2J", "보상 [2J", "제어 문자"),
+        ("\u202e카카오", "카카오", "제어 문자"),
+        ("가" * 80, "가" * MAX_QUERY_CHARS, f"{MAX_QUERY_CHARS}자를 넘어"),
+        ("100%_", "100%_", None),  # wildcards are searched for as written (see where_clauses)
+    ],
+)
+def test_hostile_search_words_are_cleaned_and_reported(
+    raw: str, expected: str, note: str | None
+) -> None:
+    state, warnings = _parse({"q": raw})
+    assert state.query == expected
+    assert (note is None and warnings == []) or (len(warnings) == 1 and note in warnings[0])
+    assert clean_query(raw)[0] == expected
 
 
 def test_reversed_custom_dates_are_swapped() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
@@ -41,7 +41,8 @@ def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]
 @dataclass(frozen=True)
 class Filters:
     """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
-    exclusive; `run` keeps the documents whose stored version that collection run wrote."""
+    exclusive; `run` keeps the documents whose stored version that collection run wrote;
+    `text` keeps the documents whose title or text contains it (as written, any case)."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -49,6 +50,7 @@ class Filters:
     sources: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     run: int | None = None
+    text: str | None = None
 
 
 class _KstHour(FunctionElement):
@@ -104,6 +106,14 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
         conds.append(documents.c.kind.in_(flt.kinds))
     if flt.run is not None:
         conds.append(documents.c.run_id == flt.run)
+    if flt.text:
+        # autoescape: a % or _ in the words is searched for, not a wildcard.
+        conds.append(
+            or_(
+                documents.c.text.icontains(flt.text, autoescape=True),
+                documents.c.title.icontains(flt.text, autoescape=True),
+            )
+        )
     if flt.companies and company_joined:
         conds.append(document_companies.c.company.in_(flt.companies))
     elif flt.companies:
