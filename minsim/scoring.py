@@ -41,8 +41,6 @@ def score_documents(
         done += len(batch)
         if progress:
             progress(done, len(rows))
-    if done:
-        store.refresh_statistics(engine)
     return done
 
 
@@ -56,4 +54,5 @@ def score_pending(
     if rescore:
         dropped = store.delete_other_versions(engine, scorer.version)
         log.info("dropped %d scores of older scorer versions", dropped)
+    store.refresh_statistics(engine)  # a whole pass, not every batch: scores grew or changed
     return scored

@@ -249,16 +249,71 @@ def test_runs_and_cursors(engine: Engine) -> None:
     assert run["finished_at"] >= run["started_at"]
 
 
-def test_a_finished_run_leaves_the_sqlite_planner_statistics(engine: Engine) -> None:
-    store.upsert_documents(engine, [_article(), _comment(1), _comment(2)])
-    store.finish_run(engine, store.start_run(engine, "demo-portal"), "ok", {"new": 3}, None)
-    if engine.dialect.name != "sqlite":
-        return  # PostgreSQL's autovacuum keeps its own statistics; nothing to check here
+def _stat(engine: Engine, index: str) -> list[str]:
     with engine.connect() as conn:
-        stats = dict(conn.execute(text("SELECT idx, stat FROM sqlite_stat1")).all())
+        stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE idx = :i"), {"i": index})
+        return str(stat.scalar_one()).split()
+
+
+def _finish_a_run(engine: Engine, docs: list[Document]) -> None:
+    store.upsert_documents(engine, docs)
+    store.finish_run(engine, store.start_run(engine, "demo-portal"), "ok", {}, None)
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str):  # noqa: ANN201 (an Engine, closed after the test)
+    engine = db.open_engine(sqlite_url)
+    db.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_a_finished_run_leaves_planner_statistics_and_retakes_stale_ones(
+    sqlite_engine: Engine,
+) -> None:
+    _finish_a_run(sqlite_engine, [_article(), _comment(1), _comment(2)])
     # Three documents at two published times (about 2 a time): what lets the planner start a
     # time-window query from this index.
-    assert stats["ix_documents_published_at"].split() == ["3", "2"]
+    assert _stat(sqlite_engine, "ix_documents_published_at") == ["3", "2"]
+    _finish_a_run(sqlite_engine, [_comment(3)])  # 4 rows: a third more than when taken
+    assert _stat(sqlite_engine, "ix_documents_published_at")[0] == "4"
+    _finish_a_run(sqlite_engine, [_comment(n) for n in range(4, 40)])
+    assert _stat(sqlite_engine, "ix_documents_published_at")[0] == "40"
+    _finish_a_run(sqlite_engine, [_comment(40)])  # 41 rows: within a tenth, not retaken
+    assert _stat(sqlite_engine, "ix_documents_published_at")[0] == "40"
+
+
+def test_statistics_that_cannot_be_taken_never_fail_a_run(
+    sqlite_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    def refuse_analyze(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API object)
+        # Stands in for a database locked past the busy timeout, or a full disk.
+        dbapi_connection.set_authorizer(
+            lambda action, *_: (
+                sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ANALYZE else sqlite3.SQLITE_OK
+            )
+        )
+
+    sqlite_engine.dispose()
+    event.listen(sqlite_engine, "connect", refuse_analyze)
+    with caplog.at_level("WARNING", logger="minsim.store"):
+        _finish_a_run(sqlite_engine, [_article(), _comment(1)])
+    assert "cannot refresh planner statistics" in caplog.text
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(schema.runs.c.status)).scalar_one() == "ok"
+    assert _count(sqlite_engine, schema.documents) == 2
+
+
+def test_a_scoring_pass_retakes_the_statistics_of_the_scores(sqlite_engine: Engine, scorer) -> None:
+    from minsim.scoring import score_pending
+
+    store.upsert_documents(sqlite_engine, [_article(), _comment(1), _comment(2)])
+    assert score_pending(sqlite_engine, scorer) == 3
+    assert _stat(sqlite_engine, "ix_scores_version") == ["3", "3"]
 
 
 def test_save_scenario_is_idempotent(engine: Engine) -> None:
