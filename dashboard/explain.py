@@ -24,7 +24,7 @@ def _load(raw: str | None) -> object:
     """The stored JSON as Python values; None when it is missing or damaged."""
     try:
         return json.loads(raw) if raw else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: nested past Python's limit
         return None
 
 

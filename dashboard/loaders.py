@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
+from dashboard import words
 from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.db import open_engine
@@ -193,6 +194,11 @@ def event_changes(
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def explanations(url: str, flt: Filters, version: str | None, limit: int) -> tuple[list[str], int]:
-    """The stored explanations of the newest `limit` scored documents, and how many there are."""
-    return aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)
+def word_counts(
+    url: str, flt: Filters, version: str | None, limit: int
+) -> tuple[words.WordCounts, int, int]:
+    """The words of the newest `limit` scored documents' explanations (counted here, so the
+    cache holds the small table, not megabytes of JSON), how many were read and how many there
+    are in all."""
+    texts, total = aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)
+    return words.count_words(texts), len(texts), total

@@ -46,6 +46,8 @@ EMPTY_MESSAGE = (
     "(No data yet — run `minsim init --demo` or `minsim collect`.)"
 )
 KST_FORMAT = "%Y-%m-%d %H:%M KST"
+# The kind switch of the pages that list documents (the `kinds` filter; "all" is none).
+KIND_CHOICES = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
 # Characters Streamlit's markdown treats as markup (plus $ for LaTeX and < for HTML-ish input).
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:")
 

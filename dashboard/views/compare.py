@@ -30,7 +30,9 @@ def per_group(frame: pd.DataFrame, group: str) -> pd.DataFrame:
     )
 
 
-def comparison(group: str, labels: dict[str, str], legend: str, volume_note: str) -> None:
+def comparison(
+    group: str, labels: dict[str, str], legend: str, volume_title: str, volume_note: str
+) -> None:
     """Trend lines, a bar per group and a table for one grouping (company or source)."""
     frame = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, group)
     if frame.empty:
@@ -51,7 +53,7 @@ def comparison(group: str, labels: dict[str, str], legend: str, volume_note: str
     ui.chart_card(
         charts.grouped_trend_chart(
             frame, group=group, labels=labels, legend=legend, value="docs",
-            value_title="문서 수 (건)", title=f"{legend}별 언급량", bucket=bucket, domain=domain,
+            value_title="문서 수 (건)", title=volume_title, bucket=bucket, domain=domain,
         ),
         volume_note,
     )  # fmt: skip
@@ -76,9 +78,9 @@ def comparison(group: str, labels: dict[str, str], legend: str, volume_note: str
 
 by_company, by_source = st.tabs(["회사별", "출처별"])
 with by_company:
-    comparison("company", ctx.companies, "회사",
+    comparison("company", ctx.companies, "회사", "회사별 언급량",
                "한 문서가 여러 회사를 언급하면 회사마다 한 번씩 셉니다.")  # fmt: skip
 with by_source:
-    comparison("source", {}, "출처",
+    comparison("source", {}, "출처", "출처별 문서 수",
                "출처는 문서가 온 곳(documents.source)으로, 문서마다 하나입니다.")  # fmt: skip
 ui.events_list(events, ctx.companies, expanded=False)

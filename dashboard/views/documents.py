@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import doctable, explain, loaders, ui
 
 LABELS = {"all": "전체", "neg": "부정", "pos": "긍정", "neu": "중립"}
-KINDS = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
 
 ctx = ui.context()
 st.title("문서 보기 · Documents")
@@ -19,7 +18,7 @@ st.caption(ui.window_caption(ctx))
 left, right = st.columns(2)
 label = left.segmented_control("감성 라벨", list(LABELS), format_func=LABELS.__getitem__,
                                default="all", key="doc_label")  # fmt: skip
-kind = right.segmented_control("종류", list(KINDS), format_func=KINDS.__getitem__,
+kind = right.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
                                default="all", key="doc_kind")  # fmt: skip
 label = label or "all"
 kind = kind or "all"

@@ -8,48 +8,58 @@ import streamlit as st
 
 from dashboard import explain, loaders, ui, words
 
-KINDS = {"comment": "댓글만", "all": "기사와 댓글", "article": "기사만"}
+# Comments first: that is where the public's own words are; articles are a click away.
+DEFAULT_KIND = "comment"
 # Documents whose explanations are read, newest first: enough for a stable ranking, and a
 # bounded read (a stored explanation is a few kilobytes).
 SAMPLE_DOCUMENTS = 5000
-TABLE_CELLS = {
-    "word": st.column_config.TextColumn("말"),
-    "docs": st.column_config.NumberColumn("문서 (건)"),
-    "total": st.column_config.NumberColumn("가중치 합", format="%+.2f"),
-    "mean": st.column_config.NumberColumn("문서당 평균", format="%+.2f"),
-    "key": st.column_config.TextColumn("사전 키"),
-    "source": st.column_config.TextColumn("사전"),
+SHOWN_COLUMNS = ["word", "docs", "neg_docs", "pos_docs", "total", "mean", "key", "source"]
+NUMBER_FORMATS = {"total": "%+.2f", "mean": "%+.2f"}
+CELLS = {
+    column: (
+        st.column_config.NumberColumn(words.TITLES[column], format=NUMBER_FORMATS.get(column))
+        if column in ("docs", "neg_docs", "pos_docs", "total", "mean")
+        else st.column_config.TextColumn(words.TITLES[column])
+    )
+    for column in SHOWN_COLUMNS
 }
 
 ctx = ui.context()
 st.title("감성 표현 · Words")
 st.caption(ui.window_caption(ctx))
-kind = st.segmented_control("종류", list(KINDS), format_func=KINDS.__getitem__,
-                            default="comment", key="words_kind") or "comment"  # fmt: skip
+kind = st.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
+                            default=DEFAULT_KIND, key="words_kind") or DEFAULT_KIND  # fmt: skip
 flt = ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
-explanations, total = loaders.explanations(ctx.url, flt, ctx.version, SAMPLE_DOCUMENTS)
-if not explanations:
-    ui.empty_notice("채점된 문서")
+counts, read, total = loaders.word_counts(ctx.url, flt, ctx.version, SAMPLE_DOCUMENTS)
+if not read:
     if ctx.version is None:
-        st.caption(ui.SCORE_COMMANDS)
+        st.info("채점된 문서가 없습니다. " + ui.SCORE_COMMANDS)
+    elif kind != "all":
+        st.info(f"{ui.KIND_CHOICES[kind]} 보면 채점된 문서가 없습니다. 위의 '종류'를 바꿔 보세요.")
+    else:
+        ui.empty_notice("채점된 문서")
     st.stop()
-found = words.opinion_words(explanations)
+found = counts.words
 negative, positive = words.strongest(found, -1), words.strongest(found, +1)
-read = f"채점된 문서 {total:,}건" + (
-    f" 중 최신 {len(explanations):,}건" if total > len(explanations) else ""
-)
+scope = f"채점된 문서 {total:,}건" + (f" 중 최신 {read:,}건" if total > read else "")
 st.caption(
-    f"{read}에서 점수를 {explain.SMALL_HIT_WEIGHT:g} 이상 움직인 사전 항목을 모았습니다. "
-    "가중치는 규칙(부정어, 강조, 대조 …)을 거친 최종 값이라, '좋다'도 '안 좋다'로 쓰였으면 "
-    "부정 쪽으로 셉니다. 어미·조사처럼 문법만 나르는 항목은 뺐습니다."
+    f"{scope}에서 가중치 {explain.SMALL_HIT_WEIGHT:g} 이상으로 점수를 움직인 사전 항목입니다. "
+    "가중치는 규칙(부정어, 강조, 대조 …)을 거친 최종 값이라 '좋다'도 '안 좋다'로 쓰였으면 "
+    "부정 쪽으로 셉니다. 말은 사람들이 가장 많이 쓴 꼴로 보여 줍니다. 리뷰에서 배운 어미·조사·"
+    "문장부호는 따로 더해 아래에 적었습니다."
 )
 if found.empty:
     st.info("점수를 크게 움직인 말이 없습니다.")
-    st.stop()
-ui.chart_card(words.words_chart(negative, positive))
-left, right = st.columns(2)
-for column, title, frame in ((left, "부정 쪽으로", negative), (right, "긍정 쪽으로", positive)):
-    with column:
-        st.subheader(title)
-        st.dataframe(frame[list(TABLE_CELLS)], hide_index=True, width="stretch",
-                     column_config=TABLE_CELLS)  # fmt: skip
+else:
+    ui.chart_card(words.words_chart(negative, positive))
+    left, right = st.columns(2)
+    for column, title, frame in ((left, "부정 쪽으로", negative), (right, "긍정 쪽으로", positive)):
+        with column:
+            st.subheader(title)
+            st.dataframe(frame[SHOWN_COLUMNS], hide_index=True, width="stretch",
+                         column_config=CELLS)  # fmt: skip
+st.caption(
+    "리뷰에서 배운 어미·조사·문장부호(냐, 만, ? …)가 준 가중치 합: "
+    f"부정 {counts.grammar_negative:+,.1f} · 긍정 {counts.grammar_positive:+,.1f}. 말투의 "
+    "무게이지 무엇에 대한 의견인지는 말하지 않아 위의 표에서는 뺐습니다."
+)

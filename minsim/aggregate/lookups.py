@@ -158,12 +158,10 @@ def stored_explanations(
     newest = (
         select(scores.c.hits)
         .select_from(scored)
-        .where(*where_clauses(flt))
+        .where(*where_clauses(flt), scores.c.hits.is_not(None), scores.c.hits != "")
         .order_by(documents.c.published_at.desc(), documents.c.doc_id)
         .limit(limit)
     )
     total = select(func.count()).select_from(scored).where(*where_clauses(flt))
     with engine.connect() as conn:
-        return [h for h in conn.execute(newest).scalars() if h], int(
-            conn.execute(total).scalar_one()
-        )
+        return list(conn.execute(newest).scalars()), int(conn.execute(total).scalar_one())
