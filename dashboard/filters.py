@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from minsim.aggregate import BUCKETS, Filters
@@ -43,6 +44,8 @@ MAX_QUERY_CHARS = 50
 # bidirectional overrides and isolates.
 _QUERY_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run", "q")
+# The Documents page's path, relative to the app: links into it carry filters in the query.
+DOCUMENTS_PAGE = "documents"
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,13 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
     if state.query:
         params["q"] = state.query
     return params
+
+
+def documents_link(state: FilterState, query: str) -> str:
+    """A link (relative to the app) to the Documents page with these filters and `query` as
+    the search words."""
+    searched = replace(state, query=clean_query(query)[0])
+    return f"{DOCUMENTS_PAGE}?{urlencode(to_params(searched), doseq=True)}"
 
 
 def kst_midnight(day: date) -> datetime:

@@ -17,14 +17,14 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.filters import DOCUMENTS_PAGE
 from dashboard.ui import escape_md, fmt_kst
 from minsim.cli_collect import format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
 NO_RUN = "기록 없음"
-# The Documents page's address (from its file name) and the column that links a run to it.
-DOCUMENTS_PAGE = "documents"
+# The column that links a run to the Documents page (filters.DOCUMENTS_PAGE).
 RUN_LINK_COLUMN = "이 실행의 문서"
 MISSING = "—"
 COUNTER_COLUMNS = {

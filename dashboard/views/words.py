@@ -7,13 +7,14 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import explain, loaders, ui, words
+from dashboard.filters import documents_link
 
 # Comments first: that is where the public's own words are; articles are a click away.
 DEFAULT_KIND = "comment"
 # Documents whose explanations are read, newest first: enough for a stable ranking, and a
 # bounded read (a stored explanation is a few kilobytes).
 SAMPLE_DOCUMENTS = 5000
-SHOWN_COLUMNS = ["word", "docs", "neg_docs", "pos_docs", "total", "mean", "key", "source"]
+SHOWN_COLUMNS = ["word", "docs", "neg_docs", "pos_docs", "total", "mean", "link", "key", "source"]
 NUMBER_FORMATS = {"total": "%+.2f", "mean": "%+.2f"}
 CELLS = {
     column: (
@@ -22,6 +23,12 @@ CELLS = {
         else st.column_config.TextColumn(words.TITLES[column])
     )
     for column in SHOWN_COLUMNS
+    if column != "link"
+} | {
+    # Opens the Documents page (in a new tab) with the same filters, searching for the word.
+    "link": st.column_config.LinkColumn(
+        "문서", display_text="문서 보기", help="이 말이 든 문서를 문서 보기 페이지에 엽니다"
+    )
 }
 
 ctx = ui.context()
@@ -56,7 +63,11 @@ else:
     for column, title, frame in ((left, "부정 쪽으로", negative), (right, "긍정 쪽으로", positive)):
         with column:
             st.subheader(title)
-            st.dataframe(frame[SHOWN_COLUMNS], hide_index=True, width="stretch",
+            linked = frame.assign(link=[
+                documents_link(ctx.state, term) if term else ""
+                for term in map(words.search_term, frame["key"], frame["word"])
+            ])  # fmt: skip
+            st.dataframe(linked[SHOWN_COLUMNS], hide_index=True, width="stretch",
                          column_config=CELLS)  # fmt: skip
 st.caption(
     "리뷰에서 배운 어미·조사·문장부호(냐, 만, ? …)가 준 가중치 합: "
