@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import update
 from test_aggregate_fixtures import N_ARTICLES, build_database
 
+from dashboard.filters import FilterState, documents_link
 from dashboard.health import run_link
 from minsim import schema
 
@@ -143,12 +144,25 @@ def test_before_after_page_renders_its_chart_and_event_table(server: str, tmp_pa
     assert shot.stat().st_size > 0
 
 
-def test_words_page_renders_its_chart(server: str, tmp_path: Path) -> None:
+def test_words_page_renders_its_chart_and_its_links_search(server: str, tmp_path: Path) -> None:
     body, shot = _render(f"{server}/words", tmp_path / "words.png", 1200)
     assert "감성 표현 · Words" in body
     assert "점수를 움직인 말: 가중치 합계" in body  # the chart's title, drawn by Vega
     assert "실망" in body  # the fixture's word, on the chart's axis
     assert shot.stat().st_size > 0
+    from playwright.sync_api import sync_playwright
+
+    # The table's link is relative (documents?q=실망): it must land on this app's Documents page.
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"{server}/{documents_link(FilterState(), '실망')}")
+            page.wait_for_selector("text=든 문서만", timeout=CHART_WAIT_MS)
+            body = page.inner_text("body")
+        finally:
+            browser.close()
+    assert "문서 보기 · Documents" in body and "'실망'이(가) 든 문서만" in body
 
 
 def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:
