@@ -10,7 +10,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -94,21 +96,27 @@ def server(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def _render(url: str, shot: Path, height: int) -> tuple[str, Path]:
-    """Open `url` in headless Chromium, wait for a chart, and return the page text and a
-    full-page screenshot."""
+@contextmanager
+def _browser_page(height: int) -> Iterator[Any]:
+    """A page of headless Debian Chromium, closed afterwards."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": height})
-            page.goto(url)
-            page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
-            body = page.inner_text("body")
-            page.screenshot(path=str(shot), full_page=True)
+            yield browser.new_page(viewport={"width": 1400, "height": height})
         finally:
             browser.close()
+
+
+def _render(url: str, shot: Path, height: int) -> tuple[str, Path]:
+    """Open `url` in headless Chromium, wait for a chart, and return the page text and a
+    full-page screenshot."""
+    with _browser_page(height) as page:
+        page.goto(url)
+        page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
+        body = page.inner_text("body")
+        page.screenshot(path=str(shot), full_page=True)
     return body, shot
 
 
@@ -150,40 +158,26 @@ def test_words_page_renders_its_chart_and_its_links_search(server: str, tmp_path
     assert "점수를 움직인 말: 가중치 합계" in body  # the chart's title, drawn by Vega
     assert "실망" in body  # the fixture's word, on the chart's axis
     assert shot.stat().st_size > 0
-    from playwright.sync_api import sync_playwright
-
     # The table's link is relative (documents?q=실망): it must land on this app's Documents page.
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(f"{server}/{documents_link(FilterState(), '실망')}")
-            page.wait_for_selector("text=든 문서만", timeout=CHART_WAIT_MS)
-            body = page.inner_text("body")
-        finally:
-            browser.close()
+    with _browser_page(1200) as page:
+        page.goto(f"{server}/{documents_link(FilterState(), '실망')}")
+        page.wait_for_selector("text=든 문서만", timeout=CHART_WAIT_MS)
+        body = page.inner_text("body")
     assert "문서 보기 · Documents" in body and "'실망'이(가) 든 문서만" in body
 
 
 def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     link = run_link({"id": PORTAL_RUN})
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(f"{server}/sources")
-            page.wait_for_selector("text=수집기 · 마지막 실행", timeout=CHART_WAIT_MS)
-            # The table's link is relative: it must land on the Documents page of this app.
-            target = page.evaluate("(link) => new URL(link, location.href).href", link)
-            assert target == f"{server}/documents?run={PORTAL_RUN}"
-            page.goto(target)
-            page.wait_for_selector(f"text=수집 실행 #{PORTAL_RUN}", timeout=CHART_WAIT_MS)
-            body = page.inner_text("body")
-            page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
-        finally:
-            browser.close()
+    with _browser_page(1200) as page:
+        page.goto(f"{server}/sources")
+        page.wait_for_selector("text=수집기 · 마지막 실행", timeout=CHART_WAIT_MS)
+        # The table's link is relative: it must land on the Documents page of this app.
+        target = page.evaluate("(link) => new URL(link, location.href).href", link)
+        assert target == f"{server}/documents?run={PORTAL_RUN}"
+        page.goto(target)
+        page.wait_for_selector(f"text=수집 실행 #{PORTAL_RUN}", timeout=CHART_WAIT_MS)
+        body = page.inner_text("body")
+        page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
     assert "문서 보기 · Documents" in body
     assert f"이 실행이 저장한 문서 {N_ARTICLES}건" in body
     assert f"수집 실행 #{PORTAL_RUN}이 저장한 문서만" in body
