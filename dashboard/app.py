@@ -20,6 +20,7 @@ import streamlit as st  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from dashboard import health, loaders, sidebar, ui  # noqa: E402
+from minsim.db import error_reason  # noqa: E402
 from minsim.errors import MinsimError  # noqa: E402
 from minsim.settings import mask_url  # noqa: E402
 
@@ -62,8 +63,7 @@ def main() -> None:
         _stop_with_error(f"데이터베이스에 연결할 수 없습니다 (database unreachable): {exc}")
         return
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        _stop_with_error(f"데이터베이스를 읽을 수 없습니다 ({mask_url(url)}): {reason}")
+        _stop_with_error(f"데이터베이스를 읽을 수 없습니다 ({mask_url(url)}): {error_reason(exc)}")
         return
     if not ready or not sources:
         st.info(ui.EMPTY_MESSAGE, icon=":material/inbox:")
@@ -105,7 +105,7 @@ def main() -> None:
     try:
         page.run()
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        reason = error_reason(exc)
         _stop_with_error(f"데이터베이스를 읽는 중 오류가 났습니다 ({mask_url(url)}): {reason}")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from minsim import aggregate, store
+from minsim import aggregate, db, store
 
 log = logging.getLogger(__name__)
 
@@ -54,5 +54,5 @@ def score_pending(
     if rescore:
         dropped = store.delete_other_versions(engine, scorer.version)
         log.info("dropped %d scores of older scorer versions", dropped)
-    store.refresh_statistics(engine)  # a whole pass, not every batch: scores grew or changed
+    db.refresh_statistics(engine)  # a whole pass, not every batch: scores grew or changed
     return scored

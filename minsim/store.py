@@ -6,35 +6,25 @@ Every write is idempotent (deterministic ids, INSERT ... ON CONFLICT); one batch
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, String, Table, delete, func, select, update
+from sqlalchemy import Connection, Engine, String, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from minsim import schema
+from minsim import db, schema
 from minsim.companies import CompanyMatcher
 from minsim.errors import StoreError
 from minsim.models import Company, Document
 from minsim.normalize import column_length
-
-log = logging.getLogger(__name__)
 
 # Ids per IN (...) clause; SQLite allows 32,766 variables in one statement.
 IN_CHUNK = 900
 # A run's label (a source name, or `import:<file name>`) is cut to its column: a long file name
 # must not stop the file's import, and PostgreSQL refuses a longer value (minsim/schema.py).
 RUN_LABEL_CHARS = column_length(schema.runs.c.source)
-# SQLite's planner statistics are retaken when a table's row count has moved by more than this
-# factor since they were taken: often enough for a growing database, seldom enough to cost
-# little (a full ANALYZE of 500,000 documents and their scores took 3 s here). A sampled
-# ANALYZE (analysis_limit) is no cheaper in effect: past its sample it told the planner that a
-# scorer version holds 1,000 scores, and the Words page's query took 6.5 s instead of 0.5 s.
-STATISTICS_STALE_FACTOR = 1.1
-STATISTICS_TABLES = (schema.documents, schema.scores, schema.aspect_scores)
 
 
 @dataclass
@@ -301,38 +291,7 @@ def finish_run(
                 error=error,
             )
         )
-    refresh_statistics(engine)
-
-
-def refresh_statistics(engine: Engine) -> None:
-    """Retake SQLite's query-planner statistics when they are missing or stale (PostgreSQL's
-    autovacuum keeps its own). Without them SQLite starts a time-window query from every score
-    of a version instead of from the documents in the window: three times slower on the demo.
-    Best effort: statistics only speed reads up, so a locked or read-only database is logged,
-    never raised, and a run that stored its documents stays a good run."""
-    if engine.dialect.name != "sqlite":
-        return
-    try:
-        with _transaction(engine, "refresh planner statistics") as conn:
-            if _statistics_stale(conn):
-                conn.exec_driver_sql("ANALYZE")
-    except StoreError as exc:
-        log.warning("%s", exc)
-
-
-def _statistics_stale(conn: Connection) -> bool:
-    """True when a table has rows but no statistics, or its row count has moved by more than
-    STATISTICS_STALE_FACTOR since they were taken."""
-    recorded: dict[str, int] = {}
-    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        for table, stat in conn.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1"):
-            recorded.setdefault(table, int(str(stat).split()[0]))
-    for table in STATISTICS_TABLES:
-        rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-        taken = recorded.get(table.name, 0)
-        if rows and not taken / STATISTICS_STALE_FACTOR <= rows <= taken * STATISTICS_STALE_FACTOR:
-            return True
-    return False
+    db.refresh_statistics(engine)
 
 
 def close_interrupted_runs(engine: Engine, error: str) -> int:
@@ -384,17 +343,13 @@ class _transaction:
             self._context = self._engine.begin()
             return self._context.__enter__()
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot {self._what}: {_reason(exc)}") from exc
+            raise StoreError(f"cannot {self._what}: {db.error_reason(exc)}") from exc
 
     def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
         try:
             self._context.__exit__(exc_type, exc, tb)
         except SQLAlchemyError as error:
-            raise StoreError(f"cannot {self._what}: {_reason(error)}") from error
+            raise StoreError(f"cannot {self._what}: {db.error_reason(error)}") from error
         if isinstance(exc, SQLAlchemyError):
-            raise StoreError(f"cannot {self._what}: {_reason(exc)}") from exc
+            raise StoreError(f"cannot {self._what}: {db.error_reason(exc)}") from exc
         return False
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]

@@ -300,7 +300,7 @@ def test_statistics_that_cannot_be_taken_never_fail_a_run(
 
     sqlite_engine.dispose()
     event.listen(sqlite_engine, "connect", refuse_analyze)
-    with caplog.at_level("WARNING", logger="minsim.store"):
+    with caplog.at_level("WARNING", logger="minsim.db"):
         _finish_a_run(sqlite_engine, [_article(), _comment(1)])
     assert "cannot refresh planner statistics" in caplog.text
     with sqlite_engine.connect() as conn:
