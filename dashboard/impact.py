@@ -12,7 +12,15 @@ import altair as alt
 import pandas as pd
 
 from minsim.aggregate import Filters
-from minsim.aggregate.impact import ALL_DOCUMENTS, BETTER, KEY_COLUMNS, TOO_FEW, UNCLEAR, WORSE
+from minsim.aggregate.impact import (
+    ALL_DOCUMENTS,
+    BETTER,
+    KEY_COLUMNS,
+    TOO_FEW,
+    UNCLEAR,
+    WORSE,
+    event_keys,
+)
 
 # Hours compared on either side of an event: the first evening, a day, the days that follow.
 WINDOW_HOURS = (6, 24, 72)
@@ -35,16 +43,6 @@ TABLE_COLUMNS = {
 MIN_AXIS_EXTENT, MAX_AXIS_EXTENT = 0.2, 2.0
 AXIS_STEP = 0.1  # the extent is rounded up to this
 INTERVAL_WIDTH_PX, DOT_AREA_PX, ROW_HEIGHT_PX = 3, 90, 30
-
-
-def event_keys(numbered: pd.DataFrame) -> tuple[tuple[datetime, str], ...]:
-    """(at, company) of each event: what aggregate.before_after reads an event by."""
-    return tuple(zip(numbered["at"], numbered["company"], strict=True))
-
-
-def rows_of(compared: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
-    """The compared rows of one event (its moment and company)."""
-    return compared[(compared["at"] == event["at"]) & (compared["company"] == event["company"])]
 
 
 def event_option(row: pd.Series, companies: dict[str, str]) -> str:
@@ -125,15 +123,14 @@ def aspect_name(aspect: str, labels: dict[str, str]) -> str:
 
 
 def change_table(compared: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """One row per aspect (the all-documents row first, then by mentions after the event)
-    with Korean headers and the verdict."""
+    """One event's rows (aggregate.impact.rows_of, in its order) with Korean headers and the
+    verdict."""
     rows = compared.assign(
         측면=[aspect_name(a, labels) for a in compared["aspect"]],
         interval=[interval_text(lo, hi) for lo, hi in zip(compared["low"], compared["high"],
                                                           strict=True)],
         verdict_text=[verdict_text(row) for _, row in compared.iterrows()],
-        first=compared["aspect"] != ALL_DOCUMENTS,
-    ).sort_values(["first", "n_after"], ascending=[True, False], kind="stable")  # fmt: skip
+    )  # fmt: skip
     return rows[["측면", *TABLE_COLUMNS]].rename(columns=TABLE_COLUMNS)
 
 

@@ -69,6 +69,7 @@ def _check_known(kind: str, given: list[str], known: list[str]) -> None:
 
 def run_impact(args: argparse.Namespace) -> int:
     from minsim import aggregate
+    from minsim.aggregate.impact import event_keys
     from minsim.cli_common import open_existing_database
     from minsim.settings import load_settings
 
@@ -80,7 +81,7 @@ def run_impact(args: argparse.Namespace) -> int:
     if args.event is not None and not 1 <= args.event <= len(events):
         raise UnknownChoice(f"no event {args.event}; the events are numbered 1 to {len(events)}")
     version = aggregate.latest_scorer_version(engine)
-    keys = tuple(zip(events["at"], events["company"], strict=True))
+    keys = event_keys(events)
     chosen = keys if args.event is None else (keys[args.event - 1],)
     compared = aggregate.compare_sides(
         aggregate.before_after(
@@ -144,7 +145,7 @@ def _print_events(events: pd.DataFrame, compared: pd.DataFrame) -> None:
 
 def _print_aspects(event: Any, number: int, compared: pd.DataFrame, engine: Any) -> None:
     from minsim import aggregate
-    from minsim.aggregate.impact import ALL_DOCUMENTS
+    from minsim.aggregate.impact import ALL_DOCUMENTS, rows_of
     from minsim.cli_common import terminal_safe
     from minsim.timefmt import format_kst
 
@@ -153,10 +154,7 @@ def _print_aspects(event: Any, number: int, compared: pd.DataFrame, engine: Any)
         print("no scored documents on either side")
         return
     labels = aggregate.aspect_labels(engine)
-    ordered = compared.assign(first=compared["aspect"] != ALL_DOCUMENTS).sort_values(
-        ["first", "n_after"], ascending=[True, False], kind="stable"
-    )
-    for row in ordered.to_dict("records"):
+    for row in rows_of(compared, event["at"], event["company"]).to_dict("records"):
         name = "all documents" if row["aspect"] == ALL_DOCUMENTS else row["aspect"]
         label = labels.get(row["aspect"], "")
         print(terminal_safe(f"  {name:<16} {_sides(row)}  {_change(row)}  {label}".rstrip()))
@@ -165,10 +163,11 @@ def _print_aspects(event: Any, number: int, compared: pd.DataFrame, engine: Any)
 def _records(compared: pd.DataFrame, events: pd.DataFrame, first: int) -> list[dict[str, Any]]:
     """Each event's compared rows with its number (counting from `first`), time (ISO, KST),
     company and title; NaN as null, so the output is valid JSON."""
+    from minsim.aggregate.impact import rows_of
+
     records = []
     for number, event in enumerate(events.to_dict("records"), start=first):
-        mine = compared[(compared["at"] == event["at"]) & (compared["company"] == event["company"])]
-        for row in mine.to_dict("records"):
+        for row in rows_of(compared, event["at"], event["company"]).to_dict("records"):
             record = {"event": number, "at": event["at"].isoformat(),
                       "company": event["company"], "title": event["title"]}  # fmt: skip
             for key, value in row.items():

@@ -198,7 +198,8 @@ def test_the_change_chart_leaves_out_aspects_without_both_sides() -> None:
     rows = next(iter(spec["datasets"].values()))
     shown = {r["측면"] for d in spec["datasets"].values() for r in d if "측면" in r}
     assert shown == {impact.ALL_DOCUMENTS_LABEL, "서비스 장애"} and rows
-    table = impact.change_table(compared, {"outage": "서비스 장애"})
+    ordered = I.rows_of(compared, APOLOGY_AT, "kakao")  # all documents, then by mentions after
+    table = impact.change_table(ordered, {"outage": "서비스 장애"})
     assert list(table["측면"]) == [impact.ALL_DOCUMENTS_LABEL, "서비스 장애", "apology"]
     assert list(table["95% 구간"]) == ["+0.10 ~ +0.50"] * 3
     assert impact.interval_text(float("nan"), 0.2) == "—"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import impact, loaders, ui
 from dashboard.markers import number_events
-from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE
+from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE, event_keys, rows_of
 
 # Mean scores and their change print with a sign, as everywhere else (+0.42).
 SCORE_CELLS = {name: st.column_config.NumberColumn(format="%+.2f")
@@ -44,7 +44,7 @@ with right:
         key="impact_inherited",
     )
 compared = loaders.event_changes(
-    ctx.url, ctx.filters, impact.event_keys(numbered), hours, ctx.version, include_inherited
+    ctx.url, ctx.filters, event_keys(numbered), hours, ctx.version, include_inherited
 )
 position = st.selectbox(
     "사건",
@@ -54,7 +54,7 @@ position = st.selectbox(
     key="impact_event",
 )
 event = numbered.iloc[position]
-chosen = impact.rows_of(compared, event)
+chosen = rows_of(compared, event["at"], event["company"])
 overall = chosen[chosen["aspect"] == ALL_DOCUMENTS]
 if overall.empty:
     st.info(f"이 사건 앞뒤 {hours}시간에 그 회사를 언급한 채점된 문서가 없습니다.")

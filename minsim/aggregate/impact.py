@@ -191,3 +191,20 @@ def compare_sides(sums: pd.DataFrame) -> pd.DataFrame:
     before, after = by_side[SIDES[0]], by_side[SIDES[1]]
     rows = [_row(key, before.get(key), after.get(key)) for key in sorted({*before, *after})]
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+
+
+def event_keys(events: pd.DataFrame) -> tuple[tuple[datetime, str], ...]:
+    """(at, company) of each row of an events frame: what `before_after` reads an event by."""
+    return tuple(zip(events["at"], events["company"], strict=True))
+
+
+def rows_of(compared: pd.DataFrame, at: datetime, company: str) -> pd.DataFrame:
+    """The compared rows of one event, the all-documents row first, then the aspects by how
+    many documents named them after the event."""
+    mine = compared[(compared["at"] == at) & (compared["company"] == company)]
+    first = mine["aspect"] != ALL_DOCUMENTS
+    return (
+        mine.assign(_first=first)
+        .sort_values(["_first", "n_after"], ascending=[True, False], kind="stable")
+        .drop(columns="_first")
+    )
