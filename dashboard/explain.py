@@ -8,6 +8,7 @@ bare list of hits; damaged JSON reads as "no explanation", never as an error.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -63,12 +64,16 @@ def omitted(raw: str | None) -> tuple[int, float]:
     left = value.get("hits_omitted") if isinstance(value, dict) else None
     if not isinstance(left, dict):
         return 0, 0.0
-    count, weight = left.get("count"), _number(left.get("weight"))
+    count, weight = left.get("count"), number(left.get("weight"))
     return (count if isinstance(count, int) else 0), (weight or 0.0)
 
 
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
+def number(value: object) -> float | None:
+    """A weight from the stored JSON as a float; None for anything else, booleans and
+    infinities included (JSON has no such weights; Python's json reads `Infinity`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 def hits_frame(raw: str | None) -> pd.DataFrame:
@@ -78,8 +83,8 @@ def hits_frame(raw: str | None) -> pd.DataFrame:
         {
             "표현": str(h.get("text", "")),
             "키": str(h.get("key", h.get("lemma", ""))),
-            "기본 가중치": _number(h.get("base")),
-            "최종 가중치": _number(h.get("weight")),
+            "기본 가중치": number(h.get("base")),
+            "최종 가중치": number(h.get("weight")),
             "적용 규칙": "; ".join(str(m) for m in h.get("modifiers", []) or []),
             "사전": str(h.get("source", "")),
         }
@@ -92,11 +97,11 @@ def summary(raw: str | None) -> str:
     """A short line for a table cell naming the hits that moved the score most, e.g.
     '실망 -2.00 · 좋다 +1.50 (+1)'; ties keep the order of the text."""
     hits, _ = parse(raw)
-    ranked = sorted(hits, key=lambda h: -abs(_number(h.get("weight")) or 0.0))
+    ranked = sorted(hits, key=lambda h: -abs(number(h.get("weight")) or 0.0))
     parts = []
     for h in ranked[:SUMMARY_HITS]:
         label = str(h.get("text") or h.get("key") or h.get("lemma") or "?")
-        weight = _number(h.get("weight"))
+        weight = number(h.get("weight"))
         parts.append(f"{label} {weight:+.2f}" if weight is not None else label)
     more = len(hits) - SUMMARY_HITS + omitted(raw)[0]
     return " · ".join(parts) + (f" (+{more})" if more > 0 else "")

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from dashboard.search import clean_query, is_lexicon_key
 from minsim.aggregate import BUCKETS, Filters
 
 KST = ZoneInfo("Asia/Seoul")
@@ -38,12 +39,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A run id: a positive integer in ASCII digits that fits runs.id (32-bit on PostgreSQL).
 _RUN_RE = re.compile(r"[1-9][0-9]{0,9}")
 MAX_RUN_ID = 2**31 - 1
-# Search words: a phrase, not a document; longer ones are cut (and the page says so).
-MAX_QUERY_CHARS = 50
-# Characters a search never needs and a terminal or a log would act on: controls and the
-# bidirectional overrides and isolates.
-_QUERY_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run", "q")
+PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run", "q", "word")
 # The Documents page's path, relative to the app: links into it carry filters in the query.
 DOCUMENTS_PAGE = "documents"
 
@@ -60,6 +56,7 @@ class FilterState:
     bucket: str = DEFAULT_BUCKET
     run: int | None = None  # a collection run: only the documents it stored
     query: str = ""  # search words: only the documents whose title or text holds them
+    word: str = ""  # a lexicon key: only the documents whose score it moved
 
 
 @dataclass
@@ -148,19 +145,6 @@ def _run(params: Mapping[str, object], warnings: list[str]) -> int | None:
     return None
 
 
-def clean_query(text: str) -> tuple[str, list[str]]:
-    """Search words as the filter uses them: control characters made spaces, runs of spaces
-    folded, cut to MAX_QUERY_CHARS; with a note for each change a reader would not expect."""
-    notes = []
-    if _QUERY_UNSAFE.search(text):
-        notes.append("검색어의 제어 문자는 공백으로 바꿨습니다.")
-    cleaned = " ".join(_QUERY_UNSAFE.sub(" ", text).split())
-    if len(cleaned) > MAX_QUERY_CHARS:
-        notes.append(f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자만 씁니다.")
-        cleaned = cleaned[:MAX_QUERY_CHARS].rstrip()
-    return cleaned, notes
-
-
 def _query(params: Mapping[str, object], warnings: list[str]) -> str:
     value = _first(params, "q", warnings)
     if value is None:
@@ -168,6 +152,18 @@ def _query(params: Mapping[str, object], warnings: list[str]) -> str:
     cleaned, notes = clean_query(value)
     warnings.extend(f"q: {note}" for note in notes)
     return cleaned
+
+
+def _word(params: Mapping[str, object], warnings: list[str]) -> str:
+    value = _first(params, "word", warnings)
+    if value is None:
+        return ""
+    if is_lexicon_key(value):
+        return value
+    warnings.append(
+        f"word={_short(value)!r}은(는) 사전 항목(예: 실망/NNG)이 아니어서 무시했습니다."
+    )
+    return ""
 
 
 def _fit(key: str, day: date | None, span: tuple[date, date], warnings: list[str]) -> date | None:
@@ -247,6 +243,7 @@ def parse_params(
         bucket=_one(params, "bucket", BUCKETS, DEFAULT_BUCKET, warnings),
         run=_run(params, warnings),
         query=_query(params, warnings),
+        word=_word(params, warnings),
     )
     return Parsed(state, warnings + date_notes)
 
@@ -269,14 +266,15 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
         params["run"] = str(state.run)
     if state.query:
         params["q"] = state.query
+    if state.word:
+        params["word"] = state.word
     return params
 
 
-def documents_link(state: FilterState, query: str) -> str:
-    """A link (relative to the app) to the Documents page with these filters and `query` as
-    the search words."""
-    searched = replace(state, query=clean_query(query)[0])
-    return f"{DOCUMENTS_PAGE}?{urlencode(to_params(searched), doseq=True)}"
+def documents_link(state: FilterState) -> str:
+    """A link (relative to the app) to the Documents page with these filters."""
+    params = to_params(state)
+    return f"{DOCUMENTS_PAGE}?{urlencode(params, doseq=True)}" if params else DOCUMENTS_PAGE
 
 
 def kst_midnight(day: date) -> datetime:
@@ -306,6 +304,7 @@ def resolve(state: FilterState, span: tuple[datetime, datetime] | None) -> Filte
         sources=state.sources,
         run=state.run,
         text=state.query or None,
+        lexicon_key=state.word or None,
     )
 
 

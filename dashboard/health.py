@@ -17,14 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.filters import DOCUMENTS_PAGE
+from dashboard.filters import FilterState, documents_link
 from dashboard.ui import escape_md, fmt_kst
 from minsim.cli_collect import format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
 NO_RUN = "기록 없음"
-# The column that links a run to the Documents page (filters.DOCUMENTS_PAGE).
+# The column that links a run to the Documents page.
 RUN_LINK_COLUMN = "이 실행의 문서"
 MISSING = "—"
 COUNTER_COLUMNS = {
@@ -161,7 +161,7 @@ def _run_row(
 def run_link(run: Mapping[str, Any] | None) -> str:
     """A link to the Documents page filtered to what this run stored (relative to the app); ""
     without a run (a link column shows an empty cell for it, and "None" for a missing value)."""
-    return f"{DOCUMENTS_PAGE}?run={run['id']}" if run and run.get("id") is not None else ""
+    return documents_link(FilterState(run=run["id"])) if run and run.get("id") is not None else ""
 
 
 def run_line(run: Mapping[str, Any]) -> str:

@@ -11,21 +11,20 @@ from dashboard import health, loaders
 from dashboard.filters import (
     BUCKET_LABELS,
     KST,
-    MAX_QUERY_CHARS,
     WINDOWS,
     FilterState,
-    clean_query,
     parse_params,
     resolve,
     to_params,
 )
+from dashboard.search import MAX_QUERY_CHARS, clean_query
 from dashboard.ui import escape_md, fmt_kst
 from minsim.aggregate import Filters
 
 # Widget keys in session state; "seeded" marks that the URL was read for this session.
 SEEDED = "f_seeded"
-K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN, K_QUERY = (
-    "f_company", "f_source", "f_window", "f_dates", "f_bucket", "f_run", "f_query",
+K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN, K_QUERY, K_WORD = (
+    "f_company", "f_source", "f_window", "f_dates", "f_bucket", "f_run", "f_query", "f_word",
 )  # fmt: skip
 # How often the live counter re-reads the totals (a collector may be writing meanwhile).
 LIVE_REFRESH_SECONDS = 15
@@ -56,6 +55,7 @@ def _seed(url: str, companies: dict[str, str], sources: tuple[str, ...], span_da
     st.session_state[K_WINDOW] = state.window
     st.session_state[K_BUCKET] = state.bucket
     st.session_state[K_QUERY] = state.query
+    st.session_state[K_WORD] = state.word
     if span_days is not None:
         # parse_params fitted the dates into the span (and said so); a missing one is open.
         st.session_state[K_DATES] = (state.date_from or span_days[0], state.date_to or span_days[1])
@@ -83,6 +83,22 @@ def _run_filter(url: str) -> None:
     st.button("실행 필터 해제", on_click=_clear_run, key="f_run_clear")
 
 
+def _clear_word() -> None:
+    st.session_state[K_WORD] = ""
+
+
+def _word_filter() -> None:
+    """The lexicon-entry filter, when a link from the Words page set one."""
+    word = st.session_state.get(K_WORD)
+    if not word:
+        return
+    st.info(
+        f"사전 항목 {escape_md(word)}이(가) 점수에 들어간 문서만 봅니다 (가중치 크기와 관계없이).",
+        icon=":material/filter_alt:",
+    )
+    st.button("항목 필터 해제", on_click=_clear_word, key="f_word_clear")
+
+
 def render(
     url: str,
     companies: dict[str, str],
@@ -95,6 +111,7 @@ def render(
     with st.sidebar:
         st.header("필터")
         _run_filter(url)
+        _word_filter()
         chosen_companies = st.multiselect(
             "회사", options=list(companies), format_func=lambda c: companies.get(c, c),
             key=K_COMPANY, placeholder="모든 회사",
@@ -138,6 +155,7 @@ def render(
         bucket=bucket,
         run=st.session_state.get(K_RUN),
         query=query,
+        word=st.session_state.get(K_WORD) or "",
     )
     wanted = to_params(state)
     current = {key: st.query_params.get_all(key) for key in st.query_params}

@@ -49,7 +49,7 @@ KST_FORMAT = "%Y-%m-%d %H:%M KST"
 # The kind switch of the pages that list documents (the `kinds` filter; "all" is none).
 KIND_CHOICES = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
 # Characters Streamlit's markdown treats as markup (plus $ for LaTeX and < for HTML-ish input).
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:")
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:&")
 
 
 @dataclass(frozen=True)
@@ -206,4 +206,6 @@ def window_caption(ctx: Context) -> str:
         line += f" · 수집 실행 #{flt.run}이 저장한 문서만"
     if flt.text:
         line += f" · '{flt.text}'이(가) 든 문서만"
+    if flt.lexicon_key:
+        line += f" · 사전 항목 {flt.lexicon_key}이(가) 들어간 점수의 문서만"
     return escape_md(line)

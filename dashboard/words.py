@@ -6,7 +6,6 @@ word's weight is the one the scorer gave it in those very documents, negation an
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,8 +37,6 @@ TITLES = {
     "word": "말", "docs": "문서 (건)", "neg_docs": "부정으로 (건)", "pos_docs": "긍정으로 (건)",
     "total": "가중치 합", "mean": "문서당 평균", "key": "사전 키", "source": "사전",
 }  # fmt: skip
-# Tags of predicates: their lemma ends in 다, which no written form of them holds (좋네요).
-PREDICATE_TAGS = frozenset(("VV", "VA", "VX", "XSV", "XSA"))
 # Words shown on each side of the chart and in each table: a screen's worth.
 TOP_WORDS = 15
 # Pixels a bar of the chart gets: fifteen words a side fit in some 540 px.
@@ -69,13 +66,6 @@ def lemma_text(key: str) -> str:
     return " ".join(part.rpartition("/")[0] or part for part in key.split(" "))
 
 
-def _weight(hit: dict) -> float | None:
-    weight = hit.get("weight")
-    if isinstance(weight, bool) or not isinstance(weight, int | float):
-        return None
-    return float(weight) if math.isfinite(weight) else None
-
-
 def count_words(explanations: Iterable[str | None]) -> WordCounts:
     """One row per lexicon entry that moved a score by a weight of at least
     explain.SMALL_HIT_WEIGHT: the documents it did so in (once a document, and by the sign of
@@ -93,7 +83,11 @@ def count_words(explanations: Iterable[str | None]) -> WordCounts:
         hits, _ = explain.parse(raw)
         net: Counter[str] = Counter()
         for hit in hits:
-            key, source, weight = hit.get("key"), str(hit.get("source", "")), _weight(hit)
+            key, source, weight = (
+                hit.get("key"),
+                str(hit.get("source", "")),
+                explain.number(hit.get("weight")),
+            )
             if not isinstance(key, str) or weight is None or abs(weight) < explain.SMALL_HIT_WEIGHT:
                 continue
             if not _is_word(key, source):
@@ -125,18 +119,6 @@ def _shown_form(key: str, forms: Counter[str]) -> str:
         return lemma_text(key)
     form = next((f for f, _ in forms.most_common() if f.strip()), "")
     return form or lemma_text(key)
-
-
-def search_term(key: str, word: str) -> str | None:
-    """What to search documents for to find an entry's uses: a predicate's stem (좋 for
-    좋다/VA, which finds 좋네요 and 좋은), a phrase as shown, any other word as it is; None for
-    a rule, which no text spells."""
-    if key.startswith(RULE_PREFIX):
-        return None
-    lemma, _, tag = key.rpartition("/")
-    if " " not in key and tag in PREDICATE_TAGS and lemma.endswith("다") and len(lemma) > 1:
-        return lemma[:-1]
-    return word
 
 
 def strongest(words: pd.DataFrame, sign: int, top: int = TOP_WORDS) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, add_comments, fill
 
 from minsim import aggregate, schema
@@ -179,4 +179,30 @@ def test_search_words_match_title_or_text_with_wildcards_as_written(db: Engine) 
     assert docs("멈췄다") == N_ARTICLES  # in every article's text
     assert docs("SCRIPT") == 1  # any case: the hostile comment's <script>
     assert docs("%") == 0 and docs("_") == 0  # not wildcards
+    with db.begin() as conn:
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.doc_id == "c001")
+            .values(text='보상 100% 약속 a/b "c" \\d')
+        )
+    assert docs("100%") == 1 and docs("a/b") == 1 and docs('"c" \\d') == 1
     assert docs("실망") == N_ARTICLES // 2 * 2 - 1  # 12 such comments, one replaced
+
+
+def test_a_lexicon_entry_keeps_the_documents_whose_scores_it_entered(db: Engine) -> None:
+    def docs(key: str, **kw) -> int:
+        flt = Filters(lexicon_key=key, **kw)
+        return int(aggregate.summary(db, flt, version=VERSION)["docs"])
+
+    # Every fixture score's explanation holds 실망/NNG and 네요/EF (written by json.dumps, with
+    # a space after the colon); the scorer writes it without one.
+    assert docs("실망/NNG") == N_ARTICLES + N_COMMENTS
+    assert docs("실망/NNG", kinds=("comment",), companies=("naver",)) == N_COMMENTS // 2
+    assert docs("실망") == 0 and docs("망/NNG") == 0  # a whole key, not a part of one
+    with db.begin() as conn:
+        conn.execute(
+            update(schema.scores)
+            .where(schema.scores.c.doc_id == "c001")
+            .values(hits='{"hits":[{"key":"최악/NNG","weight":-3.0},{"key":"100%/SW"}]}')
+        )
+    assert docs("최악/NNG") == 1 and docs("100%/SW") == 1

@@ -158,12 +158,18 @@ def test_words_page_renders_its_chart_and_its_links_search(server: str, tmp_path
     assert "점수를 움직인 말: 가중치 합계" in body  # the chart's title, drawn by Vega
     assert "실망" in body  # the fixture's word, on the chart's axis
     assert shot.stat().st_size > 0
-    # The table's link is relative (documents?q=실망): it must land on this app's Documents page.
+    # The table's links are relative (documents?word=실망/NNG, as the page builds them): from
+    # the Words page one must land on this app's Documents page, with the entry's filter on.
+    link = documents_link(FilterState(word="실망/NNG"))
     with _browser_page(1200) as page:
-        page.goto(f"{server}/{documents_link(FilterState(), '실망')}")
-        page.wait_for_selector("text=든 문서만", timeout=CHART_WAIT_MS)
+        page.goto(f"{server}/words")
+        page.wait_for_selector("text=점수를 움직인 말", timeout=CHART_WAIT_MS)
+        target = page.evaluate("(link) => new URL(link, location.href).href", link)
+        assert target.startswith(f"{server}/documents?word=")
+        page.goto(target)
+        page.wait_for_selector("text=항목 필터 해제", timeout=CHART_WAIT_MS)
         body = page.inner_text("body")
-    assert "문서 보기 · Documents" in body and "'실망'이(가) 든 문서만" in body
+    assert "문서 보기 · Documents" in body and "사전 항목 실망/NNG" in body
 
 
 def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:

@@ -145,6 +145,32 @@ def test_search_words_narrow_every_page_and_live_in_the_url(demo_url: str) -> No
     assert at.query_params.get("q") in ("네이버", ["네이버"])
     at.switch_page("views/documents.py").run()
     assert len(at.dataframe[0].value) == 6
+    at.switch_page("views/words.py").run()
+    at.segmented_control(key="words_kind").set_value("all").run()
+    assert any("채점된 문서 6건" in c.value for c in at.caption)  # the six articles
+    for page in ("views/impact.py", "views/sources.py", "views/compare.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+
+
+def test_search_words_with_markup_stay_text_in_the_caption(demo_url: str) -> None:
+    at = _app({"q": "**굵게**"})
+    assert _metric(at, "문서 (건)") == "1"  # the hostile comment holds **굵게**
+    assert "'\\*\\*굵게\\*\\*'" in at.caption[0].value
+    entities = _app({"q": "&lt;b&gt; [x](y)"}).caption[0].value
+    assert "'\\&lt;b\\&gt; \\[x\\]\\(y\\)'" in entities  # not rendered as <b> or a link
+
+
+def test_a_lexicon_entry_from_a_link_narrows_and_can_be_lifted(demo_url: str) -> None:
+    at = _app({"word": "실망/NNG", "company": "naver"})
+    assert _metric(at, "문서 (건)") == "24"  # every fixture score holds 실망/NNG
+    note = next(i.value for i in at.info if "사전 항목" in i.value)
+    assert "실망/NNG" in note
+    at.button(key="f_word_clear").click().run()
+    assert "word" not in at.query_params
+    assert not any("사전 항목" in i.value for i in at.info)
+    bad = _app({"word": "<script>"})
+    assert "word='<script>'" in _url_warning(bad).replace("\\", "")
 
 
 def test_custom_window_from_the_url(demo_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -10,15 +11,14 @@ import pytest
 
 from dashboard import charts, doctable, explain, health, markers, timeaxis, ui
 from dashboard.filters import (
-    MAX_QUERY_CHARS,
     FilterState,
     bucket_window,
-    clean_query,
     narrow,
     parse_params,
     resolve,
     to_params,
 )
+from dashboard.search import MAX_QUERY_CHARS, clean_query
 from sentiment.result import STORED_HITS_LIMIT
 from tests.test_sentiment_support import shared_scorer
 
@@ -102,8 +102,11 @@ def test_search_words_round_trip_and_reach_the_aggregate_filters() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected", "note"),
     [
-        ("보상\x1b[2J", "보상 [2J", "제어 문자"),
-        ("\u202e카카오", "카카오", "제어 문자"),
+        ("보상\x1b[2J", "보상[2J", "제어 문자"),
+        ("\u202e카카오", "카카오", "보이지 않는 문자"),
+        ("카카오\u200b톡", "카카오톡", "보이지 않는 문자"),  # a zero-width space
+        ("카카오\xad톡", "카카오톡", "보이지 않는 문자"),  # a soft hyphen
+        (unicodedata.normalize("NFD", "카카오"), "카카오", None),  # decomposed Hangul, composed
         ("가" * 80, "가" * MAX_QUERY_CHARS, f"{MAX_QUERY_CHARS}자를 넘어"),
         ("100%_", "100%_", None),  # wildcards are searched for as written (see where_clauses)
     ],
@@ -115,6 +118,29 @@ def test_hostile_search_words_are_cleaned_and_reported(
     assert state.query == expected
     assert (note is None and warnings == []) or (len(warnings) == 1 and note in warnings[0])
     assert clean_query(raw)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("실망/NNG", True),
+        ("말/NNG 이/JKC 되다/VV 냐/EF", True),
+        ("rule:sarcasm_well_done", True),
+        ("//SP", True),
+        ("실망", False),
+        ("실망/nng", False),
+        ("실망/NNG  좋다/VA", False),
+        ("<b>/NNG</b>", False),
+        ("가/NNG " * 30, False),
+    ],
+)
+def test_a_lexicon_entry_in_the_url_is_kept_only_when_it_looks_like_one(
+    raw: str, kept: bool
+) -> None:
+    state, warnings = _parse({"word": raw})
+    assert (state.word == raw) is kept and (warnings == []) is kept
+    if kept:
+        assert to_params(state) == {"word": raw} and resolve(state, SPAN).lexicon_key == raw
 
 
 def test_reversed_custom_dates_are_swapped() -> None:

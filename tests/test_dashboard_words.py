@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -90,29 +91,15 @@ def test_the_names_the_page_copies_match_the_scorer() -> None:
         assert f'"{key}"' in engine_source, key
 
 
-@pytest.mark.parametrize(
-    ("key", "word", "term"),
-    [
-        ("좋다/VA", "좋다", "좋"),  # finds 좋네요 and 좋은, which 좋다 would not
-        ("화나다/VV", "화나다", "화나"),
-        ("실망/NNG", "실망", "실망"),
-        ("말/NNG 이/JKC 되다/VV 냐/EF", "말이 되냐", "말이 되냐"),
-        ("ㅡㅡ/SW", "ㅡㅡ", "ㅡㅡ"),
-        ("rule:sarcasm_well_done", "비꼼: 참 잘~한다", None),
-    ],
-)
-def test_each_word_has_something_to_search_for(key: str, word: str, term: str | None) -> None:
-    assert words.search_term(key, word) == term
-
-
 def test_a_word_links_to_its_documents_with_the_same_filters() -> None:
-    state = FilterState(companies=("kakao",), window="7d", run=3)
-    link = documents_link(state, "말이 되냐")
+    state = FilterState(companies=("kakao",), window="7d", query="보상")
+    link = documents_link(replace(state, word="말/NNG 이/JKC 되다/VV 냐/EF"))
     assert link.startswith("documents?")
     assert parse_qs(link.partition("?")[2]) == {
-        "company": ["kakao"], "window": ["7d"], "run": ["3"], "q": ["말이 되냐"],
+        "company": ["kakao"], "window": ["7d"], "q": ["보상"],
+        "word": ["말/NNG 이/JKC 되다/VV 냐/EF"],
     }  # fmt: skip
-    assert parse_qs(documents_link(state, "보상\x1b[2J").partition("?")[2])["q"] == ["보상 [2J"]
+    assert documents_link(FilterState()) == "documents"
 
 
 def test_strongest_words_of_each_side_in_order() -> None:
@@ -180,7 +167,7 @@ def test_the_words_page_ranks_the_fixture_words(words_url: str) -> None:
     negative = at.dataframe[0].value
     assert list(negative["word"]) == ["실망"]
     assert negative["neg_docs"].iloc[0] == N_COMMENTS and negative["pos_docs"].iloc[0] == 0
-    assert negative["link"].iloc[0] == "documents?q=%EC%8B%A4%EB%A7%9D"  # q=실망
+    assert negative["link"].iloc[0] == "documents?word=%EC%8B%A4%EB%A7%9D%2FNNG"  # 실망/NNG
     assert negative["docs"].iloc[0] == N_COMMENTS  # comments only by default
     assert negative["total"].iloc[0] == pytest.approx(-2.6 * N_COMMENTS)
     assert at.dataframe[1].value.empty

@@ -25,9 +25,12 @@ CELLS = {
     for column in SHOWN_COLUMNS
     if column != "link"
 } | {
-    # Opens the Documents page (in a new tab) with the same filters, searching for the word.
+    # Opens the Documents page (in a new tab) with the same filters and this lexicon entry.
     "link": st.column_config.LinkColumn(
-        "문서", display_text="문서 보기", help="이 말이 든 문서를 문서 보기 페이지에 엽니다"
+        "문서",
+        display_text="문서 보기",
+        help="이 사전 항목이 점수에 들어간 문서를 같은 필터로 문서 보기 페이지에 엽니다 "
+        "(가중치 크기와 관계없이, 기사와 댓글 모두; 종류는 그 페이지에서 고릅니다)",
     )
 }
 
@@ -41,10 +44,8 @@ counts, read, total = loaders.word_counts(ctx.url, flt, ctx.version, SAMPLE_DOCU
 if not read:
     if ctx.version is None:
         st.info("채점된 문서가 없습니다. " + ui.SCORE_COMMANDS)
-    elif kind != "all":
-        st.info(f"{ui.KIND_CHOICES[kind]} 보면 채점된 문서가 없습니다. 위의 '종류'를 바꿔 보세요.")
     else:
-        ui.empty_notice("채점된 문서")
+        ui.empty_notice(f"채점된 문서({ui.KIND_CHOICES[kind]})")
     st.stop()
 found = counts.words
 negative, positive = words.strongest(found, -1), words.strongest(found, +1)
@@ -63,10 +64,9 @@ else:
     for column, title, frame in ((left, "부정 쪽으로", negative), (right, "긍정 쪽으로", positive)):
         with column:
             st.subheader(title)
-            linked = frame.assign(link=[
-                documents_link(ctx.state, term) if term else ""
-                for term in map(words.search_term, frame["key"], frame["word"])
-            ])  # fmt: skip
+            linked = frame.assign(
+                link=[documents_link(replace(ctx.state, word=key)) for key in frame["key"]]
+            )
             st.dataframe(linked[SHOWN_COLUMNS], hide_index=True, width="stretch",
                          column_config=CELLS)  # fmt: skip
 st.caption(

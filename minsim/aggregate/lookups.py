@@ -151,17 +151,15 @@ def stored_explanations(
 ) -> tuple[list[str], int]:
     """The stored explanations (`scores.hits` JSON) of the newest `limit` documents behind the
     filters that `version` scored, and how many such documents there are in all."""
-    scored = documents.join(
-        scores,
-        (scores.c.doc_id == documents.c.doc_id) & (scores.c.scorer_version == (version or "")),
-    )
+    scored = [*where_clauses(flt), scores.c.hits.is_not(None), scores.c.hits != ""]
+    source = documents_with_scores(version)
     newest = (
         select(scores.c.hits)
-        .select_from(scored)
-        .where(*where_clauses(flt), scores.c.hits.is_not(None), scores.c.hits != "")
+        .select_from(source)
+        .where(*scored)
         .order_by(documents.c.published_at.desc(), documents.c.doc_id)
         .limit(limit)
     )
-    total = select(func.count()).select_from(scored).where(*where_clauses(flt))
+    total = select(func.count()).select_from(source).where(*scored)
     with engine.connect() as conn:
         return list(conn.execute(newest).scalars()), int(conn.execute(total).scalar_one())

@@ -7,6 +7,7 @@ of buckets, not the number of documents.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +43,9 @@ def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]
 class Filters:
     """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
     exclusive; `run` keeps the documents whose stored version that collection run wrote;
-    `text` keeps the documents whose title or text contains it (as written, any case)."""
+    `text` keeps the documents whose title or text contains it (as written, any case);
+    `lexicon_key` keeps the documents whose stored score explanation holds a hit of that
+    lexicon key (`실망/NNG`), under any scorer version."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -51,6 +54,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     run: int | None = None
     text: str | None = None
+    lexicon_key: str | None = None
 
 
 class _KstHour(FunctionElement):
@@ -114,6 +118,8 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
                 documents.c.title.icontains(flt.text, autoescape=True),
             )
         )
+    if flt.lexicon_key:
+        conds.append(_hit_of(flt.lexicon_key))
     if flt.companies and company_joined:
         conds.append(document_companies.c.company.in_(flt.companies))
     elif flt.companies:
@@ -125,6 +131,21 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
             )
         )
     return conds
+
+
+def _hit_of(key: str) -> ColumnElement:
+    """A stored explanation (scores.hits JSON) holds a hit of `key`: the key as a JSON string
+    after "key": (written compactly by the scorer, with a space by json.dumps' defaults)."""
+    quoted = json.dumps(key, ensure_ascii=False)
+    # Its own alias: the outer query may join `scores` (for one version) already.
+    explained = scores.alias("explained")
+    return exists().where(
+        explained.c.doc_id == documents.c.doc_id,
+        or_(
+            explained.c.hits.contains(f'"key":{quoted}', autoescape=True),
+            explained.c.hits.contains(f'"key": {quoted}', autoescape=True),
+        ),
+    )
 
 
 def share_columns(label_col: ColumnElement) -> list[ColumnElement]:
