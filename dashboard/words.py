@@ -39,8 +39,9 @@ TITLES = {
 }  # fmt: skip
 # Words shown on each side of the chart and in each table: a screen's worth.
 TOP_WORDS = 15
-# Pixels a bar of the chart gets: fifteen words a side fit in some 540 px.
-BAR_STEP_PX = 18
+# Pixels a bar of the chart gets: fifteen words a side fit in some 660 px, and every label
+# has room (at 18 px Vega hid every other one as overlapping).
+BAR_STEP_PX = 22
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def words_chart(negative: pd.DataFrame, positive: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("total:Q", title="문서들에서 준 가중치의 합 (부정 ← → 긍정)"),
-            y=alt.Y("label:N", title=None, sort=order),
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelOverlap=False)),
             color=alt.condition("datum.total < 0", alt.value("#dc2626"), alt.value("#2563eb")),
             tooltip=[
                 alt.Tooltip("word:N", title=TITLES["word"]),
