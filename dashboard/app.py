@@ -7,6 +7,7 @@ Run with `minsim dashboard` or `streamlit run dashboard/app.py`.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -82,12 +83,14 @@ def main() -> None:
             "주소(URL)의 필터 중 일부를 무시하거나 바꿨습니다:\n\n" + "\n\n".join(warnings),
             icon=":material/warning:",
         )
-    filters = sidebar.to_filters(state, span)
+    version = loaders.scorer_version(url)
+    # The lexicon-entry filter reads the explanations of the version the pages show.
+    filters = replace(sidebar.to_filters(state, span), version=version)
     ctx = ui.Context(
         url=url,
         state=state,
         filters=filters,
-        version=loaders.scorer_version(url),
+        version=version,
         companies=companies,
         sources=sources,
         span=span,

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from dashboard.search import clean_query, is_lexicon_key
+from dashboard.search import clean_query, lexicon_key
 from minsim.aggregate import BUCKETS, Filters
 
 KST = ZoneInfo("Asia/Seoul")
@@ -158,8 +158,9 @@ def _word(params: Mapping[str, object], warnings: list[str]) -> str:
     value = _first(params, "word", warnings)
     if value is None:
         return ""
-    if is_lexicon_key(value):
-        return value
+    key = lexicon_key(value)
+    if key is not None:
+        return key
     warnings.append(
         f"word={_short(value)!r}은(는) 사전 항목(예: 실망/NNG)이 아니어서 무시했습니다."
     )

@@ -38,8 +38,6 @@ TABLE_COLUMNS = {
     "n_after": "이후 (건)", "mean_after": "이후 평균", "neg_share_after": "이후 부정 비율",
     "change": "변화", "interval": "95% 구간", "verdict_text": "판단",
 }  # fmt: skip
-# Columns shown as signed text (see change_table).
-SIGNED_COLUMNS = ("mean_before", "mean_after", "change")
 # The change axis reaches at least this far either side of 0, so a tiny change is not drawn
 # as a large one, and at most 2, the widest a change of two means in [-1, 1] can be.
 MIN_AXIS_EXTENT, MAX_AXIS_EXTENT = 0.2, 2.0
@@ -126,11 +124,10 @@ def aspect_name(aspect: str, labels: dict[str, str]) -> str:
 
 def change_table(compared: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """One event's rows (aggregate.impact.rows_of, in its order) with Korean headers and the
-    verdict; means and changes as text ('+0.42', '—' for a side without documents), since a
-    table prints a missing number as "None"."""
+    verdict. Means and changes stay numbers, so the table sorts by them; a side without
+    documents has none (and its verdict says so)."""
     rows = compared.assign(
         측면=[aspect_name(a, labels) for a in compared["aspect"]],
-        **{column: compared[column].map(signed) for column in SIGNED_COLUMNS},
         interval=[interval_text(lo, hi) for lo, hi in zip(compared["low"], compared["high"],
                                                           strict=True)],
         verdict_text=[verdict_text(row) for _, row in compared.iterrows()],
@@ -154,15 +151,12 @@ def events_table(
         key = (event["at"], event["company"])
         if key in overall.index:
             found = overall.loc[key]
-            for column in ("n_before", "n_after"):
+            for column in ("n_before", "mean_before", "n_after", "mean_after", "change"):
                 row[TABLE_COLUMNS[column]] = found[column]
-            for column in SIGNED_COLUMNS:
-                row[TABLE_COLUMNS[column]] = signed(found[column])
             row["95% 구간"] = interval_text(found["low"], found["high"])
             row["판단"] = verdict_text(found)
         else:
             row.update({"이전 (건)": 0, "이후 (건)": 0, "판단": NO_DOCUMENTS})
-            row.update({TABLE_COLUMNS[column]: signed(math.nan) for column in SIGNED_COLUMNS})
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -19,6 +19,9 @@ MAX_QUERY_CHARS = 50
 # a URL parameter of ours.
 MAX_KEY_CHARS = 100
 _KEY_RE = re.compile(r"rule:[a-z_]+|\S+/[A-Z_]+(?: \S+/[A-Z_]+)*")
+RULE_PREFIX = "rule:"
+# Kiwi's tag of Latin words, whose keys the scorer writes in lower case (sentiment/tokenizer.py).
+LATIN_TAG = "SL"
 
 
 def clean_query(text: str) -> tuple[str, list[str]]:
@@ -26,15 +29,30 @@ def clean_query(text: str) -> tuple[str, list[str]]:
     runs of spaces folded, cut to MAX_QUERY_CHARS; with a note for each change a reader would
     not expect."""
     notes = []
-    cleaned = " ".join(clean_text(text).split())
-    if cleaned != " ".join(unicodedata.normalize("NFC", text).split()):
+    plain = " ".join(unicodedata.normalize("NFC", text).split())
+    cleaned = _cleaned(text[: MAX_QUERY_CHARS * 4])  # more is cut anyway: clean no more
+    if cleaned != plain[: len(cleaned)] or (cleaned == "" and plain):
         notes.append("검색어의 제어 문자와 보이지 않는 문자는 뺐습니다.")
     if len(cleaned) > MAX_QUERY_CHARS:
         notes.append(f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자만 씁니다.")
-        cleaned = cleaned[:MAX_QUERY_CHARS].rstrip()
+        # Cleaned again: a cut may leave a joiner or a space with nothing after it.
+        cleaned = _cleaned(cleaned[:MAX_QUERY_CHARS])
     return cleaned, notes
 
 
-def is_lexicon_key(text: str) -> bool:
-    """Whether `text` is written like a lexicon key (not whether the lexicon holds it)."""
-    return len(text) <= MAX_KEY_CHARS and _KEY_RE.fullmatch(text) is not None
+def _cleaned(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+def lexicon_key(text: str) -> str | None:
+    """`text` as the lexicon key it is written as, or None when it is not one: the Latin words
+    of a key lower-cased as the scorer writes them (SK/SL -> sk/SL, which SQLite and PostgreSQL
+    then match alike), and nothing a reader cannot see (a bidi override, a zero-width space)."""
+    if len(text) > MAX_KEY_CHARS or _cleaned(text) != text or not _KEY_RE.fullmatch(text):
+        return None
+    if text.startswith(RULE_PREFIX):
+        return text
+    parts = [part.rpartition("/") for part in text.split(" ")]
+    return " ".join(
+        f"{lemma.lower() if tag == LATIN_TAG else lemma}/{tag}" for lemma, _, tag in parts
+    )

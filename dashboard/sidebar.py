@@ -17,8 +17,9 @@ from dashboard.filters import (
     resolve,
     to_params,
 )
-from dashboard.search import MAX_QUERY_CHARS, clean_query
+from dashboard.search import MAX_QUERY_CHARS, RULE_PREFIX, clean_query
 from dashboard.ui import escape_md, fmt_kst
+from dashboard.words import lemma_text
 from minsim.aggregate import Filters
 
 # Widget keys in session state; "seeded" marks that the URL was read for this session.
@@ -92,8 +93,9 @@ def _word_filter() -> None:
     word = st.session_state.get(K_WORD)
     if not word:
         return
+    shown = f"{lemma_text(word)} ({word})" if word.startswith(RULE_PREFIX) else word
     st.info(
-        f"사전 항목 {escape_md(word)}이(가) 점수에 들어간 문서만 봅니다 (가중치 크기와 관계없이).",
+        f"사전 항목 {escape_md(shown)}이(가) 점수에 들어간 문서만 봅니다 (가중치 크기와 관계없이).",
         icon=":material/filter_alt:",
     )
     st.button("항목 필터 해제", on_click=_clear_word, key="f_word_clear")

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import explain
+from dashboard.search import RULE_PREFIX
 
 # Morpheme tags that carry grammar, not opinion: endings, particles, affixes, punctuation,
 # the copula and auxiliaries, bound nouns, pronouns, numerals, determiners and conjunctive
@@ -27,7 +28,6 @@ FUNCTION_TAGS = frozenset(
 # The source of entries learned from labelled text (sentiment.lexicon_loader, checked by a test).
 INDUCED_SOURCE_PREFIX = "induced:"
 # Hits a rule made rather than a word (sentiment/engine.py, checked by a test), named for a reader.
-RULE_PREFIX = "rule:"
 RULE_NAMES = {
     "rule:sarcasm_well_done": "비꼼: 참 잘~한다",
     "rule:sarcasm_yeoksi": "비꼼: 역시 ~ㅋㅋ",

@@ -160,7 +160,7 @@ def _score(doc_id: str, version: str, compound: float, label: str) -> dict:
     return {
         "doc_id": doc_id, "scorer_version": version, "compound": compound, "label": label,
         "pos": max(compound, 0.0), "neg": max(-compound, 0.0), "neu": 1 - abs(compound),
-        "hits": json.dumps(hits, ensure_ascii=False),
+        "hits": json.dumps(hits, ensure_ascii=False, separators=(",", ":")),  # as the scorer
         "scored_at": datetime(2022, 12, 1, tzinfo=UTC),
     }  # fmt: skip
 

@@ -6,6 +6,7 @@ throw-away schema; skipped with a reason when no server answers, never under CI=
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -190,19 +191,29 @@ def test_search_words_match_title_or_text_with_wildcards_as_written(db: Engine) 
 
 
 def test_a_lexicon_entry_keeps_the_documents_whose_scores_it_entered(db: Engine) -> None:
-    def docs(key: str, **kw) -> int:
-        flt = Filters(lexicon_key=key, **kw)
+    def docs(key: str, version: str = VERSION, **kw) -> int:
+        flt = Filters(lexicon_key=key, version=version, **kw)
         return int(aggregate.summary(db, flt, version=VERSION)["docs"])
 
-    # Every fixture score's explanation holds 실망/NNG and 네요/EF (written by json.dumps, with
-    # a space after the colon); the scorer writes it without one.
+    # Every fixture score's explanation holds 실망/NNG and 네요/EF.
     assert docs("실망/NNG") == N_ARTICLES + N_COMMENTS
     assert docs("실망/NNG", kinds=("comment",), companies=("naver",)) == N_COMMENTS // 2
     assert docs("실망") == 0 and docs("망/NNG") == 0  # a whole key, not a part of one
+    odd = [{"key": k, "weight": -1.0} for k in ("최악/NNG", "100%/SW", 'a"b\\c_d/SW')]
     with db.begin() as conn:
         conn.execute(
             update(schema.scores)
-            .where(schema.scores.c.doc_id == "c001")
-            .values(hits='{"hits":[{"key":"최악/NNG","weight":-3.0},{"key":"100%/SW"}]}')
+            .where(schema.scores.c.doc_id == "c001", schema.scores.c.scorer_version == VERSION)
+            .values(hits=json.dumps({"hits": odd}, ensure_ascii=False, separators=(",", ":")))
         )
-    assert docs("최악/NNG") == 1 and docs("100%/SW") == 1
+        # The fixture's stale older score of a00 holds the key too: it is not the shown one.
+        conn.execute(
+            update(schema.scores)
+            .where(schema.scores.c.doc_id == "a00", schema.scores.c.scorer_version != VERSION)
+            .values(hits=json.dumps({"hits": odd[:1]}, ensure_ascii=False, separators=(",", ":")))
+        )
+    # c001 under the shown version; not a00, whose older version's score holds it too.
+    assert docs("최악/NNG") == 1 and docs("100%/SW") == 1 and docs('a"b\\c_d/SW') == 1
+    assert docs("1%/SW") == 0 and docs('a"bXc_d/SW') == 0  # no wildcards: % and _ as written
+    assert docs("최악/NNG", version="v-test-0") == 1  # a00, read under that version
+    assert docs("실망/NNG") == N_ARTICLES + N_COMMENTS - 1  # c001's explanation was replaced

@@ -162,10 +162,19 @@ def test_search_words_with_markup_stay_text_in_the_caption(demo_url: str) -> Non
 
 
 def test_a_lexicon_entry_from_a_link_narrows_and_can_be_lifted(demo_url: str) -> None:
-    at = _app({"word": "실망/NNG", "company": "naver"})
-    assert _metric(at, "문서 (건)") == "24"  # every fixture score holds 실망/NNG
+    engine = create_engine(demo_url)
+    with engine.begin() as conn:
+        conn.execute(
+            update(schema.scores)
+            .where(schema.scores.c.doc_id == "c001")
+            .values(hits='{"hits":[{"key":"최악/NNG","weight":-3.0}]}')
+        )
+    engine.dispose()
+    at = _app({"word": "최악/NNG"})
+    assert _metric(at, "문서 (건)") == "1"
     note = next(i.value for i in at.info if "사전 항목" in i.value)
-    assert "실망/NNG" in note
+    assert "최악/NNG" in note
+    assert _metric(_app({"word": "실망/NNG", "company": "naver"}), "문서 (건)") == "24"
     at.button(key="f_word_clear").click().run()
     assert "word" not in at.query_params
     assert not any("사전 항목" in i.value for i in at.info)

@@ -132,6 +132,8 @@ def test_hostile_search_words_are_cleaned_and_reported(
         ("실망/NNG  좋다/VA", False),
         ("<b>/NNG</b>", False),
         ("가/NNG " * 30, False),
+        ("\u202e실망/NNG", False),  # a bidi override would show the key reversed
+        ("실\u200b망/NNG", False),  # a zero-width space would find nothing
     ],
 )
 def test_a_lexicon_entry_in_the_url_is_kept_only_when_it_looks_like_one(
@@ -141,6 +143,19 @@ def test_a_lexicon_entry_in_the_url_is_kept_only_when_it_looks_like_one(
     assert (state.word == raw) is kept and (warnings == []) is kept
     if kept:
         assert to_params(state) == {"word": raw} and resolve(state, SPAN).lexicon_key == raw
+
+
+def test_latin_words_of_a_lexicon_entry_are_read_as_the_scorer_writes_them() -> None:
+    state, warnings = _parse({"word": "SK/SL 탓/NNG"})
+    assert state.word == "sk/SL 탓/NNG" and warnings == []
+
+
+def test_search_words_cut_to_length_are_not_reported_as_cleaned() -> None:
+    cleaned, notes = clean_query("보상" * 60_000)
+    assert cleaned == ("보상" * 25) and len(notes) == 1 and "50자를 넘어" in notes[0]
+    # A cut that leaves a joiner with nothing to join drops it too.
+    joined, _ = clean_query("가" * 48 + "👨\u200d👩")
+    assert joined == "가" * 48 + "👨"
 
 
 def test_reversed_custom_dates_are_swapped() -> None:

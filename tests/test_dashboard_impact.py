@@ -85,7 +85,7 @@ def test_the_press_conference_turns_apology_opinion(impact_url: str) -> None:
     assert detail.loc["사과", "이전 (건)"] == 13 and detail.loc["사과", "이후 (건)"] == 13
     before = sum(-0.5 - 0.02 * i for i in range(12)) - 0.6
     after = sum(0.4 + 0.02 * i for i in range(12)) - 0.6
-    assert detail.loc["사과", "변화"] == f"{(after - before) / 13:+.2f}"
+    assert detail.loc["사과", "변화"] == pytest.approx((after - before) / 13)
     assert list(detail.index)[0] == impact.ALL_DOCUMENTS_LABEL
     events = at.dataframe[1].value
     assert list(events["번호"]) == [1, 2, 3]

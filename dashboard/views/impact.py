@@ -8,6 +8,9 @@ from dashboard import impact, loaders, ui
 from dashboard.markers import number_events
 from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE, event_keys, rows_of
 
+# Mean scores and their change print with a sign, as everywhere else (+0.42).
+SCORE_CELLS = {name: st.column_config.NumberColumn(format="%+.2f")
+               for name in ("이전 평균", "이후 평균", "변화")}  # fmt: skip
 SHARE_CELLS = {name: st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)
                for name in ("이전 부정 비율", "이후 부정 비율")}  # fmt: skip
 
@@ -83,7 +86,7 @@ else:
         impact.change_table(chosen, labels),
         hide_index=True,
         width="stretch",
-        column_config=SHARE_CELLS,
+        column_config=SCORE_CELLS | SHARE_CELLS,
     )
 nearby = impact.nearby_events(numbered, position, hours)
 if not nearby.empty:
@@ -108,4 +111,5 @@ st.dataframe(
     impact.events_table(numbered, compared, ctx.companies),
     hide_index=True,
     width="stretch",
+    column_config=SCORE_CELLS,
 )

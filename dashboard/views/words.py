@@ -64,8 +64,13 @@ else:
     for column, title, frame in ((left, "부정 쪽으로", negative), (right, "긍정 쪽으로", positive)):
         with column:
             st.subheader(title)
+            # A link filters by one entry: with an entry already chosen, it would drop that one
+            # and open more documents than the row counts.
             linked = frame.assign(
-                link=[documents_link(replace(ctx.state, word=key)) for key in frame["key"]]
+                link=[
+                    "" if ctx.state.word else documents_link(replace(ctx.state, word=key))
+                    for key in frame["key"]
+                ]
             )
             st.dataframe(linked[SHOWN_COLUMNS], hide_index=True, width="stretch",
                          column_config=CELLS)  # fmt: skip

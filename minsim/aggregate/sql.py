@@ -44,8 +44,8 @@ class Filters:
     """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
     exclusive; `run` keeps the documents whose stored version that collection run wrote;
     `text` keeps the documents whose title or text contains it (as written, any case);
-    `lexicon_key` keeps the documents whose stored score explanation holds a hit of that
-    lexicon key (`실망/NNG`), under any scorer version."""
+    `lexicon_key` keeps the documents whose stored score explanation under `version` (the
+    scorer version the page shows) holds a hit of that lexicon key (`실망/NNG`)."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -55,6 +55,7 @@ class Filters:
     run: int | None = None
     text: str | None = None
     lexicon_key: str | None = None
+    version: str | None = None
 
 
 class _KstHour(FunctionElement):
@@ -119,7 +120,7 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
             )
         )
     if flt.lexicon_key:
-        conds.append(_hit_of(flt.lexicon_key))
+        conds.append(_hit_of(flt.lexicon_key, flt.version))
     if flt.companies and company_joined:
         conds.append(document_companies.c.company.in_(flt.companies))
     elif flt.companies:
@@ -133,18 +134,16 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
     return conds
 
 
-def _hit_of(key: str) -> ColumnElement:
-    """A stored explanation (scores.hits JSON) holds a hit of `key`: the key as a JSON string
-    after "key": (written compactly by the scorer, with a space by json.dumps' defaults)."""
-    quoted = json.dumps(key, ensure_ascii=False)
+def _hit_of(key: str, version: str | None) -> ColumnElement:
+    """The document's stored explanation under `version` (scores.hits, JSON as the scorer
+    writes it: compact, not ASCII-escaped) holds a hit of `key`."""
+    fragment = '"key":' + json.dumps(key, ensure_ascii=False)
     # Its own alias: the outer query may join `scores` (for one version) already.
     explained = scores.alias("explained")
     return exists().where(
         explained.c.doc_id == documents.c.doc_id,
-        or_(
-            explained.c.hits.contains(f'"key":{quoted}', autoescape=True),
-            explained.c.hits.contains(f'"key": {quoted}', autoescape=True),
-        ),
+        explained.c.scorer_version == (version or ""),
+        explained.c.hits.contains(fragment, autoescape=True),
     )
 
 
