@@ -64,28 +64,30 @@ def _seed(url: str, companies: dict[str, str], sources: tuple[str, ...], span_da
     return [escape_md(w) for w in parsed.warnings]
 
 
-def _clear_run() -> None:
-    st.session_state[K_RUN] = None
+def _set(key: str, value: object) -> None:
+    st.session_state[key] = value
+
+
+def _link_filter(note: str, key: str, off: object, label: str) -> None:
+    """A filter only a link sets (run, lexicon entry): what it keeps, and a button that lifts
+    it by setting its state back to `off`."""
+    st.info(note, icon=":material/filter_alt:")
+    st.button(label, on_click=_set, args=(key, off), key=f"{key}_clear")
 
 
 def _run_filter(url: str) -> None:
-    """The run filter, when a link set one: what it keeps, and a button that lifts it."""
+    """The run filter, when a link set one."""
     run_id = st.session_state.get(K_RUN)
     if run_id is None:
         return
     run = loaders.run_summary(url, run_id)
     if run is None:  # gone since the link was opened: no filter that nothing on screen names
-        _clear_run()
+        _set(K_RUN, None)
         return
-    st.info(
-        health.run_line(run) + ". 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서만 봅니다.",
-        icon=":material/filter_alt:",
+    note = (
+        health.run_line(run) + ". 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서만 봅니다."
     )
-    st.button("실행 필터 해제", on_click=_clear_run, key="f_run_clear")
-
-
-def _clear_word() -> None:
-    st.session_state[K_WORD] = ""
+    _link_filter(note, K_RUN, None, "실행 필터 해제")
 
 
 def _word_filter() -> None:
@@ -94,11 +96,10 @@ def _word_filter() -> None:
     if not word:
         return
     shown = f"{lemma_text(word)} ({word})" if word.startswith(RULE_PREFIX) else word
-    st.info(
-        f"사전 항목 {escape_md(shown)}이(가) 점수에 들어간 문서만 봅니다 (가중치 크기와 관계없이).",
-        icon=":material/filter_alt:",
+    note = (
+        f"사전 항목 {escape_md(shown)}이(가) 점수에 들어간 문서만 봅니다 (가중치 크기와 관계없이)."
     )
-    st.button("항목 필터 해제", on_click=_clear_word, key="f_word_clear")
+    _link_filter(note, K_WORD, "", "항목 필터 해제")
 
 
 def render(

@@ -14,24 +14,25 @@ DEFAULT_KIND = "comment"
 # Documents whose explanations are read, newest first: enough for a stable ranking, and a
 # bounded read (a stored explanation is a few kilobytes).
 SAMPLE_DOCUMENTS = 5000
-SHOWN_COLUMNS = ["word", "docs", "neg_docs", "pos_docs", "total", "mean", "link", "key", "source"]
-NUMBER_FORMATS = {"total": "%+.2f", "mean": "%+.2f"}
+_SIGNED = "%+.2f"
+T = words.TITLES
+# The table's columns, in order.
 CELLS = {
-    column: (
-        st.column_config.NumberColumn(words.TITLES[column], format=NUMBER_FORMATS.get(column))
-        if column in ("docs", "neg_docs", "pos_docs", "total", "mean")
-        else st.column_config.TextColumn(words.TITLES[column])
-    )
-    for column in SHOWN_COLUMNS
-    if column != "link"
-} | {
+    "word": st.column_config.TextColumn(T["word"]),
+    "docs": st.column_config.NumberColumn(T["docs"]),
+    "neg_docs": st.column_config.NumberColumn(T["neg_docs"]),
+    "pos_docs": st.column_config.NumberColumn(T["pos_docs"]),
+    "total": st.column_config.NumberColumn(T["total"], format=_SIGNED),
+    "mean": st.column_config.NumberColumn(T["mean"], format=_SIGNED),
     # Opens the Documents page (in a new tab) with the same filters and this lexicon entry.
     "link": st.column_config.LinkColumn(
         "문서",
         display_text="문서 보기",
         help="이 사전 항목이 점수에 들어간 문서를 같은 필터로 문서 보기 페이지에 엽니다 "
         "(가중치 크기와 관계없이, 기사와 댓글 모두; 종류는 그 페이지에서 고릅니다)",
-    )
+    ),
+    "key": st.column_config.TextColumn(T["key"]),
+    "source": st.column_config.TextColumn(T["source"]),
 }
 
 ctx = ui.context()
@@ -72,7 +73,7 @@ else:
                     for key in frame["key"]
                 ]
             )
-            st.dataframe(linked[SHOWN_COLUMNS], hide_index=True, width="stretch",
+            st.dataframe(linked[list(CELLS)], hide_index=True, width="stretch",
                          column_config=CELLS)  # fmt: skip
 st.caption(
     "리뷰에서 배운 어미·조사·문장부호(냐, 만, ? …)가 준 가중치 합: "
