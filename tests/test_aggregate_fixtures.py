@@ -220,6 +220,20 @@ def add_comments(
     return ids
 
 
+# Bursts of Kakao comments: one inside the fixture's days (2022-10-19 11:00 KST), one after its
+# newest document (2022-10-21 09:00 KST), so it is the newest hour of the data.
+SURGE_AT = datetime(2022, 10, 19, 2, 0, tzinfo=UTC)
+LIVE_SURGE_AT = datetime(2022, 10, 21, 0, 0, tzinfo=UTC)
+BURST_COMMENTS = 30
+
+
+def add_burst(engine: Engine, start: datetime, prefix: str) -> None:
+    """BURST_COMMENTS scored Kakao comments in half an hour from `start`: far above the
+    fixture's few documents an hour, a volume surge."""
+    add_comments(engine, source="burst", count=BURST_COMMENTS, start=start, version=VERSION,
+                 prefix=prefix)  # fmt: skip
+
+
 def add_scored_comments(
     engine: Engine,
     prefix: str,

@@ -1,8 +1,9 @@
 """All read SQL (SQLAlchemy Core, the same on SQLite and PostgreSQL); every function only reads.
 
 `contract` serves the CLI, the scoring pass and the collectors; `rollups`, `lookups`,
-`collection` (the collection-health page) and `impact` (before and after an event) serve the
-dashboard; `sql` holds the shared filters and the KST time buckets.
+`collection` (the collection-health page), `impact` (before and after an event) and `surges`
+(hours in which a company's volume or negative share jumped) serve the dashboard and the CLI;
+`sql` holds the shared filters and the KST time buckets.
 """
 
 from minsim.aggregate.collection import (
@@ -42,6 +43,7 @@ from minsim.aggregate.rollups import (
     timeseries,
 )
 from minsim.aggregate.sql import BUCKETS, IN_CHUNK, KST, Filters
+from minsim.aggregate.surges import find_surges
 
 __all__ = [
     "BUCKETS",
@@ -73,6 +75,7 @@ __all__ = [
     "stored_explanations",
     "stored_sources",
     "summary",
+    "find_surges",
     "time_span",
     "timeseries",
     "count_scored_by_older_versions_only",

@@ -1,0 +1,252 @@
+"""Surges: hours in which a company's volume or negative share jumped above the day before it.
+
+A crisis team wants to hear that talk about the company tripled, or turned sharply negative,
+before the morning meeting, not find it in a chart. Each KST hour of each company is compared
+with the BASELINE_HOURS hours before it (an hour without documents counts as 0): a volume surge
+holds at least VOLUME_RATIO times their hourly mean and MIN_DOCS documents; a negative surge has
+a negative share at least NEG_SHARE_RISE above theirs, by a one-sided two-proportion z of NEG_Z
+or more, with MIN_SCORED scored documents on both sides. Flagged hours in a row (a single quiet
+hour between them allowed) make one episode. An hour is judged only when the data reach
+BASELINE_HOURS back from it: the first day of a database has nothing to compare with, and every
+busy hour in it would look like a surge.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from minsim.aggregate.sql import (
+    KST,
+    Filters,
+    aware,
+    bucket_expr,
+    documents_with_scores,
+    share_columns,
+    where_clauses,
+)
+from minsim.schema import document_companies, documents, scores
+
+BASELINE_HOURS = 24
+# A volume surge: at least this many times the baseline's mean documents an hour ...
+VOLUME_RATIO = 3.0
+# ... and at least this many documents, so 3 comments after a quiet night are not a surge.
+MIN_DOCS = 20
+# A negative surge: the hour's negative share at least this far above the baseline's ...
+NEG_SHARE_RISE = 0.15
+# ... by a one-sided two-proportion z of at least this (p < 0.001); comments on one article
+# resemble each other, so the bar sits higher than the usual 1.64.
+NEG_Z = 3.09
+# ... with at least this many scored documents in the hour and in the baseline.
+MIN_SCORED = 20
+# One quiet hour inside a surge (a lull between two waves of comments) does not end it.
+GAP_HOURS = 1
+VOLUME, NEGATIVE = "volume", "negative"
+KINDS = (VOLUME, NEGATIVE)
+HOUR = pd.Timedelta(hours=1)
+EPISODE_COLUMNS = [
+    "company", "kind", "start", "end", "hours", "peak", "peak_value", "baseline", "docs",
+    "ongoing",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SurgeRules:
+    """The thresholds of a surge; the defaults are the module's constants."""
+
+    baseline_hours: int = BASELINE_HOURS
+    volume_ratio: float = VOLUME_RATIO
+    min_docs: int = MIN_DOCS
+    neg_share_rise: float = NEG_SHARE_RISE
+    neg_z: float = NEG_Z
+    min_scored: int = MIN_SCORED
+
+
+DEFAULT_RULES = SurgeRules()
+
+
+def hourly_counts(
+    engine: Engine, flt: Filters, *, version: str | None, lookback: timedelta
+) -> pd.DataFrame:
+    """Per KST hour and company: docs, scored (under `version`) and neg, inside the filters but
+    reaching `lookback` before their start, so the first hours of the window have a baseline.
+    Columns: hour (aware, KST), company, docs, scored, neg."""
+    reach = replace(flt, start=flt.start - lookback) if flt.start is not None else flt
+    hour = bucket_expr(documents.c.published_at, "hour")
+    query = (
+        select(
+            hour.label("hour"),
+            document_companies.c.company,
+            func.count(documents.c.doc_id).label("docs"),
+            func.count(scores.c.doc_id).label("scored"),
+            *share_columns(scores.c.label),
+        )
+        .select_from(
+            documents_with_scores(version).join(
+                document_companies, document_companies.c.doc_id == documents.c.doc_id
+            )
+        )
+        .where(*where_clauses(reach, company_joined=True))
+        .group_by(hour, document_companies.c.company)
+        .order_by(hour)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    frame = pd.DataFrame(rows, columns=["hour", "company", "docs", "scored", "pos", "neg"])
+    frame = frame.drop(columns="pos")
+    frame["hour"] = pd.to_datetime(frame["hour"]).dt.tz_localize(KST)
+    for column in ("docs", "scored", "neg"):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
+def flag_hours(
+    counts: pd.DataFrame, *, since: pd.Timestamp, rules: SurgeRules = DEFAULT_RULES
+) -> pd.DataFrame:
+    """Every judged company-hour with its baseline and whether it is a volume or negative surge.
+
+    `since` is the first hour the counts cover (hours without a row from then on hold nothing);
+    hours before `since + baseline_hours` have no full baseline and are left out.
+    Columns: company, hour, docs, scored, neg, base_docs (mean an hour), base_share, share, z,
+    volume, negative.
+    """
+    columns = [
+        "company", "hour", "docs", "scored", "neg", "base_docs", "base_share", "share", "z",
+        VOLUME, NEGATIVE,
+    ]  # fmt: skip
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    judged_from = since + rules.baseline_hours * HOUR
+    every_hour = pd.date_range(since, counts["hour"].max(), freq="h")
+    frames = []
+    for company, rows in counts.groupby("company", sort=True):
+        series = rows.set_index("hour")[["docs", "scored", "neg"]].reindex(every_hour, fill_value=0)
+        # The hours before each hour, not counting it.
+        before = series.shift(1).rolling(rules.baseline_hours, min_periods=1).sum()
+        frame = series.assign(
+            company=company,
+            base_docs=before["docs"] / rules.baseline_hours,
+            base_scored=before["scored"],
+            base_neg=before["neg"],
+        )
+        frames.append(frame[frame.index >= judged_from])
+    judged = pd.concat(frames).rename_axis("hour").reset_index()
+    if judged.empty:
+        return pd.DataFrame(columns=columns)
+    judged["share"] = judged["neg"] / judged["scored"].where(judged["scored"] > 0)
+    judged["base_share"] = judged["base_neg"] / judged["base_scored"].where(
+        judged["base_scored"] > 0
+    )
+    judged["z"] = [
+        _rise_z(neg, scored, base_neg, base_scored)
+        for neg, scored, base_neg, base_scored in zip(
+            judged["neg"], judged["scored"], judged["base_neg"], judged["base_scored"], strict=True
+        )
+    ]
+    judged[VOLUME] = (judged["docs"] >= rules.min_docs) & (
+        judged["docs"] >= rules.volume_ratio * judged["base_docs"]
+    )
+    judged[NEGATIVE] = (
+        (judged["scored"] >= rules.min_scored)
+        & (judged["base_scored"] >= rules.min_scored)
+        & (judged["share"] - judged["base_share"] >= rules.neg_share_rise)
+        & (judged["z"] >= rules.neg_z)
+    )
+    return judged[columns]
+
+
+def _rise_z(neg: float, scored: float, base_neg: float, base_scored: float) -> float:
+    """One-sided two-proportion z (pooled) of the hour's negative share over the baseline's;
+    NaN when either side has no scored document or the pooled share is 0 or 1."""
+    if scored <= 0 or base_scored <= 0:
+        return math.nan
+    pooled = (neg + base_neg) / (scored + base_scored)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / scored + 1 / base_scored))
+    if spread == 0:
+        return math.nan
+    return (neg / scored - base_neg / base_scored) / spread
+
+
+def episodes(flags: pd.DataFrame, *, newest: datetime | None) -> pd.DataFrame:
+    """Flagged hours in a row (at most GAP_HOURS quiet hours between two), per company and
+    kind, as one episode each, newest first.
+
+    Columns: company, kind, start, end (exclusive), hours (flagged), peak (the hour with the
+    most documents or the highest negative share), peak_value (its documents or share),
+    baseline (the hourly mean of documents, or the negative share, before the peak), docs (in
+    its flagged hours), ongoing (it reaches the hour of `newest`, the newest document: it may
+    not be over)."""
+    found = []
+    for kind in KINDS:
+        flagged = flags[flags[kind].astype(bool)]
+        for company, rows in flagged.groupby("company", sort=True):
+            rows = rows.sort_values("hour")
+            # A new episode starts where more than GAP_HOURS hours lie since the last flagged one.
+            runs = (rows["hour"].diff() > (GAP_HOURS + 1) * HOUR).cumsum()
+            for _, run in rows.groupby(runs):
+                value = "docs" if kind == VOLUME else "share"
+                peak = run.loc[run[value].idxmax()]
+                end = run["hour"].iloc[-1] + HOUR
+                found.append(
+                    {
+                        "company": company,
+                        "kind": kind,
+                        "start": run["hour"].iloc[0],
+                        "end": end,
+                        "hours": len(run),
+                        "peak": peak["hour"],
+                        "peak_value": float(peak[value]),
+                        "baseline": float(peak["base_docs" if kind == VOLUME else "base_share"]),
+                        "docs": int(run["docs"].sum()),
+                        "ongoing": newest is not None and end > pd.Timestamp(newest),
+                    }
+                )
+    frame = pd.DataFrame(found, columns=EPISODE_COLUMNS)
+    return frame.sort_values(["start", "company", "kind"], ascending=[False, True, True])
+
+
+def find_surges(
+    engine: Engine,
+    flt: Filters,
+    *,
+    version: str | None,
+    rules: SurgeRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """The surge episodes of each company inside the filters (hours of the window judged against
+    the day before them, even when it lies before the window). Columns as `episodes`."""
+    lookback = timedelta(hours=rules.baseline_hours)
+    first, newest = _data_span(engine, flt)
+    if first is None:
+        return episodes(pd.DataFrame(columns=["company", "hour", *KINDS]), newest=None)
+    since = _hour_of(first)
+    if flt.start is not None:
+        since = max(since, _hour_of(flt.start - lookback))
+    counts = hourly_counts(engine, flt, version=version, lookback=lookback)
+    flags = flag_hours(counts, since=since, rules=rules)
+    if flt.start is not None:
+        flags = flags[flags["hour"] >= pd.Timestamp(flt.start)]
+    return episodes(flags, newest=newest).reset_index(drop=True)
+
+
+def _data_span(engine: Engine, flt: Filters) -> tuple[datetime | None, datetime | None]:
+    """The first and newest publication time (aware) of the documents about a company inside
+    the filters but for the time window: where the data begin, and how far they reach now."""
+    query = (
+        select(func.min(documents.c.published_at), func.max(documents.c.published_at))
+        .select_from(
+            documents.join(document_companies, document_companies.c.doc_id == documents.c.doc_id)
+        )
+        .where(*where_clauses(replace(flt, start=None, end=None), company_joined=True))
+    )
+    with engine.connect() as conn:
+        first, newest = conn.execute(query).one()
+    return (aware(first) if first else None), (aware(newest) if newest else None)
+
+
+def _hour_of(moment: datetime) -> pd.Timestamp:
+    """The KST hour a moment falls in."""
+    return pd.Timestamp(moment).tz_convert(KST).floor("h")
