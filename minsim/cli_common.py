@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from minsim.errors import StoreError
+from minsim.errors import MinsimError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -25,6 +27,57 @@ INIT_HINT = "run `minsim init` first, or point --config or --database-url at an 
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Code points up to this are escaped as \xHH, the others as \uHHHH (as Python writes them).
 MAX_BYTE_ESCAPE = 0xFF
+
+
+class UnknownChoice(MinsimError):
+    """A company, source or event number the database does not hold."""
+
+
+def check_known(kind: str, given: list[str], known: list[str]) -> None:
+    """Refuse values the database does not hold, naming them and the ones it does."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise UnknownChoice(
+            f"unknown {kind} {', '.join(unknown)}; known: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
+def whole_numbers(unit: str, high: int) -> Callable[[str], int]:
+    """An argparse type for a whole number of `unit` from 1 to `high`, refusing anything else
+    with the range in the message."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected whole {unit} from 1 to {high}, not {text!r}"
+            )
+        return number
+
+    return parse
+
+
+def add_document_filters(command: argparse.ArgumentParser, companies_help: str) -> None:
+    """The repeatable --company and --source options of the commands that read documents."""
+    command.add_argument("--company", action="append", default=[], metavar="ID",
+                         help=companies_help)  # fmt: skip
+    command.add_argument("--source", action="append", default=[], metavar="NAME",
+                         help="only documents of these sources (repeatable)")  # fmt: skip
+
+
+def open_for_document_filters(args: argparse.Namespace) -> Engine:
+    """The existing database, once the command's --company and --source values are known to it
+    (UnknownChoice otherwise)."""
+    from minsim import aggregate
+    from minsim.settings import load_settings
+
+    engine = open_existing_database(load_settings(args.config))
+    check_known("company", args.company, list(aggregate.company_names(engine)))
+    check_known("source", args.source, aggregate.source_names(engine))
+    return engine
 
 
 def open_database(settings: Settings) -> Engine:

@@ -7,7 +7,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from minsim.errors import MinsimError
+from minsim.cli_common import UnknownChoice, add_document_filters, whole_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 DEFAULT_HOURS = 24
 # A week either side is the widest window a crisis timeline's events stay apart in.
 MAX_HOURS = 24 * 7
-
-
-class UnknownChoice(MinsimError):
-    """A company, source or event number the database does not hold."""
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -32,13 +28,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "for all documents; with --event N, one line per aspect of that event.",
     )
     impact.add_argument(
-        "--hours", type=_hours, default=DEFAULT_HOURS,
+        "--hours", type=whole_numbers("hours", MAX_HOURS), default=DEFAULT_HOURS,
         help=f"hours compared on either side (1-{MAX_HOURS}, default {DEFAULT_HOURS})",
     )  # fmt: skip
-    impact.add_argument("--company", action="append", default=[], metavar="ID",
-                        help="only these companies' documents and events (repeatable)")  # fmt: skip
-    impact.add_argument("--source", action="append", default=[], metavar="NAME",
-                        help="only documents of these sources (repeatable)")  # fmt: skip
+    add_document_filters(impact, "only these companies' documents and events (repeatable)")
     impact.add_argument("--event", type=int, metavar="N",
                         help="show the aspects of event N (numbered as listed)")  # fmt: skip
     impact.add_argument("--inherited", action="store_true",
@@ -47,35 +40,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     impact.set_defaults(func=run_impact)
 
 
-def _hours(text: str) -> int:
-    try:
-        hours = int(text)
-    except ValueError:
-        hours = 0
-    if not 1 <= hours <= MAX_HOURS:
-        raise argparse.ArgumentTypeError(
-            f"expected whole hours from 1 to {MAX_HOURS}, not {text!r}"
-        )
-    return hours
-
-
-def _check_known(kind: str, given: list[str], known: list[str]) -> None:
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise UnknownChoice(
-            f"unknown {kind} {', '.join(unknown)}; known: {', '.join(sorted(known)) or 'none'}"
-        )
-
-
 def run_impact(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.aggregate.impact import event_keys
-    from minsim.cli_common import open_existing_database
-    from minsim.settings import load_settings
+    from minsim.cli_common import open_for_document_filters
 
-    engine = open_existing_database(load_settings(args.config))
-    _check_known("company", args.company, list(aggregate.company_names(engine)))
-    _check_known("source", args.source, aggregate.source_names(engine))
+    engine = open_for_document_filters(args)
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
     events = aggregate.events_between(engine, flt)
     if args.event is not None and not 1 <= args.event <= len(events):

@@ -1,0 +1,93 @@
+"""`minsim surges`: the hours a company's volume or negative share jumped, in the terminal or
+as JSON, for a person or for a script run after each collection."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from minsim.cli_common import add_document_filters, whole_numbers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# A year back is more than any crisis a database holds; past that, leave --days out.
+MAX_DAYS = 366
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    surges = commands.add_parser(
+        "surges",
+        help="hours in which a company's volume or negative share jumped above the day before",
+        description="Compare every hour of each company with the 24 hours before it and list "
+        "the surges, as on the dashboard's Overview page: volume (at least 20 documents and 3 "
+        "times the hourly mean before) and negative share (at least 15 points above, p < 0.001, "
+        "20 scored documents or more on both sides). The first 24 hours of the data are not "
+        "judged. Newest first; 'ongoing' marks a surge that reaches the newest hour.",
+    )
+    surges.add_argument("--days", type=whole_numbers("days", MAX_DAYS), metavar="N",
+                        help="only the last N days before the newest document")  # fmt: skip
+    add_document_filters(surges, "only these companies (repeatable)")
+    surges.add_argument("--ongoing", action="store_true",
+                        help="only the surges that reach the newest hour of the data")  # fmt: skip
+    surges.add_argument("--json", action="store_true", help="print every surge as JSON")
+    surges.set_defaults(func=run_surges)
+
+
+def run_surges(args: argparse.Namespace) -> int:
+    from minsim import aggregate
+    from minsim.cli_common import open_for_document_filters
+
+    engine = open_for_document_filters(args)
+    span = aggregate.time_span(engine)
+    start = span[1] - timedelta(days=args.days) if span and args.days else None
+    flt = aggregate.Filters(start=start, companies=tuple(args.company), sources=tuple(args.source))
+    version = aggregate.latest_scorer_version(engine)
+    found = aggregate.find_surges(engine, flt, version=version)
+    if args.ongoing:
+        found = found[found["ongoing"].astype(bool)]
+    if args.json:
+        print(json.dumps(_records(found), ensure_ascii=False, indent=2))
+        return 0
+    scope = f"the last {args.days} day(s)" if args.days else "all the data"
+    print(f"scorer version: {version or 'none'}; {len(found)} surge(s) in {scope}")
+    for row in found.to_dict("records"):
+        print(_line(row))
+    return 0
+
+
+def _line(row: dict[str, Any]) -> str:
+    """'2022-10-19 18:00 KST - 20:00  kakao     volume    84 an hour (24.1 before)  ...'."""
+    from minsim.cli_common import terminal_safe
+    from minsim.timefmt import format_kst
+
+    if row["kind"] == "volume":
+        peak = f"{row['peak_value']:,.0f} docs/hour (before {row['baseline']:.1f})"
+    else:
+        peak = f"{row['peak_value']:.0%} negative (before {row['baseline']:.0%})"
+    when = f"{format_kst(row['start'])} - {row['end']:%H:%M}"
+    state = "  ongoing" if row["ongoing"] else ""
+    return terminal_safe(
+        f"{when}  {row['company']:<8}  {row['kind']:<8}  {row['hours']:>2} h  "
+        f"peak {row['peak']:%m-%d %H:%M} {peak}  {row['docs']:,} docs{state}"
+    )
+
+
+def _records(found: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each surge with ISO times (KST) and plain numbers, NaN as null."""
+    records = []
+    for row in found.to_dict("records"):
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif isinstance(value, float) and math.isnan(value):
+                value = None
+            elif hasattr(value, "item"):  # numpy scalars
+                value = value.item()
+            record[key] = value
+        records.append(record)
+    return records

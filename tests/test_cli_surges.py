@@ -1,0 +1,55 @@
+"""`minsim surges` as a user runs it: a child process on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import run_minsim, write_sqlite_config
+from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The shared fixture (a few documents an hour) with two bursts of 30 Kakao comments in
+    half an hour: one inside its days, one holding the newest document."""
+    engine = build_database(tmp_path / "minsim.db")
+    add_burst(engine, SURGE_AT, "s")
+    add_burst(engine, LIVE_SURGE_AT, "l")
+    engine.dispose()
+    write_sqlite_config(tmp_path)
+    return tmp_path
+
+
+def test_surges_newest_first_with_peak_and_baseline(folder: Path) -> None:
+    result = run_minsim("surges", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    head, live, earlier = result.stdout.splitlines()
+    assert head == "scorer version: v-test-1; 2 surge(s) in all the data"
+    assert live.startswith("2022-10-21 09:00 KST - 10:00  kakao     volume")
+    assert live.endswith("30 docs  ongoing")
+    assert earlier.startswith("2022-10-19 11:00 KST - 12:00  kakao     volume")
+    assert "peak 10-19 11:00 30 docs/hour" in earlier and not earlier.endswith("ongoing")
+
+
+def test_ongoing_days_and_json(folder: Path) -> None:
+    result = run_minsim("surges", "--ongoing", "--json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    [surge] = json.loads(result.stdout)
+    assert surge["company"] == "kakao" and surge["kind"] == "volume"
+    assert surge["start"] == "2022-10-21T09:00:00+09:00"
+    assert surge["ongoing"] is True and surge["docs"] == 30 and surge["hours"] == 1
+    # One day back from the newest document leaves the 10-19 burst out.
+    one_day = run_minsim("surges", "--days", "1", cwd=folder)
+    assert one_day.stdout.splitlines()[0].endswith("1 surge(s) in the last 1 day(s)")
+    naver = run_minsim("surges", "--company", "naver", "--json", cwd=folder)
+    assert json.loads(naver.stdout) == []
+
+
+def test_unknown_choices_and_bad_days_are_errors(folder: Path) -> None:
+    unknown = run_minsim("surges", "--company", "nope", cwd=folder)
+    assert unknown.returncode == 2
+    assert "unknown company nope; known: kakao, naver, skcc" in unknown.stderr
+    bad = run_minsim("surges", "--days", "0", cwd=folder)
+    assert bad.returncode == 2 and "expected whole days from 1 to 366" in bad.stderr
