@@ -202,3 +202,9 @@ def word_counts(
     are in all."""
     texts, total = aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)
     return words.count_words(texts), len(texts), total
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
+    """The volume and negative-share surges of each company inside the filters."""
+    return aggregate.find_surges(engine(url), flt, version=version)

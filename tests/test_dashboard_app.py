@@ -14,7 +14,10 @@ from sqlalchemy import create_engine, delete, insert, select, update
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import (
     HOSTILE_COMMENT,
+    LIVE_SURGE_AT,
+    SURGE_AT,
     VERSION,
+    add_burst,
     add_comments,
     build_database,
     empty_database,
@@ -117,6 +120,36 @@ def test_overview_headline_numbers_and_demo_banner(demo_url: str) -> None:
     assert _metric(at, "기사 / 댓글") == "12 / 36"
     assert any("DEMO DATA" in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) >= 2
+
+
+def _add_burst(url: str, start: datetime, prefix: str) -> None:
+    engine = create_engine(url)
+    add_burst(engine, start, prefix)
+    engine.dispose()
+
+
+def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:
+    at = _app()
+    assert "이 조건에서는 급증한 시간이 없습니다." in _markdown_text(at)
+    _add_burst(demo_url, SURGE_AT, "s")
+    st.cache_data.clear()
+    at = _app()
+    assert not at.exception
+    [table] = [frame.value for frame in at.dataframe if "종류" in frame.value.columns]
+    assert list(table["회사"]) == ["카카오"]
+    assert list(table["종류"]) == ["문서 급증"]
+    assert list(table["시작 (KST)"]) == ["10-19 11:00"]
+    assert list(table["상태"]) == [""]  # documents came after it
+    assert not any("진행 중인 급증" in w.value for w in at.warning)
+    # A burst that holds the newest document may still be going on: the page says so on top.
+    _add_burst(demo_url, LIVE_SURGE_AT, "l")
+    st.cache_data.clear()
+    at = _app()
+    [live] = [w.value for w in at.warning if "진행 중인 급증" in w.value]
+    assert "카카오 문서 급증" in live
+    # The company filter applies: Naver had no surge.
+    at = _app({"company": ["naver"]})
+    assert "이 조건에서는 급증한 시간이 없습니다." in _markdown_text(at)
 
 
 def test_company_filter_from_the_url_changes_the_numbers(demo_url: str) -> None:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import streamlit as st
 
-from dashboard import charts, doctable, loaders, markers, ui
+from dashboard import charts, doctable, loaders, markers, surges, ui
 from dashboard.filters import bucket_window, narrow
+from minsim.aggregate import Filters
+from minsim.aggregate.surges import (
+    BASELINE_HOURS,
+    MIN_DOCS,
+    MIN_SCORED,
+    NEG_SHARE_RISE,
+    VOLUME_RATIO,
+)
+
+HOUR = timedelta(hours=1)
 
 ctx = ui.context()
 st.title("개요 · Overview")
@@ -35,6 +48,10 @@ ui.metric_row(
 note = ui.scored_note(totals, ctx.version)
 if note:
     st.info(note, icon=":material/pending:")
+found = loaders.surges(ctx.url, ctx.filters, ctx.version)
+live = surges.live_notice(found, ctx.companies)
+if live:
+    st.warning(ui.escape_md(live), icon=":material/trending_up:")
 
 bucket = ctx.state.bucket
 by_kind = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, "kind")
@@ -57,17 +74,57 @@ picked = st.altair_chart(
 st.caption("막대를 누르면 그 구간의 문서를 아래에 보여 줍니다.")
 selection = picked.selection.get(charts.PICK, []) if picked else []
 window = bucket_window(selection[0].get("bucket_label"), bucket) if selection else None
-if window is not None:
-    start_text = ui.fmt_kst(window[0])
-    st.subheader(f"선택한 구간의 문서 ({start_text}부터 1{unit})")
-    picked_filters = narrow(ctx.filters, window)
+
+
+def _show_documents(title: str, picked_filters: Filters, key: str) -> None:
+    """The documents behind a picked bar or surge, under a subheader."""
+    st.subheader(title)
     rows = loaders.documents(ctx.url, picked_filters, ctx.version, None)
     if rows.empty:
         ui.empty_notice("문서")
-    else:
-        doctable.show(
-            rows, ctx.companies, key="overview_pick",
-            total=loaders.document_count(ctx.url, picked_filters, ctx.version, None),
-            everything=loaders.all_documents(ctx.url, picked_filters, ctx.version, None),
-        )  # fmt: skip
+        return
+    doctable.show(
+        rows, ctx.companies, key=key,
+        total=loaders.document_count(ctx.url, picked_filters, ctx.version, None),
+        everything=loaders.all_documents(ctx.url, picked_filters, ctx.version, None),
+    )  # fmt: skip
+
+
+if window is not None:
+    _show_documents(
+        f"선택한 구간의 문서 ({ui.fmt_kst(window[0])}부터 1{unit})",
+        narrow(ctx.filters, window),
+        "overview_pick",
+    )
+
+st.subheader("급증 · Surges")
+st.caption(
+    f"회사마다 매시간을 직전 {BASELINE_HOURS}시간과 비교합니다. 문서 급증: 문서가 {MIN_DOCS}건 "
+    f"이상이고 직전 시간당 평균의 {VOLUME_RATIO:g}배 이상. 부정 급증: 채점된 문서가 양쪽 모두 "
+    f"{MIN_SCORED}건 이상이고 부정 비율이 {NEG_SHARE_RISE:.0%}p 이상, 우연으로 보기 어려울 만큼 "
+    "(단측 p<0.001) 높음. 한 시간 쉬었다 이어지면 한 번으로 셉니다. 데이터가 시작된 뒤 "
+    f"{BASELINE_HOURS}시간은 비교할 직전 기간이 없어 판단하지 않습니다. 행을 누르면 정점 "
+    "시간의 그 회사 문서를 보여 줍니다."
+)
+if found.empty:
+    st.info("이 조건에서는 급증한 시간이 없습니다.")
+else:
+    table = st.dataframe(
+        surges.surge_table(found, ctx.companies),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="surge_pick",
+    )
+    rows_picked = table.selection.rows if table else []
+    if rows_picked:
+        surge = found.iloc[rows_picked[0]]
+        peak = surge["peak"].to_pydatetime()
+        _show_documents(
+            f"급증 정점의 문서 ({ctx.companies.get(surge['company'], surge['company'])}, "
+            f"{ui.fmt_kst(peak)}부터 1시간)",
+            narrow(replace(ctx.filters, companies=(surge["company"],)), (peak, peak + HOUR)),
+            "surge_docs",
+        )
 ui.events_list(events, ctx.companies, expanded=True)
