@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -163,7 +164,28 @@ class HttpClient:
         counters: RunCounters | None = None,
     ) -> Response:
         """GET `url`, retrying per the policy; 2xx and 304 return, anything else raises."""
-        target = _http_url(url, params)
+        return self._request("GET", url, params=params, headers=headers, counters=counters)
+
+    def post_json(
+        self, url: str, payload: object, *, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """POST `payload` as JSON to `url` (a webhook), retrying per the policy like `get`: a
+        notice sent twice after a lost answer beats one never sent."""
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        return self._request("POST", url, headers=sent, content=body)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        counters: RunCounters | None = None,
+    ) -> Response:
+        target = _http_url(method, url, params)
         full_url = str(target)
         shown = redact_url(full_url)
         host = target.host
@@ -172,24 +194,30 @@ class HttpClient:
             self._wait_for_host(host)
             wait_hint: float | None = None
             try:
-                response = self._fetch(full_url, headers or {}, shown)
+                response = self._fetch(method, full_url, headers or {}, content, shown)
             except httpx.TimeoutException as exc:
                 error: HttpError = HttpTimeout(
-                    f"GET {shown} timed out ({type(exc).__name__})", url=shown, attempts=attempt
+                    f"{method} {shown} timed out ({type(exc).__name__})",
+                    url=shown,
+                    attempts=attempt,
                 )
             except httpx.TooManyRedirects:
                 raise TooManyRedirects(
-                    f"GET {shown} redirected more than {self.limits.max_redirects} times", url=shown
+                    f"{method} {shown} redirected more than {self.limits.max_redirects} times",
+                    url=shown,
                 ) from None
             except httpx.TransportError as exc:
                 error = HttpConnectionError(
-                    f"GET {shown} failed: {type(exc).__name__}: {exc}", url=shown, attempts=attempt
+                    f"{method} {shown} failed: {type(exc).__name__}: {exc}",
+                    url=shown,
+                    attempts=attempt,
                 )
             else:
                 if response.status < 400 or response.not_modified:
                     return response
                 error = HttpStatusError(
-                    f"GET {shown} answered HTTP {response.status}" + _body_hint(response.content),
+                    f"{method} {shown} answered HTTP {response.status}"
+                    + _body_hint(response.content),
                     url=shown,
                     status=response.status,
                     attempts=attempt,
@@ -223,13 +251,21 @@ class HttpClient:
         if wait > 0:
             self.sleep(wait)
 
-    def _fetch(self, url: str, headers: Mapping[str, str], shown: str) -> Response:
+    def _fetch(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        content: bytes | None,
+        shown: str,
+    ) -> Response:
         cap = self.limits.max_bytes
-        with self._client.stream("GET", url, headers=dict(headers)) as raw:
+        with self._client.stream(method, url, headers=dict(headers), content=content) as raw:
             declared = raw.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > cap:
                 raise ResponseTooLarge(
-                    f"GET {shown}: body of {declared} bytes exceeds the cap of {cap}", url=shown
+                    f"{method} {shown}: body of {declared} bytes exceeds the cap of {cap}",
+                    url=shown,
                 )
             chunks: list[bytes] = []
             size = 0
@@ -237,7 +273,8 @@ class HttpClient:
                 size += len(chunk)
                 if size > cap:
                     raise ResponseTooLarge(
-                        f"GET {shown}: body passed the cap of {cap} bytes; aborted", url=shown
+                        f"{method} {shown}: body passed the cap of {cap} bytes; aborted",
+                        url=shown,
                     )
                 chunks.append(chunk)
             return Response(
@@ -248,17 +285,17 @@ class HttpClient:
             )
 
 
-def _http_url(url: str, params: Mapping[str, str | int] | None) -> httpx.URL:
+def _http_url(method: str, url: str, params: Mapping[str, str | int] | None) -> httpx.URL:
     """`url` with `params`, refused at once (no retries) when it is not an absolute http(s) URL:
     retrying cannot fix it, and a link such as file:///etc/passwd must never be read."""
     try:
         target = httpx.URL(url, params=params or None)
     except httpx.InvalidURL as exc:
-        raise HttpError(f"GET {redact(url)}: not a valid URL ({exc})", url=url) from None
+        raise HttpError(f"{method} {redact(url)}: not a valid URL ({exc})", url=url) from None
     if target.scheme not in FETCHED_SCHEMES or not target.host:
         shown = redact(url)
         raise HttpError(
-            f"GET {shown}: not an absolute http:// or https:// URL; not requested", url=shown
+            f"{method} {shown}: not an absolute http:// or https:// URL; not requested", url=shown
         )
     return target
 

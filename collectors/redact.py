@@ -29,7 +29,9 @@ def add_secret(value: str) -> None:
 def redact(text: str) -> str:
     """`text` with credential query values and every known secret replaced by ***."""
     text = _PARAM_RE.sub(r"\1" + REDACTED, text)
-    for secret in _KNOWN_SECRETS:
+    # Longest first: a secret that holds a shorter one (a webhook URL and its host's key) must
+    # be replaced whole, not cut in two by the shorter one first.
+    for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
 

@@ -37,6 +37,8 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
 
     def arg(self, name: str, default: str = "") -> str:
         return self.query.get(name, [default])[0]
@@ -112,11 +114,20 @@ class LocalServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                self._answer(b"")
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                self._answer(self.rfile.read(length))
+
+            def _answer(self, body_in: bytes) -> None:
                 parts = urlsplit(self.path)
                 request = Request(
                     parts.path,
                     parse_qs(parts.query, keep_blank_values=True),
                     {k.lower(): v for k, v in self.headers.items()},
+                    self.command,
+                    body_in,
                 )
                 reply = server._reply_for(request)
                 if reply.delay:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -208,3 +209,34 @@ def test_short_values_are_not_treated_as_secrets():
     add_secret("a-real-looking-secret-value")
     assert redact("table abc") == "table abc"
     assert redact("x a-real-looking-secret-value y") == "x *** y"
+
+
+def test_post_json_sends_the_body_and_retries_like_get(server):
+    server.route("/hook", [Reply(503, "busy"), Reply(200, "ok")])
+    client, sleeps = make_client()
+    response = client.post_json(server.url("/hook"), {"text": "카카오 급증", "n": 3})
+    assert response.status == 200
+    assert [r.method for r in server.requests] == ["POST", "POST"]
+    assert json.loads(server.requests[-1].body) == {"text": "카카오 급증", "n": 3}
+    assert server.requests[-1].headers["content-type"] == "application/json; charset=utf-8"
+    assert len(sleeps) == 1
+
+
+def test_a_refused_post_names_the_method_and_hides_a_secret_path(server):
+    secret = "T000/B000/hook-secret-token"
+    add_secret(server.url(f"/services/{secret}"))
+    server.route(f"/services/{secret}", Reply(404, "no such hook"))
+    client, _ = make_client()
+    with pytest.raises(HttpStatusError) as caught:
+        client.post_json(server.url(f"/services/{secret}"), {"text": "x"})
+    assert str(caught.value).startswith("POST *** answered HTTP 404: no such hook")
+    assert (
+        "hook-secret-token" not in str(caught.value) and "hook-secret-token" not in caught.value.url
+    )
+
+
+def test_a_secret_holding_a_shorter_one_is_hidden_whole():
+    add_secret("key-0123456789")
+    add_secret("https://chat.example/hook/key-0123456789/more")
+    shown = redact("POST https://chat.example/hook/key-0123456789/more failed")
+    assert shown == "POST *** failed"
