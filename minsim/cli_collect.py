@@ -99,11 +99,17 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.scheduler import Scheduler
+    from minsim.surge_watch import SurgeWatch, webhook_from_env
 
-    prepared = _prepare(args)
+    settings = load_settings(args.config)
+    # Checked before Kiwi loads and the scoring starts: a bad value stops at once.
+    variable = settings.surges.webhook_env
+    webhook = webhook_from_env(variable)
+    prepared = _prepare(args, settings)
     if prepared is None:
         return 0
     chosen, parts = prepared
+    watch = SurgeWatch(parts[0], webhook=webhook)
     names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
     print(f"collecting {names}; Ctrl+C stops", flush=True)
 
@@ -113,18 +119,23 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         if result.error:
             print(f"{result.source}: error: {terminal_safe(result.error)}", flush=True)
 
-    Scheduler(*parts, chosen, on_result=report).start()
+    if webhook:
+        print(f"surges are posted to the webhook in {variable}", flush=True)
+    Scheduler(*parts, chosen, on_result=report, watch=watch).start()
     print("stopped", flush=True)
     return 0
 
 
-def _prepare(args: argparse.Namespace) -> tuple[list[SourceSettings], tuple[Any, ...]] | None:
+def _prepare(
+    args: argparse.Namespace, settings: Settings | None = None
+) -> tuple[list[SourceSettings], tuple[Any, ...]] | None:
     """The chosen sources and what collecting them needs (database, scenario, scorer, salt, in
-    the order Pipeline and Scheduler take them); None when no source is chosen."""
+    the order Pipeline and Scheduler take them); None when no source is chosen. `settings` are
+    read from --config when not given."""
     from minsim.cli_common import open_with_scenario, scorer_for
     from minsim.privacy import load_salt
 
-    settings = load_settings(args.config)
+    settings = settings or load_settings(args.config)
     chosen = _chosen_sources(settings, args.names)
     if not chosen:
         return None

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import add_document_filters, whole_numbers
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 # A year back is more than any crisis a database holds; past that, leave --days out.
 MAX_DAYS = 366
@@ -39,6 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_surges(args: argparse.Namespace) -> int:
     from minsim import aggregate
+    from minsim.aggregate.surges import as_records
     from minsim.cli_common import open_for_document_filters
 
     engine = open_for_document_filters(args)
@@ -50,7 +50,7 @@ def run_surges(args: argparse.Namespace) -> int:
     if args.ongoing:
         found = found[found["ongoing"].astype(bool)]
     if args.json:
-        print(json.dumps(_records(found), ensure_ascii=False, indent=2))
+        print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
         return 0
     scope = f"the last {args.days} day(s)" if args.days else "all the data"
     print(f"scorer version: {version or 'none'}; {len(found)} surge(s) in {scope}")
@@ -60,34 +60,16 @@ def run_surges(args: argparse.Namespace) -> int:
 
 
 def _line(row: dict[str, Any]) -> str:
-    """'2022-10-19 18:00 KST - 20:00  kakao     volume    84 an hour (24.1 before)  ...'."""
+    """'2022-10-19 18:00 KST - 20:00  kakao     volume     2 h  peak 10-19 18:00 84 docs/hour
+    (before 24.1)  167 docs'."""
+    from minsim.aggregate.surges import peak_text
     from minsim.cli_common import terminal_safe
     from minsim.timefmt import format_kst
 
-    if row["kind"] == "volume":
-        peak = f"{row['peak_value']:,.0f} docs/hour (before {row['baseline']:.1f})"
-    else:
-        peak = f"{row['peak_value']:.0%} negative (before {row['baseline']:.0%})"
+    peak = peak_text(row["kind"], row["peak_value"], row["baseline"])
     when = f"{format_kst(row['start'])} - {row['end']:%H:%M}"
     state = "  ongoing" if row["ongoing"] else ""
     return terminal_safe(
         f"{when}  {row['company']:<8}  {row['kind']:<8}  {row['hours']:>2} h  "
         f"peak {row['peak']:%m-%d %H:%M} {peak}  {row['docs']:,} docs{state}"
     )
-
-
-def _records(found: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each surge with ISO times (KST) and plain numbers, NaN as null."""
-    records = []
-    for row in found.to_dict("records"):
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif isinstance(value, float) and math.isnan(value):
-                value = None
-            elif hasattr(value, "item"):  # numpy scalars
-                value = value.item()
-            record[key] = value
-        records.append(record)
-    return records

@@ -6,6 +6,8 @@ Runs left `running` by a process that was killed are closed as failed when the s
 Before the first collection it scores every document that has no score under the current scorer
 version (stored by a killed run before it scored them, imported without a scorer, or scored by an
 older version of the lexicon or rules), saying how many and why, with progress while it works.
+After scoring and after every run, a SurgeWatch tells of each new ongoing surge (a log line, and
+a webhook post when one is configured); a failed check is logged and collecting goes on.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from collectors.http import HttpClient
+from collectors.http import HttpClient, redact
 from minsim import aggregate, store
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
 from minsim.scoring import score_documents
 from minsim.settings import SourceSettings
+from minsim.surge_watch import SurgeWatch
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +59,12 @@ class Scheduler:
         salt: str,
         sources: Sequence[SourceSettings],
         on_result: OnResult | None = None,
+        watch: SurgeWatch | None = None,
     ) -> None:
         self._engine, self._scenario, self._scorer, self._salt = engine, scenario, scorer, salt
         self._sources = list(sources)
         self._on_result = on_result
+        self._watch = watch
         self._lock = threading.Lock()
         self._scheduler = BlockingScheduler(
             executors={"default": ThreadPoolExecutor(WORKERS)},
@@ -79,6 +84,7 @@ class Scheduler:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:
             score_unscored(self._engine, self._scorer)
+        self._tell_surges()
         now = datetime.now(UTC)
         for source in self._sources:
             self._scheduler.add_job(
@@ -102,8 +108,19 @@ class Scheduler:
         with self._lock, HttpClient() as client:
             pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client)
             [result] = pipeline.run_sources([source])
+            self._tell_surges()
         if self._on_result:
             self._on_result(result)
+
+    def _tell_surges(self) -> None:
+        """Tell of new surges; a check that fails (a locked or broken database) is logged and
+        must not stop collecting, which is what fills the database again."""
+        if self._watch is None:
+            return
+        try:
+            self._watch.check()
+        except Exception as exc:  # boundary: any failure here, collecting goes on
+            log.warning("surge check failed: %s: %s", type(exc).__name__, redact(str(exc)))
 
 
 def score_unscored(engine: Engine, scorer: Any, clock: Callable[[], float] = time.monotonic) -> int:

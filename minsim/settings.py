@@ -27,6 +27,7 @@ DEFAULT_DATABASE_URL = "sqlite:///data/minsim.db"
 DEFAULT_SCENARIO = "seeds/kakao-2022"
 DEFAULT_SALT_ENV = "MINSIM_SALT"
 DEFAULT_SALT_FILE = "data/salt"
+DEFAULT_WEBHOOK_ENV = "MINSIM_SURGE_WEBHOOK"
 
 # "15m", "1h", "30s", "2d" or a bare number of seconds.
 _INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -57,6 +58,12 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
+class SurgeSettings:
+    # The environment variable holding the webhook URL surges are posted to (`minsim run`).
+    webhook_env: str = DEFAULT_WEBHOOK_ENV
+
+
+@dataclass(frozen=True)
 class SourceSettings:
     name: str
     kind: str
@@ -72,6 +79,7 @@ class Settings:
     scenario: ScenarioSettings = ScenarioSettings()
     scorer: ScorerSettings = ScorerSettings()
     privacy: PrivacySettings = PrivacySettings()
+    surges: SurgeSettings = SurgeSettings()
     sources: tuple[SourceSettings, ...] = ()
 
     def source(self, name: str) -> SourceSettings:
@@ -88,6 +96,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "scenario": {"path": (str, "a folder path string")},
     "scorer": {"extra_lexicons": (list, "a list of lexicon file paths")},
     "privacy": {"salt_env": (str, "an environment variable name"), "salt_file": (str, "a path")},
+    "surges": {"webhook_env": (str, "an environment variable name")},
 }
 _SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
 # A source's name is stored in runs.source and cursors.source (String(100) in minsim/schema.py;
@@ -127,6 +136,7 @@ def load_settings(path: str | Path | None = None, *, database_url: str | None = 
             salt_env=settings.privacy.salt_env,
             salt_file=_resolve(settings.privacy.salt_file, base),
         ),
+        surges=settings.surges,
         sources=tuple(_resolve_source_paths(source, base) for source in settings.sources),
     )
 
@@ -195,6 +205,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
             salt_env=privacy.get("salt_env", DEFAULT_SALT_ENV),
             salt_file=Path(privacy.get("salt_file", DEFAULT_SALT_FILE)),
         ),
+        surges=SurgeSettings(webhook_env=tables["surges"].get("webhook_env", DEFAULT_WEBHOOK_ENV)),
         sources=sources,
     )
 

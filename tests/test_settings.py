@@ -132,6 +132,15 @@ def test_the_shipped_settings_file_loads() -> None:
     assert {"rss", "naver_news", "naver_comments", "youtube", "file", "replay"} <= kinds
 
 
+def test_the_surge_webhook_variable_is_named_in_the_settings(tmp_path: Path) -> None:
+    assert load_settings(_write(tmp_path, "")).surges.webhook_env == "MINSIM_SURGE_WEBHOOK"
+    named = load_settings(_write(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\n'))
+    assert named.surges.webhook_env == "CHAT_HOOK"
+    # A URL written in the file itself is refused: the file names variables, never secrets.
+    with pytest.raises(SettingsError, match="unknown key 'webhook' in \\[surges\\]"):
+        load_settings(_write(tmp_path, '[surges]\nwebhook = "https://hooks.example/x"\n'))
+
+
 def test_naver_comments_is_off_unless_enabled(tmp_path: Path) -> None:
     body = "[[sources]]\nname = 'c'\nkind = 'naver_comments'\ninterval = '30m'\n"
     assert load_settings(_write(tmp_path, body)).sources[0].enabled is False

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -250,3 +251,28 @@ def _data_span(engine: Engine, flt: Filters) -> tuple[datetime | None, datetime 
 def _hour_of(moment: datetime) -> pd.Timestamp:
     """The KST hour a moment falls in."""
     return pd.Timestamp(moment).tz_convert(KST).floor("h")
+
+
+def peak_text(kind: str, peak_value: float, baseline: float) -> str:
+    """'84 docs/hour (before 24.1)' or '91% negative (before 52%)', for terminals and logs."""
+    if kind == VOLUME:
+        return f"{peak_value:,.0f} docs/hour (before {baseline:.1f})"
+    return f"{peak_value:.0%} negative (before {baseline:.0%})"
+
+
+def as_records(found: pd.DataFrame) -> list[dict[str, Any]]:
+    """Episodes as plain JSON-ready dicts: times in ISO form (KST), numbers as Python numbers,
+    NaN as None."""
+    records = []
+    for row in found.to_dict("records"):
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif isinstance(value, float) and math.isnan(value):
+                value = None
+            elif hasattr(value, "item"):  # numpy scalars
+                value = value.item()
+            record[key] = value
+        records.append(record)
+    return records

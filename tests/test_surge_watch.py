@@ -1,0 +1,178 @@
+"""Telling of surges while collecting: once each, in the log and to a webhook on 127.0.0.1, with
+the webhook URL kept secret; and `minsim run` doing it as a real process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from httpserver import LocalServer, Reply
+from sqlalchemy import Engine
+from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
+
+from collectors.http import RetryPolicy, add_secret, redact
+from minsim.settings import DEFAULT_WEBHOOK_ENV as WEBHOOK_ENV
+from minsim.surge_watch import SurgeWatch, WebhookSettingError, webhook_from_env
+
+REPO = Path(__file__).resolve().parent.parent
+FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
+# The part of a chat webhook's URL that is its key.
+TOKEN = "hook-token-5f2a9c"
+HOOK_PATH = f"/services/T01/B02/{TOKEN}"
+WAIT_SECONDS = 180
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as s:
+        yield s
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Engine]:
+    """The shared fixture with a burst on 10-19 (over) and one holding the newest document."""
+    engine = build_database(tmp_path / "minsim.db")
+    add_burst(engine, SURGE_AT, "s")
+    add_burst(engine, LIVE_SURGE_AT, "l")
+    yield engine
+    engine.dispose()
+
+
+def _posts(server: LocalServer) -> list[dict]:
+    return [json.loads(r.body) for r in server.requests if r.method == "POST"]
+
+
+def test_an_ongoing_surge_is_told_once_in_the_log_and_to_the_webhook(
+    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    watch = SurgeWatch(database, webhook=server.url(HOOK_PATH), policy=FAST)
+    [told] = watch.check()
+    assert told.startswith("카카오 (kakao): volume surge since 2022-10-21 09:00 KST, peak 10-21")
+    assert told.endswith("30 docs in 1 hour(s)")
+    assert f"surge: {told}" in caplog.text
+    [post] = _posts(server)
+    assert post["text"] == f"minsim surge: {told}"
+    assert post["surge"]["company"] == "kakao" and post["surge"]["ongoing"] is True
+    assert post["surge"]["start"] == "2022-10-21T09:00:00+09:00"
+    # The 10-19 surge is over: history, not news. A second check tells nothing new.
+    assert watch.check() == []
+    assert len(_posts(server)) == 1
+
+
+def test_without_a_webhook_the_log_still_tells(
+    database: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    assert len(SurgeWatch(database, webhook=None).check()) == 1
+    assert "surge: 카카오 (kakao): volume surge" in caplog.text
+
+
+def test_a_failing_webhook_is_logged_without_its_url(
+    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.route(HOOK_PATH, Reply(500, "chat service down"))
+    url = server.url(HOOK_PATH)
+    add_secret(url)  # as webhook_from_env does with the value it reads
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    assert len(SurgeWatch(database, webhook=url, policy=FAST).check()) == 1
+    assert "surge webhook failed: POST *** answered HTTP 500: chat service down" in caplog.text
+    assert TOKEN not in caplog.text
+    assert len(_posts(server)) == 2  # tried again once, as the policy says
+
+
+def test_no_surge_no_word(tmp_path: Path, server: LocalServer) -> None:
+    engine = build_database(tmp_path / "quiet.db")
+    try:
+        assert SurgeWatch(engine, webhook=server.url(HOOK_PATH), policy=FAST).check() == []
+    finally:
+        engine.dispose()
+    assert server.requests == []
+
+
+def test_the_webhook_setting_is_checked_and_kept_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(WEBHOOK_ENV, raising=False)
+    assert webhook_from_env(WEBHOOK_ENV) is None
+    monkeypatch.setenv(WEBHOOK_ENV, "  ")
+    assert webhook_from_env(WEBHOOK_ENV) is None
+    for bad in ("ftp://chat.example/secret-path-1", "not a url secret-path-2", "https://"):
+        monkeypatch.setenv(WEBHOOK_ENV, bad)
+        with pytest.raises(WebhookSettingError) as caught:
+            webhook_from_env(WEBHOOK_ENV)
+        assert "secret-path" not in str(caught.value)
+        assert WEBHOOK_ENV in str(caught.value)
+    url = f"https://chat.example{HOOK_PATH}"
+    monkeypatch.setenv(WEBHOOK_ENV, url)
+    assert webhook_from_env(WEBHOOK_ENV) == url
+    assert TOKEN not in redact(f"POST {url} failed")
+
+
+def _config(folder: Path, surges: str = "") -> Path:
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    config = folder / "minsim.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{folder}/minsim.db"\n'
+        f'[scenario]\npath = "{REPO / "seeds" / "kakao-2022"}"\n'
+        f'[[sources]]\nname = "inbox"\nkind = "file"\ninterval = "1s"\nfolder = "{inbox}"\n'
+        + surges,
+        encoding="utf-8",
+    )
+    return config
+
+
+def _run(config: Path, cwd: Path, env_name: str, webhook: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "MINSIM_SALT": "test-salt", env_name: webhook}
+    return subprocess.Popen(
+        [sys.executable, "-m", "minsim", "--config", str(config), "run"],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
+    database: Engine, server: LocalServer, tmp_path: Path
+) -> None:
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    # The variable's name comes from the settings, as every secret's does.
+    config = _config(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\n')
+    process = _run(config, tmp_path, "CHAT_HOOK", server.url(HOOK_PATH))
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _posts(server) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    time.sleep(3)  # a few more one-second runs: none may tell of the same surge again
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 0, output
+    [post] = _posts(server)
+    assert post["surge"]["company"] == "kakao"
+    assert "surges are posted to the webhook in CHAT_HOOK" in output
+    assert output.count("surge: 카카오 (kakao): volume surge since 2022-10-21 09:00 KST") == 1
+    assert TOKEN not in output and "inbox: ok" in output
+
+
+def test_minsim_run_refuses_a_webhook_that_is_not_a_url(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "minsim", "--config", str(_config(tmp_path)), "run"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+        env={**os.environ, "MINSIM_SALT": "test-salt", WEBHOOK_ENV: "hooks/x-secret"},
+    )
+    assert result.returncode == 2
+    assert "MINSIM_SURGE_WEBHOOK must be an http:// or https:// URL" in result.stderr
+    assert "x-secret" not in result.stderr + result.stdout
