@@ -1,9 +1,10 @@
 """What narrows the documents by their words: search words as typed, and a lexicon entry.
 
-Pure. Search words are cleaned the way stored text was (minsim.normalize.clean_text: NFC, no
-control or invisible characters), so a pasted zero-width space or decomposed Hangul still finds
-what it looks like. A lexicon entry is a key as the scorer writes it (`화나다/VV`,
-`말/NNG 이/JKC 되다/VV 냐/EF`, `rule:sarcasm_well_done`).
+Pure. Search words (minsim.search: 카카오 보상 holds both, "보상 기준" the phrase, -주가 leaves
+out) are said back in the page's caption as what they keep. They are cleaned the way stored text
+was (minsim.normalize.clean_text: NFC, no control or invisible characters), so a pasted
+zero-width space or decomposed Hangul still finds what it looks like. A lexicon entry is a key
+as the scorer writes it (`화나다/VV`, `말/NNG 이/JKC 되다/VV 냐/EF`, `rule:sarcasm_well_done`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import unicodedata
 
 from minsim.normalize import clean_text
+from minsim.search import parse_search
 
 # Search words: a phrase, not a document; longer ones are cut (and the page says so).
 MAX_QUERY_CHARS = 50
@@ -38,6 +40,20 @@ def clean_query(text: str) -> tuple[str, list[str]]:
         # Cleaned again: a cut may leave a joiner or a space with nothing after it.
         cleaned = _cleaned(cleaned[:MAX_QUERY_CHARS])
     return cleaned, notes
+
+
+def describe_search(text: str) -> str:
+    """What search words keep, as the caption says it: "'보상'이(가) 든 문서만",
+    "'카카오', '보상'이(가) 모두 든 문서만, '주가'이(가) 든 문서는 빼고"."""
+    terms = parse_search(text)
+    parts = []
+    if terms.required:
+        words = ", ".join(f"'{word}'" for word in terms.required)
+        parts.append(f"{words}이(가) {'모두 ' if len(terms.required) > 1 else ''}든 문서만")
+    if terms.excluded:
+        words = ", ".join(f"'{word}'" for word in terms.excluded)
+        parts.append(f"{words}이(가) 든 문서는 빼고")
+    return ", ".join(parts)
 
 
 def _cleaned(text: str) -> str:

@@ -136,7 +136,9 @@ def render(
                 date_from = date_to = picked[0]
         typed = st.text_input(
             "검색어 (제목·본문)", key=K_QUERY, max_chars=MAX_QUERY_CHARS,
-            placeholder="예: 보상", help="이 말이 제목이나 본문에 든 문서만 봅니다.",
+            placeholder="예: 카카오 보상 -주가",
+            help='띄어 쓴 말이 모두 제목이나 본문에 든 문서만 봅니다. "따옴표 안"은 그대로 '
+            "붙은 구절로 찾고, 앞에 -를 붙인 말이 든 문서는 뺍니다.",
         )  # fmt: skip
         query, notes = clean_query(typed)
         for note in notes:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.filters import KST, WINDOW_LENGTHS, WINDOWS, FilterState
 from dashboard.markers import number_events
+from dashboard.search import describe_search
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
 
@@ -205,7 +206,7 @@ def window_caption(ctx: Context) -> str:
     if flt.run is not None:
         line += f" · 수집 실행 #{flt.run}이 저장한 문서만"
     if flt.text:
-        line += f" · '{flt.text}'이(가) 든 문서만"
+        line += f" · {describe_search(flt.text)}"
     if flt.lexicon_key:
         line += f" · 사전 항목 {flt.lexicon_key}이(가) 들어간 점수의 문서만"
     return escape_md(line)

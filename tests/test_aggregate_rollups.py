@@ -186,8 +186,28 @@ def test_search_words_match_title_or_text_with_wildcards_as_written(db: Engine) 
             .where(schema.documents.c.doc_id == "c001")
             .values(text='보상 100% 약속 a/b "c" \\d')
         )
-    assert docs("100%") == 1 and docs("a/b") == 1 and docs('"c" \\d') == 1
+    assert docs("100%") == 1 and docs("a/b") == 1 and docs("\\d") == 1
     assert docs("실망") == N_ARTICLES // 2 * 2 - 1  # 12 such comments, one replaced
+
+
+def test_search_words_all_appear_phrases_hold_together_and_minus_leaves_out(db: Engine) -> None:
+    def docs(text: str) -> int:
+        return int(aggregate.summary(db, Filters(text=text), version=VERSION)["docs"])
+
+    with db.begin() as conn:
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.doc_id == "c001")
+            .values(text="보상은 언제쯤 100% 약속 지키나")
+        )
+    assert docs("보상 약속") == 1 and docs("약속 보상") == 1  # both words, in any order
+    assert docs('"보상 약속"') == 0 and docs('"100% 약속"') == 1  # a phrase holds together
+    assert docs("보상 네이버") == 0  # every word must be there
+    # 네이버 stands in half the articles' titles; comments have no title at all, and a missing
+    # title must not hide them from an exclusion.
+    assert docs("-네이버") == N_ARTICLES // 2 + N_COMMENTS
+    assert docs("실망 -사과") == 0  # every 실망 comment is also about the 사과
+    assert docs("멈췄다 -네이버") == N_ARTICLES // 2
 
 
 def test_a_lexicon_entry_keeps_the_documents_whose_scores_it_entered(db: Engine) -> None:

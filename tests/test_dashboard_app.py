@@ -186,11 +186,23 @@ def test_search_words_narrow_every_page_and_live_in_the_url(demo_url: str) -> No
         assert not at.exception, page
 
 
+def test_search_words_all_count_and_the_caption_says_what_they_keep(demo_url: str) -> None:
+    at = _app({"q": "카카오 실망 -늦었다"})
+    assert not at.exception
+    caption = at.caption[0].value
+    assert "'카카오', '실망'이\\(가\\) 모두 든 문서만, '늦었다'이\\(가\\) 든 문서는 빼고" in caption
+    # Every 실망 comment says 늦었다 too.
+    assert "선택한 조건에 맞는 문서이(가) 없습니다" in _markdown_text(at)
+    assert _metric(_app({"q": "실망 카카오"}), "문서 (건)") == "11"  # apart, in any order
+    assert _metric(_app({"q": '"카카오 사과가"'}), "문서 (건)") == "11"
+    assert "선택한 조건에 맞는" in _markdown_text(_app({"q": '"실망 카카오"'}))
+
+
 def test_search_words_with_markup_stay_text_in_the_caption(demo_url: str) -> None:
     at = _app({"q": "**굵게**"})
     assert _metric(at, "문서 (건)") == "1"  # the hostile comment holds **굵게**
     assert "'\\*\\*굵게\\*\\*'" in at.caption[0].value
-    entities = _app({"q": "&lt;b&gt; [x](y)"}).caption[0].value
+    entities = _app({"q": '"&lt;b&gt; [x](y)"'}).caption[0].value
     assert "'\\&lt;b\\&gt; \\[x\\]\\(y\\)'" in entities  # not rendered as <b> or a link
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import and_, case, exists, func, not_, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
@@ -25,6 +25,7 @@ from minsim.schema import (
     documents,
     scores,
 )
+from minsim.search import parse_search
 
 # SQLite's default host-parameter limit was 999 before 3.32; chunks of 500 stay under it anywhere.
 IN_CHUNK = 500
@@ -43,7 +44,8 @@ def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]
 class Filters:
     """What the dashboard's sidebar selected. Empty tuples mean "all"; times are aware, end is
     exclusive; `run` keeps the documents whose stored version that collection run wrote;
-    `text` keeps the documents whose title or text contains it (as written, any case);
+    `text` holds search words (minsim.search: every word, "a phrase", -not this word), matched
+    in the title or text as written, in any case;
     `lexicon_key` keeps the documents whose stored score explanation under `version` (the
     scorer version the page shows) holds a hit of that lexicon key (`실망/NNG`)."""
 
@@ -112,13 +114,9 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
     if flt.run is not None:
         conds.append(documents.c.run_id == flt.run)
     if flt.text:
-        # autoescape: a % or _ in the words is searched for, not a wildcard.
-        conds.append(
-            or_(
-                documents.c.text.icontains(flt.text, autoescape=True),
-                documents.c.title.icontains(flt.text, autoescape=True),
-            )
-        )
+        terms = parse_search(flt.text)
+        conds.extend(_mentions(word) for word in terms.required)
+        conds.extend(not_(_mentions(word)) for word in terms.excluded)
     if flt.lexicon_key:
         conds.append(_hit_of(flt.lexicon_key, flt.version))
     if flt.companies and company_joined:
@@ -132,6 +130,15 @@ def where_clauses(flt: Filters, *, company_joined: bool = False) -> list[ColumnE
             )
         )
     return conds
+
+
+def _mentions(word: str) -> ColumnElement:
+    """The document's title or text holds `word`, in any case; a % or _ in it is searched for,
+    not a wildcard (autoescape). A missing title is empty text, so NOT of this is true for it."""
+    return or_(
+        documents.c.text.icontains(word, autoescape=True),
+        func.coalesce(documents.c.title, "").icontains(word, autoescape=True),
+    )
 
 
 def _hit_of(key: str, version: str | None) -> ColumnElement:
