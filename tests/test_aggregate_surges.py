@@ -167,3 +167,41 @@ def test_other_thresholds_can_be_asked_for(engine: Engine) -> None:
     _fill(engine, "a", [30], 25)
     assert _surges(engine).empty
     assert len(_surges(engine, rules=S.SurgeRules(volume_ratio=2.0))) == 1
+
+
+def test_a_company_new_to_the_data_has_a_first_day_of_its_own(engine: Engine) -> None:
+    _fill(engine, "k", range(0, 50), 2, company="kakao")
+    _fill(engine, "n", [40], 25, company="naver")  # Naver's very first documents
+    _fill(engine, "m", range(41, 50), 1, company="naver")
+    assert _surges(engine).empty
+    assert _surges(engine, Filters(companies=("naver",))).empty
+
+
+def test_a_surge_stays_ongoing_through_one_quiet_hour_of_its_company(engine: Engine) -> None:
+    _fill(engine, "k", range(0, 30), 1, company="kakao")
+    _fill(engine, "b", [30], 30, company="kakao")
+    _fill(engine, "n", range(0, 32), 1, company="naver")  # the newest document: hour 31
+    [surge] = _surges(engine).itertuples()
+    assert surge.ongoing  # comments come late; one quiet hour does not end a surge
+    _fill(engine, "l", [32], 1, company="naver")
+    assert not _surges(engine)["ongoing"].any()
+
+
+def test_a_document_dated_in_the_future_does_not_end_every_surge(engine: Engine) -> None:
+    # A burst in the current hour after a quiet day, and one comment a feed dated a month ahead.
+    this_hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    day_before = this_hour - timedelta(hours=30)
+    add_scored_comments(engine, "q", day_before, [60 * h for h in range(30)], [0.5] * 30,
+                        version=VERSION)  # fmt: skip
+    add_scored_comments(engine, "b", this_hour, list(range(30)), [0.5] * 30, version=VERSION)
+    future = this_hour + timedelta(days=30)
+    add_scored_comments(engine, "f", future, [0], [0.5], company="naver", version=VERSION)
+    [surge] = _surges(engine).itertuples()
+    assert surge.ongoing  # the data's clock stops at now
+
+
+def test_a_window_opening_mid_hour_judges_that_hour_whole(engine: Engine) -> None:
+    _fill(engine, "q", range(0, 50), 2)
+    _fill(engine, "b", [40], 30)
+    window = Filters(start=START + timedelta(hours=40, minutes=30))
+    assert list(_surges(engine, window)["start"]) == [_hour(40)]

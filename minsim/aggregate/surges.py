@@ -6,16 +6,19 @@ with the BASELINE_HOURS hours before it (an hour without documents counts as 0):
 holds at least VOLUME_RATIO times their hourly mean and MIN_DOCS documents; a negative surge has
 a negative share at least NEG_SHARE_RISE above theirs, by a one-sided two-proportion z of NEG_Z
 or more, with MIN_SCORED scored documents on both sides. Flagged hours in a row (a single quiet
-hour between them allowed) make one episode. An hour is judged only when the data reach
-BASELINE_HOURS back from it: the first day of a database has nothing to compare with, and every
-busy hour in it would look like a surge.
+hour between them allowed) make one episode, ongoing while its last flagged hour is at most
+that one quiet hour before the newest document's (comments come late). An hour is judged only
+when the company's data reach BASELINE_HOURS back from it: the first day of a database, or of a
+company added to it, has nothing to compare with, and every busy hour in it would look like a
+surge.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -106,12 +109,14 @@ def hourly_counts(
 
 
 def flag_hours(
-    counts: pd.DataFrame, *, since: pd.Timestamp, rules: SurgeRules = DEFAULT_RULES
+    counts: pd.DataFrame, *, since: Mapping[str, pd.Timestamp], rules: SurgeRules = DEFAULT_RULES
 ) -> pd.DataFrame:
     """Every judged company-hour with its baseline and whether it is a volume or negative surge.
 
-    `since` is the first hour the counts cover (hours without a row from then on hold nothing);
-    hours before `since + baseline_hours` have no full baseline and are left out.
+    `since` holds, per company, the first hour the counts cover for it (hours without a row from
+    then on hold nothing): its first document's hour, or the first hour read when that is later.
+    Hours before `since + baseline_hours` have no full day behind them and are left out, for
+    each company apart: a company added to a running database has a first day of its own.
     Columns: company, hour, docs, scored, neg, base_docs (mean an hour), base_share, share, z,
     volume, negative.
     """
@@ -121,10 +126,13 @@ def flag_hours(
     ]  # fmt: skip
     if counts.empty:
         return pd.DataFrame(columns=columns)
-    judged_from = since + rules.baseline_hours * HOUR
-    every_hour = pd.date_range(since, counts["hour"].max(), freq="h")
+    last = counts["hour"].max()
     frames = []
     for company, rows in counts.groupby("company", sort=True):
+        first = since.get(company)
+        if first is None:
+            continue
+        every_hour = pd.date_range(first, last, freq="h")
         series = rows.set_index("hour")[["docs", "scored", "neg"]].reindex(every_hour, fill_value=0)
         # The hours before each hour, not counting it.
         before = series.shift(1).rolling(rules.baseline_hours, min_periods=1).sum()
@@ -134,7 +142,9 @@ def flag_hours(
             base_scored=before["scored"],
             base_neg=before["neg"],
         )
-        frames.append(frame[frame.index >= judged_from])
+        frames.append(frame[frame.index >= first + rules.baseline_hours * HOUR])
+    if not frames:
+        return pd.DataFrame(columns=columns)
     judged = pd.concat(frames).rename_axis("hour").reset_index()
     if judged.empty:
         return pd.DataFrame(columns=columns)
@@ -172,15 +182,15 @@ def _rise_z(neg: float, scored: float, base_neg: float, base_scored: float) -> f
     return (neg / scored - base_neg / base_scored) / spread
 
 
-def episodes(flags: pd.DataFrame, *, newest: datetime | None) -> pd.DataFrame:
+def episodes(flags: pd.DataFrame, *, newest: pd.Timestamp | None) -> pd.DataFrame:
     """Flagged hours in a row (at most GAP_HOURS quiet hours between two), per company and
     kind, as one episode each, newest first.
 
     Columns: company, kind, start, end (exclusive), hours (flagged), peak (the hour with the
     most documents or the highest negative share), peak_value (its documents or share),
     baseline (the hourly mean of documents, or the negative share, before the peak), docs (in
-    its flagged hours), ongoing (it reaches the hour of `newest`, the newest document: it may
-    not be over)."""
+    its flagged hours), ongoing (its last flagged hour is at most GAP_HOURS before `newest`,
+    the hour of the newest document: it may not be over)."""
     found = []
     for kind in KINDS:
         flagged = flags[flags[kind].astype(bool)]
@@ -203,7 +213,7 @@ def episodes(flags: pd.DataFrame, *, newest: datetime | None) -> pd.DataFrame:
                         "peak_value": float(peak[value]),
                         "baseline": float(peak["base_docs" if kind == VOLUME else "base_share"]),
                         "docs": int(run["docs"].sum()),
-                        "ongoing": newest is not None and end > pd.Timestamp(newest),
+                        "ongoing": newest is not None and end + GAP_HOURS * HOUR > newest,
                     }
                 )
     frame = pd.DataFrame(found, columns=EPISODE_COLUMNS)
@@ -220,32 +230,45 @@ def find_surges(
     """The surge episodes of each company inside the filters (hours of the window judged against
     the day before them, even when it lies before the window). Columns as `episodes`."""
     lookback = timedelta(hours=rules.baseline_hours)
-    first, newest = _data_span(engine, flt)
-    if first is None:
+    firsts, newest = _company_span(engine, flt)
+    if not firsts or newest is None:
         return episodes(pd.DataFrame(columns=["company", "hour", *KINDS]), newest=None)
-    since = _hour_of(first)
-    if flt.start is not None:
-        since = max(since, _hour_of(flt.start - lookback))
+    reach = _hour_of(flt.start - lookback) if flt.start is not None else None
+    since = {
+        company: max(_hour_of(first), reach) if reach is not None else _hour_of(first)
+        for company, first in firsts.items()
+    }
     counts = hourly_counts(engine, flt, version=version, lookback=lookback)
     flags = flag_hours(counts, since=since, rules=rules)
     if flt.start is not None:
-        flags = flags[flags["hour"] >= pd.Timestamp(flt.start)]
-    return episodes(flags, newest=newest).reset_index(drop=True)
+        # The hour the window opens in is judged whole: its counts were read from a day before.
+        flags = flags[flags["hour"] >= _hour_of(flt.start)]
+    # A document dated in the future (a feed's wrong clock) must not end every surge.
+    now = _hour_of(datetime.now(UTC))
+    return episodes(flags, newest=min(_hour_of(newest), now)).reset_index(drop=True)
 
 
-def _data_span(engine: Engine, flt: Filters) -> tuple[datetime | None, datetime | None]:
-    """The first and newest publication time (aware) of the documents about a company inside
-    the filters but for the time window: where the data begin, and how far they reach now."""
+def _company_span(engine: Engine, flt: Filters) -> tuple[dict[str, datetime], datetime | None]:
+    """Each company's first publication time and the newest of all (aware), among the documents
+    inside the filters but for the time window: where each company's data begin, and how far
+    the data reach now."""
     query = (
-        select(func.min(documents.c.published_at), func.max(documents.c.published_at))
+        select(
+            document_companies.c.company,
+            func.min(documents.c.published_at),
+            func.max(documents.c.published_at),
+        )
         .select_from(
             documents.join(document_companies, document_companies.c.doc_id == documents.c.doc_id)
         )
         .where(*where_clauses(replace(flt, start=None, end=None), company_joined=True))
+        .group_by(document_companies.c.company)
     )
     with engine.connect() as conn:
-        first, newest = conn.execute(query).one()
-    return (aware(first) if first else None), (aware(newest) if newest else None)
+        rows = conn.execute(query).all()
+    firsts = {company: aware(first) for company, first, _ in rows}
+    newest = max((aware(last) for _, _, last in rows), default=None)
+    return firsts, newest
 
 
 def _hour_of(moment: datetime) -> pd.Timestamp:
