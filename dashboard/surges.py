@@ -5,6 +5,8 @@ Frames come from minsim.aggregate.surges; nothing here touches Streamlit or the 
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from minsim.aggregate.surges import BASELINE_HOURS, NEGATIVE, VOLUME
@@ -67,6 +69,16 @@ def surge_table(frame: pd.DataFrame, companies: dict[str, str]) -> pd.DataFrame:
         state=frame["ongoing"].map(lambda live: ONGOING if live else ""),
     )
     return shown[list(COLUMNS)].rename(columns=COLUMNS)
+
+
+def selection_key(frame: pd.DataFrame) -> str:
+    """The widget key of the surge table for this list of surges: Streamlit keeps a keyed
+    table's selection while its data change, so a row picked in an older list (a filter
+    changed, a new surge on top) would open the wrong surge, or none at all."""
+    names = "|".join(
+        f"{row.company}/{row.kind}/{row.start.isoformat()}" for row in frame.itertuples()
+    )
+    return "surge_pick_" + hashlib.sha1(names.encode("utf-8")).hexdigest()[:12]
 
 
 def live_notice(frame: pd.DataFrame, companies: dict[str, str]) -> str | None:

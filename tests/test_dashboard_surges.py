@@ -72,3 +72,12 @@ def test_only_surges_still_going_on_are_announced() -> None:
         "(직전 24시간 9.9건/시간)"
     )
     assert surges.live_notice(_episodes().iloc[1:], COMPANIES) is None
+
+
+def test_a_new_list_of_surges_gets_a_new_table_key() -> None:
+    # Streamlit keeps a keyed table's picked row while its data change: a row picked in an
+    # older list must not open another surge of the new one.
+    both = _episodes()
+    assert surges.selection_key(both) == surges.selection_key(both.copy())
+    assert surges.selection_key(both) != surges.selection_key(both.iloc[1:])
+    assert surges.selection_key(both).startswith("surge_pick_")

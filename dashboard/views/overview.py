@@ -102,7 +102,7 @@ st.caption(
     f"회사마다 매시간을 직전 {BASELINE_HOURS}시간과 비교합니다. 문서 급증: 문서가 {MIN_DOCS}건 "
     f"이상이고 직전 시간당 평균의 {VOLUME_RATIO:g}배 이상. 부정 급증: 채점된 문서가 양쪽 모두 "
     f"{MIN_SCORED}건 이상이고 부정 비율이 {NEG_SHARE_RISE:.0%}p 이상, 우연으로 보기 어려울 만큼 "
-    "(단측 p<0.001) 높음. 한 시간 쉬었다 이어지면 한 번으로 셉니다. 데이터가 시작된 뒤 "
+    "(단측 p<0.001) 높음. 한 시간 쉬었다 이어지면 한 번으로 셉니다. 회사마다 데이터가 시작된 뒤 "
     f"{BASELINE_HOURS}시간은 비교할 직전 기간이 없어 판단하지 않습니다. 행을 누르면 정점 "
     "시간의 그 회사 문서를 보여 줍니다."
 )
@@ -115,15 +115,16 @@ else:
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key="surge_pick",
+        # A new list gets a new key: a row picked in the old one must not open another surge.
+        key=surges.selection_key(found),
     )
     rows_picked = table.selection.rows if table else []
-    if rows_picked:
+    if rows_picked and rows_picked[0] < len(found):
         surge = found.iloc[rows_picked[0]]
         peak = surge["peak"].to_pydatetime()
+        name = ctx.companies.get(surge["company"], surge["company"])
         _show_documents(
-            f"급증 정점의 문서 ({ctx.companies.get(surge['company'], surge['company'])}, "
-            f"{ui.fmt_kst(peak)}부터 1시간)",
+            ui.escape_md(f"급증 정점의 문서 ({name}, {ui.fmt_kst(peak)}부터 1시간)"),
             narrow(replace(ctx.filters, companies=(surge["company"],)), (peak, peak + HOUR)),
             "surge_docs",
         )
