@@ -166,14 +166,13 @@ class HttpClient:
         """GET `url`, retrying per the policy; 2xx and 304 return, anything else raises."""
         return self._request("GET", url, params=params, headers=headers, counters=counters)
 
-    def post_json(
-        self, url: str, payload: object, *, headers: Mapping[str, str] | None = None
-    ) -> Response:
+    def post_json(self, url: str, payload: object, *, label: str) -> Response:
         """POST `payload` as JSON to `url` (a webhook), retrying per the policy like `get`: a
-        notice sent twice after a lost answer beats one never sent."""
+        notice sent twice after a lost answer beats one never sent. Messages name `label`, never
+        the URL: a webhook's URL is its key, in whatever form a server or httpx writes it."""
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
-        return self._request("POST", url, headers=sent, content=body)
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        return self._request("POST", url, headers=headers, content=body, shown=label)
 
     def _request(
         self,
@@ -184,10 +183,12 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         content: bytes | None = None,
         counters: RunCounters | None = None,
+        shown: str | None = None,
     ) -> Response:
-        target = _http_url(method, url, params)
+        """One request with retries; messages name `shown`, else the redacted URL."""
+        target = _http_url(method, url, params, shown)
         full_url = str(target)
-        shown = redact_url(full_url)
+        shown = shown or redact_url(full_url)
         host = target.host
         policy = self.policy
         for attempt in range(1, policy.attempts + 1):
@@ -285,15 +286,19 @@ class HttpClient:
             )
 
 
-def _http_url(method: str, url: str, params: Mapping[str, str | int] | None) -> httpx.URL:
+def _http_url(
+    method: str, url: str, params: Mapping[str, str | int] | None, shown: str | None = None
+) -> httpx.URL:
     """`url` with `params`, refused at once (no retries) when it is not an absolute http(s) URL:
-    retrying cannot fix it, and a link such as file:///etc/passwd must never be read."""
+    retrying cannot fix it, and a link such as file:///etc/passwd must never be read. Messages
+    name `shown` when given, else the redacted URL."""
     try:
         target = httpx.URL(url, params=params or None)
     except httpx.InvalidURL as exc:
-        raise HttpError(f"{method} {redact(url)}: not a valid URL ({exc})", url=url) from None
+        named = shown or redact(url)
+        raise HttpError(f"{method} {named}: not a valid URL ({exc})", url=named) from None
     if target.scheme not in FETCHED_SCHEMES or not target.host:
-        shown = redact(url)
+        shown = shown or redact(url)
         raise HttpError(
             f"{method} {shown}: not an absolute http:// or https:// URL; not requested", url=shown
         )

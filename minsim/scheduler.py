@@ -98,6 +98,8 @@ class Scheduler:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop())
         self._scheduler.start()
+        if self._watch is not None:
+            self._watch.close()  # posts still going out get a few seconds to finish
 
     def stop(self) -> None:
         """Stop scheduling; a run under way finishes first (its HTTP timeouts bound the wait)."""

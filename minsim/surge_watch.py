@@ -5,23 +5,29 @@ surging in the newest hour of the data (minsim.aggregate.surges) and tells of ea
 process: a WARNING in the log and, when the environment variable named by `[surges] webhook_env`
 (MINSIM_SURGE_WEBHOOK) holds a URL, a JSON post to it (`{"text": ..., "surge": {...}}`, the
 shape chat webhooks such as Slack's read). The URL is a secret (a chat webhook's path is its
-key): it comes only from the environment and is kept out of every message. A failed post is
-logged and never stops collecting.
+key): it comes only from the environment and no message names it. Posts go out on a thread of
+their own, so a slow or failing chat service never holds up collecting; a failed post is logged
+and sent again after the next run.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
+import threading
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+import pandas as pd
 from sqlalchemy import Engine
 
-from collectors.http import HttpClient, HttpError, RetryPolicy, add_secret, redact
+from collectors.http import HttpClient, HttpError, HttpLimits, RetryPolicy, add_secret, redact
+from collectors.redact import redact_url
 from minsim import aggregate
-from minsim.aggregate.surges import as_records, find_surges, peak_text
+from minsim.aggregate.surges import GAP_HOURS, HOUR, as_records, find_surges, peak_text
 from minsim.errors import MinsimError
 from minsim.timefmt import format_kst
 
@@ -30,8 +36,19 @@ log = logging.getLogger(__name__)
 # Only the newest days are read: an ongoing surge started within them, and older ones are
 # history, which `minsim surges` lists.
 LOOKBACK = timedelta(days=2)
-# A chat service that is down for a minute should not hold up the next collection run for long.
-WEBHOOK_POLICY = RetryPolicy(attempts=3, backoff_base=2.0, backoff_max=10.0)
+# Posts go out on their own thread, so a chat service that is slow or down never holds up
+# collecting; still, a post gives up within about a minute (3 tries of at most 5 s to connect
+# and 10 s to read, waits of at most 10 s between them).
+WEBHOOK_POLICY = RetryPolicy(attempts=3, backoff_base=2.0, backoff_max=10.0, retry_after_cap=10.0)
+WEBHOOK_LIMITS = HttpLimits(
+    connect_timeout=5.0, read_timeout=10.0, max_bytes=1024 * 1024, min_host_delay=0.0
+)
+# What messages call the webhook instead of its URL.
+WEBHOOK_LABEL = "surge webhook"
+# Posts that failed are sent again after the next run; beyond this many, the oldest are dropped.
+MAX_UNSENT = 20
+# How long a stopping `minsim run` waits for posts still going out.
+DRAIN_SECONDS = 15.0
 
 
 class WebhookSettingError(MinsimError):
@@ -40,22 +57,26 @@ class WebhookSettingError(MinsimError):
 
 def webhook_from_env(variable: str) -> str | None:
     """The webhook URL in the environment variable `variable` (None when unset or blank),
-    registered as a secret; a value that is not an absolute http(s) URL is an error that does
-    not repeat it."""
+    registered as a secret in every form a message could show it; a value that is not an
+    absolute http(s) URL is an error that does not repeat it."""
     url = os.environ.get(variable, "").strip()
     if not url:
         return None
     try:
         parts = urlsplit(url)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # a malformed port or IPv6 address
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        normalized = str(httpx.URL(url)) if usable else ""
+    except (ValueError, httpx.InvalidURL):  # a malformed port, IPv6 address or character
         usable = False
     if not usable:
         raise WebhookSettingError(
             f"{variable} must be an http:// or https:// URL (its value is not shown: "
             "a webhook URL is a secret)"
         )
-    add_secret(url)
+    # As written, as httpx writes it (lower-case scheme and host, no default port, escapes)
+    # and as a redacted URL is written: a server's or a library's message may quote any one.
+    for form in (url, normalized, redact_url(normalized)):
+        add_secret(form)
     return url
 
 
@@ -73,16 +94,31 @@ def describe(row: dict[str, Any], names: dict[str, str]) -> str:
 
 
 class SurgeWatch:
-    """Tells of each ongoing surge once: `check()` after every collection run."""
+    """Tells of each ongoing surge once: `check()` after every collection run.
+
+    A surge is the same one while it goes on, whatever late comments do to its first hour: an
+    ongoing episode that starts at most GAP_HOURS after the end of one already told of, for the
+    same company and kind, is that one. A restarted process tells of surges still going on
+    again.
+    """
 
     def __init__(
-        self, engine: Engine, *, webhook: str | None, policy: RetryPolicy = WEBHOOK_POLICY
+        self,
+        engine: Engine,
+        *,
+        webhook: str | None,
+        policy: RetryPolicy = WEBHOOK_POLICY,
+        limits: HttpLimits = WEBHOOK_LIMITS,
     ) -> None:
-        self._engine, self._webhook, self._policy = engine, webhook, policy
-        self._told: set[tuple[str, str, str]] = set()
+        self._engine = engine
+        # (company, kind) -> the end of the last episode told of, as far as it reached.
+        self._told: dict[tuple[str, str], pd.Timestamp] = {}
+        self._sender = WebhookSender(webhook, policy, limits) if webhook else None
 
     def check(self) -> list[str]:
         """Log (and post) every ongoing surge not told of yet; returns what was told."""
+        if self._sender is not None:
+            self._sender.resend_failed()
         span = aggregate.time_span(self._engine)
         if span is None:
             return []
@@ -97,22 +133,73 @@ class SurgeWatch:
         names = aggregate.company_names(self._engine)
         told = []
         for row, record in zip(ongoing.to_dict("records"), as_records(ongoing), strict=True):
-            key = (row["company"], row["kind"], record["start"])
-            if key in self._told:
+            key = (row["company"], row["kind"])
+            known_end = self._told.get(key)
+            self._told[key] = max(row["end"], known_end) if known_end is not None else row["end"]
+            if known_end is not None and row["start"] <= known_end + GAP_HOURS * HOUR:
                 continue
-            self._told.add(key)
             text = describe(row, names)
             log.warning("surge: %s", text)
-            if self._webhook:
-                self._post({"text": f"minsim surge: {text}", "surge": record})
+            if self._sender is not None:
+                self._sender.send({"text": f"minsim surge: {text}", "surge": record})
             told.append(text)
         return told
 
-    def _post(self, payload: dict[str, Any]) -> None:
-        try:
-            with HttpClient(self._policy) as client:
-                client.post_json(self._webhook or "", payload)
-        except HttpError as error:
-            log.warning("surge webhook failed: %s", redact(str(error)))
-        else:
-            log.info("surge webhook: posted")
+    def close(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait up to `timeout` seconds for posts still going out."""
+        if self._sender is not None:
+            self._sender.drain(timeout)
+
+
+class WebhookSender:
+    """Posts payloads to one webhook from a thread of its own, in order; keeps failed ones to
+    send again (`resend_failed`), at most MAX_UNSENT."""
+
+    def __init__(self, url: str, policy: RetryPolicy, limits: HttpLimits) -> None:
+        self._url, self._policy, self._limits = url, policy, limits
+        self._queue: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._failed: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._work, name="surge-webhook", daemon=True).start()
+
+    def send(self, payload: dict[str, Any]) -> None:
+        self._queue.put(payload)
+
+    def resend_failed(self) -> None:
+        with self._lock:
+            failed, self._failed = self._failed, []
+        for payload in failed:
+            self._queue.put(payload)
+
+    def drain(self, timeout: float) -> bool:
+        """True once every queued payload was tried; False when `timeout` ran out first."""
+        done = threading.Event()
+        threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True).start()
+        return done.wait(timeout)
+
+    def _work(self) -> None:
+        with HttpClient(self._policy, self._limits) as client:
+            while True:
+                payload = self._queue.get()
+                try:
+                    client.post_json(self._url, payload, label=WEBHOOK_LABEL)
+                except HttpError as error:
+                    self._keep(payload)
+                    log.warning("%s failed: %s; sent again after the next run", WEBHOOK_LABEL,
+                                redact(str(error)))  # fmt: skip
+                except Exception as error:  # boundary: the sender thread must live on
+                    self._keep(payload)
+                    log.warning("%s failed: %s: %s", WEBHOOK_LABEL, type(error).__name__,
+                                redact(str(error)))  # fmt: skip
+                else:
+                    log.info("%s: posted", WEBHOOK_LABEL)
+                finally:
+                    self._queue.task_done()
+
+    def _keep(self, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self._failed.append(payload)
+            if len(self._failed) > MAX_UNSENT:
+                dropped = len(self._failed) - MAX_UNSENT
+                del self._failed[:dropped]
+                log.warning("%s: %d unsent surge(s) dropped", WEBHOOK_LABEL, dropped)

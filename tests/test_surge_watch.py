@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from httpserver import LocalServer, Reply
 from sqlalchemy import Engine
 from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
 
-from collectors.http import RetryPolicy, add_secret, redact
+from collectors.http import RetryPolicy, redact
 from minsim.settings import DEFAULT_WEBHOOK_ENV as WEBHOOK_ENV
 from minsim.surge_watch import SurgeWatch, WebhookSettingError, webhook_from_env
 
@@ -57,6 +58,7 @@ def test_an_ongoing_surge_is_told_once_in_the_log_and_to_the_webhook(
     caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
     watch = SurgeWatch(database, webhook=server.url(HOOK_PATH), policy=FAST)
     [told] = watch.check()
+    watch.close()
     assert told.startswith("카카오 (kakao): volume surge since 2022-10-21 09:00 KST, peak 10-21")
     assert told.endswith("30 docs in 1 hour(s)")
     assert f"surge: {told}" in caplog.text
@@ -66,6 +68,7 @@ def test_an_ongoing_surge_is_told_once_in_the_log_and_to_the_webhook(
     assert post["surge"]["start"] == "2022-10-21T09:00:00+09:00"
     # The 10-19 surge is over: history, not news. A second check tells nothing new.
     assert watch.check() == []
+    watch.close()
     assert len(_posts(server)) == 1
 
 
@@ -77,17 +80,42 @@ def test_without_a_webhook_the_log_still_tells(
     assert "surge: 카카오 (kakao): volume surge" in caplog.text
 
 
-def test_a_failing_webhook_is_logged_without_its_url(
-    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+def test_a_failing_webhook_is_logged_without_its_url_and_tried_again(
+    database: Engine,
+    server: LocalServer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server.route(HOOK_PATH, Reply(500, "chat service down"))
-    url = server.url(HOOK_PATH)
-    add_secret(url)  # as webhook_from_env does with the value it reads
-    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
-    assert len(SurgeWatch(database, webhook=url, policy=FAST).check()) == 1
-    assert "surge webhook failed: POST *** answered HTTP 500: chat service down" in caplog.text
-    assert TOKEN not in caplog.text
+    server.route(HOOK_PATH, [Reply(500, "chat service down")] * 2 + [Reply(200, "ok")])
+    # Written unlike httpx writes it (an upper-case scheme): no form of it may reach a message.
+    written = server.url(HOOK_PATH).replace("http://", "HTTP://")
+    monkeypatch.setenv(WEBHOOK_ENV, written)
+    caplog.set_level(logging.DEBUG)  # httpx's own request lines too
+    watch = SurgeWatch(database, webhook=webhook_from_env(WEBHOOK_ENV), policy=FAST)
+    assert len(watch.check()) == 1
+    watch.close()
+    assert "surge webhook failed: POST surge webhook answered HTTP 500: chat service down" in (
+        caplog.text
+    )
     assert len(_posts(server)) == 2  # tried again once, as the policy says
+    # The next run's check sends it again; the surge itself is not told again.
+    assert watch.check() == []
+    watch.close()
+    assert len(_posts(server)) == 3
+    assert "surge webhook: posted" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_late_comments_that_move_a_surge_s_start_do_not_tell_it_again(
+    database: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    watch = SurgeWatch(database, webhook=None)
+    assert len(watch.check()) == 1
+    engine = database
+    add_burst(engine, LIVE_SURGE_AT - timedelta(hours=1), "late")  # the hour before it
+    assert watch.check() == []
+    assert caplog.text.count("surge: ") == 1
 
 
 def test_no_surge_no_word(tmp_path: Path, server: LocalServer) -> None:
