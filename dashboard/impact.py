@@ -21,6 +21,12 @@ from minsim.aggregate.impact import (
     WORSE,
     event_keys,
 )
+from minsim.wording import (
+    NO_DOCUMENTS,
+    VERDICT_LABELS,
+    interval_text,
+    verdict_text,
+)
 
 # Hours compared on either side of an event: the first evening, a day, the days that follow.
 WINDOW_HOURS = (6, 24, 72)
@@ -29,10 +35,7 @@ WINDOW_HOURS = (6, 24, 72)
 DEFAULT_HOURS = 24
 # The row of every document about the event's company, whatever aspects it names.
 ALL_DOCUMENTS_LABEL = "전체 (그 회사의 모든 문서)"
-VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하지 않음", TOO_FEW: "표본 부족"}
 VERDICT_COLORS = {BETTER: "#2563eb", WORSE: "#dc2626", UNCLEAR: "#64748b", TOO_FEW: "#cbd5e1"}
-# What a side without documents reads as, instead of "too few".
-NO_BEFORE, NO_AFTER, NO_DOCUMENTS = "이전 문서 없음", "이후 문서 없음", "앞뒤 문서 없음"
 TABLE_COLUMNS = {
     "n_before": "이전 (건)", "mean_before": "이전 평균", "neg_share_before": "이전 부정 비율",
     "n_after": "이후 (건)", "mean_after": "이후 평균", "neg_share_after": "이후 부정 비율",
@@ -90,32 +93,6 @@ def cut_sides(flt: Filters, newest: datetime | None, at: datetime, hours: int) -
             "않았습니다"
         )
     return reasons
-
-
-def signed(value: float) -> str:
-    """A mean score or change as '+0.42'; '—' for NaN (no documents)."""
-    return "—" if math.isnan(value) else f"{value:+.2f}"
-
-
-def percent(value: float) -> str:
-    """A share as '25%'; '—' for NaN (no documents)."""
-    return "—" if math.isnan(value) else f"{value:.0%}"
-
-
-def interval_text(low: float, high: float) -> str:
-    """'+0.01 ~ +0.09'; '—' when there is no interval (a side with under two scores)."""
-    if math.isnan(low) or math.isnan(high):
-        return "—"
-    return f"{signed(low)} ~ {signed(high)}"
-
-
-def verdict_text(row: pd.Series | dict) -> str:
-    """The verdict in Korean; an empty side says so rather than "too few"."""
-    if not row["n_before"]:
-        return NO_BEFORE
-    if not row["n_after"]:
-        return NO_AFTER
-    return VERDICT_LABELS[row["verdict"]]
 
 
 def aspect_name(aspect: str, labels: dict[str, str]) -> str:

@@ -9,9 +9,9 @@ import hashlib
 
 import pandas as pd
 
-from minsim.aggregate.surges import BASELINE_HOURS, NEGATIVE, VOLUME
+from minsim.aggregate.surges import BASELINE_HOURS
+from minsim.wording import SURGE_LABELS, surge_rise, surge_value
 
-KIND_LABELS = {VOLUME: "문서 급증", NEGATIVE: "부정 급증"}
 TIME_FORMAT = "%m-%d %H:%M"
 ONGOING = "진행 중"
 # The table's columns, in order: (field, title).
@@ -30,40 +30,24 @@ COLUMNS = {
 }
 
 
-def value_text(kind: str, value: float) -> str:
-    """'48건/시간' for volume, '89%' for a negative share."""
-    if kind != VOLUME:
-        return f"{value:.0%}"
-    # A baseline of 0.6 an hour is not "1": whole numbers and large ones print without decimals.
-    digits = 0 if value >= 10 or value == int(value) else 1
-    return f"{value:,.{digits}f}건/시간"
-
-
-def rise_text(kind: str, peak_value: float, baseline: float) -> str:
-    """'×4.9' (times the baseline's hourly mean; '새로' when it was 0) or '+13%p'."""
-    if kind == VOLUME:
-        return "새로 (직전 0건)" if baseline == 0 else f"×{peak_value / baseline:.1f}"
-    return f"{(peak_value - baseline) * 100:+.0f}%p"
-
-
 def surge_table(frame: pd.DataFrame, companies: dict[str, str]) -> pd.DataFrame:
     """Episodes of aggregate.surges as the table shows them (plain text cells, Korean titles)."""
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS.values()))
     shown = frame.assign(
         company_name=frame["company"].map(lambda c: companies.get(c, c)),
-        kind_label=frame["kind"].map(KIND_LABELS),
+        kind_label=frame["kind"].map(SURGE_LABELS),
         start_text=frame["start"].dt.strftime(TIME_FORMAT),
         end_text=frame["end"].dt.strftime(TIME_FORMAT),
         peak_text=frame["peak"].dt.strftime(TIME_FORMAT),
         peak_value_text=[
-            value_text(k, v) for k, v in zip(frame["kind"], frame["peak_value"], strict=True)
+            surge_value(k, v) for k, v in zip(frame["kind"], frame["peak_value"], strict=True)
         ],
         baseline_text=[
-            value_text(k, v) for k, v in zip(frame["kind"], frame["baseline"], strict=True)
+            surge_value(k, v) for k, v in zip(frame["kind"], frame["baseline"], strict=True)
         ],
         rise_text=[
-            rise_text(k, v, b)
+            surge_rise(k, v, b)
             for k, v, b in zip(frame["kind"], frame["peak_value"], frame["baseline"], strict=True)
         ],
         state=frame["ongoing"].map(lambda live: ONGOING if live else ""),
@@ -87,9 +71,9 @@ def live_notice(frame: pd.DataFrame, companies: dict[str, str]) -> str | None:
     if live.empty:
         return None
     lines = [
-        f"{companies.get(row.company, row.company)} {KIND_LABELS[row.kind]}: "
-        f"{row.start:%m-%d %H:%M}부터, 정점 {value_text(row.kind, row.peak_value)} "
-        f"(직전 {BASELINE_HOURS}시간 {value_text(row.kind, row.baseline)})"
+        f"{companies.get(row.company, row.company)} {SURGE_LABELS[row.kind]}: "
+        f"{row.start:%m-%d %H:%M}부터, 정점 {surge_value(row.kind, row.peak_value)} "
+        f"(직전 {BASELINE_HOURS}시간 {surge_value(row.kind, row.baseline)})"
         for row in live.itertuples()
     ]
     return "진행 중인 급증 — " + " · ".join(lines)

@@ -15,7 +15,7 @@ from test_aggregate_fixtures import APOLOGY_AT, FIRE_AT, add_scored_comments, bu
 
 from dashboard import impact
 from dashboard.markers import number_events
-from minsim import schema
+from minsim import schema, wording
 from minsim.aggregate import Filters
 from minsim.aggregate import impact as I
 
@@ -202,8 +202,8 @@ def test_the_change_chart_leaves_out_aspects_without_both_sides() -> None:
     table = impact.change_table(ordered, {"outage": "서비스 장애"})
     assert list(table["측면"]) == [impact.ALL_DOCUMENTS_LABEL, "서비스 장애", "apology"]
     assert list(table["95% 구간"]) == ["+0.10 ~ +0.50"] * 3
-    assert impact.interval_text(float("nan"), 0.2) == "—"
-    assert (impact.signed(float("nan")), impact.percent(0.254)) == ("—", "25%")
+    assert wording.interval_text(float("nan"), 0.2) == "—"
+    assert (wording.signed(float("nan")), wording.percent(0.254)) == ("—", "25%")
 
 
 def test_a_window_is_cut_by_the_filter_or_by_the_newest_document() -> None:

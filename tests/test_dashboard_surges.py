@@ -26,20 +26,6 @@ def _episodes() -> pd.DataFrame:
     )  # fmt: skip
 
 
-def test_values_print_in_their_unit() -> None:
-    assert surges.value_text(VOLUME, 48.0) == "48건/시간"
-    assert surges.value_text(VOLUME, 9.875) == "9.9건/시간"
-    assert surges.value_text(VOLUME, 0.583) == "0.6건/시간"
-    assert surges.value_text(VOLUME, 1234.0) == "1,234건/시간"
-    assert surges.value_text(NEGATIVE, 0.9) == "90%"
-
-
-def test_the_rise_is_a_ratio_or_percentage_points() -> None:
-    assert surges.rise_text(VOLUME, 48.0, 9.875) == "×4.9"
-    assert surges.rise_text(VOLUME, 30.0, 0.0) == "새로 (직전 0건)"
-    assert surges.rise_text(NEGATIVE, 0.9, 0.52) == "+38%p"
-
-
 def test_the_table_names_companies_and_states() -> None:
     table = surges.surge_table(_episodes(), COMPANIES)
     assert list(table.columns) == list(surges.COLUMNS.values())

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import impact, loaders, ui
 from dashboard.markers import number_events
+from minsim import wording
 from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE, event_keys, rows_of
 
 # Mean scores and their change print with a sign, as everywhere else (+0.42).
@@ -61,15 +62,15 @@ if overall.empty:
 else:
     row = overall.iloc[0]
     ui.metric_row([
-        (f"이전 평균 점수 ({row['n_before']:,}건)", impact.signed(row["mean_before"]),
+        (f"이전 평균 점수 ({row['n_before']:,}건)", wording.signed(row["mean_before"]),
          f"사건 전 {hours}시간"),
-        (f"이후 평균 점수 ({row['n_after']:,}건)", impact.signed(row["mean_after"]),
+        (f"이후 평균 점수 ({row['n_after']:,}건)", wording.signed(row["mean_after"]),
          f"사건 후 {hours}시간"),
-        ("변화", impact.signed(row["change"]),
-         f"95% 구간 {impact.interval_text(row['low'], row['high'])}"),
-        ("판단", impact.verdict_text(row), None),
+        ("변화", wording.signed(row["change"]),
+         f"95% 구간 {wording.interval_text(row['low'], row['high'])}"),
+        ("판단", wording.verdict_text(row), None),
         ("부정 비율 (이전 → 이후)",
-         f"{impact.percent(row['neg_share_before'])} → {impact.percent(row['neg_share_after'])}",
+         f"{wording.percent(row['neg_share_before'])} → {wording.percent(row['neg_share_after'])}",
          None),
     ])  # fmt: skip
     labels = loaders.aspect_labels(ctx.url)
