@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from dashboard import words
 from minsim import aggregate
 from minsim.aggregate import Filters
+from minsim.brief import Period, write_brief
 from minsim.db import open_engine
 from minsim.settings import load_settings
 
@@ -208,3 +209,9 @@ def word_counts(
 def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
     """The volume and negative-share surges of each company inside the filters."""
     return aggregate.find_surges(engine(url), flt, version=version)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def brief(url: str, flt: Filters, version: str | None, period: Period) -> str:
+    """The Markdown brief of `period` for the documents inside the filters."""
+    return write_brief(engine(url), flt, period, version=version)

@@ -19,10 +19,9 @@ from dashboard.markers import number_events
 from dashboard.search import describe_search
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
+from minsim.wording import DEMO_PREFIX, escape_md
 
 CONTEXT_KEY = "minsim_context"
-# Demo documents are the ones whose source name starts with this (demo-portal, demo-video ...).
-DEMO_PREFIX = "demo-"
 DEMO_BANNER = (
     "**DEMO DATA · 데모 데이터** — 이 화면의 기사와 댓글은 시연용으로 작성한 가상의 글입니다 "
     "(실제 언론사·이용자 아님). Demo sources are named `demo-…`."
@@ -49,8 +48,6 @@ EMPTY_MESSAGE = (
 KST_FORMAT = "%Y-%m-%d %H:%M KST"
 # The kind switch of the pages that list documents (the `kinds` filter; "all" is none).
 KIND_CHOICES = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
-# Characters Streamlit's markdown treats as markup (plus $ for LaTeX and < for HTML-ish input).
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:&")
 
 
 @dataclass(frozen=True)
@@ -79,11 +76,6 @@ def fmt_kst(value: datetime | None) -> str:
     if value is None:
         return "—"
     return value.astimezone(KST).strftime(KST_FORMAT)
-
-
-def escape_md(text: str) -> str:
-    """Text from the database made inert for any Streamlit element that renders markdown."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
 def metric_row(items: Sequence[tuple[str, str, str | None]]) -> None:

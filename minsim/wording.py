@@ -16,6 +16,30 @@ VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하�
 # What a side without documents reads as, instead of "too few".
 NO_BEFORE, NO_AFTER, NO_DOCUMENTS = "이전 문서 없음", "이후 문서 없음", "앞뒤 문서 없음"
 SURGE_LABELS = {VOLUME: "문서 급증", NEGATIVE: "부정 급증"}
+# Demo documents are the ones whose source name starts with this (demo-portal, demo-video ...).
+DEMO_PREFIX = "demo-"
+# Characters markdown treats as markup (plus $ for LaTeX, < for HTML-ish input, | for tables).
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:&")
+
+
+# What can start formatting, a link, HTML, code or a table cell in the middle of a line. Plain
+# punctuation (- . : ( ) &) stays as it is, so a brief still reads as text where Markdown is not
+# rendered (a chat that shows backslashes).
+_INLINE_MARKUP = set("\\`*_[]<>|#~$")
+
+
+def escape_inline(text: str) -> str:
+    """Text from the database made inert inside a line of a Markdown document (a brief): the
+    characters that start markup escaped, line breaks made spaces."""
+    flat = " ".join(text.splitlines())
+    return "".join("\\" + ch if ch in _INLINE_MARKUP else ch for ch in flat)
+
+
+def escape_md(text: str) -> str:
+    """Text from the database made inert wherever markdown is rendered (a Streamlit element, a
+    brief pasted into a chat): every markup character escaped, line breaks made spaces."""
+    flat = " ".join(text.splitlines())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
 
 
 def signed(value: float) -> str:

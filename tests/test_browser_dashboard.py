@@ -131,6 +131,22 @@ def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> 
     assert shot.stat().st_size > 0
 
 
+def test_the_overview_brief_downloads_as_markdown(server: str, tmp_path: Path) -> None:
+    with _browser_page(1000) as page:
+        page.goto(f"{server}/?company=kakao&window=custom&from=2022-10-19&to=2022-10-19")
+        button = page.get_by_role("button", name="브리핑 내려받기 (Markdown)")
+        button.wait_for(timeout=CHART_WAIT_MS)
+        with page.expect_download(timeout=CHART_WAIT_MS) as download:
+            button.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+    assert saved.name == "minsim-brief-20221019-0000.md"
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST")
+    assert "범위: 카카오 · 모든 출처" in text
+    assert "| 카카오 | 4 (4) |" in text  # the fixture's Kakao article and comments of each day
+
+
 def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> None:
     # Dates after the data: the page says which dates it used instead.
     url = f"{server}/sources?window=custom&from=2030-01-01&to=2030-01-02"

@@ -17,6 +17,7 @@ from minsim.aggregate.surges import (
     NEG_SHARE_RISE,
     VOLUME_RATIO,
 )
+from minsim.brief import file_name, period_of
 
 HOUR = timedelta(hours=1)
 
@@ -45,6 +46,21 @@ ui.metric_row(
         ("부정 비율", _or_dash(totals["neg_share"], ".0%"), "채점된 문서 중 부정 라벨"),
     ]
 )  # fmt: skip
+if ctx.span is not None:
+    period = period_of(ctx.filters, ctx.span)
+    # Written when clicked: the brief reads a dozen queries, most visits never ask for it.
+    st.download_button(
+        "브리핑 내려받기 (Markdown)",
+        data=lambda: loaders.brief(ctx.url, ctx.filters, ctx.version, period),
+        file_name=file_name(period),
+        mime="text/markdown",
+        key="overview_brief",
+        icon=":material/summarize:",
+        help="이 기간(필터 그대로)을 직전 같은 길이의 기간과 비교한 요약: 회사별 평균 점수와 "
+        "부정 비율의 변화, 많이 언급된 측면, 급증, 사건. 댓글 본문은 넣지 않습니다. "
+        "`minsim brief`도 같은 것을 씁니다.",
+        on_click="ignore",
+    )
 note = ui.scored_note(totals, ctx.version)
 if note:
     st.info(note, icon=":material/pending:")

@@ -1,0 +1,221 @@
+"""The brief: what changed in a period, written in Markdown for a crisis team's channel or mail.
+
+For the documents inside the filters published in [start, end): how many, and per company the
+opinion against the period of the same length just before (the Before/after reading with the
+period's start as the moment: the change of the mean score with its 95 % interval and a
+verdict), the aspects most talked about, the surges, and the timeline's events with their own
+24 hours either side. Figures, names and event titles only, never a comment's text, so a brief
+can be passed on; every name from the database is escaped, so it stays text in any Markdown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from minsim import aggregate
+from minsim.aggregate import Filters
+from minsim.aggregate.impact import ALL_DOCUMENTS, event_keys, rows_of
+from minsim.timefmt import KST
+from minsim.wording import (
+    DEMO_PREFIX,
+    SURGE_LABELS,
+    escape_inline,
+    interval_text,
+    percent,
+    signed,
+    surge_rise,
+    surge_value,
+    verdict_text,
+)
+
+# Aspects listed per company: the most talked about in the period.
+TOP_ASPECTS = 5
+# Each event of the period is read over a day either side, as on the Before/after page.
+EVENT_HOURS = 24
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+SHORT_TIME = "%m-%d %H:%M"
+COMPANY_HEADER = (
+    "| 회사 | 채점된 문서 (직전) | 평균 점수 (직전) | 변화 (95% 구간) | 부정 비율 (직전) | 판단 |"
+)
+ASPECT_HEADER = "| 회사 | 측면 | 채점된 문서 (직전) | 평균 점수 (직전) | 변화 (95% 구간) | 판단 |"
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end), aware; `hours` is its length, the length of the period compared before it."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def hours(self) -> int:
+        return max(1, math.ceil((self.end - self.start) / timedelta(hours=1)))
+
+
+def period_of(flt: Filters, span: tuple[datetime, datetime]) -> Period:
+    """The period a page's filters show: their window, or without one all the data, from the
+    hour of the first document to the end of the newest one's hour."""
+    first = pd.Timestamp(span[0]).tz_convert(KST).floor("h").to_pydatetime()
+    after_newest = pd.Timestamp(span[1]).tz_convert(KST).floor("h") + pd.Timedelta(hours=1)
+    return Period(flt.start or first, flt.end or after_newest.to_pydatetime())
+
+
+def file_name(period: Period) -> str:
+    """'minsim-brief-20221019-0000.md': where the brief starts, in KST."""
+    return f"minsim-brief-{_kst(period.start, '%Y%m%d-%H%M')}.md"
+
+
+def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | None) -> str:
+    """The brief of `period` for the documents inside `flt` (its own time bounds are ignored)."""
+    unbounded = replace(flt, start=None, end=None)
+    inside = replace(flt, start=period.start, end=period.end)
+    names = aggregate.company_names(engine)
+    labels = aggregate.aspect_labels(engine)
+    totals = aggregate.summary(engine, inside, version=version)
+    companies = list(flt.companies) or sorted(names)
+    compared = aggregate.compare_sides(
+        aggregate.before_after(
+            engine, unbounded, [(period.start, c) for c in companies],
+            hours=period.hours, version=version, inherited=False,
+        )
+    )  # fmt: skip
+    events = aggregate.events_between(engine, inside)
+    event_rows = aggregate.compare_sides(
+        aggregate.before_after(
+            engine, unbounded, event_keys(events), hours=EVENT_HOURS, version=version
+        )
+    )
+    surges = aggregate.find_surges(engine, inside, version=version)
+    demo = [s for s in aggregate.source_names(engine, inside) if s.startswith(DEMO_PREFIX)]
+    lines = _head(flt, period, version, names, demo)
+    lines += _totals(totals)
+    lines += _companies(compared, names)
+    lines += _aspects(compared, period, names, labels)
+    lines += _surges(surges, names)
+    lines += _events(events, event_rows, names)
+    lines += [
+        "",
+        "---",
+        "숫자는 채점된 문서로 셉니다. 95% 구간은 문서가 서로 독립이라고 보는 Welch t 구간이라, "
+        "한 기사에 달린 댓글처럼 서로 닮은 문서가 많으면 실제 불확실성은 더 큽니다. 두 기간을 "
+        "비교할 뿐, 무엇 때문에 바뀌었는지는 말하지 않습니다.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _kst(moment: datetime, fmt: str = TIME_FORMAT) -> str:
+    return pd.Timestamp(moment).tz_convert(KST).strftime(fmt)
+
+
+def _head(
+    flt: Filters, period: Period, version: str | None, names: dict[str, str], demo: list[str]
+) -> list[str]:
+    companies = ", ".join(names.get(c, c) for c in flt.companies) or "모든 회사"
+    sources = ", ".join(flt.sources) or "모든 출처"
+    lines = [
+        f"# 민심 브리핑 · {_kst(period.start)} ~ {_kst(period.end)} KST",
+        "",
+        f"범위: {escape_inline(companies)} · {escape_inline(sources)}"
+        f" · 점수 버전 `{version or '없음'}` · 직전 {period.hours:,}시간과 비교",
+    ]
+    if demo:
+        sources_text = escape_inline(", ".join(demo))
+        lines += ["", f"> 데모 데이터: {sources_text}의 글은 시연용으로 작성한 가상의 글입니다."]
+    return lines
+
+
+def _totals(totals: dict[str, float | int | None]) -> list[str]:
+    line = (
+        f"문서 {totals['docs']:,}건 (기사 {totals['articles']:,}, 댓글 {totals['comments']:,}) · "
+        f"채점 {totals['scored']:,}건"
+    )
+    if totals["mean_compound"] is not None:
+        line += (
+            f" · 평균 점수 {signed(float(totals['mean_compound']))} · "
+            f"부정 {percent(float(totals['neg_share'] or 0.0))}"
+        )
+    return ["", "## 한눈에", "", line]
+
+
+def _change_cells(row: dict) -> str:
+    """'n (n before) | mean (mean before) | change (low ~ high) | neg (neg before) | verdict'."""
+    return (
+        f"{row['n_after']:,} ({row['n_before']:,}) | "
+        f"{signed(row['mean_after'])} ({signed(row['mean_before'])}) | "
+        f"{signed(row['change'])} ({interval_text(row['low'], row['high'])}) | "
+        f"{percent(row['neg_share_after'])} ({percent(row['neg_share_before'])}) | "
+        f"{verdict_text(row)}"
+    )
+
+
+def _companies(compared: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    overall = compared[compared["aspect"] == ALL_DOCUMENTS]
+    if overall.empty:
+        return ["", "이 기간과 직전 기간에 채점된 문서가 없습니다."]
+    lines = ["", COMPANY_HEADER, "|---|---|---|---|---|---|"]
+    for row in overall.sort_values("n_after", ascending=False).to_dict("records"):
+        name = escape_inline(names.get(row["company"], row["company"]))
+        lines.append(f"| {name} | {_change_cells(row)} |")
+    return lines
+
+
+def _aspects(
+    compared: pd.DataFrame, period: Period, names: dict[str, str], labels: dict[str, str]
+) -> list[str]:
+    lines = ["", "## 측면", "", "문장에서 직접 언급한 것만 셉니다 (기사에서 물려받은 측면은 빼고)."]
+    aspects = compared[(compared["aspect"] != ALL_DOCUMENTS) & (compared["n_after"] > 0)]
+    if aspects.empty:
+        return [*lines, "", "이 기간에 측면을 언급한 채점된 문서가 없습니다."]
+    lines += ["", ASPECT_HEADER, "|---|---|---|---|---|---|"]
+    for company in dict.fromkeys(aspects.sort_values("n_after", ascending=False)["company"]):
+        rows = rows_of(aspects, period.start, company).head(TOP_ASPECTS)
+        for row in rows.to_dict("records"):
+            name = escape_inline(names.get(company, company))
+            aspect = escape_inline(labels.get(row["aspect"], row["aspect"]))
+            cells = _change_cells(row).split(" | ")
+            # The aspect table has no negative-share column: one table fits a chat window.
+            lines.append(f"| {name} | {aspect} | {' | '.join(cells[:3] + cells[4:])} |")
+    return lines
+
+
+def _surges(surges: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    lines = ["", "## 급증", ""]
+    if surges.empty:
+        return [*lines, "이 기간에 급증한 시간이 없습니다 (직전 24시간과 비교)."]
+    for row in surges.sort_values("start").to_dict("records"):
+        name = escape_inline(names.get(row["company"], row["company"]))
+        ongoing = ", 진행 중" if row["ongoing"] else ""
+        lines.append(
+            f"- {name} {SURGE_LABELS[row['kind']]}: {_kst(row['start'], SHORT_TIME)} ~ "
+            f"{_kst(row['end'], SHORT_TIME)} ({row['hours']}시간{ongoing}), 정점 "
+            f"{_kst(row['peak'], SHORT_TIME)} {surge_value(row['kind'], row['peak_value'])}, "
+            f"직전 24시간 {surge_value(row['kind'], row['baseline'])} "
+            f"({surge_rise(row['kind'], row['peak_value'], row['baseline'])})"
+        )
+    return lines
+
+
+def _events(events: pd.DataFrame, compared: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    lines = ["", "## 사건", ""]
+    if events.empty:
+        return [*lines, "이 기간에 타임라인의 사건이 없습니다."]
+    for event in events.to_dict("records"):
+        name = escape_inline(names.get(event["company"], event["company"]))
+        head = f"- {_kst(event['at'], SHORT_TIME)} · {name} · {escape_inline(event['title'])}"
+        rows = rows_of(compared, event["at"], event["company"])
+        overall = rows[rows["aspect"] == ALL_DOCUMENTS]
+        if overall.empty:
+            lines.append(f"{head}: 앞뒤 {EVENT_HOURS}시간에 채점된 문서 없음")
+            continue
+        row = overall.iloc[0]
+        lines.append(
+            f"{head}: 앞뒤 {EVENT_HOURS}시간 평균 점수 {signed(row['mean_before'])} → "
+            f"{signed(row['mean_after'])}, 변화 {signed(row['change'])} "
+            f"({interval_text(row['low'], row['high'])}) {verdict_text(row)}"
+        )
+    return lines

@@ -1,0 +1,116 @@
+"""`minsim brief` as a user runs it: a child process on a real SQLite file, Markdown out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_support import run_minsim, write_sqlite_config
+from sqlalchemy import insert
+from test_aggregate_fixtures import APOLOGY_AT, SURGE_AT, add_burst, build_database
+
+from minsim import schema
+from minsim.aggregate import Filters
+from minsim.brief import Period, file_name, period_of
+from minsim.wording import escape_inline
+
+HOSTILE_TITLE = "**굵게** | 표 깨기\n둘째 줄 \x1b[2J <b>x</b>"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The shared fixture (each day: a Kakao and a Naver article with three scored comments),
+    a burst of Kakao comments on 10-19 11:00 KST and a Naver event whose title holds markup,
+    a line break and a terminal escape."""
+    engine = build_database(tmp_path / "minsim.db")
+    add_burst(engine, SURGE_AT, "s")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(schema.events),
+            [{"at": APOLOGY_AT + timedelta(hours=3), "company": "naver", "title": HOSTILE_TITLE}],
+        )
+    engine.dispose()
+    write_sqlite_config(tmp_path)
+    return tmp_path
+
+
+def _sections(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = "head"
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:]
+        elif line == "---":
+            current = "foot"
+        elif line:
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+def test_a_day_against_the_day_before(folder: Path) -> None:
+    result = run_minsim("brief", "--day", "2022-10-19", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    parts = _sections(result.stdout)
+    assert parts["head"][0] == "# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST"
+    assert parts["head"][1].startswith("범위: 모든 회사 · 모든 출처 · 점수 버전 `v-test-1`")
+    assert parts["head"][2].startswith("> 데모 데이터: demo-portal, demo-video의 글은")
+    # 2 articles and 6 comments of the fixture's day, and the 30 burst comments.
+    assert parts["한눈에"][0].startswith("문서 38건 (기사 2, 댓글 36) · 채점 38건")
+    kakao = next(line for line in parts["한눈에"] if line.startswith("| 카카오 |"))
+    assert kakao.startswith("| 카카오 | 34 (4) |")  # the burst is Kakao's
+    naver = next(line for line in parts["한눈에"] if line.startswith("| 네이버 |"))
+    assert naver.startswith("| 네이버 | 4 (4) |") and naver.endswith("| 표본 부족 |")
+    assert any(line.startswith("| 카카오 | 사과 |") for line in parts["측면"])
+    [surge] = parts["급증"]
+    assert surge.startswith("- 카카오 문서 급증: 10-19 11:00 ~ 10-19 12:00 (1시간), 정점")
+    apology, hostile = parts["사건"]
+    assert apology.startswith("- 10-19 11:00 · 카카오 · 사과 기자회견·대표 사퇴: 앞뒤 24시간 평균")
+
+
+def test_names_from_the_database_stay_text(folder: Path) -> None:
+    result = run_minsim("brief", "--day", "2022-10-19", cwd=folder)
+    hostile = _sections(result.stdout)["사건"][1]
+    assert hostile.startswith(
+        "- 10-19 14:00 · 네이버 · \\*\\*굵게\\*\\* \\| 표 깨기 둘째 줄 \\x1b\\[2J \\<b\\>x\\</b\\>"
+    )
+    assert "\x1b" not in result.stdout  # shown as an escape, never sent to the terminal
+    assert escape_inline("SK C&C (주) - 1.5") == "SK C&C (주) - 1.5"  # plain punctuation stays
+
+
+def test_the_last_hours_end_with_the_newest_document_s_hour(folder: Path) -> None:
+    # The fixture's newest document: the Naver comment of 10-20 at 19:03 KST.
+    result = run_minsim("brief", "--hours", "6", "--company", "naver", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    head = result.stdout.splitlines()
+    assert head[0] == "# 민심 브리핑 · 2022-10-20 14:00 ~ 2022-10-20 20:00 KST"
+    assert head[2].startswith("범위: 네이버 · 모든 출처") and "직전 6시간과 비교" in head[2]
+
+
+def test_a_file_or_a_clear_error(folder: Path) -> None:
+    target = folder / "brief.md"
+    result = run_minsim("brief", "--day", "2022-10-19", "-o", str(target), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote the brief of 2022-10-19 00:00 ~ 2022-10-20 00:00 KST")
+    assert target.read_text(encoding="utf-8").startswith("# 민심 브리핑 · 2022-10-19 00:00")
+    missing = run_minsim("brief", "-o", str(folder / "no" / "such" / "dir.md"), cwd=folder)
+    assert missing.returncode == 2
+    assert "cannot write" in missing.stderr and "No such file or directory" in missing.stderr
+    both = run_minsim("brief", "--day", "2022-10-19", "--hours", "3", cwd=folder)
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    bad = run_minsim("brief", "--day", "2022-02-30", cwd=folder)
+    assert bad.returncode == 2 and "expected a date as YYYY-MM-DD" in bad.stderr
+
+
+def test_a_page_s_period_is_its_window_or_all_the_data() -> None:
+    span = (datetime(2022, 10, 15, 6, 49, tzinfo=UTC), datetime(2022, 11, 30, 14, 47, tzinfo=UTC))
+    every = period_of(Filters(), span)
+    # From the first document's hour (15:00 KST) to the end of the newest one's (23:47 -> 00:00).
+    assert (every.start.isoformat(), every.end.isoformat()) == (
+        "2022-10-15T15:00:00+09:00",
+        "2022-12-01T00:00:00+09:00",
+    )
+    assert every.hours == 1113
+    window = Filters(start=datetime(2022, 10, 18, 15, tzinfo=UTC), end=span[1])
+    assert period_of(window, span) == Period(window.start, span[1])
+    assert file_name(every) == "minsim-brief-20221015-1500.md"
