@@ -293,7 +293,11 @@ def _http_url(
     retrying cannot fix it, and a link such as file:///etc/passwd must never be read. Messages
     name `shown` when given, else the redacted URL."""
     try:
-        target = httpx.URL(url, params=params or None)
+        # params=None would clear the URL's own query (?idxno=12345, a webhook's ?key=):
+        # merged instead.
+        target = httpx.URL(url)
+        if params:
+            target = target.copy_merge_params(params)
     except httpx.InvalidURL as exc:
         named = shown or redact(url)
         raise HttpError(f"{method} {named}: not a valid URL ({exc})", url=named) from None

@@ -24,7 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="opinion before and after each event (change of the mean score, 95%% interval)",
         description="Compare the documents published in the hours before and after each event "
         "of the timeline: count, mean score and negative share per side, the change of the mean "
-        "with an approximate 95%% interval, and a verdict. Without --event, one line per event "
+        "with an approximate 95% interval, and a verdict. Without --event, one line per event "
         "for all documents; with --event N, one line per aspect of that event.",
     )
     impact.add_argument(

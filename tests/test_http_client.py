@@ -244,3 +244,12 @@ def test_a_secret_holding_a_shorter_one_is_hidden_whole():
     add_secret("https://chat.example/hook/key-0123456789/more")
     shown = redact("POST https://chat.example/hook/key-0123456789/more failed")
     assert shown == "POST *** failed"
+
+
+def test_a_url_s_own_query_is_kept_and_merged_with_params(server):
+    server.route("/news/articleView.html", Reply(200, "ok"))
+    client, _ = make_client()
+    client.get(server.url("/news/articleView.html?idxno=12345"))
+    client.get(server.url("/news/articleView.html?idxno=7"), params={"page": 2})
+    assert server.requests[0].query == {"idxno": ["12345"]}
+    assert server.requests[1].query == {"idxno": ["7"], "page": ["2"]}
