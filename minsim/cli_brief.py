@@ -24,7 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "before, aspects, surges, events)",
         description="Write a brief of a period in Markdown: documents, and per company the "
         "mean score and negative share against the period of the same length before it (the "
-        "change with its 95%% interval and a verdict), the aspects most talked about, the "
+        "change with its 95% interval and a verdict), the aspects most talked about, the "
         "surges and the timeline's events with a day either side. Without --day, the last "
         "--hours up to the end of the newest document's hour. Figures and names only: no "
         "comment text.",
