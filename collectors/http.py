@@ -186,6 +186,7 @@ class HttpClient:
         shown: str | None = None,
     ) -> Response:
         """One request with retries; messages name `shown`, else the redacted URL."""
+        labelled = shown is not None
         target = _http_url(method, url, params, shown)
         full_url = str(target)
         shown = shown or redact_url(full_url)
@@ -216,9 +217,11 @@ class HttpClient:
             else:
                 if response.status < 400 or response.not_modified:
                     return response
+                # Behind a label (a webhook), the body is left out: a server's error page
+                # may quote the request path, which holds the webhook's key.
+                hint = "" if labelled else _body_hint(response.content)
                 error = HttpStatusError(
-                    f"{method} {shown} answered HTTP {response.status}"
-                    + _body_hint(response.content),
+                    f"{method} {shown} answered HTTP {response.status}{hint}",
                     url=shown,
                     status=response.status,
                     attempts=attempt,

@@ -81,6 +81,8 @@ def _period(
     if args.day is not None:
         start = datetime(args.day.year, args.day.month, args.day.day, tzinfo=KST)
         return start, start + timedelta(days=1)
-    newest = span[1] if span else datetime.now(KST)
+    # A document dated in the future (a feed's wrong clock) must not make the brief of a day
+    # to come.
+    newest = min(span[1], datetime.now(KST)) if span else datetime.now(KST)
     end = newest.astimezone(KST).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return end - timedelta(hours=args.hours or DEFAULT_HOURS), end

@@ -16,7 +16,7 @@ import logging
 import os
 import queue
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,15 @@ import httpx
 import pandas as pd
 from sqlalchemy import Engine
 
-from collectors.http import HttpClient, HttpError, HttpLimits, RetryPolicy, add_secret, redact
+from collectors.http import (
+    HttpClient,
+    HttpError,
+    HttpLimits,
+    HttpStatusError,
+    RetryPolicy,
+    add_secret,
+    redact,
+)
 from collectors.redact import redact_url
 from minsim import aggregate
 from minsim.aggregate.surges import GAP_HOURS, HOUR, as_records, find_surges, peak_text
@@ -73,9 +81,12 @@ def webhook_from_env(variable: str) -> str | None:
             f"{variable} must be an http:// or https:// URL (its value is not shown: "
             "a webhook URL is a secret)"
         )
-    # As written, as httpx writes it (lower-case scheme and host, no default port, escapes)
-    # and as a redacted URL is written: a server's or a library's message may quote any one.
-    for form in (url, normalized, redact_url(normalized)):
+    # As written, as httpx writes it (lower-case scheme and host, no default port, escapes),
+    # as a redacted URL is written, without its query, and its path alone: a server's or a
+    # library's message may quote any one. (Forms shorter than a real key are not secrets.)
+    target = httpx.URL(normalized)
+    for form in (url, normalized, redact_url(normalized), str(target.copy_with(query=None)),
+                 target.path, target.raw_path.decode("ascii")):  # fmt: skip
         add_secret(form)
     return url
 
@@ -122,9 +133,12 @@ class SurgeWatch:
         span = aggregate.time_span(self._engine)
         if span is None:
             return []
+        # A document dated in the future (a feed's wrong clock) must not move the window past
+        # the surges going on now.
+        newest = min(span[1], datetime.now(UTC))
         found = find_surges(
             self._engine,
-            aggregate.Filters(start=span[1] - LOOKBACK),
+            aggregate.Filters(start=newest - LOOKBACK),
             version=aggregate.latest_scorer_version(self._engine),
         )
         ongoing = found[found["ongoing"].astype(bool)]
@@ -145,10 +159,20 @@ class SurgeWatch:
             told.append(text)
         return told
 
+    def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
+        """Wait up to `timeout` seconds for the posts going out; True once all were tried."""
+        return self._sender is None or self._sender.drain(timeout)
+
     def close(self, timeout: float = DRAIN_SECONDS) -> None:
-        """Wait up to `timeout` seconds for posts still going out."""
-        if self._sender is not None:
-            self._sender.drain(timeout)
+        """At the end of collecting: wait up to `timeout` seconds for posts still going out and
+        say how many were not sent."""
+        if self._sender is None:
+            return
+        unsent = self._sender.unsent() if self._sender.drain(timeout) else None
+        if unsent is None:
+            log.warning("%s: stopped while posts were still going out", WEBHOOK_LABEL)
+        elif unsent:
+            log.warning("%s: %d surge post(s) not sent", WEBHOOK_LABEL, unsent)
 
 
 class WebhookSender:
@@ -183,7 +207,15 @@ class WebhookSender:
                 payload = self._queue.get()
                 try:
                     client.post_json(self._url, payload, label=WEBHOOK_LABEL)
-                except HttpError as error:
+                except HttpStatusError as error:
+                    if error.status in self._policy.retry_statuses:
+                        self._keep(payload)
+                        log.warning("%s failed: %s; sent again after the next run",
+                                    WEBHOOK_LABEL, redact(str(error)))  # fmt: skip
+                    else:  # a revoked or wrong hook: trying again changes nothing
+                        log.warning("%s failed: %s; not sent again", WEBHOOK_LABEL,
+                                    redact(str(error)))  # fmt: skip
+                except HttpError as error:  # a timeout or a lost connection: may pass
                     self._keep(payload)
                     log.warning("%s failed: %s; sent again after the next run", WEBHOOK_LABEL,
                                 redact(str(error)))  # fmt: skip
@@ -195,6 +227,11 @@ class WebhookSender:
                     log.info("%s: posted", WEBHOOK_LABEL)
                 finally:
                     self._queue.task_done()
+
+    def unsent(self) -> int:
+        """Posts that failed and wait for the next run."""
+        with self._lock:
+            return len(self._failed)
 
     def _keep(self, payload: dict[str, Any]) -> None:
         with self._lock:

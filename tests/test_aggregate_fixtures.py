@@ -200,13 +200,14 @@ def add_comments(
     company: str = "kakao",
     prefix: str = "x",
     collected: datetime = COLLECTED_AT,
+    every: timedelta = timedelta(minutes=1),
 ) -> list[str]:
-    """Write `count` more comments of `source`, one a minute from `start`, tagged `company`,
-    collected at `collected`; scored neutral under `version` when one is given, else left
-    unscored. Returns their ids."""
+    """Write `count` more comments of `source`, one `every` (a minute) from `start`, tagged
+    `company`, collected at `collected`; scored neutral under `version` when one is given, else
+    left unscored. Returns their ids."""
     ids = [f"{prefix}{i:04d}" for i in range(count)]
     docs = [
-        _doc(doc_id, "comment", source, start + timedelta(minutes=i), collected, parent=None,
+        _doc(doc_id, "comment", source, start + i * every, collected, parent=None,
              title=None, text=f"가져온 댓글 {i}", url=None)
         for i, doc_id in enumerate(ids)
     ]  # fmt: skip

@@ -232,7 +232,8 @@ def test_a_refused_post_names_its_label_never_the_url(server):
     url = server.url("/services/T000/B000/hook-secret-token").replace("http:", "HTTP:")
     with pytest.raises(HttpStatusError) as caught:
         client.post_json(url, {"text": "x"}, label="chat hook")
-    assert str(caught.value) == "POST chat hook answered HTTP 404: no such hook"
+    # Nor its error page, which may quote the path.
+    assert str(caught.value) == "POST chat hook answered HTTP 404"
     assert caught.value.url == "chat hook"
     with pytest.raises(HttpError) as refused:
         client.post_json("ftp://hooks.example/hook-secret-token", {}, label="chat hook")

@@ -11,13 +11,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from httpserver import LocalServer, Reply
+from httpserver import LocalServer, Reply, refused_url
 from sqlalchemy import Engine
-from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
+from test_aggregate_fixtures import (
+    LIVE_SURGE_AT,
+    SURGE_AT,
+    add_burst,
+    add_comments,
+    build_database,
+)
 
 from collectors.http import RetryPolicy, redact
 from minsim.settings import DEFAULT_WEBHOOK_ENV as WEBHOOK_ENV
@@ -58,7 +64,7 @@ def test_an_ongoing_surge_is_told_once_in_the_log_and_to_the_webhook(
     caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
     watch = SurgeWatch(database, webhook=server.url(HOOK_PATH), policy=FAST)
     [told] = watch.check()
-    watch.close()
+    watch.drain()
     assert told.startswith("카카오 (kakao): volume surge since 2022-10-21 09:00 KST, peak 10-21")
     assert told.endswith("30 docs in 1 hour(s)")
     assert f"surge: {told}" in caplog.text
@@ -68,7 +74,7 @@ def test_an_ongoing_surge_is_told_once_in_the_log_and_to_the_webhook(
     assert post["surge"]["start"] == "2022-10-21T09:00:00+09:00"
     # The 10-19 surge is over: history, not news. A second check tells nothing new.
     assert watch.check() == []
-    watch.close()
+    watch.drain()
     assert len(_posts(server)) == 1
 
 
@@ -93,17 +99,62 @@ def test_a_failing_webhook_is_logged_without_its_url_and_tried_again(
     caplog.set_level(logging.DEBUG)  # httpx's own request lines too
     watch = SurgeWatch(database, webhook=webhook_from_env(WEBHOOK_ENV), policy=FAST)
     assert len(watch.check()) == 1
-    watch.close()
-    assert "surge webhook failed: POST surge webhook answered HTTP 500: chat service down" in (
-        caplog.text
+    watch.drain()
+    assert (
+        "surge webhook failed: POST surge webhook answered HTTP 500 (after 2 attempts); "
+        "sent again after the next run" in caplog.text
     )
+    assert "chat service down" not in caplog.text  # an error page may quote the hook's path
     assert len(_posts(server)) == 2  # tried again once, as the policy says
     # The next run's check sends it again; the surge itself is not told again.
     assert watch.check() == []
-    watch.close()
+    watch.drain()
     assert len(_posts(server)) == 3
     assert "surge webhook: posted" in caplog.text
     assert TOKEN not in caplog.text
+
+
+def test_a_hook_that_is_gone_is_not_tried_again_and_the_end_says_what_was_lost(
+    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.route(HOOK_PATH, Reply(404, f"Cannot POST {HOOK_PATH}"))
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    watch = SurgeWatch(database, webhook=server.url(HOOK_PATH), policy=FAST)
+    watch.check()
+    watch.drain()
+    assert "answered HTTP 404; not sent again" in caplog.text and TOKEN not in caplog.text
+    watch.check()
+    watch.close()
+    assert len(_posts(server)) == 1  # a 404 is not retried, now or after the next run
+    assert "not sent" not in caplog.text.split("not sent again", 1)[1]
+
+
+def test_a_refused_connection_is_kept_and_counted_when_collecting_stops(
+    database: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    watch = SurgeWatch(database, webhook=refused_url() + "hooks/x", policy=FAST)
+    watch.check()
+    watch.close()
+    assert "sent again after the next run" in caplog.text
+    assert "surge webhook: 1 surge post(s) not sent" in caplog.text
+
+
+def test_a_document_dated_in_the_future_does_not_hide_the_surges_of_now(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = build_database(tmp_path / "now.db")
+    try:
+        this_hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        add_comments(engine, source="burst", count=30, start=this_hour, version="v-test-1",
+                     prefix="b")  # fmt: skip
+        add_comments(engine, source="quiet", count=30, start=this_hour - timedelta(hours=30),
+                     version="v-test-1", prefix="q", every=timedelta(hours=1))  # fmt: skip
+        add_comments(engine, source="feed", count=1, start=this_hour + timedelta(days=400),
+                     prefix="f")  # fmt: skip
+        assert len(SurgeWatch(engine, webhook=None).check()) == 1
+    finally:
+        engine.dispose()
 
 
 def test_late_comments_that_move_a_surge_s_start_do_not_tell_it_again(
