@@ -1,10 +1,10 @@
 """What narrows the documents by their words: search words as typed, and a lexicon entry.
 
 Pure. Search words (minsim.search: 카카오 보상 holds both, "보상 기준" the phrase, -주가 leaves
-out) are said back in the page's caption as what they keep. They are cleaned the way stored text
-was (minsim.normalize.clean_text: NFC, no control or invisible characters), so a pasted
-zero-width space or decomposed Hangul still finds what it looks like. A lexicon entry is a key
-as the scorer writes it (`화나다/VV`, `말/NNG 이/JKC 되다/VV 냐/EF`, `rule:sarcasm_well_done`).
+out; minsim.wording says back what they keep) are cleaned the way stored text was
+(minsim.normalize.clean_text: NFC, no control or invisible characters), so a pasted zero-width
+space or decomposed Hangul still finds what it looks like. A lexicon entry is a key as the
+scorer writes it (`화나다/VV`, `말/NNG 이/JKC 되다/VV 냐/EF`, `rule:sarcasm_well_done`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 from minsim.normalize import clean_text
-from minsim.search import parse_search
 
 # Search words: a phrase, not a document; longer ones are cut (and the page says so).
 MAX_QUERY_CHARS = 50
@@ -28,7 +27,8 @@ LATIN_TAG = "SL"
 
 def clean_query(text: str) -> tuple[str, list[str]]:
     """Search words as the filter uses them: NFC, control and invisible characters removed,
-    runs of spaces folded, cut to MAX_QUERY_CHARS; with a note for each change a reader would
+    runs of spaces folded, cut to MAX_QUERY_CHARS without cutting a word in two (unless it is
+    the only one); with a note for each change a reader would
     not expect."""
     notes = []
     plain = " ".join(unicodedata.normalize("NFC", text).split())
@@ -36,24 +36,18 @@ def clean_query(text: str) -> tuple[str, list[str]]:
     if cleaned != plain[: len(cleaned)] or (cleaned == "" and plain):
         notes.append("검색어의 제어 문자와 보이지 않는 문자는 뺐습니다.")
     if len(cleaned) > MAX_QUERY_CHARS:
-        notes.append(f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자만 씁니다.")
+        notes.append(
+            f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자까지, 잘린 낱말은 "
+            "빼고 씁니다."
+        )
+        cut = cleaned[:MAX_QUERY_CHARS]
+        # A word cut in two is another word (-주가총액 would become -주, leaving out every
+        # document with 주): the cut goes back to the last whole word, when there is one.
+        if cleaned[MAX_QUERY_CHARS] != " " and " " in cut:
+            cut = cut[: cut.rindex(" ")]
         # Cleaned again: a cut may leave a joiner or a space with nothing after it.
-        cleaned = _cleaned(cleaned[:MAX_QUERY_CHARS])
+        cleaned = _cleaned(cut)
     return cleaned, notes
-
-
-def describe_search(text: str) -> str:
-    """What search words keep, as the caption says it: "'보상'이(가) 든 문서만",
-    "'카카오', '보상'이(가) 모두 든 문서만, '주가'이(가) 든 문서는 빼고"."""
-    terms = parse_search(text)
-    parts = []
-    if terms.required:
-        words = ", ".join(f"'{word}'" for word in terms.required)
-        parts.append(f"{words}이(가) {'모두 ' if len(terms.required) > 1 else ''}든 문서만")
-    if terms.excluded:
-        words = ", ".join(f"'{word}'" for word in terms.excluded)
-        parts.append(f"{words}이(가) 든 문서는 빼고")
-    return ", ".join(parts)
 
 
 def _cleaned(text: str) -> str:

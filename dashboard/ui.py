@@ -16,10 +16,9 @@ import streamlit as st
 
 from dashboard.filters import KST, WINDOW_LENGTHS, WINDOWS, FilterState
 from dashboard.markers import number_events
-from dashboard.search import describe_search
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
-from minsim.wording import DEMO_PREFIX, escape_md
+from minsim.wording import DEMO_PREFIX, escape_md, filter_scope
 
 CONTEXT_KEY = "minsim_context"
 DEMO_BANNER = (
@@ -192,13 +191,7 @@ def window_caption(ctx: Context) -> str:
     flt = ctx.filters
     start = fmt_kst(flt.start) if flt.start else (fmt_kst(ctx.span[0]) if ctx.span else "—")
     end = fmt_kst(flt.end) if flt.end else (fmt_kst(ctx.span[1]) if ctx.span else "—")
-    names = ", ".join(ctx.companies.get(c, c) for c in flt.companies) or "모든 회사"
-    sources = ", ".join(flt.sources) or "모든 출처"
-    line = f"기간 {start} ~ {end} · {names} · {sources} · 점수 버전 {ctx.version or '없음'}"
-    if flt.run is not None:
-        line += f" · 수집 실행 #{flt.run}이 저장한 문서만"
-    if flt.text:
-        line += f" · {describe_search(flt.text)}"
-    if flt.lexicon_key:
-        line += f" · 사전 항목 {flt.lexicon_key}이(가) 들어간 점수의 문서만"
+    companies, sources, *narrower = filter_scope(flt, ctx.companies)
+    line = f"기간 {start} ~ {end} · {companies} · {sources} · 점수 버전 {ctx.version or '없음'}"
+    line += "".join(f" · {part}" for part in narrower)
     return escape_md(line)

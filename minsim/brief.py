@@ -10,7 +10,6 @@ can be passed on; every name from the database is escaped, so it stays text in a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -20,11 +19,13 @@ from sqlalchemy import Engine
 from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.aggregate.impact import ALL_DOCUMENTS, event_keys, rows_of
+from minsim.cli_common import terminal_safe
 from minsim.timefmt import KST
 from minsim.wording import (
     DEMO_PREFIX,
     SURGE_LABELS,
     escape_inline,
+    filter_scope,
     interval_text,
     percent,
     signed,
@@ -47,14 +48,15 @@ ASPECT_HEADER = "| 회사 | 측면 | 채점된 문서 (직전) | 평균 점수 (
 
 @dataclass(frozen=True)
 class Period:
-    """[start, end), aware; `hours` is its length, the length of the period compared before it."""
+    """[start, end), aware, start before end; `hours` is its length, the length of the period
+    compared before it."""
 
     start: datetime
     end: datetime
 
     @property
-    def hours(self) -> int:
-        return max(1, math.ceil((self.end - self.start) / timedelta(hours=1)))
+    def hours(self) -> float:
+        return (self.end - self.start) / timedelta(hours=1)
 
 
 def period_of(flt: Filters, span: tuple[datetime, datetime]) -> Period:
@@ -105,7 +107,8 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
         "한 기사에 달린 댓글처럼 서로 닮은 문서가 많으면 실제 불확실성은 더 큽니다. 두 기간을 "
         "비교할 뿐, 무엇 때문에 바뀌었는지는 말하지 않습니다.",
     ]
-    return "\n".join(lines) + "\n"
+    # Control and bidi characters of a stored title are shown as escapes, in a file too.
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def _kst(moment: datetime, fmt: str = TIME_FORMAT) -> str:
@@ -115,13 +118,12 @@ def _kst(moment: datetime, fmt: str = TIME_FORMAT) -> str:
 def _head(
     flt: Filters, period: Period, version: str | None, names: dict[str, str], demo: list[str]
 ) -> list[str]:
-    companies = ", ".join(names.get(c, c) for c in flt.companies) or "모든 회사"
-    sources = ", ".join(flt.sources) or "모든 출처"
+    scope = " · ".join(escape_inline(part) for part in filter_scope(flt, names))
     lines = [
         f"# 민심 브리핑 · {_kst(period.start)} ~ {_kst(period.end)} KST",
         "",
-        f"범위: {escape_inline(companies)} · {escape_inline(sources)}"
-        f" · 점수 버전 `{version or '없음'}` · 직전 {period.hours:,}시간과 비교",
+        f"범위: {scope} · 점수 버전 {escape_inline(version or '없음')} · "
+        f"직전 {period.hours:,g}시간과 비교",
     ]
     if demo:
         sources_text = escape_inline(", ".join(demo))

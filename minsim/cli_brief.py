@@ -50,14 +50,13 @@ def _day(text: str) -> date:
 def run_brief(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.brief import Period, write_brief
-    from minsim.cli_common import open_for_document_filters, terminal_safe
+    from minsim.cli_common import open_for_document_filters
 
     engine = open_for_document_filters(args)
     period = _period(args, aggregate.time_span(engine))
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
     version = aggregate.latest_scorer_version(engine)
-    # Control characters of a stored event title are shown as escapes, in a file too.
-    text = terminal_safe(write_brief(engine, flt, Period(*period), version=version))
+    text = write_brief(engine, flt, Period(*period), version=version)
     if args.output is None:
         print(text, end="")
         return 0

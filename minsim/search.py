@@ -15,6 +15,8 @@ from dataclasses import dataclass
 _TERM_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 QUOTE = '"'
 EXCLUDE = "-"
+# Curly and full-width quotes (a phone or a word processor types them) are quotes too.
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\uff02", QUOTE))
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ def parse_search(text: str) -> SearchTerms:
     meaning, and a lone - is a word to find (a dash), not an exclusion of nothing."""
     required: list[str] = []
     excluded: list[str] = []
-    for match in _TERM_RE.finditer(text):
+    for match in _TERM_RE.finditer(text.translate(_QUOTES)):
         negated_mark, phrase, token = match.groups()
         if token is not None:
             negated = token.startswith(EXCLUDE) and len(token) > 1

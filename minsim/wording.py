@@ -7,10 +7,13 @@ and a surge's peak '48건/시간' or '89%'.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from minsim.aggregate.impact import BETTER, TOO_FEW, UNCLEAR, WORSE
+from minsim.aggregate.sql import Filters
 from minsim.aggregate.surges import NEGATIVE, VOLUME
+from minsim.search import parse_search
 
 VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하지 않음", TOO_FEW: "표본 부족"}
 # What a side without documents reads as, instead of "too few".
@@ -22,17 +25,57 @@ DEMO_PREFIX = "demo-"
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$:&")
 
 
-# What can start formatting, a link, HTML, code or a table cell in the middle of a line. Plain
-# punctuation (- . : ( ) &) stays as it is, so a brief still reads as text where Markdown is not
+# What can start formatting, a link, HTML, code or a table cell in the middle of a line (a # or
+# a - makes a heading or a list only at a line's start, where no name stands). Plain
+# punctuation (- . : ( ) & #) stays as it is, so a brief still reads as text where Markdown is not
 # rendered (a chat that shows backslashes).
-_INLINE_MARKUP = set("\\`*_[]<>|#~$")
+_INLINE_MARKUP = set("\\`*_[]<>|~$@")
+# What renderers turn into links by themselves (GitHub's autolinks): broken by an escape.
+_AUTOLINK = re.compile(r"(?i)(://|(?<![\w.])www\.)")
+# The document kinds a filter can keep, as a scope line names them.
+KIND_WORDS = {"comment": "댓글만", "article": "기사만"}
 
 
 def escape_inline(text: str) -> str:
     """Text from the database made inert inside a line of a Markdown document (a brief): the
-    characters that start markup escaped, line breaks made spaces."""
+    characters that start markup escaped, addresses that renderers would link broken, line
+    breaks made spaces."""
     flat = " ".join(text.splitlines())
-    return "".join("\\" + ch if ch in _INLINE_MARKUP else ch for ch in flat)
+    escaped = "".join("\\" + ch if ch in _INLINE_MARKUP else ch for ch in flat)
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(1), escaped)
+
+
+def search_text(text: str) -> str:
+    """What search words keep: "'보상'이(가) 든 문서만", "'카카오', '보상'이(가) 모두 든 문서만,
+    '주가'이(가) 든 문서는 빼고"; "" when they ask for nothing."""
+    terms = parse_search(text)
+    parts = []
+    if terms.required:
+        words = ", ".join(f"'{word}'" for word in terms.required)
+        parts.append(f"{words}이(가) {'모두 ' if len(terms.required) > 1 else ''}든 문서만")
+    if terms.excluded:
+        words = ", ".join(f"'{word}'" for word in terms.excluded)
+        parts.append(f"{words}이(가) 든 문서는 빼고")
+    return ", ".join(parts)
+
+
+def filter_scope(flt: Filters, companies: Mapping[str, str]) -> list[str]:
+    """What the filters keep besides time, one phrase each: the companies, the sources, and any
+    kind, collection run, search words or lexicon entry (the page caption and the brief)."""
+    parts = [
+        ", ".join(companies.get(c, c) for c in flt.companies) or "모든 회사",
+        ", ".join(flt.sources) or "모든 출처",
+    ]
+    if flt.kinds and set(flt.kinds) != set(KIND_WORDS):
+        parts.append(", ".join(KIND_WORDS.get(kind, kind) for kind in flt.kinds))
+    if flt.run is not None:
+        parts.append(f"수집 실행 #{flt.run}이 저장한 문서만")
+    searched = search_text(flt.text or "")
+    if searched:
+        parts.append(searched)
+    if flt.lexicon_key:
+        parts.append(f"사전 항목 {flt.lexicon_key}이(가) 들어간 점수의 문서만")
+    return parts
 
 
 def escape_md(text: str) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from cli_support import run_minsim, write_sqlite_config
 from sqlalchemy import insert
-from test_aggregate_fixtures import APOLOGY_AT, SURGE_AT, add_burst, build_database
+from test_aggregate_fixtures import APOLOGY_AT, SURGE_AT, VERSION, add_burst, build_database
 
 from minsim import schema
 from minsim.aggregate import Filters
-from minsim.brief import Period, file_name, period_of
+from minsim.brief import Period, file_name, period_of, write_brief
 from minsim.wording import escape_inline
 
 HOSTILE_TITLE = "**굵게** | 표 깨기\n둘째 줄 \x1b[2J <b>x</b>"
@@ -53,7 +53,9 @@ def test_a_day_against_the_day_before(folder: Path) -> None:
     assert result.returncode == 0, result.stderr
     parts = _sections(result.stdout)
     assert parts["head"][0] == "# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST"
-    assert parts["head"][1].startswith("범위: 모든 회사 · 모든 출처 · 점수 버전 `v-test-1`")
+    assert (
+        parts["head"][1] == "범위: 모든 회사 · 모든 출처 · 점수 버전 v-test-1 · 직전 24시간과 비교"
+    )
     assert parts["head"][2].startswith("> 데모 데이터: demo-portal, demo-video의 글은")
     # 2 articles and 6 comments of the fixture's day, and the 30 burst comments.
     assert parts["한눈에"][0].startswith("문서 38건 (기사 2, 댓글 36) · 채점 38건")
@@ -76,6 +78,10 @@ def test_names_from_the_database_stay_text(folder: Path) -> None:
     )
     assert "\x1b" not in result.stdout  # shown as an escape, never sent to the terminal
     assert escape_inline("SK C&C (주) - 1.5") == "SK C&C (주) - 1.5"  # plain punctuation stays
+    # Addresses a renderer would turn into links by itself stay text.
+    assert escape_inline("https://x.example www.y.example a@b.example") == (
+        "https\\://x.example \\www.y.example a\\@b.example"
+    )
 
 
 def test_the_last_hours_end_with_the_newest_document_s_hour(folder: Path) -> None:
@@ -114,3 +120,19 @@ def test_a_page_s_period_is_its_window_or_all_the_data() -> None:
     window = Filters(start=datetime(2022, 10, 18, 15, tzinfo=UTC), end=span[1])
     assert period_of(window, span) == Period(window.start, span[1])
     assert file_name(every) == "minsim-brief-20221015-1500.md"
+
+
+def test_the_scope_line_names_every_filter_the_page_had(tmp_path: Path) -> None:
+    engine = build_database(tmp_path / "scope.db")
+    try:
+        flt = Filters(kinds=("comment",), text="실망 -네이버", run=3, lexicon_key="실망/NNG")
+        day = datetime(2022, 10, 18, 15, tzinfo=UTC)  # 10-19 00:00 KST
+        text = write_brief(engine, flt, Period(day, day + timedelta(hours=1.5)), version=VERSION)
+    finally:
+        engine.dispose()
+    scope = text.splitlines()[2]
+    assert scope == (
+        "범위: 모든 회사 · 모든 출처 · 댓글만 · 수집 실행 #3이 저장한 문서만 · "
+        "'실망'이(가) 든 문서만, '네이버'이(가) 든 문서는 빼고 · "
+        "사전 항목 실망/NNG이(가) 들어간 점수의 문서만 · 점수 버전 v-test-1 · 직전 1.5시간과 비교"
+    )

@@ -108,6 +108,8 @@ def test_search_words_round_trip_and_reach_the_aggregate_filters() -> None:
         ("카카오\xad톡", "카카오톡", "보이지 않는 문자"),  # a soft hyphen
         (unicodedata.normalize("NFD", "카카오"), "카카오", None),  # decomposed Hangul, composed
         ("가" * 80, "가" * MAX_QUERY_CHARS, f"{MAX_QUERY_CHARS}자를 넘어"),
+        # A word the cut would split is left out, not searched for as its first part.
+        ("카카오 " * 12 + "-주가총액", ("카카오 " * 12).strip(), f"{MAX_QUERY_CHARS}자를 넘어"),
         ("100%_", "100%_", None),  # wildcards are searched for as written (see where_clauses)
     ],
 )

@@ -25,6 +25,8 @@ from minsim.search import SearchTerms, parse_search
         ('"" 보상 보상 -"  "', ("보상",), ()),
         ('"  보상   기준 "', ("보상 기준",), ()),
         ("", (), ()),
+        # Curly and full-width quotes, as phones and word processors type them.
+        ("\u201c보상 기준\u201d -\uff02주가 급락\uff02", ("보상 기준",), ("주가 급락",)),
     ],
 )
 def test_terms(text: str, required: tuple[str, ...], excluded: tuple[str, ...]) -> None:

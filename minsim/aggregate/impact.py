@@ -60,7 +60,7 @@ def before_after(
     flt: Filters,
     events: Sequence[tuple[datetime, str]],
     *,
-    hours: int,
+    hours: float,
     version: str | None,
     inherited: bool = True,
 ) -> pd.DataFrame:
