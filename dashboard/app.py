@@ -101,6 +101,7 @@ def main() -> None:
     stale = ui.stale_note(state, span, datetime.now(UTC))
     if stale:
         st.info(stale, icon=":material/schedule:")
+    sidebar.remember_drawn(url)
     with st.sidebar:
         sidebar.live_counter(url)
     pages = [st.Page(str(PAGES_DIR / f), title=t, icon=i) for f, t, i in PAGES]

@@ -178,6 +178,18 @@ def live_counts(url: str) -> dict[str, object]:
     return aggregate.live_counts(engine(url))
 
 
+def data_stamp(url: str) -> tuple[object, ...]:
+    """What changes whenever a collector stores or scores something: read fresh, uncached, so
+    the page can tell that what it shows is older than the database."""
+    counts = aggregate.live_counts(engine(url))
+    return tuple(counts[key] for key in sorted(counts))
+
+
+def forget_cached_data() -> None:
+    """Drop every cached reading: the database changed under them."""
+    st.cache_data.clear()
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def event_changes(
     url: str,

@@ -29,6 +29,8 @@ K_COMPANY, K_SOURCE, K_WINDOW, K_DATES, K_BUCKET, K_RUN, K_QUERY, K_WORD = (
 )  # fmt: skip
 # How often the live counter re-reads the totals (a collector may be writing meanwhile).
 LIVE_REFRESH_SECONDS = 15
+# Session keys: the data stamp the page was drawn from, and the auto-refresh switch.
+DRAWN_STAMP, K_AUTO_REFRESH = "live_drawn_stamp", "live_auto_refresh"
 
 
 def _kst_dates(span: tuple[datetime, datetime] | None) -> tuple[date, date] | None:
@@ -173,12 +175,20 @@ def to_filters(state: FilterState, span: tuple[datetime, datetime] | None) -> Fi
     return resolve(state, span)
 
 
+def remember_drawn(url: str) -> None:
+    """Note the data stamp this run draws from (the live counter compares it with the
+    database's)."""
+    st.session_state[DRAWN_STAMP] = loaders.data_stamp(url)
+
+
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
 def live_counter(url: str) -> None:
-    """Totals that refresh on their own while a collector writes."""
+    """Totals that refresh on their own while a collector writes; when the database has moved
+    past what the page shows, the page is drawn again (or a button offers it)."""
     st.subheader("실시간 집계")
     try:
         counts = loaders.live_counts(url)
+        stamp = loaders.data_stamp(url)
     except SQLAlchemyError:
         # The page body reports database trouble once; the counter just says it is stale.
         st.caption("지금은 집계를 읽을 수 없습니다. 잠시 후 다시 시도합니다.")
@@ -187,3 +197,21 @@ def live_counter(url: str) -> None:
     left.metric("기사", f"{counts['articles']:,}")
     right.metric("댓글", f"{counts['comments']:,}")
     st.caption(f"마지막 수집 {fmt_kst(counts['newest_collected_at'])}")
+    auto = st.toggle(
+        "새 데이터가 오면 화면 새로 고침", value=True, key=K_AUTO_REFRESH,
+        help=f"{LIVE_REFRESH_SECONDS}초마다 확인해, 수집기가 새 문서나 점수를 저장했으면 이 "
+        "화면의 차트와 표를 다시 그립니다. 끄면 단추로 고칩니다.",
+    )  # fmt: skip
+    drawn = st.session_state.get(DRAWN_STAMP)
+    if drawn is None or drawn == stamp:
+        return
+    if auto:
+        _redraw()
+    st.caption("화면을 그린 뒤 새 데이터가 들어왔습니다.")
+    if st.button("새 데이터로 다시 그리기", key="live_redraw", icon=":material/refresh:"):
+        _redraw()
+
+
+def _redraw() -> None:
+    loaders.forget_cached_data()
+    st.rerun(scope="app")

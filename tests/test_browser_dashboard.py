@@ -11,12 +11,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from test_aggregate_fixtures import N_ARTICLES, build_database
+from sqlalchemy import create_engine, update
+from test_aggregate_fixtures import N_ARTICLES, VERSION, add_comments, build_database
 
 from dashboard.filters import FilterState, documents_link
 from dashboard.health import run_link
@@ -34,6 +35,10 @@ HEALTH_POLL_SECONDS = 0.3
 STOP_GRACE_SECONDS = 10
 # The fixture's first run (demo-portal, ok).
 PORTAL_RUN = 1
+# The live counter looks every 15 seconds; a redraw of the page takes a few more.
+LIVE_REDRAW_SECONDS = 60
+# Inside the fixture's days.
+IMPORTED_AT = datetime(2022, 10, 18, 1, 0, tzinfo=UTC)
 
 pytestmark = [
     pytest.mark.browser,
@@ -145,6 +150,25 @@ def test_the_overview_brief_downloads_as_markdown(server: str, tmp_path: Path) -
     assert text.startswith("# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST")
     assert "범위: 카카오 · 모든 출처" in text
     assert "| 카카오 | 4 (4) |" in text  # the fixture's Kakao article and comments of each day
+
+
+def test_the_page_redraws_itself_when_a_collector_stores_more(server: str, tmp_path: Path) -> None:
+    def documents_metric(page: Any) -> str:
+        return page.locator('[data-testid="stMetric"]', has_text="문서 (건)").inner_text()
+
+    with _browser_page(1000) as page:
+        page.goto(server)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=CHART_WAIT_MS)
+        assert "48" in documents_metric(page)
+        # A collector stores five more comments meanwhile, scored.
+        engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+        add_comments(engine, source="live", count=5, start=IMPORTED_AT, version=VERSION,
+                     collected=datetime.now(UTC))  # fmt: skip
+        engine.dispose()
+        deadline = time.monotonic() + LIVE_REDRAW_SECONDS
+        while "53" not in documents_metric(page) and time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+        assert "53" in documents_metric(page)
 
 
 def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> None:
