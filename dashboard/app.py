@@ -59,6 +59,8 @@ def main() -> None:
     try:
         loaders.engine(url)
         ready = loaders.has_schema(url)
+        if ready:
+            sidebar.begin_run(url)  # before any cached reading of the data
         sources = tuple(loaders.source_names(url)) if ready else ()
     except MinsimError as exc:
         _stop_with_error(f"데이터베이스에 연결할 수 없습니다 (database unreachable): {exc}")
@@ -68,6 +70,9 @@ def main() -> None:
         return
     if not ready or not sources:
         st.info(ui.EMPTY_MESSAGE, icon=":material/inbox:")
+        if ready:  # the first collection draws the page by itself
+            with st.sidebar:
+                sidebar.live_counter(url)
         runs = loaders.last_runs(url) if ready else []
         if runs:  # collection ran but stored nothing: show why
             st.subheader("수집 실행 기록 (KST)")
@@ -101,7 +106,6 @@ def main() -> None:
     stale = ui.stale_note(state, span, datetime.now(UTC))
     if stale:
         st.info(stale, icon=":material/schedule:")
-    sidebar.remember_drawn(url)
     with st.sidebar:
         sidebar.live_counter(url)
     pages = [st.Page(str(PAGES_DIR / f), title=t, icon=i) for f, t, i in PAGES]

@@ -7,9 +7,11 @@ collector's new rows appear without a restart.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,8 +27,6 @@ from minsim.settings import load_settings
 
 # Long enough to keep page switches instant, short enough that a live collector shows up soon.
 CACHE_TTL_SECONDS = 60
-# The live counter is cheap (two aggregate queries), so it may refresh more often.
-LIVE_TTL_SECONDS = 10
 
 
 def database_url() -> str:
@@ -173,21 +173,28 @@ def configured_sources() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-@st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)
-def live_counts(url: str) -> dict[str, object]:
+def data_stamp(url: str) -> dict[str, object]:
+    """The database's live totals, read fresh (uncached): documents by kind and the newest
+    collection and scoring times. They change whenever a collector stores or scores something,
+    so they tell a page that what it shows is older than the database."""
     return aggregate.live_counts(engine(url))
 
 
-def data_stamp(url: str) -> tuple[object, ...]:
-    """What changes whenever a collector stores or scores something: read fresh, uncached, so
-    the page can tell that what it shows is older than the database."""
-    counts = aggregate.live_counts(engine(url))
-    return tuple(counts[key] for key in sorted(counts))
+@st.cache_resource(show_spinner=False)
+def _filled_under(url: str) -> dict[str, Any]:
+    """Server-wide: the data stamp the cached readings of `url` were made under."""
+    return {"lock": threading.Lock(), "stamp": None}
 
 
-def forget_cached_data() -> None:
-    """Drop every cached reading: the database changed under them."""
-    st.cache_data.clear()
+def forget_stale_readings(url: str, stamp: dict[str, object]) -> None:
+    """Drop every cached reading once the database has moved past the stamp they were made
+    under, so this run (and every session after it) reads fresh; the first run to see a new
+    stamp clears, the others find it cleared."""
+    filled = _filled_under(url)
+    with filled["lock"]:
+        if filled["stamp"] is not None and filled["stamp"] != stamp:
+            st.cache_data.clear()
+        filled["stamp"] = stamp
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

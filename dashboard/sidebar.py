@@ -175,10 +175,17 @@ def to_filters(state: FilterState, span: tuple[datetime, datetime] | None) -> Fi
     return resolve(state, span)
 
 
-def remember_drawn(url: str) -> None:
-    """Note the data stamp this run draws from (the live counter compares it with the
-    database's)."""
-    st.session_state[DRAWN_STAMP] = loaders.data_stamp(url)
+def begin_run(url: str) -> None:
+    """Before the run reads anything: note the database's stamp this run draws from, and drop
+    cached readings older than it (the live counter compares the stamp with the database's)."""
+    try:
+        stamp = loaders.data_stamp(url)
+    except SQLAlchemyError:
+        # The page reports database trouble where it reads; without a stamp, no redraw.
+        st.session_state[DRAWN_STAMP] = None
+        return
+    loaders.forget_stale_readings(url, stamp)
+    st.session_state[DRAWN_STAMP] = stamp
 
 
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
@@ -187,8 +194,7 @@ def live_counter(url: str) -> None:
     past what the page shows, the page is drawn again (or a button offers it)."""
     st.subheader("실시간 집계")
     try:
-        counts = loaders.live_counts(url)
-        stamp = loaders.data_stamp(url)
+        counts = loaders.data_stamp(url)
     except SQLAlchemyError:
         # The page body reports database trouble once; the counter just says it is stale.
         st.caption("지금은 집계를 읽을 수 없습니다. 잠시 후 다시 시도합니다.")
@@ -203,15 +209,10 @@ def live_counter(url: str) -> None:
         "화면의 차트와 표를 다시 그립니다. 끄면 단추로 고칩니다.",
     )  # fmt: skip
     drawn = st.session_state.get(DRAWN_STAMP)
-    if drawn is None or drawn == stamp:
+    if drawn is None or drawn == counts:
         return
     if auto:
-        _redraw()
+        st.rerun(scope="app")
     st.caption("화면을 그린 뒤 새 데이터가 들어왔습니다.")
     if st.button("새 데이터로 다시 그리기", key="live_redraw", icon=":material/refresh:"):
-        _redraw()
-
-
-def _redraw() -> None:
-    loaders.forget_cached_data()
-    st.rerun(scope="app")
+        st.rerun(scope="app")

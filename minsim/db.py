@@ -130,11 +130,21 @@ def _migration_2(conn: Connection) -> None:
     index.create(conn, checkfirst=True)
 
 
+def _migration_3(conn: Connection) -> None:
+    """Index the newest collection and scoring times, which the live dashboard reads often."""
+    for table, name in (
+        (schema.documents, "ix_documents_collected_at"),
+        (schema.scores, "ix_scores_scored_at"),
+    ):
+        next(i for i in table.indexes if i.name == name).create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "create documents, scores, runs, cursors, events, companies, aspects", _migration_1),
     (2, "documents.run_id: the run that stored each document", _migration_2),
+    (3, "index documents.collected_at and scores.scored_at", _migration_3),
 )
 
 

@@ -70,6 +70,8 @@ documents = Table(
     Index("ix_documents_parent_id", "parent_id"),
     # which document sources each run stored (the Sources page), read from the index alone
     Index("ix_documents_run_source", "run_id", "source"),
+    # the newest collection time, which the dashboard reads every few seconds (migration 3)
+    Index("ix_documents_collected_at", "collected_at"),
 )
 
 document_companies = Table(
@@ -93,6 +95,8 @@ scores = Table(
     Column("hits", Text, nullable=False),  # JSON: the lexicon hits and rules behind the score
     Column("scored_at", UTCDateTime, nullable=False),
     Index("ix_scores_version", "scorer_version"),
+    # the newest scoring time, read with the newest collection time (migration 3)
+    Index("ix_scores_scored_at", "scored_at"),
 )
 
 aspect_scores = Table(

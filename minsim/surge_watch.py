@@ -1,8 +1,8 @@
 """Telling of surges while collecting: a log line, and a webhook post, for each new one.
 
 `minsim run` checks after every collection run whether a company's volume or negative share is
-surging in the newest hour of the data (minsim.aggregate.surges) and tells of each surge once per
-process: a WARNING in the log and, when the environment variable named by `[surges] webhook_env`
+surging now (a surge of minsim.aggregate.surges that is going on) and tells of each surge once
+per process: a WARNING in the log and, when the environment variable named by `[surges] webhook_env`
 (MINSIM_SURGE_WEBHOOK) holds a URL, a JSON post to it (`{"text": ..., "surge": {...}}`, the
 shape chat webhooks such as Slack's read). The URL is a secret (a chat webhook's path is its
 key): it comes only from the environment and no message names it. Posts go out on a thread of

@@ -171,6 +171,43 @@ def test_the_page_redraws_itself_when_a_collector_stores_more(server: str, tmp_p
         assert "53" in documents_metric(page)
 
 
+def test_with_the_switch_off_a_button_redraws_and_any_click_reads_fresh(
+    server: str, tmp_path: Path
+) -> None:
+    def documents_metric(page: Any) -> str:
+        return page.locator('[data-testid="stMetric"]', has_text="문서 (건)").inner_text()
+
+    def store(count: int, prefix: str) -> None:
+        engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+        add_comments(engine, source="live", count=count, start=IMPORTED_AT, version=VERSION,
+                     collected=datetime.now(UTC), prefix=prefix)  # fmt: skip
+        engine.dispose()
+
+    with _browser_page(1000) as page:
+        page.goto(server)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=CHART_WAIT_MS)
+        page.get_by_text("새 데이터가 오면 화면 새로 고침").click()  # the switch, off
+        page.wait_for_timeout(1000)
+        store(5, "b")
+        button = page.get_by_role("button", name="새 데이터로 다시 그리기")
+        button.wait_for(timeout=LIVE_REDRAW_SECONDS * 1000)
+        assert "48" in documents_metric(page)  # not redrawn by itself
+        button.click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+            ".some(m => m.innerText.includes('53'))",
+            timeout=CHART_WAIT_MS,
+        )
+        # Any click after a collector wrote reads fresh, never the minute-old cached numbers.
+        store(5, "c")
+        page.get_by_text("시간별", exact=True).click()  # the hour bucket
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+            ".some(m => m.innerText.includes('58'))",
+            timeout=CHART_WAIT_MS,
+        )
+
+
 def test_sources_page_and_url_warnings_render(server: str, tmp_path: Path) -> None:
     # Dates after the data: the page says which dates it used instead.
     url = f"{server}/sources?window=custom&from=2030-01-01&to=2030-01-02"

@@ -317,6 +317,23 @@ def test_documents_show_text_only_inertly(demo_url: str) -> None:
     assert any("실망/NNG" in str(df.value.to_dict()) for df in at.dataframe)
 
 
+def test_the_picked_document_stays_picked_when_new_documents_arrive(demo_url: str) -> None:
+    at = _app()
+    at.switch_page("views/documents.py").run()
+    at.selectbox(key="documents_pick").set_value("c300").run()  # a Kakao comment of 10-18
+    first_text = [t.value for t in at.text]
+    # A collector stores newer documents, which come first in the list; the page is drawn again.
+    engine = create_engine(demo_url)
+    add_comments(engine, source="live", count=3, start=LIVE_SURGE_AT, version=VERSION)
+    engine.dispose()
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="documents_pick").value == "c300"
+    assert [t.value for t in at.text] == first_text
+    assert len(at.dataframe[0].value) == 48 + 3
+
+
 def test_documents_detail_folds_small_hits_until_asked(demo_url: str) -> None:
     at = _app()
     at.switch_page("views/documents.py").run()

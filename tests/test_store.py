@@ -509,3 +509,20 @@ def test_copies_in_one_batch_count_as_a_reimport_of_them_would(engine: Engine, s
     in_one_batch = _ingest(engine, [article, article, edited], scorer=scorer)
     assert one_by_one.counts == {"fetched": 3, "new": 1, "duplicate": 1, "updated": 1, "scored": 2}
     assert in_one_batch.counts == {**one_by_one.counts, "scored": 1}  # scored once, as one batch
+
+
+def test_migration_3_indexes_the_times_the_live_dashboard_reads(engine: Engine) -> None:
+    """A version-2 database gains the indexes on the newest collection and scoring times."""
+    names = ("ix_documents_collected_at", "ix_scores_scored_at")
+    with engine.begin() as conn:
+        for name in names:
+            conn.execute(text(f"DROP INDEX {name}"))
+        conn.execute(delete(schema.schema_migrations).where(schema.schema_migrations.c.version > 2))
+    assert db.migrate(engine) == [3]
+    with engine.connect() as conn:
+        found = {
+            index["name"]
+            for table in ("documents", "scores")
+            for index in inspect(conn).get_indexes(table)
+        }
+    assert set(names) <= found

@@ -42,14 +42,17 @@ table = doctable.show(
 )  # fmt: skip
 
 st.subheader("점수 설명")
+# Options are document ids, keyed: a redraw with new documents keeps the one picked.
+labels = {
+    doc_id: f"{when} · {kind} · {str(text)[:40]}"
+    for doc_id, when, kind, text in zip(
+        rows["doc_id"], table["시각"], table["종류"], rows["text"], strict=True
+    )
+}
 choice = st.selectbox(
-    "문서 선택",
-    options=list(range(len(rows))),
-    format_func=lambda i: (
-        f"{table['시각'].iloc[i]} · {table['종류'].iloc[i]} · {str(rows['text'].iloc[i])[:40]}"
-    ),
+    "문서 선택", options=list(labels), format_func=labels.__getitem__, key="documents_pick"
 )
-picked = rows.iloc[choice]
+picked = rows[rows["doc_id"] == choice].iloc[0]
 if isinstance(picked["title"], str) and picked["title"]:
     st.text(f"제목: {picked['title']}")
 st.text(str(picked["text"]))
