@@ -7,41 +7,18 @@ bare list of hits; damaged JSON reads as "no explanation", never as an error.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
+# The readers of the stored JSON live in minsim (the brief counts words too); the names stay
+# reachable here, where the pages look for them.
+from minsim.explanations import SMALL_HIT_WEIGHT, number, parse
+from minsim.explanations import load as _load
+
 # Hits named in the one-line summary of a table row; the detail view shows all of them.
 SUMMARY_HITS = 4
-# Hits whose final weight is smaller than this are folded away in the detail view unless the
-# reader asks for them: mostly endings and particles, each moving a score very little.
-SMALL_HIT_WEIGHT = 0.5
 HIT_COLUMNS = ["표현", "키", "기본 가중치", "최종 가중치", "적용 규칙", "사전"]
-
-
-def _load(raw: str | None) -> object:
-    """The stored JSON as Python values; None when it is missing or damaged."""
-    try:
-        return json.loads(raw) if raw else None
-    except (TypeError, ValueError, RecursionError):  # RecursionError: nested past Python's limit
-        return None
-
-
-def parse(raw: str | None) -> tuple[list[dict[str, object]], list[str]]:
-    """(hits, document-level rules) from the stored JSON."""
-    value = _load(raw)
-    if isinstance(value, list):
-        return [h for h in value if isinstance(h, dict)], []
-    if not isinstance(value, dict):
-        return [], []
-    hits = value.get("hits")
-    rules = value.get("rules")
-    return (
-        [h for h in hits if isinstance(h, dict)] if isinstance(hits, list) else [],
-        [str(r) for r in rules] if isinstance(rules, list) else [],
-    )
 
 
 def sentence_rules(raw: str | None) -> list[str]:
@@ -66,14 +43,6 @@ def omitted(raw: str | None) -> tuple[int, float]:
         return 0, 0.0
     count, weight = left.get("count"), number(left.get("weight"))
     return (count if isinstance(count, int) else 0), (weight or 0.0)
-
-
-def number(value: object) -> float | None:
-    """A weight from the stored JSON as a float; None for anything else, booleans and
-    infinities included (JSON has no such weights; Python's json reads `Infinity`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def hits_frame(raw: str | None) -> pd.DataFrame:

@@ -18,12 +18,12 @@ import streamlit as st
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
-from dashboard import words
 from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.brief import Period, write_brief
 from minsim.db import open_engine
 from minsim.settings import load_settings
+from minsim.words import WordCounts, count_words
 
 # Long enough to keep page switches instant, short enough that a live collector shows up soon.
 CACHE_TTL_SECONDS = 60
@@ -216,12 +216,12 @@ def event_changes(
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def word_counts(
     url: str, flt: Filters, version: str | None, limit: int
-) -> tuple[words.WordCounts, int, int]:
+) -> tuple[WordCounts, int, int]:
     """The words of the newest `limit` scored documents' explanations (counted here, so the
     cache holds the small table, not megabytes of JSON), how many were read and how many there
     are in all."""
     texts, total = aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)
-    return words.count_words(texts), len(texts), total
+    return count_words(texts), len(texts), total
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from minsim.normalize import clean_text
+from minsim.words import RULE_PREFIX
 
 # Search words: a phrase, not a document; longer ones are cut (and the page says so).
 MAX_QUERY_CHARS = 50
@@ -20,7 +21,6 @@ MAX_QUERY_CHARS = 50
 # a URL parameter of ours.
 MAX_KEY_CHARS = 100
 _KEY_RE = re.compile(r"rule:[a-z_]+|\S+/[A-Z_]+(?: \S+/[A-Z_]+)*")
-RULE_PREFIX = "rule:"
 # Kiwi's tag of Latin words, whose keys the scorer writes in lower case (sentiment/tokenizer.py).
 LATIN_TAG = "SL"
 

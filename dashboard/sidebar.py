@@ -17,10 +17,10 @@ from dashboard.filters import (
     resolve,
     to_params,
 )
-from dashboard.search import MAX_QUERY_CHARS, RULE_PREFIX, clean_query
+from dashboard.search import MAX_QUERY_CHARS, clean_query
 from dashboard.ui import escape_md, fmt_kst
-from dashboard.words import lemma_text
 from minsim.aggregate import Filters
+from minsim.words import RULE_PREFIX, lemma_text
 
 # Widget keys in session state; "seeded" marks that the URL was read for this session.
 SEEDED = "f_seeded"

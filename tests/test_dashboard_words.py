@@ -14,10 +14,11 @@ from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, build_database, fill
 
-from dashboard import words
 from dashboard.filters import FilterState, documents_link
-from minsim import aggregate, schema
+from dashboard.words import TITLES, words_chart
+from minsim import aggregate, schema, words
 from minsim.aggregate import Filters
+from minsim.words import WORD_COLUMNS
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 RUN_TIMEOUT_SECONDS = 60
@@ -113,7 +114,7 @@ def test_strongest_words_of_each_side_in_order() -> None:
     assert list(words.strongest(found, -1)["word"]) == ["실망", "최악", "짜다"]
     assert list(words.strongest(found, +1)["word"]) == ["감사", "좋다", "짜다"]
     assert list(words.strongest(found, -1, top=1)["word"]) == ["실망"]
-    spec = words.words_chart(words.strongest(found, -1), words.strongest(found, +1)).to_dict()
+    spec = words_chart(words.strongest(found, -1), words.strongest(found, +1)).to_dict()
     shown = {r["label"] for d in spec["datasets"].values() for r in d}
     # The verb and the adjective 짜다 get a row each.
     assert shown == {"실망", "최악", "감사", "좋다", "짜다 (짜다/VV)", "짜다 (짜다/VA)"}
@@ -174,3 +175,7 @@ def test_the_words_page_ranks_the_fixture_words(words_url: str) -> None:
     assert any(f"채점된 문서 {N_COMMENTS}건에서" in c.value for c in at.caption)
     at.segmented_control(key="words_kind").set_value("all").run()
     assert at.dataframe[0].value["docs"].iloc[0] == N_ARTICLES + N_COMMENTS
+
+
+def test_every_counted_column_has_a_title() -> None:
+    assert list(TITLES) == WORD_COLUMNS

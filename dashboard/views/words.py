@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import explain, loaders, ui, words
 from dashboard.filters import documents_link
+from minsim.words import strongest
 
 # Comments first: that is where the public's own words are; articles are a click away.
 DEFAULT_KIND = "comment"
@@ -49,7 +50,7 @@ if not read:
         ui.empty_notice(f"채점된 문서({ui.KIND_CHOICES[kind]})")
     st.stop()
 found = counts.words
-negative, positive = words.strongest(found, -1), words.strongest(found, +1)
+negative, positive = strongest(found, -1), strongest(found, +1)
 scope = f"채점된 문서 {total:,}건" + (f" 중 최신 {read:,}건" if total > read else "")
 st.caption(
     f"{scope}에서 가중치 {explain.SMALL_HIT_WEIGHT:g} 이상으로 점수를 움직인 사전 항목입니다. "
