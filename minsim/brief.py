@@ -33,11 +33,16 @@ from minsim.wording import (
     surge_value,
     verdict_text,
 )
+from minsim.words import count_words, strongest
 
 # Aspects listed per company: the most talked about in the period.
 TOP_ASPECTS = 5
 # Each event of the period is read over a day either side, as on the Before/after page.
 EVENT_HOURS = 24
+# Words listed on each side, from the explanations of at most this many of the period's newest
+# scored comments (as the Words page reads them).
+TOP_BRIEF_WORDS = 5
+WORD_SAMPLE = 5000
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 SHORT_TIME = "%m-%d %H:%M"
 COMPANY_HEADER = (
@@ -93,11 +98,17 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
         )
     )
     surges = aggregate.find_surges(engine, inside, version=version)
+    # The public's own words: comments, unless the filters chose a kind.
+    spoken = inside if flt.kinds else replace(inside, kinds=("comment",))
+    explanations, _ = aggregate.stored_explanations(
+        engine, spoken, version=version, limit=WORD_SAMPLE
+    )
     demo = [s for s in aggregate.source_names(engine, inside) if s.startswith(DEMO_PREFIX)]
     lines = _head(flt, period, version, names, demo)
     lines += _totals(totals)
     lines += _companies(compared, names)
     lines += _aspects(compared, period, names, labels)
+    lines += _words(count_words(explanations).words, len(explanations), spoken.kinds)
     lines += _surges(surges, names)
     lines += _events(events, event_rows, names)
     lines += [
@@ -182,6 +193,25 @@ def _aspects(
             cells = _change_cells(row).split(" | ")
             # The aspect table has no negative-share column: one table fits a chat window.
             lines.append(f"| {name} | {aspect} | {' | '.join(cells[:3] + cells[4:])} |")
+    return lines
+
+
+def _words(found: pd.DataFrame, read: int, kinds: tuple[str, ...]) -> list[str]:
+    what = "댓글" if kinds == ("comment",) else "문서"
+    lines = ["", "## 점수를 움직인 말", ""]
+    if found.empty:
+        return [*lines, f"이 기간의 채점된 {what}에서 점수를 크게 움직인 말이 없습니다."]
+    for title, sign in (("부정 쪽", -1), ("긍정 쪽", +1)):
+        top = strongest(found, sign, TOP_BRIEF_WORDS)
+        shown = ", ".join(
+            f"{escape_inline(row['word'])} ({row['total']:+.1f}, {row['docs']:,}건)"
+            for row in top.to_dict("records")
+        )
+        lines.append(f"- {title}: {shown or '없음'}")
+    lines.append(
+        f"(채점된 {what} {read:,}건에서 가중치 합, 괄호 안은 합과 그 말이 점수를 움직인 {what} "
+        "수. 리뷰에서 배운 어미·조사는 뺐습니다.)"
+    )
     return lines
 
 

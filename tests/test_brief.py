@@ -64,6 +64,10 @@ def test_a_day_against_the_day_before(folder: Path) -> None:
     naver = next(line for line in parts["한눈에"] if line.startswith("| 네이버 |"))
     assert naver.startswith("| 네이버 | 4 (4) |") and naver.endswith("| 표본 부족 |")
     assert any(line.startswith("| 카카오 | 사과 |") for line in parts["측면"])
+    # Every fixture explanation holds 실망/NNG at -2.6 (and 네요/EF, too weak to count).
+    negative, positive, note = parts["점수를 움직인 말"]
+    assert negative == "- 부정 쪽: 실망 (-93.6, 36건)" and positive == "- 긍정 쪽: 없음"
+    assert note.startswith("(채점된 댓글 36건에서 가중치 합")
     [surge] = parts["급증"]
     assert surge.startswith("- 카카오 문서 급증: 10-19 11:00 ~ 10-19 12:00 (1시간), 정점")
     apology, hostile = parts["사건"]
