@@ -100,7 +100,7 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
     surges = aggregate.find_surges(engine, inside, version=version)
     # The public's own words: comments, unless the filters chose a kind.
     spoken = inside if flt.kinds else replace(inside, kinds=("comment",))
-    explanations, _ = aggregate.stored_explanations(
+    explanations, scored = aggregate.stored_explanations(
         engine, spoken, version=version, limit=WORD_SAMPLE
     )
     demo = [s for s in aggregate.source_names(engine, inside) if s.startswith(DEMO_PREFIX)]
@@ -108,7 +108,7 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
     lines += _totals(totals)
     lines += _companies(compared, names)
     lines += _aspects(compared, period, names, labels)
-    lines += _words(count_words(explanations).words, len(explanations), spoken.kinds)
+    lines += _words(count_words(explanations).words, len(explanations), scored, spoken.kinds)
     lines += _surges(surges, names)
     lines += _events(events, event_rows, names)
     lines += [
@@ -196,8 +196,9 @@ def _aspects(
     return lines
 
 
-def _words(found: pd.DataFrame, read: int, kinds: tuple[str, ...]) -> list[str]:
+def _words(found: pd.DataFrame, read: int, scored: int, kinds: tuple[str, ...]) -> list[str]:
     what = "댓글" if kinds == ("comment",) else "문서"
+    sample = f"{scored:,}건" + (f" 중 최신 {read:,}건" if scored > read else "")
     lines = ["", "## 점수를 움직인 말", ""]
     if found.empty:
         return [*lines, f"이 기간의 채점된 {what}에서 점수를 크게 움직인 말이 없습니다."]
@@ -209,7 +210,7 @@ def _words(found: pd.DataFrame, read: int, kinds: tuple[str, ...]) -> list[str]:
         )
         lines.append(f"- {title}: {shown or '없음'}")
     lines.append(
-        f"(채점된 {what} {read:,}건에서 가중치 합, 괄호 안은 합과 그 말이 점수를 움직인 {what} "
+        f"(채점된 {what} {sample}에서 가중치 합, 괄호 안은 합과 그 말이 점수를 움직인 {what} "
         "수. 리뷰에서 배운 어미·조사는 뺐습니다.)"
     )
     return lines

@@ -12,8 +12,9 @@ from test_aggregate_fixtures import APOLOGY_AT, SURGE_AT, VERSION, add_burst, bu
 
 from minsim import schema
 from minsim.aggregate import Filters
-from minsim.brief import Period, file_name, period_of, write_brief
+from minsim.brief import Period, _words, file_name, period_of, write_brief
 from minsim.wording import escape_inline
+from minsim.words import count_words
 
 HOSTILE_TITLE = "**굵게** | 표 깨기\n둘째 줄 \x1b[2J <b>x</b>"
 
@@ -140,3 +141,11 @@ def test_the_scope_line_names_every_filter_the_page_had(tmp_path: Path) -> None:
         "'실망'이(가) 든 문서만, '네이버'이(가) 든 문서는 빼고 · "
         "사전 항목 실망/NNG이(가) 들어간 점수의 문서만 · 점수 버전 v-test-1 · 직전 1.5시간과 비교"
     )
+
+
+def test_the_word_list_says_when_it_read_only_the_newest() -> None:
+    found = count_words([]).words
+    assert _words(found, 0, 0, ("comment",))[-1].startswith("이 기간의 채점된 댓글에서")
+    lines = _words(count_words(['{"hits":[{"key":"실망/NNG","weight":-2}]}']).words, 5000, 6200,
+                   ("comment",))  # fmt: skip
+    assert lines[-1].startswith("(채점된 댓글 6,200건 중 최신 5,000건에서 가중치 합")
