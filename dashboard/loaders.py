@@ -27,6 +27,8 @@ from minsim.words import WordCounts, count_words
 
 # Long enough to keep page switches instant, short enough that a live collector shows up soon.
 CACHE_TTL_SECONDS = 60
+# The live counter's totals count every document: read at most this often.
+LIVE_TTL_SECONDS = 10
 
 
 def database_url() -> str:
@@ -173,11 +175,27 @@ def configured_sources() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-def data_stamp(url: str) -> dict[str, object]:
-    """The database's live totals, read fresh (uncached): documents by kind and the newest
-    collection and scoring times. They change whenever a collector stores or scores something,
-    so they tell a page that what it shows is older than the database."""
+@st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)
+def live_counts(url: str) -> dict[str, object]:
     return aggregate.live_counts(engine(url))
+
+
+def data_stamp(url: str) -> tuple[object, ...]:
+    """What moves whenever the data change, read fresh (uncached): the SQLite file's identity
+    (a file replaced under the server, by `rm` and `minsim init --demo` or a restored backup)
+    and the newest collection and scoring times (both indexed: cheap to read on every click)."""
+    return (_file_identity(url), *aggregate.newest_times(engine(url)))
+
+
+def _file_identity(url: str) -> tuple[int, int] | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    try:
+        found = Path(parsed.database).stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 @st.cache_resource(show_spinner=False)
@@ -186,15 +204,22 @@ def _filled_under(url: str) -> dict[str, Any]:
     return {"lock": threading.Lock(), "stamp": None}
 
 
-def forget_stale_readings(url: str, stamp: dict[str, object]) -> None:
-    """Drop every cached reading once the database has moved past the stamp they were made
-    under, so this run (and every session after it) reads fresh; the first run to see a new
-    stamp clears, the others find it cleared."""
+def fresh_stamp(url: str) -> tuple[object, ...]:
+    """The data stamp this run draws from, after dropping what is older than it: every cached
+    reading once the database has moved past the stamp they were made under (the first run to
+    see a new stamp clears, the others find it cleared), and the shared engine too when the
+    SQLite file was replaced (its open connections still read the old one)."""
     filled = _filled_under(url)
     with filled["lock"]:
-        if filled["stamp"] is not None and filled["stamp"] != stamp:
+        before = filled["stamp"]
+        if before is not None and before[0] != _file_identity(url):
+            engine(url).dispose()
+            engine.clear()
+        stamp = data_stamp(url)
+        if before is not None and before != stamp:
             st.cache_data.clear()
         filled["stamp"] = stamp
+    return stamp
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

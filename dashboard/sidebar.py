@@ -176,16 +176,13 @@ def to_filters(state: FilterState, span: tuple[datetime, datetime] | None) -> Fi
 
 
 def begin_run(url: str) -> None:
-    """Before the run reads anything: note the database's stamp this run draws from, and drop
-    cached readings older than it (the live counter compares the stamp with the database's)."""
+    """Before the run reads anything: note the data stamp this run draws from, dropping cached
+    readings older than it (the live counter compares it with the database's)."""
     try:
-        stamp = loaders.data_stamp(url)
+        st.session_state[DRAWN_STAMP] = loaders.fresh_stamp(url)
     except SQLAlchemyError:
         # The page reports database trouble where it reads; without a stamp, no redraw.
         st.session_state[DRAWN_STAMP] = None
-        return
-    loaders.forget_stale_readings(url, stamp)
-    st.session_state[DRAWN_STAMP] = stamp
 
 
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
@@ -194,7 +191,8 @@ def live_counter(url: str) -> None:
     past what the page shows, the page is drawn again (or a button offers it)."""
     st.subheader("실시간 집계")
     try:
-        counts = loaders.data_stamp(url)
+        counts = loaders.live_counts(url)
+        stamp = loaders.data_stamp(url)
     except SQLAlchemyError:
         # The page body reports database trouble once; the counter just says it is stale.
         st.caption("지금은 집계를 읽을 수 없습니다. 잠시 후 다시 시도합니다.")
@@ -209,7 +207,7 @@ def live_counter(url: str) -> None:
         "화면의 차트와 표를 다시 그립니다. 끄면 단추로 고칩니다.",
     )  # fmt: skip
     drawn = st.session_state.get(DRAWN_STAMP)
-    if drawn is None or drawn == counts:
+    if drawn is None or drawn == stamp:
         return
     if auto:
         st.rerun(scope="app")

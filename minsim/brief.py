@@ -3,9 +3,10 @@
 For the documents inside the filters published in [start, end): how many, and per company the
 opinion against the period of the same length just before (the Before/after reading with the
 period's start as the moment: the change of the mean score with its 95 % interval and a
-verdict), the aspects most talked about, the surges, and the timeline's events with their own
-24 hours either side. Figures, names and event titles only, never a comment's text, so a brief
-can be passed on; every name from the database is escaped, so it stays text in any Markdown.
+verdict), the aspects most talked about, the lexicon entries that moved the period's comments
+most either way, the surges, and the timeline's events with their own 24 hours either side.
+Figures, names, lexicon entries and event titles only, never a comment's text, so a brief can be
+passed on; every name from the database is escaped, so it stays text in any Markdown.
 """
 
 from __future__ import annotations
@@ -33,16 +34,15 @@ from minsim.wording import (
     surge_value,
     verdict_text,
 )
-from minsim.words import count_words, strongest
+from minsim.words import WORD_SAMPLE, count_words, lemma_text, strongest
 
 # Aspects listed per company: the most talked about in the period.
 TOP_ASPECTS = 5
 # Each event of the period is read over a day either side, as on the Before/after page.
 EVENT_HOURS = 24
-# Words listed on each side, from the explanations of at most this many of the period's newest
-# scored comments (as the Words page reads them).
+# Words listed on each side, from the explanations of the period's newest scored comments (as
+# many as the Words page reads).
 TOP_BRIEF_WORDS = 5
-WORD_SAMPLE = 5000
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 SHORT_TIME = "%m-%d %H:%M"
 COMPANY_HEADER = (
@@ -198,17 +198,26 @@ def _aspects(
 
 def _words(found: pd.DataFrame, read: int, scored: int, kinds: tuple[str, ...]) -> list[str]:
     what = "댓글" if kinds == ("comment",) else "문서"
-    sample = f"{scored:,}건" + (f" 중 최신 {read:,}건" if scored > read else "")
     lines = ["", "## 점수를 움직인 말", ""]
+    if not read:
+        return [*lines, f"이 기간에 채점된 {what}이(가) 없습니다."]
     if found.empty:
         return [*lines, f"이 기간의 채점된 {what}에서 점수를 크게 움직인 말이 없습니다."]
+    sample = f"{scored:,}건" + (f" 중 최신 {read:,}건" if scored > read else "")
     for title, sign in (("부정 쪽", -1), ("긍정 쪽", +1)):
-        top = strongest(found, sign, TOP_BRIEF_WORDS)
-        shown = ", ".join(
-            f"{escape_inline(row['word'])} ({row['total']:+.1f}, {row['docs']:,}건)"
-            for row in top.to_dict("records")
+        top = strongest(found, sign, TOP_BRIEF_WORDS).to_dict("records")
+        # Lexicon entries, never the words as a comment wrote them; two entries that read
+        # alike (짜다 the verb and the adjective) get their keys.
+        shown = [lemma_text(row["key"]) for row in top]
+        named = [
+            f"{text} ({row['key']})" if shown.count(text) > 1 else text
+            for text, row in zip(shown, top, strict=True)
+        ]
+        listed = ", ".join(
+            f"{escape_inline(name)} ({row['total']:+.1f}, {row['docs']:,}건)"
+            for name, row in zip(named, top, strict=True)
         )
-        lines.append(f"- {title}: {shown or '없음'}")
+        lines.append(f"- {title}: {listed or '없음'}")
     lines.append(
         f"(채점된 {what} {sample}에서 가중치 합, 괄호 안은 합과 그 말이 점수를 움직인 {what} "
         "수. 리뷰에서 배운 어미·조사는 뺐습니다.)"

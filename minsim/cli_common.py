@@ -102,7 +102,7 @@ def open_existing_database(settings: Settings) -> Engine:
         engine = db.engine_for(settings, create=False)
     except db.DatabaseMissing as exc:
         raise db.DatabaseMissing(f"{exc}; {INIT_HINT}") from exc
-    current, wanted = db.schema_version(engine), db.MIGRATIONS[-1][0]
+    current, wanted = db.schema_version(engine), db.READERS_NEED
     if current < wanted:
         engine.dispose()
         where = mask_url(settings.database.url)

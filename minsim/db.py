@@ -146,6 +146,10 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (2, "documents.run_id: the run that stored each document", _migration_2),
     (3, "index documents.collected_at and scores.scored_at", _migration_3),
 )
+# Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
+# version or later: migrations after it only add indexes, which make reading faster, not
+# possible. A reader of an older one asks for `minsim init`; writers always migrate in full.
+READERS_NEED = 2
 
 
 def schema_version(engine: Engine) -> int:

@@ -35,6 +35,9 @@ RULE_NAMES = {
 }
 # The columns of `WordCounts.words`.
 WORD_COLUMNS = ["word", "docs", "neg_docs", "pos_docs", "total", "mean", "key", "source"]
+# Explanations read, newest first: enough for a stable ranking, and a bounded read (a stored
+# explanation is a few kilobytes). The Words page and the brief read as many.
+WORD_SAMPLE = 5000
 # Words shown on each side of the chart and in each table: a screen's worth.
 TOP_WORDS = 15
 

@@ -145,7 +145,19 @@ def test_the_scope_line_names_every_filter_the_page_had(tmp_path: Path) -> None:
 
 def test_the_word_list_says_when_it_read_only_the_newest() -> None:
     found = count_words([]).words
-    assert _words(found, 0, 0, ("comment",))[-1].startswith("이 기간의 채점된 댓글에서")
+    assert _words(found, 0, 0, ("comment",))[-1] == "이 기간에 채점된 댓글이(가) 없습니다."
+    assert _words(found, 3, 3, ("comment",))[-1].startswith("이 기간의 채점된 댓글에서")
     lines = _words(count_words(['{"hits":[{"key":"실망/NNG","weight":-2}]}']).words, 5000, 6200,
                    ("comment",))  # fmt: skip
     assert lines[-1].startswith("(채점된 댓글 6,200건 중 최신 5,000건에서 가중치 합")
+
+
+def test_words_are_lexicon_entries_and_alike_ones_get_their_keys() -> None:
+    hits = [
+        '{"hits":[{"key":"짜다/VA","text":"짜","weight":-2},{"key":"짜다/VV","text":"짜",'
+        '"weight":-1},{"key":"책임/NNG 회피/NNG","text":"책임[회피](x)","weight":-1.5}]}'
+    ]
+    negative = _words(count_words(hits).words, 1, 1, ("comment",))[3]
+    assert negative == (
+        "- 부정 쪽: 짜다 (짜다/VA) (-2.0, 1건), 책임 회피 (-1.5, 1건), 짜다 (짜다/VV) (-1.0, 1건)"
+    )

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 
-from minsim import schema
+from minsim import db, schema
 from tests.cli_support import child_env, run_minsim, write_sqlite_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -345,6 +345,22 @@ def test_status_outside_a_project_creates_no_database(tmp_path: Path) -> None:
     flag = minsim("--database-url", f"sqlite:///{tmp_path}/a/b/x.db", "status", cwd=tmp_path)
     assert flag.returncode == 2 and f"{tmp_path}/a/b/x.db does not exist" in flag.stderr
     assert not (tmp_path / "a").exists()
+
+
+def test_readers_work_on_a_database_whose_missing_migrations_only_add_indexes(
+    tmp_path: Path,
+) -> None:
+    db_file = tmp_path / "v2.db"
+    engine = create_engine(f"sqlite:///{db_file}")
+    db.migrate(engine)
+    with engine.begin() as conn:  # as a version-2 database: without migration 3's indexes
+        conn.execute(text("DROP INDEX ix_documents_collected_at"))
+        conn.execute(text("DROP INDEX ix_scores_scored_at"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version > 2"))
+    engine.dispose()
+    config = _settings_file(tmp_path, db_file)
+    result = minsim("--config", str(config), "surges", "--ongoing", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_status_on_a_database_without_tables_asks_for_init(tmp_path: Path) -> None:

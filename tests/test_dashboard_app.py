@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -150,6 +151,26 @@ def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:
     # The company filter applies: Naver had no surge.
     at = _app({"company": ["naver"]})
     assert "이 조건에서는 급증한 시간이 없습니다." in _markdown_text(at)
+
+
+def test_a_database_file_replaced_under_the_server_is_read_anew(
+    demo_url: str, tmp_path: Path
+) -> None:
+    at = _app()
+    assert _metric(at, "문서 (건)") == "48"
+    # `rm minsim.db*` and a new `minsim init`, or a restored backup: another file, same path.
+    other = tmp_path / "other" / "minsim.db"
+    other.parent.mkdir()
+    engine = build_database(other)
+    add_comments(engine, source="live", count=5, start=SURGE_AT, version=VERSION)
+    engine.dispose()
+    path = Path(demo_url.removeprefix("sqlite:///"))
+    for leftover in path.parent.glob(path.name + "-*"):  # WAL and shared-memory files
+        leftover.unlink()
+    os.replace(other, path)
+    at.run()
+    assert not at.exception
+    assert _metric(at, "문서 (건)") == "53"
 
 
 def test_company_filter_from_the_url_changes_the_numbers(demo_url: str) -> None:

@@ -8,13 +8,10 @@ import streamlit as st
 
 from dashboard import explain, loaders, ui, words
 from dashboard.filters import documents_link
-from minsim.words import strongest
+from minsim.words import WORD_SAMPLE, strongest
 
 # Comments first: that is where the public's own words are; articles are a click away.
 DEFAULT_KIND = "comment"
-# Documents whose explanations are read, newest first: enough for a stable ranking, and a
-# bounded read (a stored explanation is a few kilobytes).
-SAMPLE_DOCUMENTS = 5000
 _SIGNED = "%+.2f"
 T = words.TITLES
 # The table's columns, in order.
@@ -42,7 +39,7 @@ st.caption(ui.window_caption(ctx))
 kind = st.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
                             default=DEFAULT_KIND, key="words_kind") or DEFAULT_KIND  # fmt: skip
 flt = ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
-counts, read, total = loaders.word_counts(ctx.url, flt, ctx.version, SAMPLE_DOCUMENTS)
+counts, read, total = loaders.word_counts(ctx.url, flt, ctx.version, WORD_SAMPLE)
 if not read:
     if ctx.version is None:
         st.info("채점된 문서가 없습니다. " + ui.SCORE_COMMANDS)

@@ -132,20 +132,26 @@ def count_documents(
         return int(conn.execute(query).scalar_one())
 
 
+def newest_times(engine: Engine) -> tuple[datetime | None, datetime | None]:
+    """The newest collection and scoring times (aware; None when there is none): they move
+    whenever a collector stores or scores something, and each is one step down an index."""
+    with engine.connect() as conn:
+        collected = conn.execute(select(func.max(documents.c.collected_at))).scalar_one()
+        scored = conn.execute(select(func.max(scores.c.scored_at))).scalar_one()
+    return (aware(collected) if collected else None), (aware(scored) if scored else None)
+
+
 def live_counts(engine: Engine) -> dict[str, object]:
-    """Cheap totals for the live counter: documents by kind, the newest collection time and the
-    newest scoring time (a run stores its documents first and scores them after)."""
+    """Totals for the live counter: documents by kind and the newest collection time."""
     with engine.connect() as conn:
         by_kind = dict(
             conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()
         )
-        newest = conn.execute(select(func.max(documents.c.collected_at))).scalar_one()
-        scored = conn.execute(select(func.max(scores.c.scored_at))).scalar_one()
+    newest, _ = newest_times(engine)
     return {
         "articles": int(by_kind.get("article", 0)),
         "comments": int(by_kind.get("comment", 0)),
-        "newest_collected_at": aware(newest) if newest is not None else None,
-        "newest_scored_at": aware(scored) if scored is not None else None,
+        "newest_collected_at": newest,
     }
 
 
