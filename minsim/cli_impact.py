@@ -134,6 +134,7 @@ def _records(compared: pd.DataFrame, events: pd.DataFrame, first: int) -> list[d
     """Each event's compared rows with its number (counting from `first`), time (ISO, KST),
     company and title; NaN as null, so the output is valid JSON."""
     from minsim.aggregate.impact import rows_of
+    from minsim.aggregate.sql import json_value
 
     records = []
     for number, event in enumerate(events.to_dict("records"), start=first):
@@ -141,8 +142,6 @@ def _records(compared: pd.DataFrame, events: pd.DataFrame, first: int) -> list[d
             record = {"event": number, "at": event["at"].isoformat(),
                       "company": event["company"], "title": event["title"]}  # fmt: skip
             for key, value in row.items():
-                if key not in record:
-                    is_nan = isinstance(value, float) and math.isnan(value)
-                    record[key] = None if is_nan else value
+                record.setdefault(key, json_value(value))
             records.append(record)
     return records

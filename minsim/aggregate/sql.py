@@ -8,6 +8,7 @@ of buckets, not the number of documents.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,6 +182,18 @@ def aware(value: datetime | str) -> datetime:
     return (
         stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     ).to_pydatetime()
+
+
+def json_value(value: object) -> object:
+    """A value of a result frame as JSON holds it: times in ISO form, NaN as null, numpy
+    scalars as Python numbers."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
 
 
 def documents_with_scores(version: str | None) -> Join:

@@ -30,6 +30,7 @@ from minsim.aggregate.sql import (
     aware,
     bucket_expr,
     documents_with_scores,
+    json_value,
     share_columns,
     where_clauses,
 )
@@ -87,7 +88,7 @@ def hourly_counts(
             document_companies.c.company,
             func.count(documents.c.doc_id).label("docs"),
             func.count(scores.c.doc_id).label("scored"),
-            *share_columns(scores.c.label),
+            share_columns(scores.c.label)[1],  # neg
         )
         .select_from(
             documents_with_scores(version).join(
@@ -100,8 +101,7 @@ def hourly_counts(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    frame = pd.DataFrame(rows, columns=["hour", "company", "docs", "scored", "pos", "neg"])
-    frame = frame.drop(columns="pos")
+    frame = pd.DataFrame(rows, columns=["hour", "company", "docs", "scored", "neg"])
     frame["hour"] = pd.to_datetime(frame["hour"]).dt.tz_localize(KST)
     for column in ("docs", "scored", "neg"):
         frame[column] = frame[column].astype(int)
@@ -286,16 +286,5 @@ def peak_text(kind: str, peak_value: float, baseline: float) -> str:
 def as_records(found: pd.DataFrame) -> list[dict[str, Any]]:
     """Episodes as plain JSON-ready dicts: times in ISO form (KST), numbers as Python numbers,
     NaN as None."""
-    records = []
-    for row in found.to_dict("records"):
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif isinstance(value, float) and math.isnan(value):
-                value = None
-            elif hasattr(value, "item"):  # numpy scalars
-                value = value.item()
-            record[key] = value
-        records.append(record)
-    return records
+    return [{key: json_value(value) for key, value in row.items()}
+            for row in found.to_dict("records")]  # fmt: skip
