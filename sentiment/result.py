@@ -201,6 +201,9 @@ class Score:
     sentences: list[SentenceScore]
     aspects: list[AspectScore]
     rules: list[str] = field(default_factory=list)
+    # What the text is about, not what it thinks: its distinct nouns (tokenizer.noun_terms),
+    # stored beside the score for counting the words a period talks of.
+    terms: list[str] = field(default_factory=list)
 
     # Written out: see Hit.__init__ (the compiled build calls it natively).
     def __init__(
@@ -213,6 +216,7 @@ class Score:
         sentences: list[SentenceScore],
         aspects: list[AspectScore],
         rules: list[str] | None = None,
+        terms: list[str] | None = None,
     ) -> None:
         self.compound = compound
         self.label = label
@@ -222,6 +226,7 @@ class Score:
         self.sentences = sentences
         self.aspects = aspects
         self.rules = [] if rules is None else rules
+        self.terms = [] if terms is None else terms
 
     @property
     def hits(self) -> list[Hit]:

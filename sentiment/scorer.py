@@ -20,7 +20,7 @@ from sentiment.engine import (
 from sentiment.lexicon_loader import LEXICON_DIR, MODIFIERS_FILE, load_lexicon, load_modifiers
 from sentiment.native import PACKAGE_DIR
 from sentiment.result import AspectScore, Score, label_for, normalize
-from sentiment.tokenizer import Sentence, tokenize_many, tokenize_one
+from sentiment.tokenizer import Sentence, noun_terms, tokenize_many, tokenize_one
 
 # Hex digits of the version hash kept (the scorer_version column holds at most 32 characters).
 VERSION_HEX_DIGITS = 24
@@ -115,7 +115,13 @@ class Scorer:
         shares = (pos / mass, neg / mass, neu / mass) if mass else (0.0, 0.0, 1.0)
         aspects = self._aspects(parts, compound, inherited)
         return Score(
-            compound, label_for(compound), *shares, [p.score for p in parts], aspects, rules_applied
+            compound,
+            label_for(compound),
+            *shares,
+            [p.score for p in parts],
+            aspects,
+            rules_applied,
+            noun_terms(sentences),
         )
 
     @staticmethod

@@ -43,6 +43,19 @@ SENTENCE_TRAILING_TAGS = frozenset({"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "
 LATIN_FULL_STOP = "."
 # Tag given to that stop once it is split off the word.
 FULL_STOP_TAG = "SF"
+# Topic terms of a document (what it is about, for counting what people talk of): nouns and
+# Latin words, a run of them written without a space read as one compound (데이터센터,
+# SK텔레콤). A term shorter than this is mostly a bound or vague word (것, 돈, 말), one longer is
+# a pasted string rather than a word; a long article keeps its first distinct terms only.
+TERM_TAGS = frozenset({"NNG", "NNP", "SL"})
+# A noun prefix or suffix written onto them belongs to the term (소상공인, 진정성, 보상금), but the
+# plural 들.
+TERM_PREFIX_TAG = "XPN"
+TERM_SUFFIX_TAG = "XSN"
+TERM_SUFFIX_SKIPPED = frozenset({"들"})
+MIN_TERM_LENGTH = 2
+MAX_TERM_LENGTH = 30
+TERMS_LIMIT = 100
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
 KEY_CACHE_LIMIT = 200_000
 # Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
@@ -273,6 +286,41 @@ def _to_sentences(tokens: list) -> list[Sentence]:
         )
         first = stop
     return sentences
+
+
+def noun_terms(sentences: list[Sentence]) -> list[str]:
+    """A document's distinct topic terms (TERM_TAGS, compounds joined) in the order first met."""
+    found: dict[str, None] = {}
+    for sentence in sentences:
+        tags, forms, starts, ends = sentence.tags, sentence.forms, sentence.starts, sentence.ends
+        count = len(tags)
+        index = 0
+        while index < count:
+            first = index
+            if (
+                tags[index] == TERM_PREFIX_TAG
+                and index + 1 < count
+                and starts[index + 1] == ends[index]
+            ):
+                index += 1  # the noun the prefix is written onto, if it is one
+            if tags[index] not in TERM_TAGS:
+                index += 1
+                continue
+            last = index
+            while last + 1 < count and starts[last + 1] == ends[last]:
+                tag = tags[last + 1]
+                if tag not in TERM_TAGS and (
+                    tag != TERM_SUFFIX_TAG or forms[last + 1] in TERM_SUFFIX_SKIPPED
+                ):
+                    break
+                last += 1
+            term = forms[first] if last == first else "".join(forms[first : last + 1])
+            if MIN_TERM_LENGTH <= len(term) <= MAX_TERM_LENGTH and term not in found:
+                found[term] = None
+                if len(found) >= TERMS_LIMIT:
+                    return list(found)
+            index = last + 1
+    return list(found)
 
 
 def tokenize_one(text: str) -> list[Sentence]:
