@@ -139,17 +139,26 @@ def _migration_3(conn: Connection) -> None:
         next(i for i in table.indexes if i.name == name).create(conn, checkfirst=True)
 
 
+def _migration_4(conn: Connection) -> None:
+    """Add the table of each document's topic terms, filled as documents are scored."""
+    schema.document_terms.create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "create documents, scores, runs, cursors, events, companies, aspects", _migration_1),
     (2, "documents.run_id: the run that stored each document", _migration_2),
     (3, "index documents.collected_at and scores.scored_at", _migration_3),
+    (4, "document_terms: each document's topic terms", _migration_4),
 )
 # Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
-# version or later: migrations after it only add indexes, which make reading faster, not
-# possible. A reader of an older one asks for `minsim init`; writers always migrate in full.
+# version or later: migration 3 only adds indexes, which make reading faster, not possible, and
+# migration 4's topic terms are read only where `has_terms` says they are there. A reader of an
+# older one asks for `minsim init`; writers always migrate in full.
 READERS_NEED = 2
+# The migration that adds document_terms.
+TERMS_MIGRATION = 4
 
 
 def schema_version(engine: Engine) -> int:
@@ -159,6 +168,11 @@ def schema_version(engine: Engine) -> int:
             return 0
         versions = conn.execute(select(schema.schema_migrations.c.version)).scalars().all()
     return max(versions, default=0)
+
+
+def has_terms(engine: Engine) -> bool:
+    """The database holds the topic-terms table (a reader of an older one leaves terms out)."""
+    return schema_version(engine) >= TERMS_MIGRATION
 
 
 def migrate(engine: Engine) -> list[int]:

@@ -82,6 +82,16 @@ document_companies = Table(
     Index("ix_document_companies_company", "company"),
 )
 
+# A document's topic terms (its distinct nouns, from the scorer's tokenization), for counting
+# what a period talks of. Keyed by document, not scorer version: they follow the text, and
+# scoring a document again writes them again (migration 4).
+document_terms = Table(
+    "document_terms",
+    metadata,
+    Column("doc_id", String(40), primary_key=True),
+    Column("term", String(100), primary_key=True),
+)
+
 scores = Table(
     "scores",
     metadata,

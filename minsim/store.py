@@ -54,6 +54,7 @@ class ScoreLike(Protocol):
     neg: float
     neu: float
     aspects: Sequence[Any]
+    terms: Sequence[str]
 
     def to_json(self) -> str: ...
 
@@ -209,12 +210,14 @@ def tag_companies(engine: Engine, docs: Sequence[Document], companies: Sequence[
 def save_scores(
     engine: Engine, doc_ids: Sequence[str], scores: Sequence[ScoreLike], version: str
 ) -> None:
-    """Store document and aspect scores keyed by (doc_id, scorer_version), replacing old rows."""
+    """Store document and aspect scores keyed by (doc_id, scorer_version), replacing old rows,
+    and each document's topic terms in place of the ones it had."""
     if len(doc_ids) != len(scores):
         raise ValueError(f"{len(doc_ids)} doc ids but {len(scores)} scores")
     now = schema.utcnow()
-    rows, aspect_rows = [], []
+    rows, aspect_rows, term_rows = [], [], []
     for doc_id, score in zip(doc_ids, scores, strict=True):
+        term_rows.extend({"doc_id": doc_id, "term": term} for term in dict.fromkeys(score.terms))
         rows.append(
             {
                 "doc_id": doc_id,
@@ -248,8 +251,12 @@ def save_scores(
                     schema.aspect_scores.c.scorer_version == version,
                 )
             )
+            conn.execute(
+                delete(schema.document_terms).where(schema.document_terms.c.doc_id.in_(chunk))
+            )
         upsert(conn, schema.scores, rows, ["doc_id", "scorer_version"], value_columns)
         upsert(conn, schema.aspect_scores, aspect_rows, ["doc_id", "scorer_version", "aspect"])
+        upsert(conn, schema.document_terms, term_rows, ["doc_id", "term"])
 
 
 def delete_other_versions(engine: Engine, version: str) -> int:

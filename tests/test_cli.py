@@ -356,11 +356,15 @@ def test_readers_work_on_a_database_whose_missing_migrations_only_add_indexes(
     with engine.begin() as conn:  # as a version-2 database: without migration 3's indexes
         conn.execute(text("DROP INDEX ix_documents_collected_at"))
         conn.execute(text("DROP INDEX ix_scores_scored_at"))
+        conn.execute(text("DROP TABLE document_terms"))  # nor migration 4's table
         conn.execute(text("DELETE FROM schema_migrations WHERE version > 2"))
     engine.dispose()
     config = _settings_file(tmp_path, db_file)
     result = minsim("--config", str(config), "surges", "--ongoing", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    brief = minsim("--config", str(config), "brief", "--hours", "6", cwd=tmp_path)
+    assert brief.returncode == 0, brief.stderr
+    assert "이 데이터베이스에는 화제어가 없습니다" in brief.stdout
 
 
 def test_status_on_a_database_without_tables_asks_for_init(tmp_path: Path) -> None:

@@ -208,9 +208,29 @@ class _Score:
     neg: float = 0.0
     neu: float = 1.0
     aspects: list[_Aspect] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps({"compound": self.compound})
+
+
+def _terms(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        query = select(schema.document_terms).order_by(*schema.document_terms.c)
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def test_terms_follow_the_latest_scoring_of_a_document(engine: Engine) -> None:
+    one, two = _comment(1), _comment(2)
+    store.upsert_documents(engine, [one, two])
+    first = _Score(-0.5, "neg", terms=["보상", "먹통", "보상"])
+    store.save_scores(engine, [one.doc_id, two.doc_id], [first, _Score(0.1, "pos")], "v1")
+    assert _terms(engine) == [(one.doc_id, "먹통"), (one.doc_id, "보상")]
+    # scored again (a new version, or its text changed): its terms are the new ones only
+    store.save_scores(engine, [one.doc_id], [_Score(0.2, "pos", terms=["사과"])], "v2")
+    assert _terms(engine) == [(one.doc_id, "사과")]
+    store.delete_other_versions(engine, "v2")
+    assert _terms(engine) == [(one.doc_id, "사과")]
 
 
 def test_scores_are_keyed_by_version_and_replaced(engine: Engine) -> None:
@@ -518,7 +538,7 @@ def test_migration_3_indexes_the_times_the_live_dashboard_reads(engine: Engine) 
         for name in names:
             conn.execute(text(f"DROP INDEX {name}"))
         conn.execute(delete(schema.schema_migrations).where(schema.schema_migrations.c.version > 2))
-    assert db.migrate(engine) == [3]
+    assert db.migrate(engine) == [version for version, _, _ in db.MIGRATIONS[2:]]
     with engine.connect() as conn:
         found = {
             index["name"]
@@ -526,3 +546,16 @@ def test_migration_3_indexes_the_times_the_live_dashboard_reads(engine: Engine) 
             for index in inspect(conn).get_indexes(table)
         }
     assert set(names) <= found
+
+
+def test_migration_4_adds_the_terms_table_and_readers_know_when_it_is_missing(
+    engine: Engine,
+) -> None:
+    """A version-3 database gains document_terms; until then `db.has_terms` says it lacks them."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE document_terms"))
+        conn.execute(delete(schema.schema_migrations).where(schema.schema_migrations.c.version > 3))
+    assert not db.has_terms(engine)
+    assert db.migrate(engine) == [4]
+    assert db.has_terms(engine)
+    assert inspect(engine).has_table("document_terms")
