@@ -105,9 +105,9 @@ def test_no_negative_surge_without_enough_scored_documents(engine: Engine) -> No
 
 def test_the_rise_z_is_the_pooled_two_proportion_z() -> None:
     # 20 of 20 negative against 120 of 240: pooled 140/260, by hand z = 0.5 / 0.11602 = 4.3096
-    assert S._rise_z(20, 20, 120, 240) == pytest.approx(4.3096, abs=1e-3)
-    assert math.isnan(S._rise_z(0, 0, 5, 10))
-    assert math.isnan(S._rise_z(10, 10, 20, 20))  # all negative on both sides: no spread
+    assert S.share_rise_z(20, 20, 120, 240) == pytest.approx(4.3096, abs=1e-3)
+    assert math.isnan(S.share_rise_z(0, 0, 5, 10))
+    assert math.isnan(S.share_rise_z(10, 10, 20, 20))  # all negative on both sides: no spread
 
 
 def test_one_quiet_hour_inside_a_surge_does_not_split_it(engine: Engine) -> None:

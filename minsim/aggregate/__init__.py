@@ -1,8 +1,9 @@
 """All read SQL (SQLAlchemy Core, the same on SQLite and PostgreSQL); every function only reads.
 
 `contract` serves the CLI, the scoring pass and the collectors; `rollups`, `lookups`,
-`collection` (the collection-health page), `impact` (before and after an event) and `surges`
-(hours in which a company's volume or negative share jumped) serve the dashboard and the CLI;
+`collection` (the collection-health page), `impact` (before and after an event), `surges`
+(hours in which a company's volume or negative share jumped) and `terms` (the nouns a period
+talks of, and which rose) serve the dashboard and the CLI;
 `sql` holds the shared filters and the KST time buckets.
 """
 
@@ -45,6 +46,7 @@ from minsim.aggregate.rollups import (
 )
 from minsim.aggregate.sql import BUCKETS, IN_CHUNK, KST, Filters
 from minsim.aggregate.surges import find_surges
+from minsim.aggregate.terms import term_table
 
 __all__ = [
     "BUCKETS",
@@ -77,6 +79,7 @@ __all__ = [
     "stored_explanations",
     "stored_sources",
     "summary",
+    "term_table",
     "find_surges",
     "time_span",
     "timeseries",

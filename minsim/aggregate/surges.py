@@ -153,7 +153,7 @@ def flag_hours(
         judged["base_scored"] > 0
     )
     judged["z"] = [
-        _rise_z(neg, scored, base_neg, base_scored)
+        share_rise_z(neg, scored, base_neg, base_scored)
         for neg, scored, base_neg, base_scored in zip(
             judged["neg"], judged["scored"], judged["base_neg"], judged["base_scored"], strict=True
         )
@@ -170,16 +170,17 @@ def flag_hours(
     return judged[columns]
 
 
-def _rise_z(neg: float, scored: float, base_neg: float, base_scored: float) -> float:
-    """One-sided two-proportion z (pooled) of the hour's negative share over the baseline's;
-    NaN when either side has no scored document or the pooled share is 0 or 1."""
-    if scored <= 0 or base_scored <= 0:
+def share_rise_z(hits: float, n: float, base_hits: float, base_n: float) -> float:
+    """One-sided two-proportion z (pooled) of a share (an hour's negative documents among its
+    scored ones, a term's documents among all) over the baseline's; NaN when either side is
+    empty or the pooled share is 0 or 1."""
+    if n <= 0 or base_n <= 0:
         return math.nan
-    pooled = (neg + base_neg) / (scored + base_scored)
-    spread = math.sqrt(pooled * (1 - pooled) * (1 / scored + 1 / base_scored))
+    pooled = (hits + base_hits) / (n + base_n)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / base_n))
     if spread == 0:
         return math.nan
-    return (neg / scored - base_neg / base_scored) / spread
+    return (hits / n - base_hits / base_n) / spread
 
 
 def episodes(flags: pd.DataFrame, *, newest: pd.Timestamp | None) -> pd.DataFrame:

@@ -1,0 +1,157 @@
+"""Topic terms: the nouns the documents behind the filters talk of, how those documents feel, and
+which terms rose against the period of the same length just before.
+
+A crisis team asks what people are talking about now that they were not yesterday (보상, 사퇴,
+이중화) as much as how they feel. Terms are the distinct nouns the scorer found in each document
+(`document_terms`); a term counts documents, not mentions, so one long article or one commenter
+repeating a word does not outweigh many people naming it once. A term rises when its share of
+the documents is at least RISE_RATIO times the share it had in the period before, by a one-sided
+two-proportion z of at least RISE_Z (the bar surges use), in MIN_TERM_DOCS documents or more.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from minsim.aggregate.lookups import count_documents
+from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
+from minsim.aggregate.surges import NEG_Z, share_rise_z
+from minsim.schema import companies, document_terms, documents, scores
+
+# A term named in fewer documents is not listed: a handful of comments is not a topic.
+MIN_TERM_DOCS = 3
+# A rising term: at least this many times its share of the documents in the period before ...
+RISE_RATIO = 2.0
+# ... by a one-sided two-proportion z of at least this (p < 0.001, as for surges): with
+# thousands of terms compared at once, a looser bar would list chance.
+RISE_Z = NEG_Z
+# Terms listed in each table.
+TOP_TERMS = 20
+# Nouns that say nothing of what a period is about (time words, "people", "talk", and the
+# bylines and copyright lines of news pages). Kept short and general: a word of the crisis
+# itself (서비스, 문제, 책임) is a topic.
+STOPWORDS = frozenset(
+    {
+        "사람", "생각", "얘기", "이야기", "정도", "경우", "부분", "관련", "이번", "이날", "당시",
+        "이후", "이전", "최근", "현재", "오늘", "어제", "내일", "지금", "다음", "시간", "하루",
+        "우리", "자기", "자체", "상황", "가운데", "기자", "뉴스", "기사", "사진", "무단", "전재",
+        "재배포", "금지", "저작권", "댓글", "진짜", "정말", "그냥", "하나", "모두", "회사",
+    }
+)  # fmt: skip
+COLUMNS = [
+    "term", "docs", "share", "scored", "mean_compound", "neg_share", "pos_share",
+    "before_docs", "before_share", "ratio", "z", "rising",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TermTable:
+    """Every listed term of the filters (COLUMNS, most documents first) and the documents they
+    were counted among; `before_documents` is None when there is no earlier period to compare
+    with (the filters have no time window)."""
+
+    terms: pd.DataFrame
+    documents: int
+    before_documents: int | None
+
+    def top(self, n: int = TOP_TERMS) -> pd.DataFrame:
+        """The terms named in the most documents."""
+        return self.terms.head(n).reset_index(drop=True)
+
+    def rising(self, n: int = TOP_TERMS) -> pd.DataFrame:
+        """The rising terms, the surest rise first."""
+        found = self.terms[self.terms["rising"]]
+        ordered = found.sort_values(["z", "docs", "term"], ascending=[False, False, True])
+        return ordered.head(n).reset_index(drop=True)
+
+
+def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTable:
+    """The topic terms of the documents inside the filters, against the period of the same
+    length before when the filters have a window. The selected companies' own names are left
+    out (talk about Kakao names Kakao), as are STOPWORDS."""
+    total = count_documents(engine, flt, version=version)
+    now = _term_counts(engine, flt, version)
+    excluded = STOPWORDS | _company_names(engine, flt.companies)
+    now = now[now["docs"] >= MIN_TERM_DOCS]
+    now = now[~now["term"].map(_folded).isin(excluded)]
+    before_flt = _before(flt)
+    before_total: int | None = None
+    before_docs: dict[str, int] = {}
+    if before_flt is not None:
+        before_total = count_documents(engine, before_flt, version=version)
+        before = _term_counts(engine, before_flt, version)
+        before_docs = dict(zip(before["term"], before["docs"], strict=True))
+    merged = now.assign(before_docs=[int(before_docs.get(term, 0)) for term in now["term"]])
+    merged["share"] = merged["docs"] / total if total else math.nan
+    merged["before_share"] = merged["before_docs"] / before_total if before_total else math.nan
+    merged["ratio"] = merged["share"] / merged["before_share"].where(merged["before_share"] > 0)
+    merged["z"] = [
+        share_rise_z(docs, total, earlier, before_total or 0)
+        for docs, earlier in zip(merged["docs"], merged["before_docs"], strict=True)
+    ]
+    # A term absent before has no ratio; its rise is judged by z alone.
+    merged["rising"] = (merged["z"] >= RISE_Z) & (
+        merged["ratio"].isna() | (merged["ratio"] >= RISE_RATIO)
+    )
+    ordered = merged.sort_values(["docs", "term"], ascending=[False, True])
+    return TermTable(ordered[COLUMNS].reset_index(drop=True), total, before_total)
+
+
+def _term_counts(engine: Engine, flt: Filters, version: str | None) -> pd.DataFrame:
+    """Per term: documents inside the filters naming it, how many are scored under `version`,
+    their mean compound and negative and positive shares."""
+    joined = documents_with_scores(version).join(
+        document_terms, document_terms.c.doc_id == documents.c.doc_id
+    )
+    query = (
+        select(
+            document_terms.c.term,
+            func.count().label("docs"),
+            func.count(scores.c.doc_id).label("scored"),
+            func.avg(scores.c.compound).label("mean_compound"),
+            *share_columns(scores.c.label),
+        )
+        .select_from(joined)
+        .where(*where_clauses(flt))
+        .group_by(document_terms.c.term)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(), columns=list(query.selected_columns.keys()))
+    scored = frame["scored"].where(frame["scored"] > 0)
+    frame["mean_compound"] = frame["mean_compound"].astype(float)
+    frame["neg_share"] = frame["neg"] / scored
+    frame["pos_share"] = frame["pos"] / scored
+    return frame
+
+
+def _before(flt: Filters) -> Filters | None:
+    """The same filters over the period of the same length that ends where the window starts."""
+    if flt.start is None or flt.end is None:
+        return None
+    return replace(flt, start=flt.start - (flt.end - flt.start), end=flt.start)
+
+
+def _company_names(engine: Engine, chosen: tuple[str, ...]) -> frozenset[str]:
+    """The names and aliases of the chosen companies, folded as terms are compared."""
+    if not chosen:
+        return frozenset()
+    query = select(companies.c.name, companies.c.aliases).where(companies.c.id.in_(chosen))
+    names: set[str] = set()
+    with engine.connect() as conn:
+        for name, aliases in conn.execute(query):
+            try:
+                written = json.loads(aliases)
+            except ValueError:
+                written = []
+            names.update(_folded(str(alias)) for alias in [name, *written])
+    return frozenset(names)
+
+
+def _folded(term: str) -> str:
+    """A term as compared with names: case and spaces ignored (Kakao, kakao; 카카오 T, 카카오T)."""
+    return "".join(term.casefold().split())
