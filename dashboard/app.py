@@ -34,6 +34,7 @@ PAGES = (
     ("aspects.py", "측면별 감성 · Aspects", ":material/category:"),
     ("compare.py", "회사·출처 비교 · Compare", ":material/compare_arrows:"),
     ("impact.py", "사건 전후 · Before/after", ":material/event:"),
+    ("topics.py", "화제어 · Topics", ":material/tag:"),
     ("words.py", "감성 표현 · Words", ":material/format_quote:"),
     ("documents.py", "문서 보기 · Documents", ":material/article:"),
     ("sources.py", "수집 상태 · Sources", ":material/sensors:"),

@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 
 from minsim import aggregate
 from minsim.aggregate import Filters
+from minsim.aggregate.terms import TermTable
 from minsim.brief import Period, write_brief
-from minsim.db import open_engine
+from minsim.db import has_terms, open_engine
 from minsim.settings import load_settings
 from minsim.words import WordCounts, count_words
 
@@ -247,6 +248,14 @@ def word_counts(
     are in all."""
     texts, total = aggregate.stored_explanations(engine(url), flt, version=version, limit=limit)
     return count_words(texts), len(texts), total
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def term_table(url: str, flt: Filters, version: str | None) -> TermTable | None:
+    """The topic terms inside the filters against the period before; None when the database
+    predates the terms table."""
+    eng = engine(url)
+    return aggregate.term_table(eng, flt, version=version) if has_terms(eng) else None
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -3,10 +3,12 @@
 For the documents inside the filters published in [start, end): how many, and per company the
 opinion against the period of the same length just before (the Before/after reading with the
 period's start as the moment: the change of the mean score with its 95 % interval and a
-verdict), the aspects most talked about, the lexicon entries that moved the period's comments
-most either way, the surges, and the timeline's events with their own 24 hours either side.
-Figures, names, lexicon entries and event titles only, never a comment's text, so a brief can be
-passed on; every name from the database is escaped, so it stays text in any Markdown.
+verdict), the aspects most talked about, the topic terms most named and those that rose against
+the period before, the lexicon entries that moved the period's comments most either way, the
+surges, and the timeline's events with their own 24 hours either side. Figures, names, lexicon
+entries, nouns named in several documents and event titles only, never a comment's text, so a
+brief can be passed on; every name from the database is escaped, so it stays text in any
+Markdown.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from sqlalchemy import Engine
 from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.aggregate.impact import ALL_DOCUMENTS, event_keys, rows_of
+from minsim.aggregate.terms import RISE_RATIO, TermTable
 from minsim.cli_common import terminal_safe
+from minsim.db import has_terms
 from minsim.timefmt import KST
 from minsim.wording import (
     DEMO_PREFIX,
@@ -40,6 +44,8 @@ from minsim.words import WORD_SAMPLE, count_words, lemma_text, strongest
 TOP_ASPECTS = 5
 # Each event of the period is read over a day either side, as on the Before/after page.
 EVENT_HOURS = 24
+# Topic terms listed, most named and rising each.
+TOP_BRIEF_TERMS = 5
 # Words listed on each side, from the explanations of the period's newest scored comments (as
 # many as the Words page reads).
 TOP_BRIEF_WORDS = 5
@@ -98,6 +104,7 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
         )
     )
     surges = aggregate.find_surges(engine, inside, version=version)
+    terms = aggregate.term_table(engine, inside, version=version) if has_terms(engine) else None
     # The public's own words: comments, unless the filters chose a kind.
     spoken = inside if flt.kinds else replace(inside, kinds=("comment",))
     explanations, scored = aggregate.stored_explanations(
@@ -108,6 +115,7 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
     lines += _totals(totals)
     lines += _companies(compared, names)
     lines += _aspects(compared, period, names, labels)
+    lines += _terms(terms, bool(flt.companies))
     lines += _words(count_words(explanations).words, len(explanations), scored, spoken.kinds)
     lines += _surges(surges, names)
     lines += _events(events, event_rows, names)
@@ -193,6 +201,33 @@ def _aspects(
             cells = _change_cells(row).split(" | ")
             # The aspect table has no negative-share column: one table fits a chat window.
             lines.append(f"| {name} | {aspect} | {' | '.join(cells[:3] + cells[4:])} |")
+    return lines
+
+
+def _terms(table: TermTable | None, companies_chosen: bool) -> list[str]:
+    lines = ["", "## 화제어", ""]
+    if table is None:
+        return [*lines, "이 데이터베이스에는 화제어가 없습니다 (`minsim score`가 채웁니다)."]
+    if table.terms.empty:
+        return [*lines, "이 기간 문서에서 센 화제어가 없습니다."]
+
+    def listed(frame: pd.DataFrame, before: bool) -> str:
+        return ", ".join(
+            f"{escape_inline(row['term'])} ({row['docs']:,}건"
+            + (f", 직전 {row['before_docs']:,}건" if before else "")
+            + f", 평균 {signed(row['mean_compound'])})"
+            for row in frame.head(TOP_BRIEF_TERMS).to_dict("records")
+        )
+
+    lines.append(f"- 많이 나온 말: {listed(table.top(), False)}")
+    if table.before_documents:
+        lines.append(f"- 떠오른 말: {listed(table.rising(), True) or '없음'}")
+    lines.append(
+        f"(문서 {table.documents:,}건에 나온 명사를 문서마다 한 번씩 셉니다. 떠오른 말은 직전 같은 "
+        f"길이 기간(문서 {table.before_documents or 0:,}건)보다 문서 비율이 {RISE_RATIO:g}배 "
+        "이상이고 우연으로 보기 어려운 말입니다."
+        + (" 고른 회사의 이름은 뺐습니다.)" if companies_chosen else ")")
+    )
     return lines
 
 

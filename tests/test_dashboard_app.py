@@ -33,7 +33,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 # The first run imports pandas, altair and SQLAlchemy; later runs are fast.
 RUN_TIMEOUT_SECONDS = 60
 VIEWS = ("views/overview.py", "views/aspects.py", "views/compare.py", "views/impact.py",
-         "views/words.py", "views/documents.py", "views/sources.py")  # fmt: skip
+         "views/topics.py", "views/words.py", "views/documents.py", "views/sources.py")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +109,7 @@ def test_every_view_renders_without_exceptions(demo_url: str, view: str) -> None
     assert not at.error or view.endswith("sources.py")  # sources shows the failed run
     assert at.title[0].value.endswith(
         {"overview": "Overview", "aspects": "Aspects", "compare": "Compare",
-         "impact": "Before/after", "words": "Words", "documents": "Documents",
+         "impact": "Before/after", "topics": "Topics", "words": "Words", "documents": "Documents",
          "sources": "Sources"}[Path(view).stem]
     )  # fmt: skip
 

@@ -1,0 +1,105 @@
+"""Topics page: the nouns the documents behind the filters talk of, how those documents feel,
+and which nouns rose against the period of the same length before."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import loaders, topics, ui
+from dashboard.filters import documents_link
+from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z
+from minsim.wording import escape_md
+
+# Articles and comments both: what the news reports and what people answer are both topics.
+DEFAULT_KIND = "all"
+T = topics.TITLES
+CELLS = {
+    "term": st.column_config.TextColumn(T["term"]),
+    "docs": st.column_config.NumberColumn(T["docs"]),
+    "share": st.column_config.NumberColumn(T["share"], format="percent"),
+    "mean_compound": st.column_config.NumberColumn(T["mean_compound"], format="%+.2f"),
+    "neg_share": st.column_config.NumberColumn(T["neg_share"], format="percent"),
+    "before_docs": st.column_config.NumberColumn(T["before_docs"]),
+    "change": st.column_config.TextColumn(
+        T["change"], help="문서 비율이 이전 기간의 몇 배인지 ('새로': 이전 기간에는 없던 말)"
+    ),
+    # Opens the Documents page (in a new tab) with the same filters and this word searched.
+    "link": st.column_config.LinkColumn(
+        "문서",
+        display_text="문서 보기",
+        help="이 말을 검색어에 더해 같은 필터로 문서 보기 페이지에 엽니다. 글자로 찾으므로 "
+        "'사과'는 '사과문'도 찾아 여기 센 것보다 조금 많을 수 있습니다",
+    ),
+}
+
+ctx = ui.context()
+st.title("화제어 · Topics")
+st.caption(ui.window_caption(ctx))
+kind = st.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
+                            default=DEFAULT_KIND, key="topics_kind") or DEFAULT_KIND  # fmt: skip
+flt = ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
+table = loaders.term_table(ctx.url, flt, ctx.version)
+if table is None:
+    st.info(
+        "이 데이터베이스에는 화제어를 담을 표가 아직 없습니다. `minsim score`가 데이터베이스를 "
+        "올리고 문서를 다시 채점하며 문서마다 화제어를 셉니다."
+    )
+    st.stop()
+if table.terms.empty:
+    ui.empty_notice(f"{MIN_TERM_DOCS}건 이상의 문서에 나온 화제어({ui.KIND_CHOICES[kind]})")
+    st.caption(
+        "화제어는 문서를 채점할 때 셉니다. 이 기능 전에 채점한 문서라면 `minsim score`가 "
+        "다시 채점하며 채웁니다."
+    )
+    st.stop()
+
+
+def _linked(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their change as text and a link to their documents (the term added to
+    the search words the page already had)."""
+    moved = zip(frame["ratio"], frame["before_docs"], strict=True)
+    words = [f"{ctx.state.query} {term}".strip() for term in frame["term"]]
+    return frame.assign(
+        change=[topics.change_text(ratio, before) for ratio, before in moved],
+        link=[documents_link(replace(ctx.state, query=w)) for w in words],
+    )
+
+
+names = escape_md(", ".join(ctx.companies.get(c, c) for c in ctx.filters.companies))
+st.caption(
+    f"문서 {table.documents:,}건에 나온 명사(붙여 쓴 복합명사는 한 말로)를 말마다 한 번씩 "
+    f"셉니다. {MIN_TERM_DOCS}건 이상에 나온 말만, "
+    + (f"고른 회사의 이름({names})과 " if names else "")
+    + "'사람', '이번'처럼 무엇에 대한 이야기인지 말하지 않는 말은 뺐습니다."
+)
+top = table.top()
+left, right = st.columns(2)
+with left:
+    st.subheader("많이 나온 말")
+    ui.chart_card(topics.terms_chart(top))
+    st.dataframe(_linked(top)[list(CELLS)], hide_index=True, width="stretch",
+                 column_config=CELLS)  # fmt: skip
+with right:
+    st.subheader("떠오른 말")
+    if table.before_documents is None:
+        st.info("기간을 정하면 바로 앞의 같은 길이 기간과 비교해 떠오른 말을 찾습니다.")
+    elif not table.before_documents:
+        st.info("바로 앞의 같은 길이 기간에 문서가 없어 비교할 수 없습니다.")
+    else:
+        st.caption(
+            f"바로 앞의 같은 길이 기간(문서 {table.before_documents:,}건)보다 문서 비율이 "
+            f"{RISE_RATIO:g}배 이상이고 우연으로 보기 어려운(한쪽 z ≥ {RISE_Z:.2f}) 말, "
+            "확실한 순서입니다."
+        )
+        rising = table.rising()
+        if rising.empty:
+            st.info("이전 기간보다 두드러지게 늘어난 말이 없습니다.")
+        else:
+            shown = _linked(rising)
+            cells = {k: CELLS[k] for k in ("term", "docs", "before_docs", "change", "mean_compound",
+                                           "neg_share", "link")}  # fmt: skip
+            st.dataframe(shown[list(cells)], hide_index=True, width="stretch",
+                         column_config=cells)  # fmt: skip

@@ -1,0 +1,204 @@
+"""Topic terms: the nouns the scorer finds in each document, stored beside its score, counted per
+period and compared with the period before, on the Topics page (real Kiwi, real databases)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, func, select, text
+from streamlit.testing.v1 import AppTest
+
+from minsim import db, schema, store
+from minsim.aggregate import Filters, term_table
+from minsim.aggregate.terms import MIN_TERM_DOCS
+from minsim.brief import Period, write_brief
+from minsim.ingest import ingest
+from minsim.models import RawItem, RunCounters
+from minsim.scenario import load_scenario
+from sentiment import Scorer
+from sentiment.tokenizer import TERMS_LIMIT, noun_terms, tokenize_one
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = REPO / "seeds" / "kakao-2022"
+APP = str(REPO / "dashboard" / "app.py")
+RUN_TIMEOUT_SECONDS = 60
+ARTICLE_URL = "https://demo.minsim.invalid/news/terms"
+DAY_ONE = datetime.fromisoformat("2022-10-16T00:00:00+09:00")
+DAY_TWO = DAY_ONE + timedelta(days=1)
+# Day one: everyone asks about the recovery. Day two: half ask about compensation (new), half
+# still thank the workers for the recovery.
+DAY_ONE_TEXTS = [f"카톡 복구 언제 되나요 {n}번째 질문" for n in range(20)]
+DAY_TWO_TEXTS = [f"카톡 보상 기준 발표는 언제인가요 {n}" for n in range(10)] + [
+    f"카톡 복구 다행이네요 사람들 고생하셨습니다 {n}" for n in range(10)
+]
+
+
+def _terms(value: str) -> list[str]:
+    return noun_terms(tokenize_one(value))
+
+
+def test_terms_are_the_distinct_nouns_with_compounds_joined() -> None:
+    assert _terms("카카오 판교 데이터센터 화재로 카카오톡 먹통, 보상금은 언제? 보상금!") == [
+        "카카오", "판교", "데이터센터", "화재", "카카오톡", "먹통", "보상금",
+    ]  # fmt: skip
+    # a prefix and a suffix written onto a noun belong to it, the plural 들 does not
+    assert _terms("소상공인 사람들 진정성") == ["소상공인", "사람", "진정성"]
+    # one-syllable nouns (돈, 말) are too vague; verbs and endings are no topic
+    assert _terms("돈 말 다 필요 없고 빨리 고쳐라") == ["필요"]
+    assert _terms("IT업계 충격, SK 해명") == ["IT업계", "충격", "SK", "해명"]
+    assert _terms("") == [] and _terms("ㅋㅋㅋㅋ 😡😡") == []
+
+
+def test_a_long_text_keeps_its_first_terms_only() -> None:
+    many = " ".join(f"단어{chr(0xAC00 + n)}" for n in range(TERMS_LIMIT + 50))
+    found = _terms(many)
+    assert len(found) == TERMS_LIMIT and len(set(found)) == TERMS_LIMIT
+
+
+def test_scores_carry_their_terms_and_the_store_keeps_them() -> None:
+    scorer = Scorer()
+    score = scorer.score_many(["카톡 보상 기준 발표는 언제인가요"])[0]
+    assert score.terms == ["카톡", "보상", "기준", "발표"]
+    assert scorer.score("카톡 보상 기준 발표는 언제인가요").terms == score.terms
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer(aspects_path=SCENARIO / "aspects.toml")
+
+
+def _comment(n: int, body: str, at: datetime) -> RawItem:
+    return RawItem(
+        source="demo-portal",
+        kind="comment",
+        external_id=f"t{n}",
+        text=body,
+        author=f"닉{n}",
+        published_at=at.isoformat(),
+        article_url=ARTICLE_URL,
+    )
+
+
+def fill_two_days(engine: Engine, scorer: Scorer) -> None:
+    """The scenario's companies and 40 real comments about Kakao over two days, scored."""
+    scenario = load_scenario(SCENARIO)
+    store.save_scenario(engine, scenario)
+    items = [_comment(n, body, DAY_ONE + timedelta(hours=9, minutes=n))
+             for n, body in enumerate(DAY_ONE_TEXTS)]  # fmt: skip
+    items += [_comment(100 + n, body, DAY_TWO + timedelta(hours=9, minutes=n))
+              for n, body in enumerate(DAY_TWO_TEXTS)]  # fmt: skip
+    ingest(engine, items, scenario=scenario, scorer=scorer, counters=RunCounters(),
+           salt="terms", run_id=None)  # fmt: skip
+
+
+def test_a_day_s_terms_against_the_day_before(engine: Engine, scorer: Scorer) -> None:
+    fill_two_days(engine, scorer)
+    version = scorer.version
+    day_two = Filters(start=DAY_TWO, end=DAY_TWO + timedelta(days=1), companies=("kakao",))
+    table = term_table(engine, day_two, version=version)
+    assert (table.documents, table.before_documents) == (20, 20)
+    found = table.terms.set_index("term")
+    # 카톡 names the chosen company and 사람 says nothing: left out; 보상 is new and rose
+    assert "카톡" not in found.index and "사람" not in found.index
+    assert found.loc["보상", ["docs", "before_docs"]].tolist() == [10, 0]
+    assert found.loc["복구", ["docs", "before_docs"]].tolist() == [10, 20]
+    # new on day two, in half the documents: 보상 and the words beside it; 복구 fell
+    rising = table.rising()
+    assert list(rising["term"]) == ["고생", "기준", "다행", "발표", "보상"]  # equal z: by term
+    assert found.loc["보상", "share"] == pytest.approx(0.5)
+    assert found.loc["복구", "ratio"] == pytest.approx(0.5)
+    # the mean score is the mean of the stored scores of the documents naming the term
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(func.avg(schema.scores.c.compound))
+            .join(schema.document_terms, schema.document_terms.c.doc_id == schema.scores.c.doc_id)
+            .where(schema.document_terms.c.term == "보상")
+        ).scalar_one()
+    assert found.loc["보상", "mean_compound"] == pytest.approx(stored)
+    assert (table.terms["docs"] >= MIN_TERM_DOCS).all()
+    # without a company chosen, the company's own names are topics like any other
+    everyone = term_table(engine, Filters(start=DAY_TWO, end=DAY_TWO + timedelta(days=1)),
+                          version=version)  # fmt: skip
+    assert everyone.terms.set_index("term").loc["카톡", "docs"] == 20
+    # no window: nothing to compare with, the terms are still counted
+    whole = term_table(engine, Filters(companies=("kakao",)), version=version)
+    assert whole.before_documents is None and whole.rising().empty
+    assert whole.terms.set_index("term").loc["복구", "docs"] == 30
+
+
+def test_the_brief_lists_the_terms_named_most_and_those_that_rose(
+    engine: Engine, scorer: Scorer
+) -> None:
+    fill_two_days(engine, scorer)
+    period = Period(DAY_TWO, DAY_TWO + timedelta(days=1))
+    brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
+    section = brief.split("## 화제어\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    most, rose, note = section
+    # ten documents each, by term; 카톡 (the company) and 사람 (no topic) left out
+    assert most.startswith("- 많이 나온 말: 고생 (10건, 평균 +")
+    assert most.count("(10건") == 5 and "카톡" not in most and "사람" not in most
+    assert rose.startswith("- 떠오른 말: 고생 (10건, 직전 0건, 평균 +") and "보상 (10건" in rose
+    assert "복구" not in rose
+    assert note.startswith("(문서 20건에 나온 명사") and "(문서 20건)" in note
+    assert note.endswith("고른 회사의 이름은 뺐습니다.)")
+
+
+@pytest.fixture
+def topics_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scorer: Scorer) -> Iterator[Path]:
+    path = tmp_path / "topics.db"
+    engine = db.open_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    fill_two_days(engine, scorer)
+    engine.dispose()
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{path}"\n', encoding="utf-8")
+    monkeypatch.setenv("MINSIM_CONFIG", str(config))
+    monkeypatch.delenv("MINSIM_DATABASE_URL", raising=False)
+    st.cache_data.clear()
+    yield path
+    st.cache_data.clear()
+
+
+def _topics_page(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_SECONDS)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/topics.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) -> None:
+    day = {"company": "kakao", "window": "custom", "from": "2022-10-17", "to": "2022-10-17"}
+    at = _topics_page(day)
+    assert at.title[0].value == "화제어 · Topics"
+    top, rising = at.dataframe[0].value, at.dataframe[1].value
+    assert set(top["term"]) >= {"보상", "복구"} and "카톡" not in set(top["term"])
+    assert "보상" in set(rising["term"]) and set(rising["change"]) == {"새로"}
+    link = parse_qs(rising.set_index("term").loc["보상", "link"].split("?", 1)[1])
+    assert link["q"] == ["보상"] and link["company"] == ["kakao"] and link["from"] == ["2022-10-17"]
+    # a search already made is kept, the term added to it
+    at = _topics_page({**day, "q": "언제"})
+    linked = at.dataframe[0].value.set_index("term").loc["보상", "link"]
+    assert parse_qs(linked.split("?", 1)[1])["q"] == ["언제 보상"]
+    # the whole span: counted, with no earlier period to compare with
+    at = _topics_page({"company": "kakao"})
+    assert at.dataframe[0].value.set_index("term").loc["복구", "docs"] == 30
+    assert any("기간을 정하면" in info.value for info in at.info)
+
+
+def test_a_database_from_before_the_terms_table_says_how_to_get_them(topics_db: Path) -> None:
+    engine = db.open_engine(f"sqlite:///{topics_db}")
+    with engine.begin() as conn:  # as a version-3 database
+        conn.execute(text("DROP TABLE document_terms"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version > 3"))
+    engine.dispose()
+    at = _topics_page({})
+    assert any("`minsim score`가 데이터베이스를" in info.value for info in at.info)
+    assert not at.dataframe
