@@ -21,10 +21,12 @@ def change_text(ratio: float, before_docs: int) -> str:
     return f"×{ratio:.1f}"
 
 
-def terms_chart(top: pd.DataFrame) -> alt.Chart:
+def terms_chart(top: pd.DataFrame, *, compared: bool) -> alt.Chart:
     """The most named terms as bars of their documents, coloured by those documents' mean
-    score (red negative, blue positive), most named on top."""
+    score (red negative, blue positive), most named on top; with `compared`, the tooltip gives
+    the count of the period before too."""
     order = list(top["term"])
+    before = [alt.Tooltip("before_docs:Q", title=TITLES["before_docs"])] if compared else []
     return (
         alt.Chart(top, title="많이 나온 말: 문서 수와 그 문서들의 평균 점수")
         .mark_bar()
@@ -42,7 +44,7 @@ def terms_chart(top: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("share:Q", title=TITLES["share"], format=".1%"),
                 alt.Tooltip("mean_compound:Q", title=TITLES["mean_compound"], format="+.2f"),
                 alt.Tooltip("neg_share:Q", title=TITLES["neg_share"], format=".0%"),
-                alt.Tooltip("before_docs:Q", title=TITLES["before_docs"]),
+                *before,
             ],
         )
         .properties(height=alt.Step(BAR_STEP_PX))

@@ -209,25 +209,28 @@ def _terms(table: TermTable | None, companies_chosen: bool) -> list[str]:
     if table is None:
         return [*lines, "이 데이터베이스에는 화제어가 없습니다 (`minsim score`가 채웁니다)."]
     if table.terms.empty:
-        return [*lines, "이 기간 문서에서 센 화제어가 없습니다."]
+        return [*lines, "이 기간 문서에서 센 화제어가 없습니다 (채점된 문서의 명사를 셉니다)."]
 
-    def listed(frame: pd.DataFrame, before: bool) -> str:
+    def listed(frame: pd.DataFrame) -> str:
         return ", ".join(
             f"{escape_inline(row['term'])} ({row['docs']:,}건"
-            + (f", 직전 {row['before_docs']:,}건" if before else "")
+            + (f", 직전 {row['before_docs']:,}건" if table.compared else "")
             + f", 평균 {signed(row['mean_compound'])})"
             for row in frame.head(TOP_BRIEF_TERMS).to_dict("records")
         )
 
-    lines.append(f"- 많이 나온 말: {listed(table.top(), False)}")
-    if table.before_documents:
-        lines.append(f"- 떠오른 말: {listed(table.rising(), True) or '없음'}")
-    lines.append(
-        f"(문서 {table.documents:,}건에 나온 명사를 문서마다 한 번씩 셉니다. 떠오른 말은 직전 같은 "
-        f"길이 기간(문서 {table.before_documents or 0:,}건)보다 문서 비율이 {RISE_RATIO:g}배 "
-        "이상이고 우연으로 보기 어려운 말입니다."
-        + (" 고른 회사의 이름은 뺐습니다.)" if companies_chosen else ")")
-    )
+    lines.append(f"- 많이 나온 말: {listed(table.top())}")
+    if table.compared:
+        lines.append(f"- 떠오른 말: {listed(table.rising()) or '없음'}")
+        rising = (
+            f"떠오른 말은 직전 같은 길이 기간(문서 {table.before_documents:,}건)보다 문서 비율이 "
+            f"{RISE_RATIO:g}배 이상이고 우연으로 보기 어려운 말입니다."
+        )
+    else:
+        rising = "직전 같은 길이 기간에 문서가 없어 떠오른 말은 찾지 않았습니다."
+    named = "고른 회사를 가리키는 이름은 뺐습니다. " if companies_chosen else ""
+    counted = f"채점된 문서 {table.documents:,}건에 나온 명사를 문서마다 한 번씩 셉니다."
+    lines.append(f"({counted} {named}{rising})")
     return lines
 
 

@@ -44,18 +44,24 @@ LATIN_FULL_STOP = "."
 # Tag given to that stop once it is split off the word.
 FULL_STOP_TAG = "SF"
 # Topic terms of a document (what it is about, for counting what people talk of): nouns and
-# Latin words, a run of them written without a space read as one compound (데이터센터,
-# SK텔레콤). A term shorter than this is mostly a bound or vague word (것, 돈, 말), one longer is
-# a pasted string rather than a word; a long article keeps its first distinct terms only.
+# Latin words. A run of them written without a space is read as one compound (데이터센터,
+# SK텔레콤) when it is short; a longer run is a phrase typed without spaces
+# (카카오데이터센터화재사고원인규명), whose nouns count one by one. A term shorter than
+# MIN_TERM_LENGTH is mostly a vague word (돈, 말), one longer than MAX_TERM_LENGTH a pasted
+# string; a long article keeps its first TERMS_LIMIT distinct terms only.
 TERM_TAGS = frozenset({"NNG", "NNP", "SL"})
-# A noun prefix or suffix written onto them belongs to the term (소상공인, 진정성, 보상금), but the
+COMPOUND_PARTS = 3
+COMPOUND_LENGTH = 10
+MIN_TERM_LENGTH = 2
+MAX_TERM_LENGTH = 30
+TERMS_LIMIT = 100
+# A noun prefix or suffix written onto a noun belongs to it (소상공인, 진정성, 보상금), but the
 # plural 들.
 TERM_PREFIX_TAG = "XPN"
 TERM_SUFFIX_TAG = "XSN"
 TERM_SUFFIX_SKIPPED = frozenset({"들"})
-MIN_TERM_LENGTH = 2
-MAX_TERM_LENGTH = 30
-TERMS_LIMIT = 100
+# Latin words count in lower case (Kakao, kakao), but for acronyms (SK, KT, CEO, IDC).
+ACRONYM_LENGTH = 4
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
 KEY_CACHE_LIMIT = 200_000
 # Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
@@ -289,38 +295,61 @@ def _to_sentences(tokens: list) -> list[Sentence]:
 
 
 def noun_terms(sentences: list[Sentence]) -> list[str]:
-    """A document's distinct topic terms (TERM_TAGS, compounds joined) in the order first met."""
+    """A document's distinct topic terms (see TERM_TAGS) in the order first met."""
     found: dict[str, None] = {}
     for sentence in sentences:
-        tags, forms, starts, ends = sentence.tags, sentence.forms, sentence.starts, sentence.ends
-        count = len(tags)
-        index = 0
+        index, count = 0, len(sentence.tags)
         while index < count:
-            first = index
-            if (
-                tags[index] == TERM_PREFIX_TAG
-                and index + 1 < count
-                and starts[index + 1] == ends[index]
-            ):
-                index += 1  # the noun the prefix is written onto, if it is one
-            if tags[index] not in TERM_TAGS:
+            pieces, index = _noun_run(sentence, index)
+            if not pieces:
                 index += 1
                 continue
-            last = index
-            while last + 1 < count and starts[last + 1] == ends[last]:
-                tag = tags[last + 1]
-                if tag not in TERM_TAGS and (
-                    tag != TERM_SUFFIX_TAG or forms[last + 1] in TERM_SUFFIX_SKIPPED
-                ):
-                    break
-                last += 1
-            term = forms[first] if last == first else "".join(forms[first : last + 1])
-            if MIN_TERM_LENGTH <= len(term) <= MAX_TERM_LENGTH and term not in found:
-                found[term] = None
-                if len(found) >= TERMS_LIMIT:
-                    return list(found)
-            index = last + 1
+            whole = "".join(pieces)
+            short = len(pieces) <= COMPOUND_PARTS and len(whole) <= COMPOUND_LENGTH
+            for term in [whole] if short else pieces:
+                if MIN_TERM_LENGTH <= len(term) <= MAX_TERM_LENGTH and term not in found:
+                    found[term] = None
+                    if len(found) >= TERMS_LIMIT:
+                        return list(found)
     return list(found)
+
+
+def _noun_run(sentence: Sentence, index: int) -> tuple[list[str], int]:
+    """The nouns written together from `index` on, each with the prefix before it and the
+    suffixes after it, and where the run stops (`index` itself when no noun starts there)."""
+    tags, forms, starts, ends = sentence.tags, sentence.forms, sentence.starts, sentence.ends
+    count = len(tags)
+    pieces: list[str] = []
+    piece = ""
+    prefixed = False  # `piece` holds a prefix waiting for its noun
+    first = index
+    while index < count and (index == first or starts[index] == ends[index - 1]):
+        tag, form = tags[index], forms[index]
+        if tag in TERM_TAGS:
+            if piece and not prefixed:
+                pieces.append(piece)
+                piece = ""
+            if tag == LATIN_TAG and not (form.isupper() and len(form) <= ACRONYM_LENGTH):
+                form = form.lower()
+            piece += form
+            prefixed = False
+        elif (
+            tag == TERM_PREFIX_TAG
+            and index + 1 < count
+            and tags[index + 1] in TERM_TAGS
+            and starts[index + 1] == ends[index]
+        ):
+            if piece:
+                pieces.append(piece)
+            piece, prefixed = form, True
+        elif tag == TERM_SUFFIX_TAG and piece and form not in TERM_SUFFIX_SKIPPED:
+            piece += form
+        else:
+            break
+        index += 1
+    if piece:
+        pieces.append(piece)
+    return pieces, index
 
 
 def tokenize_one(text: str) -> list[Sentence]:

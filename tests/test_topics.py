@@ -32,8 +32,8 @@ DAY_ONE = datetime.fromisoformat("2022-10-16T00:00:00+09:00")
 DAY_TWO = DAY_ONE + timedelta(days=1)
 # Day one: everyone asks about the recovery. Day two: half ask about compensation (new), half
 # still thank the workers for the recovery.
-DAY_ONE_TEXTS = [f"카톡 복구 언제 되나요 {n}번째 질문" for n in range(20)]
-DAY_TWO_TEXTS = [f"카톡 보상 기준 발표는 언제인가요 {n}" for n in range(10)] + [
+DAY_ONE_TEXTS = [f"카카오톡 복구 언제 되나요 {n}번째 질문" for n in range(20)]
+DAY_TWO_TEXTS = [f"카카오톡 보상 기준 발표는 언제인가요 {n}" for n in range(10)] + [
     f"카톡 복구 다행이네요 사람들 고생하셨습니다 {n}" for n in range(10)
 ]
 
@@ -52,6 +52,16 @@ def test_terms_are_the_distinct_nouns_with_compounds_joined() -> None:
     assert _terms("돈 말 다 필요 없고 빨리 고쳐라") == ["필요"]
     assert _terms("IT업계 충격, SK 해명") == ["IT업계", "충격", "SK", "해명"]
     assert _terms("") == [] and _terms("ㅋㅋㅋㅋ 😡😡") == []
+    # a long run of nouns typed without spaces is a phrase: its nouns count one by one
+    assert _terms("카카오먹통사태보상 판교데이터센터") == [
+        "카카오",
+        "먹통",
+        "사태",
+        "보상",
+        "판교데이터센터",
+    ]
+    # Latin words in lower case, acronyms as written
+    assert _terms("Kakao kakao iPhone CEO") == ["kakao", "iphone", "CEO"]
 
 
 def test_a_long_text_keeps_its_first_terms_only() -> None:
@@ -103,13 +113,14 @@ def test_a_day_s_terms_against_the_day_before(engine: Engine, scorer: Scorer) ->
     table = term_table(engine, day_two, version=version)
     assert (table.documents, table.before_documents) == (20, 20)
     found = table.terms.set_index("term")
-    # 카톡 names the chosen company and 사람 says nothing: left out; 보상 is new and rose
-    assert "카톡" not in found.index and "사람" not in found.index
+    # 카카오톡 holds the chosen company's name and 사람 says nothing: left out; 카톡 does not
+    assert table.left_out == ("카카오톡",) and "사람" not in found.index
+    assert found.loc["카톡", ["docs", "before_docs"]].tolist() == [10, 0]
     assert found.loc["보상", ["docs", "before_docs"]].tolist() == [10, 0]
     assert found.loc["복구", ["docs", "before_docs"]].tolist() == [10, 20]
     # new on day two, in half the documents: 보상 and the words beside it; 복구 fell
     rising = table.rising()
-    assert list(rising["term"]) == ["고생", "기준", "다행", "발표", "보상"]  # equal z: by term
+    assert list(rising["term"]) == ["고생", "기준", "다행", "발표", "보상", "카톡"]  # equal z
     assert found.loc["보상", "share"] == pytest.approx(0.5)
     assert found.loc["복구", "ratio"] == pytest.approx(0.5)
     # the mean score is the mean of the stored scores of the documents naming the term
@@ -124,7 +135,8 @@ def test_a_day_s_terms_against_the_day_before(engine: Engine, scorer: Scorer) ->
     # without a company chosen, the company's own names are topics like any other
     everyone = term_table(engine, Filters(start=DAY_TWO, end=DAY_TWO + timedelta(days=1)),
                           version=version)  # fmt: skip
-    assert everyone.terms.set_index("term").loc["카톡", "docs"] == 20
+    assert everyone.terms.set_index("term").loc["카카오톡", "docs"] == 10
+    assert everyone.left_out == ()
     # no window: nothing to compare with, the terms are still counted
     whole = term_table(engine, Filters(companies=("kakao",)), version=version)
     assert whole.before_documents is None and whole.rising().empty
@@ -139,13 +151,40 @@ def test_the_brief_lists_the_terms_named_most_and_those_that_rose(
     brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
     section = brief.split("## 화제어\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     most, rose, note = section
-    # ten documents each, by term; 카톡 (the company) and 사람 (no topic) left out
-    assert most.startswith("- 많이 나온 말: 고생 (10건, 평균 +")
-    assert most.count("(10건") == 5 and "카톡" not in most and "사람" not in most
+    # ten documents each, by term; 카카오톡 (the company) and 사람 (no topic) left out
+    assert most.startswith("- 많이 나온 말: 고생 (10건, 직전 0건, 평균 +")
+    assert most.count("(10건") == 5 and "카카오톡" not in most and "사람" not in most
     assert rose.startswith("- 떠오른 말: 고생 (10건, 직전 0건, 평균 +") and "보상 (10건" in rose
     assert "복구" not in rose
-    assert note.startswith("(문서 20건에 나온 명사") and "(문서 20건)" in note
-    assert note.endswith("고른 회사의 이름은 뺐습니다.)")
+    assert note.startswith("(채점된 문서 20건에 나온 명사") and "(문서 20건)" in note
+    assert "고른 회사를 가리키는 이름은 뺐습니다." in note
+
+
+def test_a_first_day_has_no_rising_terms_and_the_brief_says_why(
+    engine: Engine, scorer: Scorer
+) -> None:
+    fill_two_days(engine, scorer)
+    period = Period(DAY_ONE, DAY_ONE + timedelta(days=1))
+    brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
+    section = brief.split("## 화제어\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    most, note = section
+    assert most.startswith("- 많이 나온 말: 복구 (20건, 평균 ") and "직전" not in most
+    assert note.endswith("직전 같은 길이 기간에 문서가 없어 떠오른 말은 찾지 않았습니다.)")
+
+
+def test_a_company_s_name_parts_and_the_aliases_holding_them_are_left_out(
+    engine: Engine, scorer: Scorer
+) -> None:
+    """토스 (비바리퍼블리카): 토스 and 토스뱅크 name the company; its CEO 이승건 is a topic."""
+    scenario = load_scenario(SCENARIO)
+    store.save_scenario(engine, scenario)
+    at = DAY_ONE + timedelta(hours=12)
+    items = [_comment(n, f"토스뱅크 토스 이승건 송금 오류 {n}", at) for n in range(3)]
+    ingest(engine, items, scenario=scenario, scorer=scorer, counters=RunCounters(),
+           salt="terms", run_id=None)  # fmt: skip
+    table = term_table(engine, Filters(companies=("toss",)), version=scorer.version)
+    assert table.left_out == ("토스", "토스뱅크")
+    assert set(table.terms["term"]) == {"이승건", "송금", "오류"}
 
 
 @pytest.fixture
@@ -179,7 +218,9 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     at = _topics_page(day)
     assert at.title[0].value == "화제어 · Topics"
     top, rising = at.dataframe[0].value, at.dataframe[1].value
-    assert set(top["term"]) >= {"보상", "복구"} and "카톡" not in set(top["term"])
+    assert set(top["term"]) >= {"보상", "복구"} and "카카오톡" not in set(top["term"])
+    assert "before_docs" in top.columns and "change" in top.columns
+    assert any("고른 회사를 가리키는 이름(카카오톡)" in c.value for c in at.caption)
     assert "보상" in set(rising["term"]) and set(rising["change"]) == {"새로"}
     link = parse_qs(rising.set_index("term").loc["보상", "link"].split("?", 1)[1])
     assert link["q"] == ["보상"] and link["company"] == ["kakao"] and link["from"] == ["2022-10-17"]
@@ -189,8 +230,11 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     assert parse_qs(linked.split("?", 1)[1])["q"] == ["언제 보상"]
     # the whole span: counted, with no earlier period to compare with
     at = _topics_page({"company": "kakao"})
-    assert at.dataframe[0].value.set_index("term").loc["복구", "docs"] == 30
+    whole = at.dataframe[0].value
+    assert whole.set_index("term").loc["복구", "docs"] == 30
     assert any("기간을 정하면" in info.value for info in at.info)
+    # nothing to compare with: no counts of a period before, no term called new
+    assert "before_docs" not in whole.columns and "change" not in whole.columns
 
 
 def test_a_database_from_before_the_terms_table_says_how_to_get_them(topics_db: Path) -> None:

@@ -68,20 +68,22 @@ def _linked(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-names = escape_md(", ".join(ctx.companies.get(c, c) for c in ctx.filters.companies))
+left_out = ", ".join(table.left_out)
 st.caption(
-    f"문서 {table.documents:,}건에 나온 명사(붙여 쓴 복합명사는 한 말로)를 말마다 한 번씩 "
-    f"셉니다. {MIN_TERM_DOCS}건 이상에 나온 말만, "
-    + (f"고른 회사의 이름({names})과 " if names else "")
+    f"채점된 문서 {table.documents:,}건에 나온 명사(붙여 쓴 짧은 복합명사는 한 말로)를 말마다 "
+    f"문서당 한 번씩 셉니다. {MIN_TERM_DOCS}건 이상에 나온 말만 보이고, "
+    + (f"고른 회사를 가리키는 이름({escape_md(left_out)})과 " if left_out else "")
     + "'사람', '이번'처럼 무엇에 대한 이야기인지 말하지 않는 말은 뺐습니다."
 )
 top = table.top()
+# Without an earlier period every count before would read 0 and every term "new".
+shown_cells = [c for c in CELLS if table.compared or c not in ("before_docs", "change")]
 left, right = st.columns(2)
 with left:
     st.subheader("많이 나온 말")
-    ui.chart_card(topics.terms_chart(top))
-    st.dataframe(_linked(top)[list(CELLS)], hide_index=True, width="stretch",
-                 column_config=CELLS)  # fmt: skip
+    ui.chart_card(topics.terms_chart(top, compared=table.compared))
+    st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
+                 column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip
 with right:
     st.subheader("떠오른 말")
     if table.before_documents is None:

@@ -196,9 +196,8 @@ def json_value(value: object) -> object:
     return value
 
 
-def documents_with_scores(version: str | None) -> Join:
-    """Documents left-joined to their score under `version` (no version: no score matches)."""
-    return documents.outerjoin(
-        scores,
-        and_(scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == (version or "")),
-    )
+def documents_with_scores(version: str | None, *, scored_only: bool = False) -> Join:
+    """Documents left-joined to their score under `version` (no version: no score matches);
+    with `scored_only`, only the documents that have one."""
+    on = and_(scores.c.doc_id == documents.c.doc_id, scores.c.scorer_version == (version or ""))
+    return documents.join(scores, on) if scored_only else documents.outerjoin(scores, on)

@@ -3,22 +3,24 @@ which terms rose against the period of the same length just before.
 
 A crisis team asks what people are talking about now that they were not yesterday (보상, 사퇴,
 이중화) as much as how they feel. Terms are the distinct nouns the scorer found in each document
-(`document_terms`); a term counts documents, not mentions, so one long article or one commenter
-repeating a word does not outweigh many people naming it once. A term rises when its share of
-the documents is at least RISE_RATIO times the share it had in the period before, by a one-sided
-two-proportion z of at least RISE_Z (the bar surges use), in MIN_TERM_DOCS documents or more.
+(`document_terms`), read for the documents scored by the version shown (each of those has its
+terms, written with its score); a term counts documents, not mentions, so one long article or
+one commenter repeating a word does not outweigh many people naming it once. A term rises when
+its share of the documents is at least RISE_RATIO times the share it had in the period before,
+by a one-sided two-proportion z of at least RISE_Z (the bar surges use), in MIN_TERM_DOCS
+documents or more.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from minsim.aggregate.lookups import count_documents
 from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
 from minsim.aggregate.surges import NEG_Z, share_rise_z
 from minsim.schema import companies, document_terms, documents, scores
@@ -44,20 +46,29 @@ STOPWORDS = frozenset(
     }
 )  # fmt: skip
 COLUMNS = [
-    "term", "docs", "share", "scored", "mean_compound", "neg_share", "pos_share",
+    "term", "docs", "share", "mean_compound", "neg_share", "pos_share",
     "before_docs", "before_share", "ratio", "z", "rising",
 ]  # fmt: skip
+# What separates the parts of a company's name (토스 (비바리퍼블리카), SK C&C).
+NAME_PARTS = re.compile(r"[\s()（）]+")
 
 
 @dataclass(frozen=True)
 class TermTable:
-    """Every listed term of the filters (COLUMNS, most documents first) and the documents they
-    were counted among; `before_documents` is None when there is no earlier period to compare
-    with (the filters have no time window)."""
+    """Every listed term of the filters (COLUMNS, most documents first) and the scored documents
+    they were counted among; `before_documents` is None when there is no earlier period to
+    compare with (the filters have no time window); `left_out` holds the chosen companies'
+    names that were not listed."""
 
     terms: pd.DataFrame
     documents: int
     before_documents: int | None
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def compared(self) -> bool:
+        """There was an earlier period with documents to compare with."""
+        return bool(self.before_documents)
 
     def top(self, n: int = TOP_TERMS) -> pd.DataFrame:
         """The terms named in the most documents."""
@@ -71,19 +82,23 @@ class TermTable:
 
 
 def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTable:
-    """The topic terms of the documents inside the filters, against the period of the same
-    length before when the filters have a window. The selected companies' own names are left
-    out (talk about Kakao names Kakao), as are STOPWORDS."""
-    total = count_documents(engine, flt, version=version)
+    """The topic terms of the documents inside the filters scored under `version`, against the
+    period of the same length before when the filters have a window. The chosen companies'
+    names are left out (talk about Kakao names Kakao: 카카오, and aliases holding it such as
+    카카오톡; its people and places stay), as are STOPWORDS."""
+    total = _scored_documents(engine, flt, version)
     now = _term_counts(engine, flt, version)
-    excluded = STOPWORDS | _company_names(engine, flt.companies)
+    names = _company_names(engine, flt.companies)
     now = now[now["docs"] >= MIN_TERM_DOCS]
-    now = now[~now["term"].map(_folded).isin(excluded)]
+    folded = now["term"].map(_folded)
+    named = now[folded.isin(names)].sort_values(["docs", "term"], ascending=[False, True])
+    left_out = tuple(named["term"])
+    now = now[~folded.isin(names | STOPWORDS)]
     before_flt = _before(flt)
     before_total: int | None = None
     before_docs: dict[str, int] = {}
     if before_flt is not None:
-        before_total = count_documents(engine, before_flt, version=version)
+        before_total = _scored_documents(engine, before_flt, version)
         before = _term_counts(engine, before_flt, version)
         before_docs = dict(zip(before["term"], before["docs"], strict=True))
     merged = now.assign(before_docs=[int(before_docs.get(term, 0)) for term in now["term"]])
@@ -99,20 +114,28 @@ def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTabl
         merged["ratio"].isna() | (merged["ratio"] >= RISE_RATIO)
     )
     ordered = merged.sort_values(["docs", "term"], ascending=[False, True])
-    return TermTable(ordered[COLUMNS].reset_index(drop=True), total, before_total)
+    return TermTable(ordered[COLUMNS].reset_index(drop=True), total, before_total, left_out)
+
+
+def _scored_documents(engine: Engine, flt: Filters, version: str | None) -> int:
+    """The documents inside the filters scored under `version` (the others' terms were written
+    by another version or not at all)."""
+    scored = documents_with_scores(version, scored_only=True)
+    query = select(func.count()).select_from(scored).where(*where_clauses(flt))
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def _term_counts(engine: Engine, flt: Filters, version: str | None) -> pd.DataFrame:
-    """Per term: documents inside the filters naming it, how many are scored under `version`,
-    their mean compound and negative and positive shares."""
-    joined = documents_with_scores(version).join(
+    """Per term: the documents inside the filters scored under `version` that name it, their
+    mean compound and negative and positive shares."""
+    joined = documents_with_scores(version, scored_only=True).join(
         document_terms, document_terms.c.doc_id == documents.c.doc_id
     )
     query = (
         select(
             document_terms.c.term,
             func.count().label("docs"),
-            func.count(scores.c.doc_id).label("scored"),
             func.avg(scores.c.compound).label("mean_compound"),
             *share_columns(scores.c.label),
         )
@@ -122,10 +145,10 @@ def _term_counts(engine: Engine, flt: Filters, version: str | None) -> pd.DataFr
     )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(query).all(), columns=list(query.selected_columns.keys()))
-    scored = frame["scored"].where(frame["scored"] > 0)
+    docs = frame["docs"].where(frame["docs"] > 0)
     frame["mean_compound"] = frame["mean_compound"].astype(float)
-    frame["neg_share"] = frame["neg"] / scored
-    frame["pos_share"] = frame["pos"] / scored
+    frame["neg_share"] = frame["neg"] / docs
+    frame["pos_share"] = frame["pos"] / docs
     return frame
 
 
@@ -137,18 +160,27 @@ def _before(flt: Filters) -> Filters | None:
 
 
 def _company_names(engine: Engine, chosen: tuple[str, ...]) -> frozenset[str]:
-    """The names and aliases of the chosen companies, folded as terms are compared."""
+    """The chosen companies' names, folded as terms are compared: each name, its parts (토스 and
+    비바리퍼블리카 of "토스 (비바리퍼블리카)") and the aliases holding a part (카카오톡,
+    토스뱅크). Aliases that name the company's people or places (남궁훈, 판교 데이터센터) are
+    topics of their own."""
     if not chosen:
         return frozenset()
     query = select(companies.c.name, companies.c.aliases).where(companies.c.id.in_(chosen))
     names: set[str] = set()
     with engine.connect() as conn:
-        for name, aliases in conn.execute(query):
-            try:
-                written = json.loads(aliases)
-            except ValueError:
-                written = []
-            names.update(_folded(str(alias)) for alias in [name, *written])
+        rows = conn.execute(query).all()
+    for name, aliases in rows:
+        parts = {_folded(p) for p in NAME_PARTS.split(name) if len(p) >= 2} | {_folded(name)}
+        names.update(parts)
+        try:
+            written = json.loads(aliases)
+        except ValueError:
+            written = []
+        for alias in written if isinstance(written, list) else []:
+            folded = _folded(str(alias))
+            if any(part in folded for part in parts):
+                names.add(folded)
     return frozenset(names)
 
 
