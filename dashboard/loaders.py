@@ -260,8 +260,11 @@ def term_table(url: str, flt: Filters, version: str | None) -> TermTable | None:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
-    """The volume and negative-share surges of each company inside the filters."""
-    return aggregate.find_surges(engine(url), flt, version=version)
+    """The volume and negative-share surges of each company inside the filters, each with the
+    terms most named in its hours."""
+    eng = engine(url)
+    found = aggregate.find_surges(eng, flt, version=version)
+    return aggregate.with_surge_terms(eng, found, flt, version=version)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

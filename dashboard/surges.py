@@ -26,6 +26,7 @@ COLUMNS = {
     "baseline_text": f"직전 {BASELINE_HOURS}시간",
     "rise_text": "변화",
     "docs": "문서 (건)",
+    "terms_text": "많이 나온 말",
     "state": "상태",
 }
 
@@ -51,6 +52,7 @@ def surge_table(frame: pd.DataFrame, companies: dict[str, str]) -> pd.DataFrame:
             for k, v, b in zip(frame["kind"], frame["peak_value"], frame["baseline"], strict=True)
         ],
         state=frame["ongoing"].map(lambda live: ONGOING if live else ""),
+        terms_text=[", ".join(terms) for terms in frame["terms"]] if "terms" in frame else "",
     )
     return shown[list(COLUMNS)].rename(columns=COLUMNS)
 

@@ -103,7 +103,9 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
             engine, unbounded, event_keys(events), hours=EVENT_HOURS, version=version
         )
     )
-    surges = aggregate.find_surges(engine, inside, version=version)
+    surges = aggregate.with_surge_terms(
+        engine, aggregate.find_surges(engine, inside, version=version), inside, version=version
+    )
     terms = aggregate.term_table(engine, inside, version=version) if has_terms(engine) else None
     # The public's own words: comments, unless the filters chose a kind.
     spoken = inside if flt.kinds else replace(inside, kinds=("comment",))
@@ -276,6 +278,7 @@ def _surges(surges: pd.DataFrame, names: dict[str, str]) -> list[str]:
             f"{_kst(row['peak'], SHORT_TIME)} {surge_value(row['kind'], row['peak_value'])}, "
             f"직전 24시간 {surge_value(row['kind'], row['baseline'])} "
             f"({surge_rise(row['kind'], row['peak_value'], row['baseline'])})"
+            + (f", 많이 나온 말 {escape_inline(', '.join(row['terms']))}" if row["terms"] else "")
         )
     return lines
 

@@ -49,6 +49,7 @@ def run_surges(args: argparse.Namespace) -> int:
     found = aggregate.find_surges(engine, flt, version=version)
     if args.ongoing:
         found = found[found["ongoing"].astype(bool)]
+    found = aggregate.with_surge_terms(engine, found, flt, version=version)
     if args.json:
         print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
         return 0
@@ -69,7 +70,8 @@ def _line(row: dict[str, Any]) -> str:
     peak = peak_text(row["kind"], row["peak_value"], row["baseline"])
     when = f"{format_kst(row['start'])} - {row['end']:%H:%M}"
     state = "  ongoing" if row["ongoing"] else ""
+    terms = f"  most named: {', '.join(row['terms'])}" if row.get("terms") else ""
     return terminal_safe(
         f"{when}  {row['company']:<8}  {row['kind']:<8}  {row['hours']:>2} h  "
-        f"peak {row['peak']:%m-%d %H:%M} {peak}  {row['docs']:,} docs{state}"
+        f"peak {row['peak']:%m-%d %H:%M} {peak}  {row['docs']:,} docs{state}{terms}"
     )

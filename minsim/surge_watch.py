@@ -93,7 +93,7 @@ def webhook_from_env(variable: str) -> str | None:
 
 def describe(row: dict[str, Any], names: dict[str, str]) -> str:
     """'카카오 (kakao): volume surge since 2022-10-21 09:00 KST, peak 10-21 09:00 30 docs/hour
-    (before 0.3), 30 docs in 1 hour(s)'."""
+    (before 0.3), 30 docs in 1 hour(s); most named: 보상, 사과, 피해'."""
     company = row["company"]
     name = names.get(company, company)
     who = f"{name} ({company})" if name != company else company
@@ -101,6 +101,7 @@ def describe(row: dict[str, Any], names: dict[str, str]) -> str:
         f"{who}: {row['kind']} surge since {format_kst(row['start'])}, peak "
         f"{row['peak']:%m-%d %H:%M} {peak_text(row['kind'], row['peak_value'], row['baseline'])}, "
         f"{row['docs']:,} docs in {row['hours']} hour(s)"
+        + (f"; most named: {', '.join(row['terms'])}" if row.get("terms") else "")
     )
 
 
@@ -136,14 +137,13 @@ class SurgeWatch:
         # A document dated in the future (a feed's wrong clock) must not move the window past
         # the surges going on now.
         newest = min(span[1], datetime.now(UTC))
-        found = find_surges(
-            self._engine,
-            aggregate.Filters(start=newest - LOOKBACK),
-            version=aggregate.latest_scorer_version(self._engine),
-        )
+        flt = aggregate.Filters(start=newest - LOOKBACK)
+        version = aggregate.latest_scorer_version(self._engine)
+        found = find_surges(self._engine, flt, version=version)
         ongoing = found[found["ongoing"].astype(bool)]
         if ongoing.empty:
             return []
+        ongoing = aggregate.with_surge_terms(self._engine, ongoing, flt, version=version)
         names = aggregate.company_names(self._engine)
         told = []
         for row, record in zip(ongoing.to_dict("records"), as_records(ongoing), strict=True):

@@ -13,13 +13,16 @@ import streamlit as st
 from sqlalchemy import Engine, func, select, text
 from streamlit.testing.v1 import AppTest
 
-from minsim import db, schema, store
+from dashboard.surges import surge_table
+from minsim import aggregate, db, schema, store
 from minsim.aggregate import Filters, term_table
+from minsim.aggregate.surges import as_records
 from minsim.aggregate.terms import MIN_TERM_DOCS
 from minsim.brief import Period, write_brief
 from minsim.ingest import ingest
 from minsim.models import RawItem, RunCounters
 from minsim.scenario import load_scenario
+from minsim.surge_watch import describe
 from sentiment import Scorer
 from sentiment.tokenizer import TERMS_LIMIT, noun_terms, tokenize_one
 
@@ -185,6 +188,23 @@ def test_a_company_s_name_parts_and_the_aliases_holding_them_are_left_out(
     table = term_table(engine, Filters(companies=("toss",)), version=scorer.version)
     assert table.left_out == ("토스", "토스뱅크")
     assert set(table.terms["term"]) == {"이승건", "송금", "오류"}
+
+
+def test_each_surge_names_the_terms_most_named_in_its_hours(engine: Engine, scorer: Scorer) -> None:
+    """Day two's 20 comments in one hour against a day of 20 (a volume surge, and a negative
+    one: its questions about compensation read negative): about 고생, 기준 and 다행, ten
+    documents each, the first by term (카카오톡 is the company)."""
+    fill_two_days(engine, scorer)
+    flt = Filters(companies=("kakao",))
+    found = aggregate.find_surges(engine, flt, version=scorer.version)
+    assert sorted(found["kind"]) == ["negative", "volume"]
+    assert set(found["start"].dt.strftime("%m-%d %H:%M")) == {"10-17 09:00"}
+    named = aggregate.with_surge_terms(engine, found, flt, version=scorer.version)
+    assert named["terms"].tolist() == [["고생", "기준", "다행"]] * 2
+    row = named.to_dict("records")[0]
+    assert describe(row, {"kakao": "카카오"}).endswith("; most named: 고생, 기준, 다행")
+    assert surge_table(named, {})["많이 나온 말"].tolist() == ["고생, 기준, 다행"] * 2
+    assert as_records(named)[0]["terms"] == ["고생", "기준", "다행"]
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
-from minsim.aggregate.surges import NEG_Z, share_rise_z
+from minsim.aggregate.surges import HOUR, NEG_Z, share_rise_z
+from minsim.db import has_terms
 from minsim.schema import companies, document_terms, documents, scores
 
 # A term named in fewer documents is not listed: a handful of comments is not a topic.
@@ -32,8 +33,9 @@ RISE_RATIO = 2.0
 # ... by a one-sided two-proportion z of at least this (p < 0.001, as for surges): with
 # thousands of terms compared at once, a looser bar would list chance.
 RISE_Z = NEG_Z
-# Terms listed in each table.
+# Terms listed in each table, and beside each surge.
 TOP_TERMS = 20
+SURGE_TERMS = 3
 # Nouns that say nothing of what a period is about (time words, "people", "talk", and the
 # bylines and copyright lines of news pages). Kept short and general: a word of the crisis
 # itself (서비스, 문제, 책임) is a topic.
@@ -187,3 +189,21 @@ def _company_names(engine: Engine, chosen: tuple[str, ...]) -> frozenset[str]:
 def _folded(term: str) -> str:
     """A term as compared with names: case and spaces ignored (Kakao, kakao; 카카오 T, 카카오T)."""
     return "".join(term.casefold().split())
+
+
+def with_surge_terms(
+    engine: Engine, surges: pd.DataFrame, flt: Filters, *, version: str | None
+) -> pd.DataFrame:
+    """The surge episodes (aggregate.surges.episodes) with `terms`: the SURGE_TERMS terms named
+    in most documents about the surge's company in its hours, inside the other filters (what
+    the surge is about); empty lists on a database without terms."""
+    found: list[list[str]] = []
+    terms_kept = has_terms(engine)
+    for row in surges.itertuples():
+        if not terms_kept:
+            found.append([])
+            continue
+        start, end = row.start.to_pydatetime(), (row.end + HOUR).to_pydatetime()
+        about = replace(flt, companies=(row.company,), start=start, end=end)
+        found.append(list(term_table(engine, about, version=version).top(SURGE_TERMS)["term"]))
+    return surges.assign(terms=found)
