@@ -278,7 +278,7 @@ def _surges(surges: pd.DataFrame, names: dict[str, str]) -> list[str]:
             f"{_kst(row['peak'], SHORT_TIME)} {surge_value(row['kind'], row['peak_value'])}, "
             f"직전 24시간 {surge_value(row['kind'], row['baseline'])} "
             f"({surge_rise(row['kind'], row['peak_value'], row['baseline'])})"
-            + (f", 많이 나온 말 {escape_inline(', '.join(row['terms']))}" if row["terms"] else "")
+            + (f"; 많이 나온 말: {escape_inline('·'.join(row['terms']))}" if row["terms"] else "")
         )
     return lines
 

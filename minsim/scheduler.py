@@ -148,7 +148,7 @@ def score_unscored(engine: Engine, scorer: Any, clock: Callable[[], float] = tim
 
 
 class ScoringProgress:
-    """Logs `scored 1500 of 6246 document(s)` at most every PROGRESS_SECONDS."""
+    """Logs `scored 1500 of 6254 document(s)` at most every PROGRESS_SECONDS."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from collectors.http import (
     HttpClient,
@@ -36,6 +37,8 @@ from collectors.http import (
 from collectors.redact import redact_url
 from minsim import aggregate
 from minsim.aggregate.surges import GAP_HOURS, HOUR, as_records, find_surges, peak_text
+from minsim.cli_common import terminal_safe
+from minsim.db import error_reason
 from minsim.errors import MinsimError
 from minsim.timefmt import format_kst
 
@@ -143,21 +146,33 @@ class SurgeWatch:
         ongoing = found[found["ongoing"].astype(bool)]
         if ongoing.empty:
             return []
-        ongoing = aggregate.with_surge_terms(self._engine, ongoing, flt, version=version)
         names = aggregate.company_names(self._engine)
         told = []
-        for row, record in zip(ongoing.to_dict("records"), as_records(ongoing), strict=True):
+        rows = zip(ongoing.index, ongoing.to_dict("records"), as_records(ongoing), strict=True)
+        for index, row, record in rows:
             key = (row["company"], row["kind"])
             known_end = self._told.get(key)
             self._told[key] = max(row["end"], known_end) if known_end is not None else row["end"]
             if known_end is not None and row["start"] <= known_end + GAP_HOURS * HOUR:
                 continue
+            row["terms"] = record["terms"] = self._terms(ongoing.loc[[index]], flt, version)
             text = describe(row, names)
-            log.warning("surge: %s", text)
+            # Names and terms come from collected text: control characters shown as escapes.
+            log.warning("surge: %s", terminal_safe(text))
             if self._sender is not None:
                 self._sender.send({"text": f"minsim surge: {text}", "surge": record})
             told.append(text)
         return told
+
+    def _terms(self, surge: pd.DataFrame, flt: aggregate.Filters, version: str | None) -> list[str]:
+        """What one surge is about; none when the terms cannot be read, since telling of the
+        surge matters more than saying what it is about."""
+        try:
+            named = aggregate.with_surge_terms(self._engine, surge, flt, version=version)
+        except SQLAlchemyError as exc:
+            log.warning("cannot read the terms of a surge: %s", error_reason(exc))
+            return []
+        return list(named["terms"].iloc[0])
 
     def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
         """Wait up to `timeout` seconds for the posts going out; True once all were tried."""

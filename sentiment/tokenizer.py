@@ -62,6 +62,9 @@ TERM_SUFFIX_TAG = "XSN"
 TERM_SUFFIX_SKIPPED = frozenset({"들"})
 # Latin words count in lower case (Kakao, kakao), but for acronyms (SK, KT, CEO, IDC).
 ACRONYM_LENGTH = 4
+# A term is letters and digits only: Kiwi keeps a dotted Latin word whole (evil.com, U.S.A.)
+# and may leave an invisible character (a zero-width space) inside a word, and neither should
+# travel into a chat message or a table as a topic.
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
 KEY_CACHE_LIMIT = 200_000
 # Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
@@ -307,7 +310,11 @@ def noun_terms(sentences: list[Sentence]) -> list[str]:
             whole = "".join(pieces)
             short = len(pieces) <= COMPOUND_PARTS and len(whole) <= COMPOUND_LENGTH
             for term in [whole] if short else pieces:
-                if MIN_TERM_LENGTH <= len(term) <= MAX_TERM_LENGTH and term not in found:
+                if (
+                    MIN_TERM_LENGTH <= len(term) <= MAX_TERM_LENGTH
+                    and term.isalnum()
+                    and term not in found
+                ):
                     found[term] = None
                     if len(found) >= TERMS_LIMIT:
                         return list(found)

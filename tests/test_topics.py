@@ -22,7 +22,7 @@ from minsim.brief import Period, write_brief
 from minsim.ingest import ingest
 from minsim.models import RawItem, RunCounters
 from minsim.scenario import load_scenario
-from minsim.surge_watch import describe
+from minsim.surge_watch import SurgeWatch, describe
 from sentiment import Scorer
 from sentiment.tokenizer import TERMS_LIMIT, noun_terms, tokenize_one
 
@@ -65,6 +65,8 @@ def test_terms_are_the_distinct_nouns_with_compounds_joined() -> None:
     ]
     # Latin words in lower case, acronyms as written
     assert _terms("Kakao kakao iPhone CEO") == ["kakao", "iphone", "CEO"]
+    # letters and digits only: no address to link, no invisible character to carry
+    assert _terms("evil.com www.evil.com 보상 \u200bhere") == ["보상"]
 
 
 def test_a_long_text_keeps_its_first_terms_only() -> None:
@@ -95,6 +97,11 @@ def _comment(n: int, body: str, at: datetime) -> RawItem:
         published_at=at.isoformat(),
         article_url=ARTICLE_URL,
     )
+
+
+def _ingest(engine: Engine, scorer: Scorer, items: list[RawItem]) -> None:
+    ingest(engine, items, scenario=load_scenario(SCENARIO), scorer=scorer, counters=RunCounters(),
+           salt="terms", run_id=None)  # fmt: skip
 
 
 def fill_two_days(engine: Engine, scorer: Scorer) -> None:
@@ -195,6 +202,10 @@ def test_each_surge_names_the_terms_most_named_in_its_hours(engine: Engine, scor
     one: its questions about compensation read negative): about 고생, 기준 and 다행, ten
     documents each, the first by term (카카오톡 is the company)."""
     fill_two_days(engine, scorer)
+    # the hour after the surge: 환불, in more documents than any term of the surge, is not it
+    after = DAY_TWO + timedelta(hours=10)
+    refunds = [_comment(300 + n, f"카카오톡 환불 문의 {n}", after) for n in range(12)]
+    _ingest(engine, scorer, refunds)
     flt = Filters(companies=("kakao",))
     found = aggregate.find_surges(engine, flt, version=scorer.version)
     assert sorted(found["kind"]) == ["negative", "volume"]
@@ -203,8 +214,25 @@ def test_each_surge_names_the_terms_most_named_in_its_hours(engine: Engine, scor
     assert named["terms"].tolist() == [["고생", "기준", "다행"]] * 2
     row = named.to_dict("records")[0]
     assert describe(row, {"kakao": "카카오"}).endswith("; most named: 고생, 기준, 다행")
+    # the searched word is in every document found, so it says nothing: the rest do
+    searched = aggregate.with_surge_terms(
+        engine, found, Filters(companies=("kakao",), text="고생"), version=scorer.version
+    )
+    assert searched["terms"].tolist()[0] == ["다행", "복구", "카톡"]
     assert surge_table(named, {})["많이 나온 말"].tolist() == ["고생, 기준, 다행"] * 2
     assert as_records(named)[0]["terms"] == ["고생", "기준", "다행"]
+
+
+def test_a_surge_is_told_even_when_its_terms_cannot_be_read(
+    engine: Engine, scorer: Scorer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fill_two_days(engine, scorer)
+    with engine.begin() as conn:  # the table gone under a database that says it has it
+        conn.execute(text("DROP TABLE document_terms"))
+    with caplog.at_level("WARNING", logger="minsim.surge_watch"):
+        told = SurgeWatch(engine, webhook=None).check()
+    assert len(told) == 2 and not any("most named" in line for line in told)
+    assert "cannot read the terms of a surge" in caplog.text
 
 
 @pytest.fixture

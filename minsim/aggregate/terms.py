@@ -22,9 +22,10 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
-from minsim.aggregate.surges import HOUR, NEG_Z, share_rise_z
+from minsim.aggregate.surges import NEG_Z, share_rise_z
 from minsim.db import has_terms
 from minsim.schema import companies, document_terms, documents, scores
+from minsim.search import parse_search
 
 # A term named in fewer documents is not listed: a handful of comments is not a topic.
 MIN_TERM_DOCS = 3
@@ -85,17 +86,12 @@ class TermTable:
 
 def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTable:
     """The topic terms of the documents inside the filters scored under `version`, against the
-    period of the same length before when the filters have a window. The chosen companies'
-    names are left out (talk about Kakao names Kakao: 카카오, and aliases holding it such as
-    카카오톡; its people and places stay), as are STOPWORDS."""
+    period of the same length before when the filters have a window. Left out: the chosen
+    companies' names (talk about Kakao names Kakao: 카카오, and aliases holding it such as
+    카카오톡; its people and places stay), the words searched for (every document holds them)
+    and STOPWORDS."""
     total = _scored_documents(engine, flt, version)
-    now = _term_counts(engine, flt, version)
-    names = _company_names(engine, flt.companies)
-    now = now[now["docs"] >= MIN_TERM_DOCS]
-    folded = now["term"].map(_folded)
-    named = now[folded.isin(names)].sort_values(["docs", "term"], ascending=[False, True])
-    left_out = tuple(named["term"])
-    now = now[~folded.isin(names | STOPWORDS)]
+    now, left_out = _listed_terms(engine, flt, version)
     before_flt = _before(flt)
     before_total: int | None = None
     before_docs: dict[str, int] = {}
@@ -117,6 +113,21 @@ def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTabl
     )
     ordered = merged.sort_values(["docs", "term"], ascending=[False, True])
     return TermTable(ordered[COLUMNS].reset_index(drop=True), total, before_total, left_out)
+
+
+def _listed_terms(
+    engine: Engine, flt: Filters, version: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The terms of `_term_counts` named in MIN_TERM_DOCS documents or more, but the names of
+    the chosen companies (returned apart, most named first), the search words and STOPWORDS."""
+    counted = _term_counts(engine, flt, version)
+    counted = counted[counted["docs"] >= MIN_TERM_DOCS]
+    names = _company_names(engine, flt.companies)
+    searched = {_folded(word) for word in parse_search(flt.text).required} if flt.text else set()
+    folded = counted["term"].map(_folded)
+    named = counted[folded.isin(names)].sort_values(["docs", "term"], ascending=[False, True])
+    kept = counted[~folded.isin(names | searched | STOPWORDS)]
+    return kept, tuple(named["term"])
 
 
 def _scored_documents(engine: Engine, flt: Filters, version: str | None) -> int:
@@ -194,16 +205,20 @@ def _folded(term: str) -> str:
 def with_surge_terms(
     engine: Engine, surges: pd.DataFrame, flt: Filters, *, version: str | None
 ) -> pd.DataFrame:
-    """The surge episodes (aggregate.surges.episodes) with `terms`: the SURGE_TERMS terms named
-    in most documents about the surge's company in its hours, inside the other filters (what
-    the surge is about); empty lists on a database without terms."""
+    """The surge episodes (aggregate.surges.episodes, `end` exclusive) with `terms`: the
+    SURGE_TERMS terms named in most documents about the surge's company in its hours inside the
+    filters (what the surge is about); empty lists on a database without terms."""
     found: list[list[str]] = []
     terms_kept = has_terms(engine)
     for row in surges.itertuples():
-        if not terms_kept:
+        start, end = row.start.to_pydatetime(), row.end.to_pydatetime()
+        if flt.end is not None:
+            end = min(end, flt.end)  # a surge running past the window: its hours inside it
+        if not terms_kept or end <= start:
             found.append([])
             continue
-        start, end = row.start.to_pydatetime(), (row.end + HOUR).to_pydatetime()
         about = replace(flt, companies=(row.company,), start=start, end=end)
-        found.append(list(term_table(engine, about, version=version).top(SURGE_TERMS)["term"]))
+        listed, _ = _listed_terms(engine, about, version)
+        top = listed.sort_values(["docs", "term"], ascending=[False, True]).head(SURGE_TERMS)
+        found.append(list(top["term"]))
     return surges.assign(terms=found)
