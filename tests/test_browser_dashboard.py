@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, insert, select, update
 from test_aggregate_fixtures import N_ARTICLES, VERSION, add_comments, build_database
 
 from dashboard.filters import FilterState, documents_link
@@ -264,3 +264,24 @@ def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_p
     assert "문서 보기 · Documents" in body
     assert f"이 실행이 저장한 문서 {N_ARTICLES}건" in body
     assert f"수집 실행 #{PORTAL_RUN}이 저장한 문서만" in body
+
+
+def test_topics_page_draws_the_terms_of_the_documents(server: str, tmp_path: Path) -> None:
+    """The fixture's documents get their terms as scoring writes them (real Kiwi); every day
+    reads the same, so nothing rose against the three days before."""
+    from sentiment.tokenizer import noun_terms, tokenize_one
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    with engine.begin() as conn:
+        docs = conn.execute(select(schema.documents.c.doc_id, schema.documents.c.text)).all()
+        rows = [{"doc_id": doc_id, "term": term}
+                for doc_id, body in docs for term in noun_terms(tokenize_one(body))]  # fmt: skip
+        conn.execute(insert(schema.document_terms), rows)
+    engine.dispose()
+    url = f"{server}/topics?company=kakao&window=custom&from=2022-10-18&to=2022-10-20"
+    body, shot = _render(url, tmp_path / "topics.png", 1400)
+    assert "화제어 · Topics" in body
+    assert "많이 나온 말: 문서 수와 그 문서들의 평균 점수" in body  # the chart's title
+    assert "사퇴" in body and "데이터센터" in body  # a comment's and an article's term
+    assert "이전 기간보다 두드러지게 늘어난 말이 없습니다" in body
+    assert shot.stat().st_size > 0

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import Engine, func, select, text
@@ -261,11 +262,20 @@ def _topics_page(params: dict[str, str]) -> AppTest:
     return at
 
 
+def _tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The table of the most named terms (it has their share) and the rising ones, if any."""
+    frames = [d.value for d in at.dataframe]
+    top = next(f for f in frames if "share" in f.columns)
+    rising = next((f for f in frames if "share" not in f.columns), None)
+    return top, rising
+
+
 def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) -> None:
     day = {"company": "kakao", "window": "custom", "from": "2022-10-17", "to": "2022-10-17"}
     at = _topics_page(day)
     assert at.title[0].value == "화제어 · Topics"
-    top, rising = at.dataframe[0].value, at.dataframe[1].value
+    top, rising = _tables(at)
+    assert rising is not None
     assert set(top["term"]) >= {"보상", "복구"} and "카카오톡" not in set(top["term"])
     assert "before_docs" in top.columns and "change" in top.columns
     assert any("고른 회사를 가리키는 이름(카카오톡)" in c.value for c in at.caption)
@@ -274,11 +284,12 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     assert link["q"] == ["보상"] and link["company"] == ["kakao"] and link["from"] == ["2022-10-17"]
     # a search already made is kept, the term added to it
     at = _topics_page({**day, "q": "언제"})
-    linked = at.dataframe[0].value.set_index("term").loc["보상", "link"]
+    linked = _tables(at)[0].set_index("term").loc["보상", "link"]
     assert parse_qs(linked.split("?", 1)[1])["q"] == ["언제 보상"]
     # the whole span: counted, with no earlier period to compare with
     at = _topics_page({"company": "kakao"})
-    whole = at.dataframe[0].value
+    whole, rising = _tables(at)
+    assert rising is None
     assert whole.set_index("term").loc["복구", "docs"] == 30
     assert any("기간을 정하면" in info.value for info in at.info)
     # nothing to compare with: no counts of a period before, no term called new

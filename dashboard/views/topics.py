@@ -82,8 +82,6 @@ left, right = st.columns(2)
 with left:
     st.subheader("많이 나온 말")
     ui.chart_card(topics.terms_chart(top, compared=table.compared))
-    st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
-                 column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip
 with right:
     st.subheader("떠오른 말")
     if table.before_documents is None:
@@ -100,8 +98,11 @@ with right:
         if rising.empty:
             st.info("이전 기간보다 두드러지게 늘어난 말이 없습니다.")
         else:
-            shown = _linked(rising)
-            cells = {k: CELLS[k] for k in ("term", "docs", "before_docs", "change", "mean_compound",
-                                           "neg_share", "link")}  # fmt: skip
-            st.dataframe(shown[list(cells)], hide_index=True, width="stretch",
+            # Half a page wide: the columns that say how it rose and where to read it.
+            cells = {k: CELLS[k] for k in ("term", "docs", "before_docs", "change",
+                                           "mean_compound", "link")}  # fmt: skip
+            st.dataframe(_linked(rising)[list(cells)], hide_index=True, width="stretch",
                          column_config=cells)  # fmt: skip
+st.subheader("많이 나온 말 (표)")
+st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
+             column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip
