@@ -111,8 +111,13 @@ def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTabl
     merged["rising"] = (merged["z"] >= RISE_Z) & (
         merged["ratio"].isna() | (merged["ratio"] >= RISE_RATIO)
     )
-    ordered = merged.sort_values(["docs", "term"], ascending=[False, True])
+    ordered = _most_named_first(merged)
     return TermTable(ordered[COLUMNS].reset_index(drop=True), total, before_total, left_out)
+
+
+def _most_named_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Terms by the documents naming them, most first; a tie by the term, so lists are stable."""
+    return frame.sort_values(["docs", "term"], ascending=[False, True])
 
 
 def _listed_terms(
@@ -125,7 +130,7 @@ def _listed_terms(
     names = _company_names(engine, flt.companies)
     searched = {_folded(word) for word in parse_search(flt.text).required} if flt.text else set()
     folded = counted["term"].map(_folded)
-    named = counted[folded.isin(names)].sort_values(["docs", "term"], ascending=[False, True])
+    named = _most_named_first(counted[folded.isin(names)])
     kept = counted[~folded.isin(names | searched | STOPWORDS)]
     return kept, tuple(named["term"])
 
@@ -219,6 +224,5 @@ def with_surge_terms(
             continue
         about = replace(flt, companies=(row.company,), start=start, end=end)
         listed, _ = _listed_terms(engine, about, version)
-        top = listed.sort_values(["docs", "term"], ascending=[False, True]).head(SURGE_TERMS)
-        found.append(list(top["term"]))
+        found.append(list(_most_named_first(listed).head(SURGE_TERMS)["term"]))
     return surges.assign(terms=found)
