@@ -7,7 +7,7 @@ escaped markdown here, never as HTML, so a comment cannot inject markup into the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import altair as alt
@@ -68,6 +68,18 @@ class Context:
 def context() -> Context:
     """The context app.py stored for this run (pages never run without the entry script)."""
     return st.session_state[CONTEXT_KEY]
+
+
+def kind_filter(
+    ctx: Context, *, key: str, default: str = "all", where: object = st
+) -> tuple[str, Filters]:
+    """The 종류 switch (articles and comments, comments, articles) drawn in `where` (the page, or
+    one of its columns), and the page's filters narrowed to the kind it picked."""
+    picked = where.segmented_control(  # type: ignore[attr-defined]
+        "종류", list(KIND_CHOICES), format_func=KIND_CHOICES.get, default=default, key=key
+    )
+    kind = picked or default
+    return kind, ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
 
 
 def fmt_kst(value: datetime | None) -> str:

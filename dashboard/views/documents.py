@@ -3,8 +3,6 @@ its score. Text is shown only inside st.dataframe / st.text, so it is never rend
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import doctable, explain, loaders, ui
@@ -18,13 +16,8 @@ st.caption(ui.window_caption(ctx))
 left, right = st.columns(2)
 label = left.segmented_control("감성 라벨", list(LABELS), format_func=LABELS.__getitem__,
                                default="all", key="doc_label")  # fmt: skip
-kind = right.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
-                               default="all", key="doc_kind")  # fmt: skip
+_, flt = ui.kind_filter(ctx, key="doc_kind", where=right)
 label = label or "all"
-kind = kind or "all"
-flt = ctx.filters
-if kind != "all":
-    flt = replace(flt, kinds=(kind,))
 wanted = None if label == "all" else label
 rows = loaders.documents(ctx.url, flt, ctx.version, wanted)
 if rows.empty:

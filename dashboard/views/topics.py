@@ -38,9 +38,7 @@ CELLS = {
 ctx = ui.context()
 st.title("화제어 · Topics")
 st.caption(ui.window_caption(ctx))
-kind = st.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
-                            default=DEFAULT_KIND, key="topics_kind") or DEFAULT_KIND  # fmt: skip
-flt = ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
+kind, flt = ui.kind_filter(ctx, key="topics_kind", default=DEFAULT_KIND)
 table = loaders.term_table(ctx.url, flt, ctx.version)
 if table is None:
     st.info(

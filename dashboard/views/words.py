@@ -36,9 +36,7 @@ CELLS = {
 ctx = ui.context()
 st.title("감성 표현 · Words")
 st.caption(ui.window_caption(ctx))
-kind = st.segmented_control("종류", list(ui.KIND_CHOICES), format_func=ui.KIND_CHOICES.get,
-                            default=DEFAULT_KIND, key="words_kind") or DEFAULT_KIND  # fmt: skip
-flt = ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
+kind, flt = ui.kind_filter(ctx, key="words_kind", default=DEFAULT_KIND)
 counts, read, total = loaders.word_counts(ctx.url, flt, ctx.version, WORD_SAMPLE)
 if not read:
     if ctx.version is None:
