@@ -259,6 +259,14 @@ def term_table(url: str, flt: Filters, version: str | None) -> TermTable | None:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def term_trend(
+    url: str, flt: Filters, terms: tuple[str, ...], bucket: str, version: str | None
+) -> pd.DataFrame:
+    """Documents naming each of `terms` per time bucket (the database has the terms table)."""
+    return aggregate.term_trend(engine(url), flt, terms, bucket=bucket, version=version)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
     """The volume and negative-share surges of each company inside the filters, each with the
     terms most named in its hours."""

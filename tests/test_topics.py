@@ -18,13 +18,13 @@ from dashboard.surges import surge_table
 from minsim import aggregate, db, schema, store
 from minsim.aggregate import Filters, term_table
 from minsim.aggregate.surges import as_records
-from minsim.aggregate.terms import MIN_TERM_DOCS
+from minsim.aggregate.terms import ACRONYM_LENGTH, MIN_TERM_DOCS, TERM_LENGTHS, as_term
 from minsim.brief import Period, write_brief
 from minsim.ingest import ingest
 from minsim.models import RawItem, RunCounters
 from minsim.scenario import load_scenario
 from minsim.surge_watch import SurgeWatch, describe
-from sentiment import Scorer
+from sentiment import Scorer, tokenizer
 from sentiment.tokenizer import TERMS_LIMIT, noun_terms, tokenize_one
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,6 +152,58 @@ def test_a_day_s_terms_against_the_day_before(engine: Engine, scorer: Scorer) ->
     whole = term_table(engine, Filters(companies=("kakao",)), version=version)
     assert whole.before_documents is None and whole.rising().empty
     assert whole.terms.set_index("term").loc["복구", "docs"] == 30
+
+
+def test_a_term_s_trend_counts_the_documents_naming_it_per_bucket(
+    engine: Engine, scorer: Scorer
+) -> None:
+    fill_two_days(engine, scorer)
+    kakao = Filters(companies=("kakao",))
+    asked = ["보상", "복구", "없는말"]
+    trend = aggregate.term_trend(engine, kakao, asked, bucket="day", version=scorer.version)
+    # every day with scored documents has a row for every term asked, in the order asked
+    assert list(trend["term"]) == asked * 2
+    assert [d.date().isoformat() for d in trend["bucket"]] == ["2022-10-16"] * 3 + [
+        "2022-10-17"
+    ] * 3
+    assert str(trend["bucket"].dt.tz) == "Asia/Seoul"
+    assert trend["docs"].tolist() == [0, 20, 0, 10, 10, 0]
+    assert trend["scored"].tolist() == [20] * 6
+    assert trend["share"].tolist() == pytest.approx([0, 1, 0, 0.5, 0.5, 0])
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(func.avg(schema.scores.c.compound))
+            .join(schema.document_terms, schema.document_terms.c.doc_id == schema.scores.c.doc_id)
+            .join(schema.documents, schema.documents.c.doc_id == schema.scores.c.doc_id)
+            .where(
+                schema.document_terms.c.term == "복구", schema.documents.c.published_at >= DAY_TWO
+            )  # fmt: skip
+        ).scalar_one()
+    second_day = trend.set_index(["term"]).loc["복구"].iloc[1]
+    assert second_day["mean_compound"] == pytest.approx(stored)
+    assert trend.set_index("term").loc["없는말", "mean_compound"].isna().all()
+    # hours: the first day's comments all came between 09:00 and 09:20 KST
+    hourly = aggregate.term_trend(engine, Filters(companies=("kakao",), end=DAY_TWO), ["복구"],
+                                  bucket="hour", version=scorer.version)  # fmt: skip
+    assert hourly[["docs", "scored"]].values.tolist() == [[20, 20]]
+    assert hourly["bucket"][0].hour == 9
+    # the filters apply: no documents of another company, none for nothing asked
+    toss = aggregate.term_trend(engine, Filters(companies=("toss",)), ["복구"], bucket="day",
+                                version=scorer.version)  # fmt: skip
+    assert toss.empty
+    assert aggregate.term_trend(engine, kakao, [], bucket="day", version=scorer.version).empty
+
+
+def test_a_typed_term_is_written_as_terms_are_stored() -> None:
+    assert as_term(" 데이터 센터 ") == "데이터센터"
+    assert as_term("Kakao") == "kakao" and as_term("SK") == "SK" and as_term("CEO") == "CEO"
+    assert as_term("5G망") == "5G망"
+    for refused in ("evil.com", "가", "", "  ", "보상!", "카\u200b톡", "가" * 31):
+        assert as_term(refused) is None, refused
+    # the same rules as the tokenizer that writes them
+    assert TERM_LENGTHS == (tokenizer.MIN_TERM_LENGTH, tokenizer.MAX_TERM_LENGTH)
+    assert ACRONYM_LENGTH == tokenizer.ACRONYM_LENGTH
+    assert _terms("Kakao SK CEO 데이터센터") == ["kakao", "SK", "CEO", "데이터센터"]
 
 
 def test_the_brief_lists_the_terms_named_most_and_those_that_rose(
@@ -294,6 +346,27 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     assert any("기간을 정하면" in info.value for info in at.info)
     # nothing to compare with: no counts of a period before, no term called new
     assert "before_docs" not in whole.columns and "change" not in whole.columns
+
+
+def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) -> None:
+    day = {"company": "kakao", "window": "custom", "from": "2022-10-16", "to": "2022-10-17"}
+    at = _topics_page({**day, "bucket": "day"})
+    picker = at.main.multiselect[0]
+    assert picker.label == "비교할 말"
+    # two days against the two before (empty): nothing rose, so the most named come first
+    assert picker.value == ["복구", "질문", "고생", "기준", "다행"]
+    charts = at.main.get("vega_lite_chart")
+    assert len(charts) == 2  # the bars of the most named, and the trend
+    # a term typed in is counted as terms are stored; one that cannot be a term is refused
+    picker.set_value(["보상", "evil.com"]).run()
+    assert not at.exception
+    refused = [w.value for w in at.warning if "화제어로 셀 수 없는 말" in w.value]
+    assert len(refused) == 1 and refused[0].startswith("'evil\\.com'")  # escaped: plain text
+    assert len(at.main.get("vega_lite_chart")) == 2
+    picker = at.main.multiselect[0]
+    picker.set_value([]).run()
+    assert any("추이를 볼 말을 고르세요" in info.value for info in at.info)
+    assert len(at.main.get("vega_lite_chart")) == 1
 
 
 def test_a_database_from_before_the_terms_table_says_how_to_get_them(topics_db: Path) -> None:

@@ -3,6 +3,7 @@ and which nouns rose against the period of the same length before."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import pandas as pd
@@ -10,11 +11,13 @@ import streamlit as st
 
 from dashboard import loaders, topics, ui
 from dashboard.filters import documents_link
-from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z
+from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z, TREND_TERMS, as_term
 from minsim.wording import escape_md
 
 # Articles and comments both: what the news reports and what people answer are both topics.
 DEFAULT_KIND = "all"
+# Terms the trend starts with: the surest risers, else the most named.
+TREND_DEFAULT = 5
 T = topics.TITLES
 CELLS = {
     "term": st.column_config.TextColumn(T["term"]),
@@ -101,6 +104,55 @@ with right:
                                            "mean_compound", "link")}  # fmt: skip
             st.dataframe(_linked(rising)[list(cells)], hide_index=True, width="stretch",
                          column_config=cells)  # fmt: skip
+
+
+def trend_section() -> None:
+    """Lines of the documents naming the picked terms per time bucket: when a topic took off
+    and whether it is fading. Starts on the surest risers (else the most named); any term can
+    be typed in."""
+    st.subheader("화제어 추이")
+    rising_terms = list(table.rising()["term"]) if table.compared else []
+    options = list(dict.fromkeys([*rising_terms, *top["term"]]))
+    default = (rising_terms or list(top["term"]))[:TREND_DEFAULT]
+    # A new set of terms (other filters) starts the picker afresh on its own defaults.
+    digest = hashlib.sha1("\n".join(options).encode()).hexdigest()[:12]
+    picked = st.multiselect(
+        "비교할 말",
+        options,
+        default=default,
+        max_selections=TREND_TERMS,
+        accept_new_options=True,
+        key=f"topics_trend_{digest}",
+        help=f"목록에 없는 말도 입력할 수 있습니다 (띄어쓰기 없이, 한 번에 {TREND_TERMS}개까지).",
+    )
+    terms: list[str] = []
+    for typed in picked:
+        term = as_term(typed)
+        if term is None:
+            st.warning(
+                f"'{escape_md(typed[:30])}'은(는) 화제어로 셀 수 없는 말이라 뺐습니다: 화제어는 "
+                "글자와 숫자로만 된 2~30자입니다."
+            )
+        elif term not in terms:
+            terms.append(term)
+    if not terms:
+        st.info("추이를 볼 말을 고르세요.")
+        return
+    trend = loaders.term_trend(ctx.url, flt, tuple(terms), ctx.state.bucket, ctx.version)
+    if trend.empty:
+        ui.empty_notice("채점된 문서")
+        return
+    events = loaders.events(ctx.url, ctx.filters)
+    ui.chart_card(
+        topics.trend_chart(trend, bucket=ctx.state.bucket, events=events, names=ctx.companies,
+                           domain=ui.chart_domain(ctx, events)),
+        f"{'시간' if ctx.state.bucket == 'hour' else '날'}마다 그 말이 나온 채점된 문서 수입니다. "
+        "점에 마우스를 올리면 그때 문서 가운데 비율과 그 문서들의 평균 점수가 보입니다. "
+        "번호 붙은 점선은 사건입니다.",
+    )  # fmt: skip
+
+
+trend_section()
 st.subheader("많이 나온 말 (표)")
 st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
              column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip

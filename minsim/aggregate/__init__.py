@@ -46,7 +46,7 @@ from minsim.aggregate.rollups import (
 )
 from minsim.aggregate.sql import BUCKETS, IN_CHUNK, KST, Filters
 from minsim.aggregate.surges import find_surges
-from minsim.aggregate.terms import term_table, with_surge_terms
+from minsim.aggregate.terms import term_table, term_trend, with_surge_terms
 
 __all__ = [
     "BUCKETS",
@@ -80,6 +80,7 @@ __all__ = [
     "stored_sources",
     "summary",
     "term_table",
+    "term_trend",
     "with_surge_terms",
     "find_surges",
     "time_span",

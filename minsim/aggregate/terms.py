@@ -16,12 +16,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
+from minsim.aggregate.sql import (
+    KST,
+    Filters,
+    bucket_expr,
+    documents_with_scores,
+    share_columns,
+    where_clauses,
+)
 from minsim.aggregate.surges import NEG_Z, share_rise_z
 from minsim.db import has_terms
 from minsim.schema import companies, document_terms, documents, scores
@@ -37,6 +45,13 @@ RISE_Z = NEG_Z
 # Terms listed in each table, and beside each surge.
 TOP_TERMS = 20
 SURGE_TERMS = 3
+# Terms one trend compares at most: more lines than this cannot be told apart.
+TREND_TERMS = 8
+# How sentiment.tokenizer writes terms (its MIN_TERM_LENGTH, MAX_TERM_LENGTH and
+# ACRONYM_LENGTH), repeated here so reading them never loads the tokenizer.
+TERM_LENGTHS = (2, 30)
+ACRONYM_LENGTH = 4
+TREND_COLUMNS = ["bucket", "term", "docs", "scored", "share", "mean_compound"]
 # Nouns that say nothing of what a period is about (time words, "people", "talk", and the
 # bylines and copyright lines of news pages). Kept short and general: a word of the crisis
 # itself (서비스, 문제, 책임) is a topic.
@@ -168,6 +183,74 @@ def _term_counts(engine: Engine, flt: Filters, version: str | None) -> pd.DataFr
     frame["neg_share"] = frame["neg"] / docs
     frame["pos_share"] = frame["pos"] / docs
     return frame
+
+
+def term_trend(
+    engine: Engine, flt: Filters, terms: Sequence[str], *, bucket: str, version: str | None
+) -> pd.DataFrame:
+    """Per KST time bucket and term (at most TREND_TERMS, as written in `document_terms`): the
+    documents inside the filters scored under `version` that name the term (`docs`), the
+    bucket's scored documents (`scored`), the share of them naming the term and those
+    documents' mean compound. Every bucket holding scored documents has a row for every term,
+    0 where the term was not named; `bucket` is an aware KST timestamp."""
+    wanted = list(dict.fromkeys(terms))[:TREND_TERMS]
+    if not wanted:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    scored = documents_with_scores(version, scored_only=True)
+    b = bucket_expr(documents.c.published_at, bucket)
+    totals_query = (
+        select(b.label("bucket"), func.count().label("scored"))
+        .select_from(scored)
+        .where(*where_clauses(flt))
+        .group_by(b)
+    )
+    named_query = (
+        select(
+            b.label("bucket"),
+            document_terms.c.term,
+            func.count().label("docs"),
+            func.avg(scores.c.compound).label("mean_compound"),
+        )
+        .select_from(scored.join(document_terms, document_terms.c.doc_id == documents.c.doc_id))
+        .where(document_terms.c.term.in_(wanted), *where_clauses(flt))
+        .group_by(b, document_terms.c.term)
+    )
+    with engine.connect() as conn:
+        totals = pd.DataFrame(conn.execute(totals_query).all(), columns=["bucket", "scored"])
+        named = pd.DataFrame(
+            conn.execute(named_query).all(), columns=["bucket", "term", "docs", "mean_compound"]
+        )
+    if totals.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    grid = pd.MultiIndex.from_product([totals["bucket"], wanted], names=["bucket", "term"])
+    frame = (
+        named.set_index(["bucket", "term"]).reindex(grid).reset_index().merge(totals, on="bucket")
+    )
+    frame["docs"] = frame["docs"].fillna(0).astype(int)
+    frame["mean_compound"] = frame["mean_compound"].astype(float)
+    frame["share"] = frame["docs"] / frame["scored"]
+    frame["bucket"] = pd.to_datetime(frame["bucket"]).dt.tz_localize(KST)
+    ordered = frame.sort_values(["bucket", "term"], key=_in_order(wanted))
+    return ordered[TREND_COLUMNS].reset_index(drop=True)
+
+
+def as_term(typed: str) -> str | None:
+    """A term someone typed, written as the scorer writes terms (no spaces; a Latin word in
+    lower case unless it is an acronym of ACRONYM_LENGTH capitals or fewer, as
+    sentiment.tokenizer.noun_terms does); None when no stored term can look like it (not
+    letters and digits alone, or outside TERM_LENGTHS)."""
+    term = "".join(typed.split())
+    if not (term.isalnum() and TERM_LENGTHS[0] <= len(term) <= TERM_LENGTHS[1]):
+        return None
+    if term.isascii() and term.isalpha() and not (term.isupper() and len(term) <= ACRONYM_LENGTH):
+        return term.lower()
+    return term
+
+
+def _in_order(wanted: list[str]) -> Callable[[pd.Series], pd.Series]:
+    """A sort key keeping the terms in the order asked for (the legend's order)."""
+    rank = {term: n for n, term in enumerate(wanted)}
+    return lambda column: column.map(rank) if column.name == "term" else column
 
 
 def _before(flt: Filters) -> Filters | None:
