@@ -114,12 +114,16 @@ def _browser_page(height: int) -> Iterator[Any]:
             browser.close()
 
 
-def _render(url: str, shot: Path, height: int) -> tuple[str, Path]:
-    """Open `url` in headless Chromium, wait for a chart, and return the page text and a
-    full-page screenshot."""
+def _render(url: str, shot: Path, height: int, charts: int = 1) -> tuple[str, Path]:
+    """Open `url` in headless Chromium, wait for `charts` charts, and return the page text and
+    a full-page screenshot."""
     with _browser_page(height) as page:
         page.goto(url)
-        page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=CHART_WAIT_MS)
+        page.wait_for_function(
+            "n => document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= n",
+            arg=charts,
+            timeout=CHART_WAIT_MS,
+        )
         body = page.inner_text("body")
         page.screenshot(path=str(shot), full_page=True)
     return body, shot
@@ -279,9 +283,10 @@ def test_topics_page_draws_the_terms_of_the_documents(server: str, tmp_path: Pat
         conn.execute(insert(schema.document_terms), rows)
     engine.dispose()
     url = f"{server}/topics?company=kakao&window=custom&from=2022-10-18&to=2022-10-20"
-    body, shot = _render(url, tmp_path / "topics.png", 1400)
+    body, shot = _render(url, tmp_path / "topics.png", 1400, charts=2)
     assert "화제어 · Topics" in body
     assert "많이 나온 말: 문서 수와 그 문서들의 평균 점수" in body  # the chart's title
+    assert "화제어 추이: 그 말이 나온 문서 수" in body  # the trend of the terms picked
     assert "사퇴" in body and "데이터센터" in body  # a comment's and an article's term
     assert "이전 기간보다 두드러지게 늘어난 말이 없습니다" in body
     assert shot.stat().st_size > 0
