@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from minsim.errors import MinsimError, StoreError
@@ -27,6 +28,10 @@ INIT_HINT = "run `minsim init` first, or point --config or --database-url at an 
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Code points up to this are escaped as \xHH, the others as \uHHHH (as Python writes them).
 MAX_BYTE_ESCAPE = 0xFF
+# The period of `minsim brief` and `minsim topics` without --day: the last day ...
+DEFAULT_HOURS = 24
+# ... and at most a month: longer periods are better read on the dashboard.
+MAX_HOURS = 24 * 31
 
 
 class UnknownChoice(MinsimError):
@@ -66,6 +71,39 @@ def add_document_filters(command: argparse.ArgumentParser, companies_help: str) 
                          help=companies_help)  # fmt: skip
     command.add_argument("--source", action="append", default=[], metavar="NAME",
                          help="only documents of these sources (repeatable)")  # fmt: skip
+
+
+def add_period_options(command: argparse.ArgumentParser) -> None:
+    """--day or --hours: the period a command reads (see `period_asked`)."""
+    when = command.add_mutually_exclusive_group()
+    when.add_argument("--day", type=_day, metavar="YYYY-MM-DD",
+                      help="a KST calendar day")  # fmt: skip
+    when.add_argument("--hours", type=whole_numbers("hours", MAX_HOURS), metavar="N",
+                      help=f"the last N hours (default {DEFAULT_HOURS})")  # fmt: skip
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def period_asked(
+    args: argparse.Namespace, span: tuple[datetime, datetime] | None
+) -> tuple[datetime, datetime]:
+    """[start, end) in KST: the --day asked for, or the last --hours up to the end of the newest
+    document's hour (of the current hour when there are no documents)."""
+    from minsim.timefmt import KST
+
+    if args.day is not None:
+        start = datetime(args.day.year, args.day.month, args.day.day, tzinfo=KST)
+        return start, start + timedelta(days=1)
+    # A document dated in the future (a feed's wrong clock) must not make the period a day
+    # to come.
+    newest = min(span[1], datetime.now(KST)) if span else datetime.now(KST)
+    end = newest.astimezone(KST).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return end - timedelta(hours=args.hours or DEFAULT_HOURS), end
 
 
 def open_for_document_filters(args: argparse.Namespace) -> Engine:
