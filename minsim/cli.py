@@ -67,13 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", required=True, parser_class=CommandParser
     )
 
-    from minsim import cli_brief, cli_collect, cli_data, cli_impact, cli_scorer, cli_surges
+    from minsim import (
+        cli_brief,
+        cli_collect,
+        cli_data,
+        cli_impact,
+        cli_scorer,
+        cli_surges,
+        cli_topics,
+    )
 
     cli_data.add_commands(commands)
     cli_scorer.add_commands(commands)
     cli_collect.add_commands(commands)
     cli_impact.add_commands(commands)
     cli_surges.add_commands(commands)
+    cli_topics.add_commands(commands)
     cli_brief.add_commands(commands)
     return parser
 

@@ -3,6 +3,7 @@ period and compared with the period before, on the Topics page (real Kiwi, real 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 import streamlit as st
+from cli_support import run_minsim, write_sqlite_config
 from sqlalchemy import Engine, func, select, text
 from streamlit.testing.v1 import AppTest
 
@@ -367,6 +369,72 @@ def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) ->
     picker.set_value([]).run()
     assert any("추이를 볼 말을 고르세요" in info.value for info in at.info)
     assert len(at.main.get("vega_lite_chart")) == 1
+
+
+@pytest.fixture
+def topics_folder(tmp_path: Path, scorer: Scorer) -> Path:
+    """The two days in `minsim.db` of a folder with a settings file, for the command line."""
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    db.migrate(engine)
+    fill_two_days(engine, scorer)
+    engine.dispose()
+    write_sqlite_config(tmp_path)
+    return tmp_path
+
+
+def test_minsim_topics_prints_a_day_s_terms_and_what_rose(topics_folder: Path) -> None:
+    result = run_minsim("topics", "--day", "2022-10-17", "--company", "kakao", cwd=topics_folder)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("2022-10-17 00:00 KST ~ 2022-10-18 00:00 KST")
+    assert lines[1] == "20 scored document(s); 20 in the period before"
+    assert lines[2] == "left out (the companies' names): 카카오톡"
+    most = lines[lines.index("most named:") + 2 :]
+    rows = {
+        line.split()[0]: line.split() for line in most if line.startswith("  ") and line.split()
+    }
+    assert rows["보상"][1:3] == ["10", "50.0%"] and rows["보상"][-2:] == ["0", "new"]
+    assert rows["복구"][-2:] == ["20", "x0.5"]
+    rising_at = next(n for n, line in enumerate(lines) if line.startswith("rising (6;"))
+    rising = [line.split()[0] for line in lines[rising_at + 2 :]]
+    assert rising == ["고생", "기준", "다행", "발표", "보상", "카톡"]
+    # as JSON: every listed term, the rising ones named apart
+    result = run_minsim("topics", "--day", "2022-10-17", "--company", "kakao", "--json",
+                        cwd=topics_folder)  # fmt: skip
+    found = json.loads(result.stdout)
+    assert (found["documents"], found["before_documents"]) == (20, 20)
+    assert found["rising"] == rising and found["left_out"] == ["카카오톡"]
+    terms = {row["term"]: row for row in found["terms"]}
+    assert terms["보상"]["docs"] == 10 and terms["보상"]["before_docs"] == 0
+    assert terms["보상"]["ratio"] is None and terms["보상"]["rising"] is True
+    assert terms["복구"]["ratio"] == pytest.approx(0.5)
+
+
+def test_minsim_topics_without_a_period_before_or_terms_says_so(topics_folder: Path) -> None:
+    first = run_minsim("topics", "--day", "2022-10-16", "--json", cwd=topics_folder)
+    found = json.loads(first.stdout)
+    assert found["before_documents"] == 0 and found["rising"] == []
+    assert {row["before_docs"] for row in found["terms"]} == {None}
+    printed = run_minsim("topics", "--day", "2022-10-16", cwd=topics_folder).stdout
+    assert "no documents in the period before to compare with" in printed
+    assert "rising" not in printed
+    # only articles: the two days hold comments alone
+    articles = run_minsim("topics", "--day", "2022-10-17", "--kind", "article", cwd=topics_folder)
+    assert articles.returncode == 0
+    assert (
+        articles.stdout.splitlines()[-1] == f"no term is named in {MIN_TERM_DOCS} documents or more"
+    )
+    unknown = run_minsim("topics", "--company", "kakoa", cwd=topics_folder)
+    assert unknown.returncode == 2 and "unknown company kakoa; known:" in unknown.stderr
+    bad = run_minsim("topics", "--limit", "0", cwd=topics_folder)
+    assert bad.returncode == 2 and "expected whole rows from 1 to 500, not '0'" in bad.stderr
+    engine = db.open_engine(f"sqlite:///{topics_folder / 'minsim.db'}")
+    with engine.begin() as conn:  # as a version-3 database
+        conn.execute(text("DROP TABLE document_terms"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version > 3"))
+    engine.dispose()
+    old = run_minsim("topics", cwd=topics_folder)
+    assert old.returncode == 2 and "`minsim score` upgrades it" in old.stderr
 
 
 def test_a_database_from_before_the_terms_table_says_how_to_get_them(topics_db: Path) -> None:
