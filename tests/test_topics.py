@@ -16,6 +16,7 @@ from cli_support import run_minsim, write_sqlite_config
 from sqlalchemy import Engine, func, select, text
 from streamlit.testing.v1 import AppTest
 
+from dashboard.search import MAX_QUERY_CHARS
 from dashboard.surges import surge_table
 from minsim import aggregate, db, schema, store
 from minsim.aggregate import Filters, term_table
@@ -340,6 +341,12 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     at = _topics_page({**day, "q": "언제"})
     linked = _tables(at)[0].set_index("term").loc["보상", "link"]
     assert parse_qs(linked.split("?", 1)[1])["q"] == ["언제 보상"]
+    # a search so long that the term added after it would be cut: the term goes first
+    long_query = "언제 " + " ".join(f"-{mark * 8}" for mark in "가나다라") + " -마마마마마"
+    assert len(long_query) == MAX_QUERY_CHARS - 1
+    at = _topics_page({**day, "q": long_query})
+    linked = _tables(at)[0].set_index("term").loc["보상", "link"]
+    assert parse_qs(linked.split("?", 1)[1])["q"] == [f"보상 {long_query}"]
     # the whole span: counted, with no earlier period to compare with
     at = _topics_page({"company": "kakao"})
     whole, rising = _tables(at)

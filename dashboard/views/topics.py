@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import loaders, topics, ui
 from dashboard.filters import documents_link
+from dashboard.search import MAX_QUERY_CHARS
 from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z, TREND_TERMS, as_term
 from minsim.wording import escape_md
 
@@ -58,11 +59,19 @@ if table.terms.empty:
     st.stop()
 
 
+def _with_term(query: str, term: str) -> str:
+    """The search words with `term` added after them; before them when the words are so long
+    that the search's cut would drop the term (the cut drops the end of the old words instead,
+    and the Documents page says what it kept)."""
+    added = f"{query} {term}".strip()
+    return added if len(added) <= MAX_QUERY_CHARS else f"{term} {query}"
+
+
 def _linked(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows with their change as text and a link to their documents (the term added to
     the search words the page already had)."""
     moved = zip(frame["ratio"], frame["before_docs"], strict=True)
-    words = [f"{ctx.state.query} {term}".strip() for term in frame["term"]]
+    words = [_with_term(ctx.state.query, term) for term in frame["term"]]
     return frame.assign(
         change=[topics.change_text(ratio, before) for ratio, before in moved],
         link=[documents_link(replace(ctx.state, query=w)) for w in words],
