@@ -42,6 +42,11 @@ MAX_RUN_ID = 2**31 - 1
 PARAM_KEYS = ("company", "source", "window", "from", "to", "bucket", "run", "q", "word")
 # The Documents page's path, relative to the app: links into it carry filters in the query.
 DOCUMENTS_PAGE = "documents"
+# The kind switch of the pages that list documents: its own URL parameter, kept by the sidebar
+# but no filter of the others, so a link from the comments of one page opens the comments of
+# the next.
+KIND_PARAM = "kind"
+ALL_KINDS = "all"
 
 
 @dataclass(frozen=True)
@@ -272,9 +277,12 @@ def to_params(state: FilterState) -> dict[str, str | list[str]]:
     return params
 
 
-def documents_link(state: FilterState) -> str:
-    """A link (relative to the app) to the Documents page with these filters."""
+def documents_link(state: FilterState, kind: str = ALL_KINDS) -> str:
+    """A link (relative to the app) to the Documents page with these filters, its kind switch
+    on `kind` (article, comment or all)."""
     params = to_params(state)
+    if kind != ALL_KINDS:
+        params[KIND_PARAM] = kind
     return f"{DOCUMENTS_PAGE}?{urlencode(params, doseq=True)}" if params else DOCUMENTS_PAGE
 
 

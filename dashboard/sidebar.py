@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import health, loaders
 from dashboard.filters import (
     BUCKET_LABELS,
+    KIND_PARAM,
     KST,
     WINDOWS,
     FilterState,
@@ -166,6 +167,9 @@ def render(
     )
     wanted = to_params(state)
     current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current.get(KIND_PARAM):
+        # The kind switch's own parameter: the page that draws the switch reads and writes it.
+        wanted[KIND_PARAM] = current[KIND_PARAM][:1]
     if {k: v if isinstance(v, list) else [v] for k, v in wanted.items()} != current:
         st.query_params.from_dict(wanted)
     return state, warnings

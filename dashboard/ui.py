@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.filters import KST, WINDOW_LENGTHS, WINDOWS, FilterState
+from dashboard.filters import ALL_KINDS, KIND_PARAM, KST, WINDOW_LENGTHS, WINDOWS, FilterState
 from dashboard.markers import number_events
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
@@ -71,15 +71,30 @@ def context() -> Context:
 
 
 def kind_filter(
-    ctx: Context, *, key: str, default: str = "all", where: object = st
+    ctx: Context, *, key: str, default: str = ALL_KINDS, where: object = st
 ) -> tuple[str, Filters]:
     """The 종류 switch (articles and comments, comments, articles) drawn in `where` (the page, or
-    one of its columns), and the page's filters narrowed to the kind it picked."""
+    one of its columns), and the page's filters narrowed to the kind it picked. It opens on the
+    URL's `kind` (a link from another page's comments opens on comments), else on `default`,
+    and writes what it shows back to the URL, so a link reproduces the view."""
+    asked = st.query_params.get(KIND_PARAM)
+    opening = default
+    if asked in KIND_CHOICES:
+        opening = asked
+    elif asked is not None:
+        st.warning(
+            f"{KIND_PARAM}={escape_md(asked[:30])}: 모르는 종류라 무시했습니다 "
+            f"({', '.join(KIND_CHOICES)} 가운데 하나)."
+        )
     picked = where.segmented_control(  # type: ignore[attr-defined]
-        "종류", list(KIND_CHOICES), format_func=KIND_CHOICES.get, default=default, key=key
+        "종류", list(KIND_CHOICES), format_func=KIND_CHOICES.get, default=opening, key=key
     )
-    kind = picked or default
-    return kind, ctx.filters if kind == "all" else replace(ctx.filters, kinds=(kind,))
+    kind = picked or opening
+    if kind == default:
+        st.query_params.pop(KIND_PARAM, None)
+    else:
+        st.query_params[KIND_PARAM] = kind
+    return kind, ctx.filters if kind == ALL_KINDS else replace(ctx.filters, kinds=(kind,))
 
 
 def fmt_kst(value: datetime | None) -> str:

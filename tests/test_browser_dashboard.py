@@ -241,7 +241,8 @@ def test_words_page_renders_its_chart_and_its_links_search(server: str, tmp_path
     assert shot.stat().st_size > 0
     # The table's links are relative (documents?word=실망/NNG, as the page builds them): from
     # the Words page one must land on this app's Documents page, with the entry's filter on.
-    link = documents_link(FilterState(word="실망/NNG"))
+    # The page counts comments, so its links open the Documents page on comments.
+    link = documents_link(FilterState(word="실망/NNG"), "comment")
     with _browser_page(1200) as page:
         page.goto(f"{server}/words")
         page.wait_for_selector("text=점수를 움직인 말", timeout=CHART_WAIT_MS)
@@ -250,7 +251,10 @@ def test_words_page_renders_its_chart_and_its_links_search(server: str, tmp_path
         page.goto(target)
         page.wait_for_selector("text=항목 필터 해제", timeout=CHART_WAIT_MS)
         body = page.inner_text("body")
+        landed = page.url
     assert "문서 보기 · Documents" in body and "사전 항목 실망/NNG" in body
+    # the kind it carried stays in the address (the sidebar keeps it, the switch shows it)
+    assert "kind=comment" in landed
 
 
 def test_a_run_link_from_the_sources_page_opens_its_documents(server: str, tmp_path: Path) -> None:

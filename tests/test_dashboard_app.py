@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 import streamlit as st
@@ -205,6 +206,41 @@ def test_search_words_narrow_every_page_and_live_in_the_url(demo_url: str) -> No
     for page in ("views/impact.py", "views/sources.py", "views/compare.py"):
         at.switch_page(page).run()
         assert not at.exception, page
+
+
+def _param(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_the_kind_switch_lives_in_the_url_and_links_carry_it(demo_url: str) -> None:
+    at = _app()
+    at.switch_page("views/words.py").run()
+    # the Words page opens on comments (its default, so the URL needs no kind) ...
+    assert at.segmented_control(key="words_kind").value == "comment"
+    assert _param(at, "kind") is None
+    links = [link for frame in at.dataframe if "link" in frame.value
+             for link in frame.value["link"] if link]  # fmt: skip
+    # ... and its links open the Documents page on comments too
+    assert links and {parse_qs(link.split("?", 1)[1])["kind"][0] for link in links} == {"comment"}
+    at.segmented_control(key="words_kind").set_value("article").run()
+    assert _param(at, "kind") == "article"
+    # a link opened: the Documents page starts on the kind it carries
+    docs = _app({"kind": "comment"})
+    docs.switch_page("views/documents.py").run()
+    assert docs.segmented_control(key="doc_kind").value == "comment"
+    assert set(docs.dataframe[0].value["종류"]) == {doctable.KIND_LABELS["comment"]}
+    docs.segmented_control(key="doc_kind").set_value("all").run()  # the page's own default
+    assert _param(docs, "kind") is None
+    assert len(set(docs.dataframe[0].value["종류"])) == 2
+    # a kind no page knows is named and ignored, its markup kept as text
+    odd = _app({"kind": "<b>x</b>*"})
+    odd.switch_page("views/documents.py").run()
+    assert not odd.exception
+    assert any(
+        w.value.startswith(r"kind=\<b\>x\</b\>\*: 모르는 종류라 무시했습니다") for w in odd.warning
+    )
+    assert odd.segmented_control(key="doc_kind").value == "all" and _param(odd, "kind") is None
 
 
 def test_search_words_all_count_and_the_caption_says_what_they_keep(demo_url: str) -> None:

@@ -168,7 +168,9 @@ def test_the_words_page_ranks_the_fixture_words(words_url: str) -> None:
     negative = at.dataframe[0].value
     assert list(negative["word"]) == ["실망"]
     assert negative["neg_docs"].iloc[0] == N_COMMENTS and negative["pos_docs"].iloc[0] == 0
-    assert negative["link"].iloc[0] == "documents?word=%EC%8B%A4%EB%A7%9D%2FNNG"  # 실망/NNG
+    assert (
+        negative["link"].iloc[0] == "documents?word=%EC%8B%A4%EB%A7%9D%2FNNG&kind=comment"
+    )  # 실망/NNG, comments as here
     assert negative["docs"].iloc[0] == N_COMMENTS  # comments only by default
     assert negative["total"].iloc[0] == pytest.approx(-2.6 * N_COMMENTS)
     assert at.dataframe[1].value.empty

@@ -34,7 +34,7 @@ CELLS = {
     "link": st.column_config.LinkColumn(
         "문서",
         display_text="문서 보기",
-        help="이 말을 검색어에 더해 같은 필터로 문서 보기 페이지에 엽니다. 글자로 찾으므로 "
+        help="이 말을 검색어에 더해 같은 필터와 종류로 문서 보기 페이지에 엽니다. 글자로 찾으므로 "
         "'사과'는 '사과문'도 찾아 여기 센 것보다 조금 많을 수 있습니다",
     ),
 }
@@ -74,7 +74,7 @@ def _linked(frame: pd.DataFrame) -> pd.DataFrame:
     words = [_with_term(ctx.state.query, term) for term in frame["term"]]
     return frame.assign(
         change=[topics.change_text(ratio, before) for ratio, before in moved],
-        link=[documents_link(replace(ctx.state, query=w)) for w in words],
+        link=[documents_link(replace(ctx.state, query=w), kind) for w in words],
     )
 
 

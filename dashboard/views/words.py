@@ -26,8 +26,8 @@ CELLS = {
     "link": st.column_config.LinkColumn(
         "문서",
         display_text="문서 보기",
-        help="이 사전 항목이 점수에 들어간 문서를 같은 필터로 문서 보기 페이지에 엽니다 "
-        "(가중치 크기와 관계없이, 기사와 댓글 모두; 종류는 그 페이지에서 고릅니다)",
+        help="이 사전 항목이 점수에 들어간 문서를 같은 필터와 종류로 문서 보기 페이지에 엽니다 "
+        "(가중치 크기와 관계없이)",
     ),
     "key": st.column_config.TextColumn(T["key"]),
     "source": st.column_config.TextColumn(T["source"]),
@@ -65,7 +65,7 @@ else:
             # and open more documents than the row counts.
             linked = frame.assign(
                 link=[
-                    "" if ctx.state.word else documents_link(replace(ctx.state, word=key))
+                    "" if ctx.state.word else documents_link(replace(ctx.state, word=key), kind)
                     for key in frame["key"]
                 ]
             )
