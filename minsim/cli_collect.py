@@ -109,7 +109,7 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     if prepared is None:
         return 0
     chosen, parts = prepared
-    watch = SurgeWatch(parts[0], webhook=webhook)
+    watch = SurgeWatch(parts[0], webhook=webhook, watch=settings.surges.watch)
     names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
     print(f"collecting {names}; Ctrl+C stops", flush=True)
 
@@ -119,6 +119,8 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         if result.error:
             print(f"{result.source}: error: {terminal_safe(result.error)}", flush=True)
 
+    if settings.surges.watch:
+        print(f"watching the words {', '.join(settings.surges.watch)}", flush=True)
     if webhook:
         print(f"surges are posted to the webhook in {variable}", flush=True)
     Scheduler(*parts, chosen, on_result=report, watch=watch).start()

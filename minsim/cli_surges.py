@@ -6,12 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from minsim.cli_common import add_document_filters, whole_numbers
-
-if TYPE_CHECKING:
-    pass
 
 # A year back is more than any crisis a database holds; past that, leave --days out.
 MAX_DAYS = 366
@@ -25,13 +22,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "the surges, as on the dashboard's Overview page: volume (at least 20 documents and 3 "
         "times the hourly mean before) and negative share (at least 15 points above, p < 0.001, "
         "20 scored documents or more on both sides). The first 24 hours of the data are not "
-        "judged. Newest first; 'ongoing' marks a surge that reaches the newest hour.",
+        "judged. Newest first; 'ongoing' marks a surge that reaches the newest hour. The "
+        "words of `[surges] watch` in the settings, and those given with --watch, are judged "
+        "too: the documents naming each, by the volume rule with at least 5 documents.",
     )
     surges.add_argument("--days", type=whole_numbers("days", MAX_DAYS), metavar="N",
                         help="only the last N days before the newest document")  # fmt: skip
     add_document_filters(surges, "only these companies (repeatable)")
     surges.add_argument("--ongoing", action="store_true",
                         help="only the surges that reach the newest hour of the data")  # fmt: skip
+    surges.add_argument("--watch", action="append", default=[], metavar="WORD",
+                        help="also judge the documents naming this word (repeatable; added to "
+                        "[surges] watch)")  # fmt: skip
     surges.add_argument("--json", action="store_true", help="print every surge as JSON")
     surges.set_defaults(func=run_surges)
 
@@ -39,6 +41,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_surges(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.aggregate.surges import as_records
+    from minsim.aggregate.watched import watched_surges
     from minsim.cli_common import open_for_document_filters
 
     engine = open_for_document_filters(args)
@@ -50,14 +53,41 @@ def run_surges(args: argparse.Namespace) -> int:
     if args.ongoing:
         found = found[found["ongoing"].astype(bool)]
     found = aggregate.with_surge_terms(engine, found, flt, version=version)
+    watched = watched_surges(engine, flt, _watched_words(args), version=version)
+    if args.ongoing:
+        watched = watched[watched["ongoing"].astype(bool)]
     if args.json:
-        print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
+        records = as_records(found) + as_records(watched)
+        print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     scope = f"the last {args.days} day(s)" if args.days else "all the data"
     print(f"scorer version: {version or 'none'}; {len(found)} surge(s) in {scope}")
     for row in found.to_dict("records"):
         print(_line(row))
+    if len(watched) or _watched_words(args):
+        print(f"watched words: {len(watched)} surge(s)")
+        for row in watched.to_dict("records"):
+            print(_line({**row, "company": row["term"]}))
     return 0
+
+
+def _watched_words(args: argparse.Namespace) -> tuple[str, ...]:
+    """The settings' watched words and those given with --watch, each once; a --watch value
+    that cannot be a topic term is an error naming it."""
+    from minsim.aggregate.terms import TERM_LENGTHS, as_term
+    from minsim.cli_common import UnknownChoice
+    from minsim.settings import load_settings
+
+    words = dict.fromkeys(load_settings(args.config).surges.watch)
+    for given in args.watch:
+        term = as_term(given)
+        if term is None:
+            raise UnknownChoice(
+                f"--watch {given[:40]!r}: a watched word is letters and digits, "
+                f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters"
+            )
+        words[term] = None
+    return tuple(words)
 
 
 def _line(row: dict[str, Any]) -> str:

@@ -61,6 +61,9 @@ class PrivacySettings:
 class SurgeSettings:
     # The environment variable holding the webhook URL surges are posted to (`minsim run`).
     webhook_env: str = DEFAULT_WEBHOOK_ENV
+    # Words whose documents are watched for surges of their own (minsim.aggregate.watched),
+    # written as topic terms are (no spaces, Latin in lower case but acronyms).
+    watch: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,10 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "scenario": {"path": (str, "a folder path string")},
     "scorer": {"extra_lexicons": (list, "a list of lexicon file paths")},
     "privacy": {"salt_env": (str, "an environment variable name"), "salt_file": (str, "a path")},
-    "surges": {"webhook_env": (str, "an environment variable name")},
+    "surges": {
+        "webhook_env": (str, "an environment variable name"),
+        "watch": (list, "a list of words to watch"),
+    },
 }
 _SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
 # A source's name is stored in runs.source and cursors.source (String(100) in minsim/schema.py;
@@ -193,6 +199,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
             problems.append(
                 f"[scorer] extra_lexicons[{index}] must be a path string (got {item!r})"
             )
+    watch = _watched_words(tables["surges"].get("watch", []), problems)
     sources = _sources(raw.get("sources", []), problems)
     _stop_on(problems, path)
     privacy = tables["privacy"]
@@ -205,7 +212,9 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
             salt_env=privacy.get("salt_env", DEFAULT_SALT_ENV),
             salt_file=Path(privacy.get("salt_file", DEFAULT_SALT_FILE)),
         ),
-        surges=SurgeSettings(webhook_env=tables["surges"].get("webhook_env", DEFAULT_WEBHOOK_ENV)),
+        surges=SurgeSettings(
+            webhook_env=tables["surges"].get("webhook_env", DEFAULT_WEBHOOK_ENV), watch=watch
+        ),
         sources=sources,
     )
 
@@ -217,6 +226,30 @@ def _stop_on(problems: list[str], path: Path) -> None:
     if problems:
         listed = "; ".join(f"({number}) {text}" for number, text in enumerate(problems, 1))
         raise SettingsError(f"{path}: {len(problems)} problems: {listed}")
+
+
+# More watched words than this is a topic list, not a watch: the Topics page is for that.
+MAX_WATCHED_WORDS = 50
+
+
+def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
+    """`[surges] watch` as terms are written (each once), or problems naming the bad items."""
+    from minsim.aggregate.terms import TERM_LENGTHS, as_term
+
+    if len(words) > MAX_WATCHED_WORDS:
+        problems.append(f"[surges] watch holds {len(words)} words; at most {MAX_WATCHED_WORDS}")
+        return ()
+    found: dict[str, None] = {}
+    for index, word in enumerate(words):
+        term = as_term(word) if isinstance(word, str) else None
+        if term is None:
+            problems.append(
+                f"[surges] watch[{index}] must be a word of letters and digits, "
+                f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters (got {str(word)[:40]!r})"
+            )
+            continue
+        found[term] = None
+    return tuple(found)
 
 
 def _table(raw: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:

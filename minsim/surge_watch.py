@@ -1,7 +1,8 @@
 """Telling of surges while collecting: a log line, and a webhook post, for each new one.
 
 `minsim run` checks after every collection run whether a company's volume or negative share is
-surging now (a surge of minsim.aggregate.surges that is going on) and tells of each surge once
+surging now (a surge of minsim.aggregate.surges that is going on), or the documents naming a
+watched word (`[surges] watch`, minsim.aggregate.watched), and tells of each surge once
 per process: a WARNING in the log and, when the environment variable named by `[surges] webhook_env`
 (MINSIM_SURGE_WEBHOOK) holds a URL, a JSON post to it (`{"text": ..., "surge": {...}}`, the
 shape chat webhooks such as Slack's read). The URL is a secret (a chat webhook's path is its
@@ -36,7 +37,14 @@ from collectors.http import (
 )
 from collectors.redact import redact_url
 from minsim import aggregate
-from minsim.aggregate.surges import GAP_HOURS, HOUR, as_records, find_surges, peak_text
+from minsim.aggregate.surges import (
+    GAP_HOURS,
+    HOUR,
+    as_records,
+    find_surges,
+    peak_text,
+)
+from minsim.aggregate.watched import watched_surges
 from minsim.cli_common import terminal_safe
 from minsim.db import error_reason
 from minsim.errors import MinsimError
@@ -108,13 +116,24 @@ def describe(row: dict[str, Any], names: dict[str, str]) -> str:
     )
 
 
+def describe_watched(row: dict[str, Any]) -> str:
+    """'watched word 불매: surge since 2022-10-21 09:00 KST, peak 10-21 09:00 12 docs/hour
+    (before 0.3), 30 docs in 2 hour(s)'."""
+    return (
+        f"watched word {row['term']}: surge since {format_kst(row['start'])}, peak "
+        f"{row['peak']:%m-%d %H:%M} {peak_text(row['kind'], row['peak_value'], row['baseline'])}, "
+        f"{row['docs']:,} docs in {row['hours']} hour(s)"
+    )
+
+
 class SurgeWatch:
-    """Tells of each ongoing surge once: `check()` after every collection run.
+    """Tells of each ongoing surge once: `check()` after every collection run. Surges are those
+    of the companies and, with `watch`, those of the watched words (minsim.aggregate.watched).
 
     A surge is the same one while it goes on, whatever late comments do to its first hour: an
     ongoing episode that starts at most GAP_HOURS after the end of one already told of, for the
-    same company and kind, is that one. A restarted process tells of surges still going on
-    again.
+    same company (or word) and kind, is that one. A restarted process tells of surges still
+    going on again.
     """
 
     def __init__(
@@ -122,16 +141,20 @@ class SurgeWatch:
         engine: Engine,
         *,
         webhook: str | None,
+        watch: tuple[str, ...] = (),
         policy: RetryPolicy = WEBHOOK_POLICY,
         limits: HttpLimits = WEBHOOK_LIMITS,
     ) -> None:
         self._engine = engine
-        # (company, kind) -> the end of the last episode told of, as far as it reached.
+        self._watch = watch
+        # (company or watched word, kind) -> the end of the last episode told of, as far as
+        # it reached.
         self._told: dict[tuple[str, str], pd.Timestamp] = {}
         self._sender = WebhookSender(webhook, policy, limits) if webhook else None
 
     def check(self) -> list[str]:
-        """Log (and post) every ongoing surge not told of yet; returns what was told."""
+        """Log (and post) every ongoing surge not told of yet, of a company or of a watched
+        word; returns what was told."""
         if self._sender is not None:
             self._sender.resend_failed()
         span = aggregate.time_span(self._engine)
@@ -142,6 +165,9 @@ class SurgeWatch:
         newest = min(span[1], datetime.now(UTC))
         flt = aggregate.Filters(start=newest - LOOKBACK)
         version = aggregate.latest_scorer_version(self._engine)
+        return self._tell_companies(flt, version) + self._tell_watched(flt, version)
+
+    def _tell_companies(self, flt: aggregate.Filters, version: str | None) -> list[str]:
         found = find_surges(self._engine, flt, version=version)
         ongoing = found[found["ongoing"].astype(bool)]
         if ongoing.empty:
@@ -150,19 +176,36 @@ class SurgeWatch:
         told = []
         rows = zip(ongoing.index, ongoing.to_dict("records"), as_records(ongoing), strict=True)
         for index, row, record in rows:
-            key = (row["company"], row["kind"])
-            known_end = self._told.get(key)
-            self._told[key] = max(row["end"], known_end) if known_end is not None else row["end"]
-            if known_end is not None and row["start"] <= known_end + GAP_HOURS * HOUR:
+            if not self._first_time((row["company"], row["kind"]), row["start"], row["end"]):
                 continue
             row["terms"] = record["terms"] = self._terms(ongoing.loc[[index]], flt, version)
-            text = describe(row, names)
-            # Names and terms come from collected text: control characters shown as escapes.
-            log.warning("surge: %s", terminal_safe(text))
-            if self._sender is not None:
-                self._sender.send({"text": f"minsim surge: {text}", "surge": record})
-            told.append(text)
+            told.append(self._tell(describe(row, names), record))
         return told
+
+    def _tell_watched(self, flt: aggregate.Filters, version: str | None) -> list[str]:
+        if not self._watch:
+            return []
+        found = watched_surges(self._engine, flt, self._watch, version=version)
+        ongoing = found[found["ongoing"].astype(bool)]
+        told = []
+        for row, record in zip(ongoing.to_dict("records"), as_records(ongoing), strict=True):
+            if self._first_time((row["term"], row["kind"]), row["start"], row["end"]):
+                told.append(self._tell(describe_watched(row), record))
+        return told
+
+    def _first_time(self, key: tuple[str, str], start: pd.Timestamp, end: pd.Timestamp) -> bool:
+        """Whether the ongoing episode [start, end) of `key` is not one already told of (see the
+        class docstring); notes how far the one told of now reaches."""
+        known_end = self._told.get(key)
+        self._told[key] = max(end, known_end) if known_end is not None else end
+        return known_end is None or start > known_end + GAP_HOURS * HOUR
+
+    def _tell(self, text: str, record: dict[str, Any]) -> str:
+        # Names and terms come from collected text: control characters shown as escapes.
+        log.warning("surge: %s", terminal_safe(text))
+        if self._sender is not None:
+            self._sender.send({"text": f"minsim surge: {text}", "surge": record})
+        return text
 
     def _terms(self, surge: pd.DataFrame, flt: aggregate.Filters, version: str | None) -> list[str]:
         """What one surge is about; none when the terms cannot be read, since telling of the

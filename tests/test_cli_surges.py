@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from cli_support import run_minsim, write_sqlite_config
+from sqlalchemy import create_engine, insert
 from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
+
+from minsim import schema
 
 
 @pytest.fixture
@@ -53,3 +56,32 @@ def test_unknown_choices_and_bad_days_are_errors(folder: Path) -> None:
     assert "unknown company nope; known: kakao, naver, skcc" in unknown.stderr
     bad = run_minsim("surges", "--days", "0", cwd=folder)
     assert bad.returncode == 2 and "expected whole days from 1 to 366" in bad.stderr
+
+
+def test_watched_words_from_the_settings_and_the_command_line(folder: Path) -> None:
+    engine = create_engine(f"sqlite:///{folder / 'minsim.db'}")
+    with engine.begin() as conn:  # six of the live burst's comments name 불매
+        conn.execute(insert(schema.document_terms),
+                     [{"doc_id": f"l{i:04d}", "term": "불매"} for i in range(6)])  # fmt: skip
+    engine.dispose()
+    plain = run_minsim("surges", cwd=folder)
+    assert "watched words" not in plain.stdout  # none watched, none listed
+    config = folder / "minsim.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '[surges]\nwatch = ["불매"]\n',
+                      encoding="utf-8")  # fmt: skip
+    result = run_minsim("surges", "--watch", "소송", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3] == "watched words: 1 surge(s)"
+    assert lines[4].startswith("2022-10-21 09:00 KST - 10:00  불매")
+    assert lines[4].endswith(
+        "watched    1 h  peak 10-21 09:00 6 docs/hour (before 0.0)  6 docs  ongoing"
+    )
+    records = json.loads(run_minsim("surges", "--ongoing", "--json", cwd=folder).stdout)
+    assert [(r.get("company"), r.get("term"), r["kind"]) for r in records] == [
+        ("kakao", None, "volume"),
+        (None, "불매", "watched"),
+    ]
+    bad = run_minsim("surges", "--watch", "evil.com", cwd=folder)
+    assert bad.returncode == 2
+    assert "--watch 'evil.com': a watched word is letters and digits, 2 to 30" in bad.stderr

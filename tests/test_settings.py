@@ -141,6 +141,27 @@ def test_the_surge_webhook_variable_is_named_in_the_settings(tmp_path: Path) -> 
         load_settings(_write(tmp_path, '[surges]\nwebhook = "https://hooks.example/x"\n'))
 
 
+def test_watched_words_are_written_as_terms_and_bad_ones_named(tmp_path: Path) -> None:
+    assert load_settings(_write(tmp_path, "")).surges.watch == ()
+    body = '[surges]\nwatch = ["불매", "Kakao", " 소 송 ", "불매", "CEO"]\n'
+    assert load_settings(_write(tmp_path, body)).surges.watch == ("불매", "kakao", "소송", "CEO")
+    bad = '[surges]\nwatch = ["불매", "evil.com", 3, "가", "\\u202e탈퇴"]\n'
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_write(tmp_path, bad))
+    message = str(caught.value)
+    assert "4 problems" in message
+    for index, shown in ((1, "'evil.com'"), (2, "'3'"), (3, "'가'"), (4, "'\\u202e탈퇴'")):
+        assert (
+            f"[surges] watch[{index}] must be a word of letters and digits, 2 to 30 "
+            f"characters (got {shown})" in message
+        ), index
+    with pytest.raises(SettingsError, match="watch must be a list of words to watch"):
+        load_settings(_write(tmp_path, '[surges]\nwatch = "불매"\n'))
+    many = "[surges]\nwatch = [" + ", ".join(f'"말{n:02d}"' for n in range(51)) + "]\n"
+    with pytest.raises(SettingsError, match="watch holds 51 words; at most 50"):
+        load_settings(_write(tmp_path, many))
+
+
 def test_naver_comments_is_off_unless_enabled(tmp_path: Path) -> None:
     body = "[[sources]]\nname = 'c'\nkind = 'naver_comments'\ninterval = '30m'\n"
     assert load_settings(_write(tmp_path, body)).sources[0].enabled is False

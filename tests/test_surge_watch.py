@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from httpserver import LocalServer, Reply, refused_url
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, update
 from test_aggregate_fixtures import (
     LIVE_SURGE_AT,
     SURGE_AT,
@@ -26,6 +26,7 @@ from test_aggregate_fixtures import (
 )
 
 from collectors.http import RetryPolicy, redact
+from minsim import schema
 from minsim.settings import DEFAULT_WEBHOOK_ENV as WEBHOOK_ENV
 from minsim.surge_watch import SurgeWatch, WebhookSettingError, webhook_from_env
 
@@ -226,20 +227,30 @@ def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
     database: Engine, server: LocalServer, tmp_path: Path
 ) -> None:
     server.route(HOOK_PATH, Reply(200, "ok"))
+    # Six of the live burst's comments call for a boycott: `minsim run` scores them (real Kiwi),
+    # which writes their terms, and 불매 is watched.
+    with database.begin() as conn:
+        for i in range(6):
+            conn.execute(update(schema.documents)
+                         .where(schema.documents.c.doc_id == f"l{i:04d}")
+                         .values(text=f"카카오 불매 운동 합시다 {i}"))  # fmt: skip
     # The variable's name comes from the settings, as every secret's does.
-    config = _config(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\n')
+    config = _config(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\nwatch = ["불매"]\n')
     process = _run(config, tmp_path, "CHAT_HOOK", server.url(HOOK_PATH))
     deadline = time.monotonic() + WAIT_SECONDS
-    while not _posts(server) and time.monotonic() < deadline and process.poll() is None:
+    while len(_posts(server)) < 2 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
     time.sleep(3)  # a few more one-second runs: none may tell of the same surge again
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=WAIT_SECONDS)
     assert process.returncode == 0, output
-    [post] = _posts(server)
-    assert post["surge"]["company"] == "kakao"
+    company, word = _posts(server)
+    assert company["surge"]["company"] == "kakao"
+    assert word["surge"]["term"] == "불매" and word["surge"]["docs"] == 6
     assert "surges are posted to the webhook in CHAT_HOOK" in output
+    assert "watching the words 불매" in output
     assert output.count("surge: 카카오 (kakao): volume surge since 2022-10-21 09:00 KST") == 1
+    assert output.count("surge: watched word 불매: surge since 2022-10-21 09:00 KST") == 1
     assert TOKEN not in output and "inbox: ok" in output
 
 
@@ -255,3 +266,35 @@ def test_minsim_run_refuses_a_webhook_that_is_not_a_url(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "MINSIM_SURGE_WEBHOOK must be an http:// or https:// URL" in result.stderr
     assert "x-secret" not in result.stderr + result.stdout
+
+
+def test_a_watched_word_s_surge_is_told_once_beside_the_company_s(
+    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Six of the live burst's thirty comments name 불매, never named before: the watched word
+    surges on its own (5 documents an hour are enough for a word); 소송, in four, does not."""
+    with database.begin() as conn:
+        conn.execute(
+            insert(schema.document_terms),
+            [{"doc_id": f"l{i:04d}", "term": "불매"} for i in range(6)]
+            + [{"doc_id": f"l{i:04d}", "term": "소송"} for i in range(10, 14)],
+        )
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    watch = SurgeWatch(database, webhook=server.url(HOOK_PATH), watch=("불매", "소송"),
+                       policy=FAST)  # fmt: skip
+    company, word = watch.check()
+    watch.drain()
+    assert company.startswith("카카오 (kakao): volume surge since 2022-10-21 09:00 KST")
+    assert word == (
+        "watched word 불매: surge since 2022-10-21 09:00 KST, peak 10-21 09:00 6 docs/hour "
+        "(before 0.0), 6 docs in 1 hour(s)"
+    )
+    assert f"surge: {word}" in caplog.text
+    posts = _posts(server)
+    assert [p["text"] for p in posts] == [f"minsim surge: {company}", f"minsim surge: {word}"]
+    assert posts[1]["surge"]["term"] == "불매" and posts[1]["surge"]["kind"] == "watched"
+    assert posts[1]["surge"]["ongoing"] is True
+    assert watch.check() == []  # told once
+    # Without the watch, only the company's surge is told.
+    assert len(SurgeWatch(database, webhook=None).check()) == 1

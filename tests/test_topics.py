@@ -22,6 +22,7 @@ from minsim import aggregate, db, schema, store
 from minsim.aggregate import Filters, term_table
 from minsim.aggregate.surges import as_records
 from minsim.aggregate.terms import ACRONYM_LENGTH, MIN_TERM_DOCS, TERM_LENGTHS, as_term
+from minsim.aggregate.watched import watched_surges
 from minsim.brief import Period, write_brief
 from minsim.ingest import ingest
 from minsim.models import RawItem, RunCounters
@@ -195,6 +196,34 @@ def test_a_term_s_trend_counts_the_documents_naming_it_per_bucket(
                                 version=scorer.version)  # fmt: skip
     assert toss.empty
     assert aggregate.term_trend(engine, kakao, [], bucket="day", version=scorer.version).empty
+
+
+def test_a_watched_word_surges_when_its_documents_jump(engine: Engine, scorer: Scorer) -> None:
+    """Six comments name 불매 in one afternoon hour of the second day, never named before; 소송
+    is named in four, under the floor of five."""
+    fill_two_days(engine, scorer)
+    burst = DAY_TWO + timedelta(hours=15)
+    items = [_comment(200 + n, f"카카오 불매 운동 시작합니다 {n}", burst + timedelta(minutes=n))
+             for n in range(6)]  # fmt: skip
+    items += [_comment(300 + n, f"카카오 소송 갑니다 {n}", burst + timedelta(minutes=10 + n))
+              for n in range(4)]  # fmt: skip
+    _ingest(engine, scorer, items)
+    watched = ("불매", "소송", "탈퇴")
+    found = watched_surges(engine, Filters(), watched, version=scorer.version)
+    assert found[["term", "kind", "hours", "docs", "baseline", "ongoing"]].values.tolist() == [
+        ["불매", "watched", 1, 6, 0.0, True]
+    ]
+    assert found["start"][0] == pd.Timestamp(burst) and found["peak_value"][0] == 6
+    # a window opening that day still judges its hours against the day before
+    window = Filters(start=DAY_TWO + timedelta(hours=12), companies=("kakao",))
+    assert list(watched_surges(engine, window, watched, version=scorer.version)["term"]) == ["불매"]
+    assert watched_surges(engine, Filters(companies=("naver",)), watched,
+                          version=scorer.version).empty  # fmt: skip
+    # the first day has no day before it: its twenty 복구 comments are not judged; the second
+    # day's ten, against under one an hour before, are
+    recovery = watched_surges(engine, Filters(), ("복구",), version=scorer.version)
+    assert recovery["start"].tolist() == [pd.Timestamp(DAY_TWO + timedelta(hours=9))]
+    assert recovery["ongoing"].tolist() == [False]  # the burst hour is newer
 
 
 def test_a_typed_term_is_written_as_terms_are_stored() -> None:

@@ -234,19 +234,19 @@ def find_surges(
     firsts, newest = _company_span(engine, flt)
     if not firsts or newest is None:
         return episodes(pd.DataFrame(columns=["company", "hour", *KINDS]), newest=None)
-    reach = _hour_of(flt.start - lookback) if flt.start is not None else None
+    reach = hour_of(flt.start - lookback) if flt.start is not None else None
     since = {
-        company: max(_hour_of(first), reach) if reach is not None else _hour_of(first)
+        company: max(hour_of(first), reach) if reach is not None else hour_of(first)
         for company, first in firsts.items()
     }
     counts = hourly_counts(engine, flt, version=version, lookback=lookback)
     flags = flag_hours(counts, since=since, rules=rules)
     if flt.start is not None:
         # The hour the window opens in is judged whole: its counts were read from a day before.
-        flags = flags[flags["hour"] >= _hour_of(flt.start)]
+        flags = flags[flags["hour"] >= hour_of(flt.start)]
     # A document dated in the future (a feed's wrong clock) must not end every surge.
-    now = _hour_of(datetime.now(UTC))
-    return episodes(flags, newest=min(_hour_of(newest), now)).reset_index(drop=True)
+    now = hour_of(datetime.now(UTC))
+    return episodes(flags, newest=min(hour_of(newest), now)).reset_index(drop=True)
 
 
 def _company_span(engine: Engine, flt: Filters) -> tuple[dict[str, datetime], datetime | None]:
@@ -272,16 +272,17 @@ def _company_span(engine: Engine, flt: Filters) -> tuple[dict[str, datetime], da
     return firsts, newest
 
 
-def _hour_of(moment: datetime) -> pd.Timestamp:
+def hour_of(moment: datetime) -> pd.Timestamp:
     """The KST hour a moment falls in."""
     return pd.Timestamp(moment).tz_convert(KST).floor("h")
 
 
 def peak_text(kind: str, peak_value: float, baseline: float) -> str:
-    """'84 docs/hour (before 24.1)' or '91% negative (before 52%)', for terminals and logs."""
-    if kind == VOLUME:
-        return f"{peak_value:,.0f} docs/hour (before {baseline:.1f})"
-    return f"{peak_value:.0%} negative (before {baseline:.0%})"
+    """'91% negative (before 52%)' for a negative surge, else (volume, a watched word) '84
+    docs/hour (before 24.1)', for terminals and logs."""
+    if kind == NEGATIVE:
+        return f"{peak_value:.0%} negative (before {baseline:.0%})"
+    return f"{peak_value:,.0f} docs/hour (before {baseline:.1f})"
 
 
 def as_records(found: pd.DataFrame) -> list[dict[str, Any]]:

@@ -186,14 +186,20 @@ def _term_counts(engine: Engine, flt: Filters, version: str | None) -> pd.DataFr
 
 
 def term_trend(
-    engine: Engine, flt: Filters, terms: Sequence[str], *, bucket: str, version: str | None
+    engine: Engine,
+    flt: Filters,
+    terms: Sequence[str],
+    *,
+    bucket: str,
+    version: str | None,
+    limit: int | None = TREND_TERMS,
 ) -> pd.DataFrame:
-    """Per KST time bucket and term (at most TREND_TERMS, as written in `document_terms`): the
+    """Per KST time bucket and term (the first `limit`, as written in `document_terms`): the
     documents inside the filters scored under `version` that name the term (`docs`), the
     bucket's scored documents (`scored`), the share of them naming the term and those
     documents' mean compound. Every bucket holding scored documents has a row for every term,
     0 where the term was not named; `bucket` is an aware KST timestamp."""
-    wanted = list(dict.fromkeys(terms))[:TREND_TERMS]
+    wanted = list(dict.fromkeys(terms))[:limit]
     if not wanted:
         return pd.DataFrame(columns=TREND_COLUMNS)
     scored = documents_with_scores(version, scored_only=True)
