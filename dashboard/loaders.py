@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.aggregate.terms import TermTable
+from minsim.aggregate.watched import WATCHED_COLUMNS
+from minsim.aggregate.watched import watched_surges as watched_surges_of
 from minsim.brief import Period, write_brief
 from minsim.db import has_terms, open_engine
 from minsim.settings import load_settings
@@ -174,6 +176,23 @@ def configured_sources() -> list[dict[str, object]]:
          "enabled": s.enabled}
         for s in load_settings().sources
     ]  # fmt: skip
+
+
+def watched_words() -> tuple[str, ...]:
+    """The `[surges] watch` words of the settings file the dashboard was started with (read
+    like configured_sources)."""
+    return load_settings().surges.watch
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def watched_surges(
+    url: str, flt: Filters, words: tuple[str, ...], version: str | None
+) -> pd.DataFrame:
+    """The surges of the watched words inside the filters (none on a database without terms)."""
+    eng = engine(url)
+    if not words or not has_terms(eng):
+        return pd.DataFrame(columns=WATCHED_COLUMNS)
+    return watched_surges_of(eng, flt, words, version=version)
 
 
 @st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)

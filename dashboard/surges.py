@@ -32,9 +32,11 @@ COLUMNS = {
 
 
 def surge_table(frame: pd.DataFrame, companies: dict[str, str]) -> pd.DataFrame:
-    """Episodes of aggregate.surges as the table shows them (plain text cells, Korean titles)."""
+    """Episodes of aggregate.surges as the table shows them (plain text cells, Korean titles);
+    those of watched words (aggregate.watched) name their word where a company stands."""
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS.values()))
+    frame = as_company_rows(frame)
     shown = frame.assign(
         company_name=frame["company"].map(lambda c: companies.get(c, c)),
         kind_label=frame["kind"].map(SURGE_LABELS),
@@ -67,15 +69,31 @@ def selection_key(frame: pd.DataFrame) -> str:
     return "surge_pick_" + hashlib.sha1(names.encode("utf-8")).hexdigest()[:12]
 
 
-def live_notice(frame: pd.DataFrame, companies: dict[str, str]) -> str | None:
-    """One line per surge that reaches the newest hour of the data, or None when none does."""
-    live = frame[frame["ongoing"].astype(bool)] if not frame.empty else frame
-    if live.empty:
+def as_company_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Surges of watched words written as a company's are, their word (quoted) as the company:
+    a table or a notice lists both alike."""
+    if "term" not in frame:
+        return frame
+    return frame.rename(columns={"term": "company"}).assign(
+        company=[f"'{term}'" for term in frame["term"]]
+    )
+
+
+def live_notice(
+    frame: pd.DataFrame, companies: dict[str, str], watched: pd.DataFrame | None = None
+) -> str | None:
+    """One line per surge that reaches the newest hour of the data, the companies' first and
+    then the `watched` words' (aggregate.watched), or None when none does."""
+    lines = []
+    for found in (frame, as_company_rows(watched) if watched is not None else None):
+        if found is None or found.empty:
+            continue
+        lines += [
+            f"{companies.get(row.company, row.company)} {SURGE_LABELS[row.kind]}: "
+            f"{row.start:%m-%d %H:%M}부터, 정점 {surge_value(row.kind, row.peak_value)} "
+            f"(직전 {BASELINE_HOURS}시간 {surge_value(row.kind, row.baseline)})"
+            for row in found[found["ongoing"].astype(bool)].itertuples()
+        ]
+    if not lines:
         return None
-    lines = [
-        f"{companies.get(row.company, row.company)} {SURGE_LABELS[row.kind]}: "
-        f"{row.start:%m-%d %H:%M}부터, 정점 {surge_value(row.kind, row.peak_value)} "
-        f"(직전 {BASELINE_HOURS}시간 {surge_value(row.kind, row.baseline)})"
-        for row in live.itertuples()
-    ]
     return "진행 중인 급증 — " + " · ".join(lines)

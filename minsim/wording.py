@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from minsim.aggregate.impact import BETTER, TOO_FEW, UNCLEAR, WORSE
 from minsim.aggregate.sql import Filters
 from minsim.aggregate.surges import NEGATIVE, VOLUME
+from minsim.aggregate.watched import WATCHED
 from minsim.search import parse_search
 
 VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하지 않음", TOO_FEW: "표본 부족"}
 # What a side without documents reads as, instead of "too few".
 NO_BEFORE, NO_AFTER, NO_DOCUMENTS = "이전 문서 없음", "이후 문서 없음", "앞뒤 문서 없음"
-SURGE_LABELS = {VOLUME: "문서 급증", NEGATIVE: "부정 급증"}
+SURGE_LABELS = {VOLUME: "문서 급증", NEGATIVE: "부정 급증", WATCHED: "지켜보는 말 급증"}
 # Demo documents are the ones whose source name starts with this (demo-portal, demo-video ...).
 DEMO_PREFIX = "demo-"
 # Characters markdown treats as markup (plus $ for LaTeX, < for HTML-ish input, | for tables).
@@ -112,8 +113,9 @@ def verdict_text(row: Mapping[str, object]) -> str:
 
 
 def surge_value(kind: str, value: float) -> str:
-    """A surge's peak or baseline: '48건/시간' for volume, '89%' for a negative share."""
-    if kind != VOLUME:
+    """A surge's peak or baseline: '89%' for a negative share, else (volume, a watched word)
+    '48건/시간'."""
+    if kind == NEGATIVE:
         return f"{value:.0%}"
     # A baseline of 0.6 an hour is not "1": whole numbers and large ones print without decimals.
     digits = 0 if value >= 10 or value == int(value) else 1
@@ -121,7 +123,8 @@ def surge_value(kind: str, value: float) -> str:
 
 
 def surge_rise(kind: str, peak_value: float, baseline: float) -> str:
-    """'×4.9' (times the baseline's hourly mean; '새로 (직전 0건)' when it was 0) or '+13%p'."""
-    if kind == VOLUME:
-        return "새로 (직전 0건)" if baseline == 0 else f"×{peak_value / baseline:.1f}"
-    return f"{(peak_value - baseline) * 100:+.0f}%p"
+    """'+13%p' for a negative share, else '×4.9' (times the baseline's hourly mean; '새로
+    (직전 0건)' when it was 0)."""
+    if kind == NEGATIVE:
+        return f"{(peak_value - baseline) * 100:+.0f}%p"
+    return "새로 (직전 0건)" if baseline == 0 else f"×{peak_value / baseline:.1f}"

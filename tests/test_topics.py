@@ -407,6 +407,34 @@ def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) ->
     assert len(at.main.get("vega_lite_chart")) == 1
 
 
+def test_watched_words_show_on_the_topics_and_overview_pages(topics_db: Path) -> None:
+    config = topics_db.parent / "minsim.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '[surges]\nwatch = ["보상", "소송"]\n',
+                      encoding="utf-8")  # fmt: skip
+    at = _topics_page({"company": "kakao"})
+    assert any(s.value == "지켜보는 말" for s in at.subheader)
+    assert any("`[surges] watch`: 보상, 소송" in c.value for c in at.caption)
+    [table] = [
+        d.value for d in at.dataframe if "말" in d.value.columns and "상태" in d.value.columns
+    ]
+    # 보상, never named on the first day, in ten comments of the second day's 09:00
+    columns = ["말", "시작 (KST)", "정점 값", "변화", "문서 (건)", "상태"]
+    assert table[columns].values.tolist() == [
+        ["보상", "10-17 09:00", "10건/시간", "새로 (직전 0건)", 10, "진행 중"]
+    ]
+    link = parse_qs(table["문서"][0].split("?", 1)[1])
+    assert link["q"] == ["보상"] and link["from"] == link["to"] == ["2022-10-17"]
+    # the watched words are offered to the trend
+    assert "소송" in at.main.multiselect[0].options
+    # the Overview warns of it while it goes on
+    overview = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_SECONDS)
+    overview.query_params["company"] = "kakao"
+    overview.run()
+    assert not overview.exception
+    warned = [w.value for w in overview.warning if "진행 중인 급증" in w.value]
+    assert warned and r"'보상' 지켜보는 말 급증\: 10\-17 09\:00부터, 정점 10건/시간" in warned[0]
+
+
 @pytest.fixture
 def topics_folder(tmp_path: Path, scorer: Scorer) -> Path:
     """The two days in `minsim.db` of a folder with a settings file, for the command line."""

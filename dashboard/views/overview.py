@@ -65,7 +65,8 @@ note = ui.scored_note(totals, ctx.version)
 if note:
     st.info(note, icon=":material/pending:")
 found = loaders.surges(ctx.url, ctx.filters, ctx.version)
-live = surges.live_notice(found, ctx.companies)
+watched = loaders.watched_surges(ctx.url, ctx.filters, loaders.watched_words(), ctx.version)
+live = surges.live_notice(found, ctx.companies, watched)
 if live:
     st.warning(ui.escape_md(live), icon=":material/trending_up:")
 

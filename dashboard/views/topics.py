@@ -9,10 +9,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders, topics, ui
-from dashboard.filters import documents_link
+from dashboard import loaders, surges, topics, ui
+from dashboard.filters import CUSTOM, documents_link
 from dashboard.search import MAX_QUERY_CHARS
+from minsim.aggregate.surges import BASELINE_HOURS, VOLUME_RATIO
 from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z, TREND_TERMS, as_term
+from minsim.aggregate.watched import WATCH_MIN_DOCS
 from minsim.wording import escape_md
 
 # Articles and comments both: what the news reports and what people answer are both topics.
@@ -40,6 +42,7 @@ CELLS = {
 }
 
 ctx = ui.context()
+watched_words = loaders.watched_words()
 st.title("화제어 · Topics")
 st.caption(ui.window_caption(ctx))
 kind, flt = ui.kind_filter(ctx, key="topics_kind", default=DEFAULT_KIND)
@@ -121,7 +124,7 @@ def trend_section() -> None:
     be typed in."""
     st.subheader("화제어 추이")
     rising_terms = list(table.rising()["term"]) if table.compared else []
-    options = list(dict.fromkeys([*rising_terms, *top["term"]]))
+    options = list(dict.fromkeys([*rising_terms, *top["term"], *watched_words]))
     default = (rising_terms or list(top["term"]))[:TREND_DEFAULT]
     # A new set of terms (other filters) starts the picker afresh on its own defaults.
     digest = hashlib.sha1("\n".join(options).encode()).hexdigest()[:12]
@@ -161,7 +164,40 @@ def trend_section() -> None:
     )  # fmt: skip
 
 
+def watched_section() -> None:
+    """The surges of the settings' watched words inside the filters (minsim.aggregate.watched),
+    newest first, each linking to the documents of its days that name the word."""
+    st.subheader("지켜보는 말")
+    st.caption(
+        f"설정 파일의 `[surges] watch`: {escape_md(', '.join(watched_words))}. 한 시간에 그 말이 "
+        f"나온 문서가 {WATCH_MIN_DOCS}건 이상이고 직전 {BASELINE_HOURS}시간의 시간당 평균의 "
+        f"{VOLUME_RATIO:g}배 이상이면 급증입니다. `minsim run`은 진행 중인 급증을 로그와 "
+        "웹훅으로 한 번씩 알립니다."
+    )
+    found = loaders.watched_surges(ctx.url, flt, watched_words, ctx.version)
+    if found.empty:
+        st.info("이 조건에서는 지켜보는 말이 급증한 시간이 없습니다.")
+        return
+    table = surges.surge_table(found, {})
+    # One kind, and the word itself is what was named: those columns say nothing here.
+    shown = table.drop(columns=["회사", "종류", "많이 나온 말"]).assign(문서=[
+        _surge_link(row.term, row.start, row.end) for row in found.itertuples()
+    ])  # fmt: skip
+    shown.insert(0, "말", list(found["term"]))
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"문서": CELLS["link"]})  # fmt: skip
+
+
+def _surge_link(term: str, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The Documents page on the days of a surge (KST), with the word added to the search."""
+    last = (end - pd.Timedelta(seconds=1)).date()
+    days = replace(ctx.state, window=CUSTOM, date_from=start.date(), date_to=last)
+    return documents_link(replace(days, query=_with_term(ctx.state.query, term)), kind)
+
+
 trend_section()
+if watched_words:
+    watched_section()
 st.subheader("많이 나온 말 (표)")
 st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
              column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip
