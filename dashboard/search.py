@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from minsim.normalize import clean_text
+from minsim.search import whole_terms_end
 from minsim.words import RULE_PREFIX
 
 # Search words: a phrase, not a document; longer ones are cut (and the page says so).
@@ -27,9 +28,8 @@ LATIN_TAG = "SL"
 
 def clean_query(text: str) -> tuple[str, list[str]]:
     """Search words as the filter uses them: NFC, control and invisible characters removed,
-    runs of spaces folded, cut to MAX_QUERY_CHARS without cutting a word in two (unless it is
-    the only one); with a note for each change a reader would
-    not expect."""
+    runs of spaces folded, cut to MAX_QUERY_CHARS without cutting a word or a quoted phrase in
+    two (unless it is the first); with a note for each change a reader would not expect."""
     notes = []
     plain = " ".join(unicodedata.normalize("NFC", text).split())
     cleaned = _cleaned(text[: MAX_QUERY_CHARS * 4])  # more is cut anyway: clean no more
@@ -37,14 +37,14 @@ def clean_query(text: str) -> tuple[str, list[str]]:
         notes.append("검색어의 제어 문자와 보이지 않는 문자는 뺐습니다.")
     if len(cleaned) > MAX_QUERY_CHARS:
         notes.append(
-            f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자까지, 잘린 낱말은 "
-            "빼고 씁니다."
+            f"검색어가 {MAX_QUERY_CHARS}자를 넘어 앞의 {MAX_QUERY_CHARS}자까지, 잘린 낱말이나 "
+            "따옴표 구절은 빼고 씁니다."
         )
-        cut = cleaned[:MAX_QUERY_CHARS]
         # A word cut in two is another word (-주가총액 would become -주, leaving out every
-        # document with 주): the cut goes back to the last whole word, when there is one.
-        if cleaned[MAX_QUERY_CHARS] != " " and " " in cut:
-            cut = cut[: cut.rindex(" ")]
+        # document with 주), and a phrase cut in two leaves its quote open (its words then
+        # required one by one): the cut goes back to the end of the last whole word or
+        # phrase, unless the first is longer than the limit by itself.
+        cut = cleaned[: whole_terms_end(cleaned, MAX_QUERY_CHARS) or MAX_QUERY_CHARS]
         # Cleaned again: a cut may leave a joiner or a space with nothing after it.
         cleaned = _cleaned(cut)
     return cleaned, notes

@@ -31,6 +31,18 @@ class SearchTerms:
         return bool(self.required or self.excluded)
 
 
+def whole_terms_end(text: str, limit: int) -> int:
+    """Where the last term of `text` (a word, or a quoted phrase with its marks) that ends
+    within its first `limit` characters ends; 0 when the first term is longer. A cut there
+    never splits a phrase, which would leave its quote open and its words required."""
+    end = 0
+    for match in _TERM_RE.finditer(text.translate(_QUOTES)):
+        if match.end() > limit:
+            break
+        end = match.end()
+    return end
+
+
 def parse_search(text: str) -> SearchTerms:
     """The terms of search words. A quote left open is read as a plain character of no
     meaning, and a lone - is a word to find (a dash), not an exclusion of nothing."""

@@ -110,6 +110,14 @@ def test_search_words_round_trip_and_reach_the_aggregate_filters() -> None:
         ("가" * 80, "가" * MAX_QUERY_CHARS, f"{MAX_QUERY_CHARS}자를 넘어"),
         # A word the cut would split is left out, not searched for as its first part.
         ("카카오 " * 12 + "-주가총액", ("카카오 " * 12).strip(), f"{MAX_QUERY_CHARS}자를 넘어"),
+        # A quoted phrase the cut would split is left out whole: cut, its quote would be open
+        # and its words required one by one instead of excluded together.
+        (
+            '카카오 -"주가 하락 우려 속 투자자 불안 확산 지속 전망 증권가 '
+            '분석 보고서 요약 정리본 전체"',
+            "카카오",
+            f"{MAX_QUERY_CHARS}자를 넘어",
+        ),
         ("100%_", "100%_", None),  # wildcards are searched for as written (see where_clauses)
     ],
 )
