@@ -72,10 +72,12 @@ def run_topics(args: argparse.Namespace) -> int:
     )
     version = aggregate.latest_scorer_version(engine)
     table = aggregate.term_table(engine, flt, version=version)
+    scope = {"companies": list(args.company), "sources": list(args.source), "kind": args.kind}
     if args.json:
-        print(json.dumps(_as_json(table, version, start, end), ensure_ascii=False, indent=2))
+        found = {**_as_json(table, version, start, end), **scope}
+        print(json.dumps(found, ensure_ascii=False, indent=2))
         return 0
-    for line in _lines(table, version, start, end, args.limit):
+    for line in _lines(table, version, start, end, args.limit, scope):
         print(line)
     return 0
 
@@ -111,7 +113,7 @@ def _as_json(
         "before_documents": table.before_documents,
         "left_out": list(table.left_out),
         "terms": terms,
-        "rising": list(table.rising()["term"]) if compared else [],
+        "rising": list(table.rising(len(table.terms))["term"]) if compared else [],
     }
 
 
@@ -122,7 +124,12 @@ def _number(value: object) -> float | None:
 
 
 def _lines(
-    table: TermTable, version: str | None, start: datetime, end: datetime, limit: int
+    table: TermTable,
+    version: str | None,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    scope: dict[str, Any],
 ) -> list[str]:
     from minsim.aggregate.terms import MIN_TERM_DOCS
     from minsim.cli_common import terminal_safe
@@ -133,8 +140,14 @@ def _lines(
         if table.compared
         else "no documents in the period before to compare with"
     )
+    chosen = [
+        f"{name}: {', '.join(scope[key])}"
+        for key, name in (("companies", "companies"), ("sources", "sources"))
+        if scope[key]
+    ] + ([f"kind: {scope['kind']}"] if scope["kind"] else [])
     lines = [
-        f"scorer version: {version or 'none'}; {format_kst(start)} ~ {format_kst(end)}",
+        f"scorer version: {version or 'none'}; {format_kst(start)} ~ {format_kst(end)}; "
+        + ("; ".join(chosen) if chosen else "every company, source and kind"),
         f"{table.documents:,} scored document(s); {before}",
     ]
     if table.left_out:
@@ -142,11 +155,14 @@ def _lines(
     if table.terms.empty:
         lines.append(f"no term is named in {MIN_TERM_DOCS} documents or more")
         return lines
-    lines += ["", "most named:", _header(table.compared)]
+    lines += ["", f"most named ({len(table.terms)} term(s) in {MIN_TERM_DOCS} documents or more):",
+              _header(table.compared)]  # fmt: skip
     lines += [_row(row, table.compared) for row in table.top(limit).to_dict("records")]
     if table.compared:
         rising = table.rising(limit)
-        lines += ["", f"rising ({len(rising)}; share at least twice the period before's):"]
+        count = int(table.terms["rising"].sum())
+        shown = f"{count}" if count <= limit else f"{count}, the surest {limit}"
+        lines += ["", f"rising ({shown}; share at least twice the period before's):"]
         if rising.empty:
             lines.append("  none")
         else:

@@ -450,10 +450,11 @@ def test_minsim_topics_prints_a_day_s_terms_and_what_rose(topics_folder: Path) -
     result = run_minsim("topics", "--day", "2022-10-17", "--company", "kakao", cwd=topics_folder)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("2022-10-17 00:00 KST ~ 2022-10-18 00:00 KST")
+    assert lines[0].endswith("2022-10-17 00:00 KST ~ 2022-10-18 00:00 KST; companies: kakao")
     assert lines[1] == "20 scored document(s); 20 in the period before"
     assert lines[2] == "left out (the companies' names): 카카오톡"
-    most = lines[lines.index("most named:") + 2 :]
+    at = next(n for n, line in enumerate(lines) if line.startswith("most named ("))
+    most = lines[at + 2 :]
     rows = {
         line.split()[0]: line.split() for line in most if line.startswith("  ") and line.split()
     }
@@ -467,7 +468,13 @@ def test_minsim_topics_prints_a_day_s_terms_and_what_rose(topics_folder: Path) -
                         cwd=topics_folder)  # fmt: skip
     found = json.loads(result.stdout)
     assert (found["documents"], found["before_documents"]) == (20, 20)
+    assert (found["companies"], found["sources"], found["kind"]) == (["kakao"], [], None)
     assert found["rising"] == rising and found["left_out"] == ["카카오톡"]
+    # every rising term, whatever the terminal's --limit, as the terms' own flags say
+    assert set(found["rising"]) == {row["term"] for row in found["terms"] if row["rising"]}
+    short = run_minsim("topics", "--day", "2022-10-17", "--company", "kakao", "--limit", "2",
+                       cwd=topics_folder).stdout  # fmt: skip
+    assert "rising (6, the surest 2; share" in short
     terms = {row["term"]: row for row in found["terms"]}
     assert terms["보상"]["docs"] == 10 and terms["보상"]["before_docs"] == 0
     assert terms["보상"]["ratio"] is None and terms["보상"]["rising"] is True
