@@ -83,7 +83,7 @@ def _watched_words(args: argparse.Namespace) -> tuple[str, ...]:
         term = as_term(given)
         if term is None:
             raise UnknownChoice(
-                f"--watch {given[:40]!r}: a watched word is letters and digits, "
+                f"--watch {given[:40]!r}: a watched word is Hangul and Latin letters, "
                 f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters"
             )
         words[term] = None

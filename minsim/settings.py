@@ -244,7 +244,7 @@ def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
         term = as_term(word) if isinstance(word, str) else None
         if term is None:
             problems.append(
-                f"[surges] watch[{index}] must be a word of letters and digits, "
+                f"[surges] watch[{index}] must be a word of Hangul and Latin letters, "
                 f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters (got {str(word)[:40]!r})"
             )
             continue

@@ -84,4 +84,4 @@ def test_watched_words_from_the_settings_and_the_command_line(folder: Path) -> N
     ]
     bad = run_minsim("surges", "--watch", "evil.com", cwd=folder)
     assert bad.returncode == 2
-    assert "--watch 'evil.com': a watched word is letters and digits, 2 to 30" in bad.stderr
+    assert "--watch 'evil.com': a watched word is Hangul and Latin letters, 2 to 30" in bad.stderr

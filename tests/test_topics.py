@@ -4,6 +4,7 @@ period and compared with the period before, on the Topics page (real Kiwi, real 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from cli_support import run_minsim, write_sqlite_config
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.search import MAX_QUERY_CHARS
@@ -229,9 +230,19 @@ def test_a_watched_word_surges_when_its_documents_jump(engine: Engine, scorer: S
 def test_a_typed_term_is_written_as_terms_are_stored() -> None:
     assert as_term(" 데이터 센터 ") == "데이터센터"
     assert as_term("Kakao") == "kakao" and as_term("SK") == "SK" and as_term("CEO") == "CEO"
-    assert as_term("5G망") == "5G망"
-    for refused in ("evil.com", "가", "", "  ", "보상!", "카\u200b톡", "가" * 31):
-        assert as_term(refused) is None, refused
+    # each Latin run as its own word, as Kiwi splits them; cleaned as stored text is
+    assert as_term("Pc카톡") == "pc카톡" and as_term("SK텔레콤") == "SK텔레콤"
+    assert as_term("Café") == "café" and as_term("카\u200b톡") == "카톡"
+    assert as_term(unicodedata.normalize("NFD", "카톡")) == "카톡"
+    # what no stored term holds: digits (Kiwi tags them apart), other scripts, marks, one
+    # syllable (even decomposed into two jamo), more than 30 characters
+    refused = ["5G망", "S22", "evil.com", "가", unicodedata.normalize("NFD", "깍"), "", "  ",
+               "보상!", "ＫＡＫＡＯ", "漢字", "ㅋㅋ", "가" * 31, "가" * 100_000]  # fmt: skip
+    for word in refused:
+        assert as_term(word) is None, word
+    # each refused form is one the tokenizer does not store as written
+    for word in ("5G망", "ＫＡＫＡＯ", "S22"):
+        assert word not in _terms(f"{word} 장애")
     # the same rules as the tokenizer that writes them
     assert TERM_LENGTHS == (tokenizer.MIN_TERM_LENGTH, tokenizer.MAX_TERM_LENGTH)
     assert ACRONYM_LENGTH == tokenizer.ACRONYM_LENGTH
@@ -399,9 +410,25 @@ def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) ->
     picker.set_value(["보상", "evil.com"]).run()
     assert not at.exception
     refused = [w.value for w in at.warning if "화제어로 셀 수 없는 말" in w.value]
+    assert all("한글과 로마자로만 된 2~30자" in w for w in refused)
     assert len(refused) == 1 and refused[0].startswith("'evil\\.com'")  # escaped: plain text
     assert len(at.main.get("vega_lite_chart")) == 2
+    # new data that reorder the terms keep the picks (the live counter redraws the page)
     picker = at.main.multiselect[0]
+    picker.set_value(["보상", "복구"]).run()
+    engine = db.open_engine(f"sqlite:///{topics_db}")
+    with engine.begin() as conn:
+        day_two = conn.execute(
+            select(schema.documents.c.doc_id).where(schema.documents.c.published_at >= DAY_TWO)
+        ).scalars()
+        conn.execute(
+            insert(schema.document_terms), [{"doc_id": d, "term": "원인"} for d in day_two]
+        )
+    engine.dispose()
+    st.cache_data.clear()
+    at.run()
+    picker = at.main.multiselect[0]
+    assert "원인" in picker.options and picker.value == ["보상", "복구"]
     picker.set_value([]).run()
     assert any("추이를 볼 말을 고르세요" in info.value for info in at.info)
     assert len(at.main.get("vega_lite_chart")) == 1

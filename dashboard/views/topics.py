@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loaders, surges, topics, ui
-from dashboard.filters import CUSTOM, documents_link
+from dashboard.filters import CUSTOM, documents_link, to_params
 from dashboard.search import MAX_QUERY_CHARS
 from minsim.aggregate.surges import BASELINE_HOURS, VOLUME_RATIO
 from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z, TREND_TERMS, as_term
@@ -126,15 +126,17 @@ def trend_section() -> None:
     rising_terms = list(table.rising()["term"]) if table.compared else []
     options = list(dict.fromkeys([*rising_terms, *top["term"], *watched_words]))
     default = (rising_terms or list(top["term"]))[:TREND_DEFAULT]
-    # A new set of terms (other filters) starts the picker afresh on its own defaults.
-    digest = hashlib.sha1("\n".join(options).encode()).hexdigest()[:12]
+    # Keyed by the view (the filters and the kind), not by the options: new data that reorder
+    # the terms keep the picks (a keyed picker that takes new options keeps its value), while
+    # other filters start on their own risers.
+    view = hashlib.sha1(repr((sorted(to_params(ctx.state).items()), kind)).encode("utf-8"))
     picked = st.multiselect(
         "비교할 말",
         options,
         default=default,
         max_selections=TREND_TERMS,
         accept_new_options=True,
-        key=f"topics_trend_{digest}",
+        key=f"topics_trend_{view.hexdigest()[:12]}",
         help=f"목록에 없는 말도 입력할 수 있습니다 (띄어쓰기 없이, 한 번에 {TREND_TERMS}개까지).",
     )
     terms: list[str] = []
@@ -143,7 +145,7 @@ def trend_section() -> None:
         if term is None:
             st.warning(
                 f"'{escape_md(typed[:30])}'은(는) 화제어로 셀 수 없는 말이라 뺐습니다: 화제어는 "
-                "글자와 숫자로만 된 2~30자입니다."
+                "한글과 로마자로만 된 2~30자입니다 (숫자는 세지 않습니다)."
             )
         elif term not in terms:
             terms.append(term)

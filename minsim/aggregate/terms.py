@@ -32,6 +32,7 @@ from minsim.aggregate.sql import (
 )
 from minsim.aggregate.surges import NEG_Z, share_rise_z
 from minsim.db import has_terms
+from minsim.normalize import clean_text
 from minsim.schema import companies, document_terms, documents, scores
 from minsim.search import parse_search
 
@@ -51,6 +52,10 @@ TREND_TERMS = 8
 # ACRONYM_LENGTH), repeated here so reading them never loads the tokenizer.
 TERM_LENGTHS = (2, 30)
 ACRONYM_LENGTH = 4
+# What a stored term is made of: Hangul syllables (Kiwi's nouns) and Latin letters (its SL
+# words, accents included: café), nothing else.
+HANGUL_FIRST, HANGUL_LAST = "\uac00", "\ud7a3"
+LATIN_RUN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 TREND_COLUMNS = ["bucket", "term", "docs", "scored", "share", "mean_compound"]
 # Nouns that say nothing of what a period is about (time words, "people", "talk", and the
 # bylines and copyright lines of news pages). Kept short and general: a word of the crisis
@@ -241,16 +246,25 @@ def term_trend(
 
 
 def as_term(typed: str) -> str | None:
-    """A term someone typed, written as the scorer writes terms (no spaces; a Latin word in
-    lower case unless it is an acronym of ACRONYM_LENGTH capitals or fewer, as
-    sentiment.tokenizer.noun_terms does); None when no stored term can look like it (not
-    letters and digits alone, or outside TERM_LENGTHS)."""
-    term = "".join(typed.split())
-    if not (term.isalnum() and TERM_LENGTHS[0] <= len(term) <= TERM_LENGTHS[1]):
+    """A term someone typed, written as the scorer writes terms: cleaned, no spaces, each
+    run of Latin letters in lower case unless it is an acronym of ACRONYM_LENGTH capitals or
+    fewer (as sentiment.tokenizer.noun_terms writes Kiwi's Latin words); None when no stored
+    term can look like it: only Hangul syllables and Latin letters are ever stored (Kiwi tags
+    digits apart: 5G망 is stored as G망, so a typed 5G망 would match nothing), within
+    TERM_LENGTHS."""
+    # Cleaned as stored text is (NFC, no invisible characters); a long paste is refused on a
+    # prefix of it (the length check fails all the same), so it costs nothing to read.
+    term = "".join(clean_text(typed[: TERM_LENGTHS[1] * 4]).split())
+    if not TERM_LENGTHS[0] <= len(term) <= TERM_LENGTHS[1]:
         return None
-    if term.isascii() and term.isalpha() and not (term.isupper() and len(term) <= ACRONYM_LENGTH):
-        return term.lower()
-    return term
+    if not all(HANGUL_FIRST <= char <= HANGUL_LAST or LATIN_RUN.fullmatch(char) for char in term):
+        return None
+    return LATIN_RUN.sub(_as_written, term)
+
+
+def _as_written(run: re.Match[str]) -> str:
+    word = run.group()
+    return word if word.isupper() and len(word) <= ACRONYM_LENGTH else word.lower()
 
 
 def _in_order(wanted: list[str]) -> Callable[[pd.Series], pd.Series]:
