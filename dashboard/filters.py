@@ -47,6 +47,8 @@ DOCUMENTS_PAGE = "documents"
 # the next.
 KIND_PARAM = "kind"
 ALL_KINDS = "all"
+# The kind switch's choices and their labels ("all" is no kind filter).
+KIND_CHOICES = {ALL_KINDS: "기사와 댓글", "comment": "댓글만", "article": "기사만"}
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,19 @@ def _one(params: Mapping[str, object], key: str, allowed: Sequence[str], default
         return value
     warnings.append(f"{key}={_short(value)!r}은(는) 올바르지 않아 {default}을(를) 씁니다.")
     return default
+
+
+def kind_param(params: Mapping[str, object], warnings: list[str]) -> str | None:
+    """The kind switch's `kind` parameter, or None when there is none or it is not one of
+    KIND_CHOICES (reported, as a repeated one is)."""
+    value = _first(params, KIND_PARAM, warnings)
+    if value is None or value in KIND_CHOICES:
+        return value
+    warnings.append(
+        f"{KIND_PARAM}={_short(value)!r}은(는) 모르는 종류라 무시했습니다 "
+        f"({', '.join(KIND_CHOICES)} 가운데 하나)."
+    )
+    return None
 
 
 def _date(params: Mapping[str, object], key: str, warnings: list[str]) -> date | None:

@@ -14,6 +14,7 @@ from dashboard.filters import (
     KST,
     WINDOWS,
     FilterState,
+    kind_param,
     parse_params,
     resolve,
     to_params,
@@ -167,9 +168,14 @@ def render(
     )
     wanted = to_params(state)
     current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if current.get(KIND_PARAM):
-        # The kind switch's own parameter: the page that draws the switch reads and writes it.
-        wanted[KIND_PARAM] = current[KIND_PARAM][:1]
+    # The kind switch's own parameter, kept while the page reruns (a page switch leaves it
+    # behind): the page that draws the switch reads and writes it. A repeated or unknown
+    # value is named here, once, and dropped from the URL.
+    kind_warnings: list[str] = []
+    kind = kind_param(current, kind_warnings)
+    if kind is not None:
+        wanted[KIND_PARAM] = [kind]
+    warnings += [escape_md(w) for w in kind_warnings]
     if {k: v if isinstance(v, list) else [v] for k, v in wanted.items()} != current:
         st.query_params.from_dict(wanted)
     return state, warnings

@@ -14,7 +14,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.filters import ALL_KINDS, KIND_PARAM, KST, WINDOW_LENGTHS, WINDOWS, FilterState
+from dashboard.filters import (
+    ALL_KINDS,
+    KIND_CHOICES,
+    KIND_PARAM,
+    KST,
+    WINDOW_LENGTHS,
+    WINDOWS,
+    FilterState,
+)
 from dashboard.markers import number_events
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Filters
@@ -46,7 +54,6 @@ EMPTY_MESSAGE = (
 )
 KST_FORMAT = "%Y-%m-%d %H:%M KST"
 # The kind switch of the pages that list documents (the `kinds` filter; "all" is none).
-KIND_CHOICES = {"all": "기사와 댓글", "comment": "댓글만", "article": "기사만"}
 
 
 @dataclass(frozen=True)
@@ -75,21 +82,16 @@ def kind_filter(
 ) -> tuple[str, Filters]:
     """The 종류 switch (articles and comments, comments, articles) drawn in `where` (the page, or
     one of its columns), and the page's filters narrowed to the kind it picked. It opens on the
-    URL's `kind` (a link from another page's comments opens on comments), else on `default`,
-    and writes what it shows back to the URL, so a link reproduces the view."""
+    URL's `kind` (a link from another page's comments opens on comments; the sidebar has
+    checked it), else on `default`, and writes what it shows back to the URL, so a link
+    reproduces the view."""
     asked = st.query_params.get(KIND_PARAM)
-    opening = default
-    if asked in KIND_CHOICES:
-        opening = asked
-    elif asked is not None:
-        st.warning(
-            f"{KIND_PARAM}={escape_md(asked[:30])}: 모르는 종류라 무시했습니다 "
-            f"({', '.join(KIND_CHOICES)} 가운데 하나)."
-        )
+    opening = asked if asked in KIND_CHOICES else default
     picked = where.segmented_control(  # type: ignore[attr-defined]
         "종류", list(KIND_CHOICES), format_func=KIND_CHOICES.get, default=opening, key=key
     )
-    kind = picked or opening
+    # Unpicking the picked choice leaves none: the page's default, as the URL then says.
+    kind = picked or default
     if kind == default:
         st.query_params.pop(KIND_PARAM, None)
     else:

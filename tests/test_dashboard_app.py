@@ -233,14 +233,22 @@ def test_the_kind_switch_lives_in_the_url_and_links_carry_it(demo_url: str) -> N
     docs.segmented_control(key="doc_kind").set_value("all").run()  # the page's own default
     assert _param(docs, "kind") is None
     assert len(set(docs.dataframe[0].value["종류"])) == 2
-    # a kind no page knows is named and ignored, its markup kept as text
+    # unpicking the picked kind leaves the page's default, and the URL says so
+    docs.segmented_control(key="doc_kind").set_value("article").run()
+    assert _param(docs, "kind") == "article"
+    docs.segmented_control(key="doc_kind").set_value(None).run()
+    assert _param(docs, "kind") is None and len(set(docs.dataframe[0].value["종류"])) == 2
+    # a kind no page knows is named on any page and dropped, its markup kept as text
     odd = _app({"kind": "<b>x</b>*"})
+    assert not odd.exception and _param(odd, "kind") is None
+    assert any(r"kind='\<b\>x\</b\>\*'은\(는\) 모르는 종류라 무시했습니다" in w.value
+               for w in odd.warning)  # fmt: skip
     odd.switch_page("views/documents.py").run()
-    assert not odd.exception
-    assert any(
-        w.value.startswith(r"kind=\<b\>x\</b\>\*: 모르는 종류라 무시했습니다") for w in odd.warning
-    )
-    assert odd.segmented_control(key="doc_kind").value == "all" and _param(odd, "kind") is None
+    assert odd.segmented_control(key="doc_kind").value == "all"
+    # a repeated one: the first value, named in a warning
+    twice = _app({"kind": ["article", "comment"]})
+    assert _param(twice, "kind") == "article"
+    assert any("kind 값이 여러 개라 첫 값 'article'만 읽었습니다" in w.value for w in twice.warning)
 
 
 def test_search_words_all_count_and_the_caption_says_what_they_keep(demo_url: str) -> None:

@@ -361,7 +361,7 @@ def _tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The table of the most named terms (it has their share) and the rising ones, if any."""
     frames = [d.value for d in at.dataframe]
     top = next(f for f in frames if "share" in f.columns)
-    rising = next((f for f in frames if "share" not in f.columns), None)
+    rising = next((f for f in frames if "share" not in f.columns and "term" in f.columns), None)
     return top, rising
 
 
@@ -392,6 +392,8 @@ def test_the_topics_page_lists_the_day_s_terms_and_what_rose(topics_db: Path) ->
     whole, rising = _tables(at)
     assert rising is None
     assert whole.set_index("term").loc["복구", "docs"] == 30
+    # the trend's numbered event markers are listed under it
+    assert any(e.label.startswith("사건 목록") for e in at.expander)
     assert any("기간을 정하면" in info.value for info in at.info)
     # nothing to compare with: no counts of a period before, no term called new
     assert "before_docs" not in whole.columns and "change" not in whole.columns

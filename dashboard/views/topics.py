@@ -162,8 +162,9 @@ def trend_section() -> None:
                            domain=ui.chart_domain(ctx, events)),
         f"{'시간' if ctx.state.bucket == 'hour' else '날'}마다 그 말이 나온 채점된 문서 수입니다. "
         "점에 마우스를 올리면 그때 문서 가운데 비율과 그 문서들의 평균 점수가 보입니다. "
-        "번호 붙은 점선은 사건입니다.",
+        "번호 붙은 점선은 아래 목록의 사건입니다.",
     )  # fmt: skip
+    ui.events_list(events, ctx.companies, expanded=False)
 
 
 def watched_section() -> None:
