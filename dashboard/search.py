@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from minsim.normalize import clean_text
-from minsim.search import whole_terms_end
+from minsim.search import cut_terms
 from minsim.words import RULE_PREFIX
 
 # Search words: a phrase, not a document; longer ones are cut (and the page says so).
@@ -42,9 +42,8 @@ def clean_query(text: str) -> tuple[str, list[str]]:
         )
         # A word cut in two is another word (-주가총액 would become -주, leaving out every
         # document with 주), and a phrase cut in two leaves its quote open (its words then
-        # required one by one): the cut goes back to the end of the last whole word or
-        # phrase, unless the first is longer than the limit by itself.
-        cut = cleaned[: whole_terms_end(cleaned, MAX_QUERY_CHARS) or MAX_QUERY_CHARS]
+        # required one by one): only whole terms are kept (see cut_terms).
+        cut = cut_terms(cleaned, MAX_QUERY_CHARS)
         # Cleaned again: a cut may leave a joiner or a space with nothing after it.
         cleaned = _cleaned(cut)
     return cleaned, notes

@@ -8,6 +8,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pandas as pd
+
 from minsim.cli_common import add_document_filters, whole_numbers
 
 # A year back is more than any crisis a database holds; past that, leave --days out.
@@ -39,11 +41,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_surges(args: argparse.Namespace) -> int:
+    import sys
+
     from minsim import aggregate
     from minsim.aggregate.surges import as_records
-    from minsim.aggregate.watched import watched_surges
+    from minsim.aggregate.watched import WATCHED_COLUMNS, surge_record, watched_surges
     from minsim.cli_common import open_for_document_filters
+    from minsim.db import has_terms
 
+    words = _watched_words(args)  # a bad --watch stops before any reading
     engine = open_for_document_filters(args)
     span = aggregate.time_span(engine)
     start = span[1] - timedelta(days=args.days) if span and args.days else None
@@ -53,18 +59,28 @@ def run_surges(args: argparse.Namespace) -> int:
     if args.ongoing:
         found = found[found["ongoing"].astype(bool)]
     found = aggregate.with_surge_terms(engine, found, flt, version=version)
-    watched = watched_surges(engine, flt, _watched_words(args), version=version)
+    watched = pd.DataFrame(columns=WATCHED_COLUMNS)
+    if words and not has_terms(engine):
+        # The companies' surges still count: a script reading them must not break because a
+        # word was added to the settings of an older database.
+        print(
+            "watched words not judged: this database has no topic terms yet; `minsim score` "
+            "upgrades it and scores the documents again, which counts them",
+            file=sys.stderr,
+        )
+    elif words:
+        watched = watched_surges(engine, flt, words, version=version)
     if args.ongoing:
         watched = watched[watched["ongoing"].astype(bool)]
     if args.json:
-        records = as_records(found) + as_records(watched)
+        records = [surge_record(r) for r in as_records(found) + as_records(watched)]
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     scope = f"the last {args.days} day(s)" if args.days else "all the data"
     print(f"scorer version: {version or 'none'}; {len(found)} surge(s) in {scope}")
     for row in found.to_dict("records"):
         print(_line(row))
-    if len(watched) or _watched_words(args):
+    if words:
         print(f"watched words: {len(watched)} surge(s)")
         for row in watched.to_dict("records"):
             print(_line({**row, "company": row["term"]}))

@@ -31,16 +31,23 @@ class SearchTerms:
         return bool(self.required or self.excluded)
 
 
-def whole_terms_end(text: str, limit: int) -> int:
-    """Where the last term of `text` (a word, or a quoted phrase with its marks) that ends
-    within its first `limit` characters ends; 0 when the first term is longer. A cut there
-    never splits a phrase, which would leave its quote open and its words required."""
+def cut_terms(text: str, limit: int) -> str:
+    """The whole terms of `text` (words, or quoted phrases with their marks) that fit in
+    `limit` characters from the first one kept. A phrase is never cut (its quote left open,
+    its words would be required one by one): a first phrase longer than the limit is left out;
+    a first word longer than it keeps its first `limit` characters."""
+    found = list(_TERM_RE.finditer(text.translate(_QUOTES)))
+    while found and found[0].group(3) is None and found[0].end() - found[0].start() > limit:
+        found.pop(0)
+    if not found:
+        return ""
+    first = found[0].start()
     end = 0
-    for match in _TERM_RE.finditer(text.translate(_QUOTES)):
-        if match.end() > limit:
+    for match in found:
+        if match.end() - first > limit:
             break
         end = match.end()
-    return end
+    return text[first : end or first + limit]
 
 
 def parse_search(text: str) -> SearchTerms:

@@ -234,6 +234,8 @@ MAX_WATCHED_WORDS = 50
 
 def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
     """`[surges] watch` as terms are written (each once), or problems naming the bad items."""
+    if not words:
+        return ()  # every command reads the settings: the term rules load only when needed
     from minsim.aggregate.terms import TERM_LENGTHS, as_term
 
     if len(words) > MAX_WATCHED_WORDS:

@@ -42,11 +42,12 @@ from minsim.aggregate.surges import (
     HOUR,
     as_records,
     find_surges,
+    hour_of,
     peak_text,
 )
-from minsim.aggregate.watched import watched_surges
+from minsim.aggregate.watched import surge_record, watched_surges
 from minsim.cli_common import terminal_safe
-from minsim.db import error_reason
+from minsim.db import error_reason, has_terms
 from minsim.errors import MinsimError
 from minsim.timefmt import format_kst
 
@@ -161,9 +162,11 @@ class SurgeWatch:
         if span is None:
             return []
         # A document dated in the future (a feed's wrong clock) must not move the window past
-        # the surges going on now.
-        newest = min(span[1], datetime.now(UTC))
-        flt = aggregate.Filters(start=newest - LOOKBACK)
+        # the surges going on now, nor make a surge of hours to come: the window ends with the
+        # current hour.
+        now = datetime.now(UTC)
+        newest = min(span[1], now)
+        flt = aggregate.Filters(start=newest - LOOKBACK, end=(hour_of(now) + HOUR).to_pydatetime())
         version = aggregate.latest_scorer_version(self._engine)
         return self._tell_companies(flt, version) + self._tell_watched(flt, version)
 
@@ -179,18 +182,18 @@ class SurgeWatch:
             if not self._first_time((row["company"], row["kind"]), row["start"], row["end"]):
                 continue
             row["terms"] = record["terms"] = self._terms(ongoing.loc[[index]], flt, version)
-            told.append(self._tell(describe(row, names), record))
+            told.append(self._tell(describe(row, names), surge_record(record)))
         return told
 
     def _tell_watched(self, flt: aggregate.Filters, version: str | None) -> list[str]:
-        if not self._watch:
+        if not self._watch or not has_terms(self._engine):
             return []
         found = watched_surges(self._engine, flt, self._watch, version=version)
         ongoing = found[found["ongoing"].astype(bool)]
         told = []
         for row, record in zip(ongoing.to_dict("records"), as_records(ongoing), strict=True):
             if self._first_time((row["term"], row["kind"]), row["start"], row["end"]):
-                told.append(self._tell(describe_watched(row), record))
+                told.append(self._tell(describe_watched(row), surge_record(record)))
         return told
 
     def _first_time(self, key: tuple[str, str], start: pd.Timestamp, end: pd.Timestamp) -> bool:

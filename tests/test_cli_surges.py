@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import run_minsim, write_sqlite_config
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, insert, text
 from test_aggregate_fixtures import LIVE_SURGE_AT, SURGE_AT, add_burst, build_database
 
 from minsim import schema
@@ -82,6 +82,22 @@ def test_watched_words_from_the_settings_and_the_command_line(folder: Path) -> N
         ("kakao", None, "volume"),
         (None, "불매", "watched"),
     ]
+    # both keys on every record: a reader of the companies' surges keeps working
+    assert all({"company", "term"} <= set(record) for record in records)
     bad = run_minsim("surges", "--watch", "evil.com", cwd=folder)
     assert bad.returncode == 2
     assert "--watch 'evil.com': a watched word is Hangul and Latin letters, 2 to 30" in bad.stderr
+
+
+def test_watched_words_on_a_database_without_terms_leave_the_companies_surges(
+    folder: Path,
+) -> None:
+    engine = create_engine(f"sqlite:///{folder / 'minsim.db'}")
+    with engine.begin() as conn:  # as a version-3 database
+        conn.execute(text("DROP TABLE document_terms"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version > 3"))
+    engine.dispose()
+    result = run_minsim("surges", "--watch", "불매", "--json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert [r["company"] for r in json.loads(result.stdout)] == ["kakao", "kakao"]
+    assert "watched words not judged: this database has no topic terms yet" in result.stderr

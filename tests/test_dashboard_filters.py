@@ -118,6 +118,13 @@ def test_search_words_round_trip_and_reach_the_aggregate_filters() -> None:
             "카카오",
             f"{MAX_QUERY_CHARS}자를 넘어",
         ),
+        # ... and so is one too long to keep at all, the words after it kept.
+        (
+            '-"주가 하락 우려 속 투자자 불안 확산 지속 전망 증권가 분석 보고서 요약 정리본 '
+            '전체 내용" 카카오',
+            "카카오",
+            f"{MAX_QUERY_CHARS}자를 넘어",
+        ),
         ("100%_", "100%_", None),  # wildcards are searched for as written (see where_clauses)
     ],
 )

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert, update
 from test_aggregate_fixtures import (
     LIVE_SURGE_AT,
     SURGE_AT,
+    VERSION,
     add_burst,
     add_comments,
     build_database,
@@ -298,3 +299,18 @@ def test_a_watched_word_s_surge_is_told_once_beside_the_company_s(
     assert watch.check() == []  # told once
     # Without the watch, only the company's surge is told.
     assert len(SurgeWatch(database, webhook=None).check()) == 1
+
+
+def test_documents_dated_in_the_future_make_no_surge_to_tell(
+    database: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A feed that stamps KST as UTC dates its comments nine hours ahead: six of them naming a
+    watched word are hours to come, not a surge going on."""
+    ahead = datetime.now(UTC) + timedelta(hours=9)
+    ids = add_comments(database, source="skewed", count=6, start=ahead, version=VERSION,
+                       prefix="f")  # fmt: skip
+    with database.begin() as conn:
+        conn.execute(insert(schema.document_terms), [{"doc_id": d, "term": "불매"} for d in ids])
+    caplog.set_level(logging.WARNING, logger="minsim.surge_watch")
+    assert SurgeWatch(database, webhook=None, watch=("불매",)).check() == []
+    assert "watched word" not in caplog.text

@@ -215,6 +215,10 @@ def test_a_watched_word_surges_when_its_documents_jump(engine: Engine, scorer: S
         ["불매", "watched", 1, 6, 0.0, True]
     ]
     assert found["start"][0] == pd.Timestamp(burst) and found["peak_value"][0] == 6
+    # searching for the word (as a link from its surge does) keeps its baseline where the
+    # documents begin, not where the word first appears
+    searched = watched_surges(engine, Filters(text="불매"), watched, version=scorer.version)
+    assert searched[["term", "docs", "baseline"]].values.tolist() == [["불매", 6, 0.0]]
     # a window opening that day still judges its hours against the day before
     window = Filters(start=DAY_TWO + timedelta(hours=12), companies=("kakao",))
     assert list(watched_surges(engine, window, watched, version=scorer.version)["term"]) == ["불매"]
@@ -431,6 +435,10 @@ def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) ->
     at.run()
     picker = at.main.multiselect[0]
     assert "원인" in picker.options and picker.value == ["보상", "복구"]
+    # hours or days show the same terms: the picks stay
+    at.radio(key="f_bucket").set_value("hour").run()
+    assert at.main.multiselect[0].value == ["보상", "복구"]
+    picker = at.main.multiselect[0]
     picker.set_value([]).run()
     assert any("추이를 볼 말을 고르세요" in info.value for info in at.info)
     assert len(at.main.get("vega_lite_chart")) == 1

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loaders, surges, topics, ui
-from dashboard.filters import CUSTOM, documents_link, to_params
+from dashboard.filters import CUSTOM, DEFAULT_BUCKET, documents_link, to_params
 from dashboard.search import MAX_QUERY_CHARS
 from minsim.aggregate.surges import BASELINE_HOURS, VOLUME_RATIO
 from minsim.aggregate.terms import MIN_TERM_DOCS, RISE_RATIO, RISE_Z, TREND_TERMS, as_term
@@ -126,10 +126,12 @@ def trend_section() -> None:
     rising_terms = list(table.rising()["term"]) if table.compared else []
     options = list(dict.fromkeys([*rising_terms, *top["term"], *watched_words]))
     default = (rising_terms or list(top["term"]))[:TREND_DEFAULT]
-    # Keyed by the view (the filters and the kind), not by the options: new data that reorder
-    # the terms keep the picks (a keyed picker that takes new options keeps its value), while
-    # other filters start on their own risers.
-    view = hashlib.sha1(repr((sorted(to_params(ctx.state).items()), kind)).encode("utf-8"))
+    # Keyed by the view (the filters and the kind, but not the time unit: hours or days show
+    # the same terms), not by the options: new data that reorder the terms keep the picks (a
+    # keyed picker that takes new options keeps its value), while other filters start on
+    # their own risers.
+    shown = replace(ctx.state, bucket=DEFAULT_BUCKET)
+    view = hashlib.sha1(repr((sorted(to_params(shown).items()), kind)).encode("utf-8"))
     picked = st.multiselect(
         "비교할 말",
         options,

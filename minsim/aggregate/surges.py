@@ -80,7 +80,9 @@ def hourly_counts(
     """Per KST hour and company: docs, scored (under `version`) and neg, inside the filters but
     reaching `lookback` before their start, so the first hours of the window have a baseline.
     Columns: hour (aware, KST), company, docs, scored, neg."""
-    reach = replace(flt, start=flt.start - lookback) if flt.start is not None else flt
+    # The lookback before the window's first hour, read whole: the first judged hour's
+    # baseline must not miss the part of an hour before an unaligned start.
+    reach = replace(flt, start=hour_of(flt.start) - lookback) if flt.start is not None else flt
     hour = bucket_expr(documents.c.published_at, "hour")
     query = (
         select(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -57,7 +58,8 @@ def watched_surges(
     if not terms or first is None or newest is None:
         return empty
     lookback = timedelta(hours=rules.baseline_hours)
-    reach = replace(flt, start=flt.start - lookback) if flt.start is not None else flt
+    # The day before the window's first hour, read whole.
+    reach = replace(flt, start=hour_of(flt.start) - lookback) if flt.start is not None else flt
     since = hour_of(first)
     if reach.start is not None:
         since = max(since, hour_of(reach.start))
@@ -81,11 +83,20 @@ def watched_surges(
     return found.assign(kind=WATCHED)[WATCHED_COLUMNS].reset_index(drop=True)
 
 
+def surge_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A surge record (aggregate.surges.as_records) with both `company` and `term`, one of them
+    None: a reader of company surges keeps working once words are watched."""
+    return {"company": None, "term": None, **record}
+
+
 def _data_span(engine: Engine, flt: Filters) -> tuple[datetime | None, datetime | None]:
     """The first and newest publication times of the documents inside the filters but for the
-    time window (aware): where a watched word's baseline can begin, and how far the data reach."""
+    time window and what narrows them by their words (aware): where a watched word's baseline
+    can begin, and how far the data reach. Searching for the word itself (a link from its
+    surge does) must not move the baseline to where the word first appears."""
+    wide = replace(flt, start=None, end=None, text=None, lexicon_key=None, run=None)
     query = select(func.min(documents.c.published_at), func.max(documents.c.published_at)).where(
-        *where_clauses(replace(flt, start=None, end=None))
+        *where_clauses(wide)
     )
     with engine.connect() as conn:
         first, last = conn.execute(query).one()
