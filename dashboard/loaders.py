@@ -296,5 +296,6 @@ def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def brief(url: str, flt: Filters, version: str | None, period: Period) -> str:
-    """The Markdown brief of `period` for the documents inside the filters."""
-    return write_brief(engine(url), flt, period, version=version)
+    """The Markdown brief of `period` for the documents inside the filters, the watched words'
+    surges beside the companies'."""
+    return write_brief(engine(url), flt, period, version=version, watch=watched_words())

@@ -23,6 +23,7 @@ from minsim import aggregate
 from minsim.aggregate import Filters
 from minsim.aggregate.impact import ALL_DOCUMENTS, event_keys, rows_of
 from minsim.aggregate.terms import RISE_RATIO, TermTable
+from minsim.aggregate.watched import WATCHED_COLUMNS, watched_surges
 from minsim.cli_common import terminal_safe
 from minsim.db import has_terms
 from minsim.timefmt import KST
@@ -83,8 +84,16 @@ def file_name(period: Period) -> str:
     return f"minsim-brief-{_kst(period.start, '%Y%m%d-%H%M')}.md"
 
 
-def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | None) -> str:
-    """The brief of `period` for the documents inside `flt` (its own time bounds are ignored)."""
+def write_brief(
+    engine: Engine,
+    flt: Filters,
+    period: Period,
+    *,
+    version: str | None,
+    watch: tuple[str, ...] = (),
+) -> str:
+    """The brief of `period` for the documents inside `flt` (its own time bounds are ignored);
+    the surges of the `watch` words (aggregate.watched) stand beside the companies'."""
     unbounded = replace(flt, start=None, end=None)
     inside = replace(flt, start=period.start, end=period.end)
     names = aggregate.company_names(engine)
@@ -106,7 +115,13 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
     surges = aggregate.with_surge_terms(
         engine, aggregate.find_surges(engine, inside, version=version), inside, version=version
     )
-    terms = aggregate.term_table(engine, inside, version=version) if has_terms(engine) else None
+    terms_kept = has_terms(engine)
+    terms = aggregate.term_table(engine, inside, version=version) if terms_kept else None
+    watched = (
+        watched_surges(engine, inside, watch, version=version)
+        if watch and terms_kept
+        else pd.DataFrame(columns=WATCHED_COLUMNS)
+    )
     # The public's own words: comments, unless the filters chose a kind.
     spoken = inside if flt.kinds else replace(inside, kinds=("comment",))
     explanations, scored = aggregate.stored_explanations(
@@ -119,7 +134,7 @@ def write_brief(engine: Engine, flt: Filters, period: Period, *, version: str | 
     lines += _aspects(compared, period, names, labels)
     lines += _terms(terms, bool(flt.companies))
     lines += _words(count_words(explanations).words, len(explanations), scored, spoken.kinds)
-    lines += _surges(surges, names)
+    lines += _surges(surges, names, watched, watch)
     lines += _events(events, event_rows, names)
     lines += [
         "",
@@ -265,20 +280,30 @@ def _words(found: pd.DataFrame, read: int, scored: int, kinds: tuple[str, ...]) 
     return lines
 
 
-def _surges(surges: pd.DataFrame, names: dict[str, str]) -> list[str]:
+def _surges(
+    surges: pd.DataFrame, names: dict[str, str], watched: pd.DataFrame, watch: tuple[str, ...]
+) -> list[str]:
+    """The companies' surges and the watched words', in the order they began."""
     lines = ["", "## 급증", ""]
-    if surges.empty:
+    if watch:
+        lines += [f"(지켜보는 말: {escape_inline('·'.join(watch))})", ""]
+    found = [
+        (row["start"], names.get(row["company"], row["company"]), row)
+        for row in surges.to_dict("records")
+    ] + [(row["start"], f"'{row['term']}'", row) for row in watched.to_dict("records")]
+    if not found:
         return [*lines, "이 기간에 급증한 시간이 없습니다 (직전 24시간과 비교)."]
-    for row in surges.sort_values("start").to_dict("records"):
-        name = escape_inline(names.get(row["company"], row["company"]))
+    for _, who, row in sorted(found, key=lambda item: item[0]):
         ongoing = ", 진행 중" if row["ongoing"] else ""
+        terms = row.get("terms") or []
         lines.append(
-            f"- {name} {SURGE_LABELS[row['kind']]}: {_kst(row['start'], SHORT_TIME)} ~ "
-            f"{_kst(row['end'], SHORT_TIME)} ({row['hours']}시간{ongoing}), 정점 "
+            f"- {escape_inline(who)} {SURGE_LABELS[row['kind']]}: "
+            f"{_kst(row['start'], SHORT_TIME)} ~ {_kst(row['end'], SHORT_TIME)} "
+            f"({row['hours']}시간{ongoing}), 정점 "
             f"{_kst(row['peak'], SHORT_TIME)} {surge_value(row['kind'], row['peak_value'])}, "
             f"직전 24시간 {surge_value(row['kind'], row['baseline'])} "
             f"({surge_rise(row['kind'], row['peak_value'], row['baseline'])})"
-            + (f"; 많이 나온 말: {escape_inline('·'.join(row['terms']))}" if row["terms"] else "")
+            + (f"; 많이 나온 말: {escape_inline('·'.join(terms))}" if terms else "")
         )
     return lines
 

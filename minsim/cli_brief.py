@@ -35,12 +35,14 @@ def run_brief(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.brief import Period, write_brief
     from minsim.cli_common import open_for_document_filters, period_asked
+    from minsim.settings import load_settings
 
     engine = open_for_document_filters(args)
     period = period_asked(args, aggregate.time_span(engine))
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
     version = aggregate.latest_scorer_version(engine)
-    text = write_brief(engine, flt, Period(*period), version=version)
+    watch = load_settings(args.config).surges.watch
+    text = write_brief(engine, flt, Period(*period), version=version, watch=watch)
     if args.output is None:
         print(text, end="")
         return 0

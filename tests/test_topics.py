@@ -518,6 +518,22 @@ def test_minsim_topics_prints_a_day_s_terms_and_what_rose(topics_folder: Path) -
     assert terms["복구"]["ratio"] == pytest.approx(0.5)
 
 
+def test_the_brief_lists_the_watched_words_surges_beside_the_companies(
+    topics_folder: Path,
+) -> None:
+    config = topics_folder / "minsim.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '[surges]\nwatch = ["보상", "소송"]\n',
+                      encoding="utf-8")  # fmt: skip
+    result = run_minsim("brief", "--day", "2022-10-17", cwd=topics_folder)
+    assert result.returncode == 0, result.stderr
+    section = result.stdout.split("## 급증\n\n", 1)[1].split("\n\n## ", 1)[0].splitlines()
+    assert section[0] == "(지켜보는 말: 보상·소송)"
+    assert (
+        "- '보상' 지켜보는 말 급증: 10-17 09:00 ~ 10-17 10:00 (1시간, 진행 중), 정점 10-17 09:00 "
+        "10건/시간, 직전 24시간 0건/시간 (새로 (직전 0건))"
+    ) in section
+
+
 def test_minsim_topics_without_a_period_before_or_terms_says_so(topics_folder: Path) -> None:
     first = run_minsim("topics", "--day", "2022-10-16", "--json", cwd=topics_folder)
     found = json.loads(first.stdout)
