@@ -49,6 +49,7 @@ bench: $(STAMP) $(NATIVE)
 	$(PY) bench/accuracy.py
 	$(PY) bench/baseline.py
 	$(PY) bench/throughput.py
+	$(PY) bench/topics.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native sentiment/_native-* sentiment/_native.lock
