@@ -5,7 +5,7 @@
 Builds, in a temporary SQLite file, comments about one company spread evenly over `--days`, each
 scored and naming `--terms-per-doc` terms drawn from a Zipf-like vocabulary of 5,000 words
 (a few named everywhere, most rarely), then times what the dashboard and `minsim run` read:
-the Topics table over the whole span and over the last week (each against the period before),
+the Topics table over the whole span and over the last week (against the week before),
 the trend of five terms by day and by hour, and the watched words' surges over `minsim run`'s
 two days and over the whole span. Each reading runs three times; the best is reported, as a
 cold cache only adds noise on a shared machine. Prints figures only, never passes or fails.

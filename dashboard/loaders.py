@@ -295,7 +295,9 @@ def surges(url: str, flt: Filters, version: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def brief(url: str, flt: Filters, version: str | None, period: Period) -> str:
-    """The Markdown brief of `period` for the documents inside the filters, the watched words'
-    surges beside the companies'."""
-    return write_brief(engine(url), flt, period, version=version, watch=watched_words())
+def brief(
+    url: str, flt: Filters, version: str | None, period: Period, watch: tuple[str, ...]
+) -> str:
+    """The Markdown brief of `period` for the documents inside the filters, the `watch` words'
+    surges beside the companies' (an argument, so a changed list is a new reading)."""
+    return write_brief(engine(url), flt, period, version=version, watch=watch)

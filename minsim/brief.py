@@ -134,7 +134,7 @@ def write_brief(
     lines += _aspects(compared, period, names, labels)
     lines += _terms(terms, bool(flt.companies))
     lines += _words(count_words(explanations).words, len(explanations), scored, spoken.kinds)
-    lines += _surges(surges, names, watched, watch)
+    lines += _surges(surges, names, watched, watch, terms_kept=terms_kept)
     lines += _events(events, event_rows, names)
     lines += [
         "",
@@ -281,12 +281,23 @@ def _words(found: pd.DataFrame, read: int, scored: int, kinds: tuple[str, ...]) 
 
 
 def _surges(
-    surges: pd.DataFrame, names: dict[str, str], watched: pd.DataFrame, watch: tuple[str, ...]
+    surges: pd.DataFrame,
+    names: dict[str, str],
+    watched: pd.DataFrame,
+    watch: tuple[str, ...],
+    *,
+    terms_kept: bool,
 ) -> list[str]:
-    """The companies' surges and the watched words', in the order they began."""
+    """The companies' surges and the watched words', in the order they began; a database
+    without terms says its words were not judged (a quiet list must not read as a calm one)."""
     lines = ["", "## 급증", ""]
     if watch:
-        lines += [f"(지켜보는 말: {escape_inline('·'.join(watch))})", ""]
+        unjudged = (
+            ""
+            if terms_kept
+            else " — 화제어가 없는 데이터베이스라 판단하지 못했습니다; `minsim score`가 채웁니다"
+        )
+        lines += [f"(지켜보는 말: {escape_inline('·'.join(watch))}{unjudged})", ""]
     found = [
         (row["start"], names.get(row["company"], row["company"]), row)
         for row in surges.to_dict("records")

@@ -532,6 +532,16 @@ def test_the_brief_lists_the_watched_words_surges_beside_the_companies(
         "- '보상' 지켜보는 말 급증: 10-17 09:00 ~ 10-17 10:00 (1시간, 진행 중), 정점 10-17 09:00 "
         "10건/시간, 직전 24시간 0건/시간 (새로 (직전 0건))"
     ) in section
+    # a database without terms: the words were not judged, and the brief says so
+    engine = db.open_engine(f"sqlite:///{topics_folder / 'minsim.db'}")
+    with engine.begin() as conn:  # as a version-3 database
+        conn.execute(text("DROP TABLE document_terms"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version > 3"))
+    engine.dispose()
+    older = run_minsim("brief", "--day", "2022-10-17", cwd=topics_folder).stdout
+    section = older.split("## 급증\n\n", 1)[1].splitlines()
+    assert section[0].startswith("(지켜보는 말: 보상·소송 — 화제어가 없는 데이터베이스라 판단하지")
+    assert not any("지켜보는 말 급증" in line for line in section)
 
 
 def test_minsim_topics_without_a_period_before_or_terms_says_so(topics_folder: Path) -> None:

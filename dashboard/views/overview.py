@@ -51,7 +51,9 @@ if ctx.span is not None:
     # Written when clicked: the brief reads a dozen queries, most visits never ask for it.
     st.download_button(
         "브리핑 내려받기 (Markdown)",
-        data=lambda: loaders.brief(ctx.url, ctx.filters, ctx.version, period),
+        data=lambda: loaders.brief(
+            ctx.url, ctx.filters, ctx.version, period, loaders.watched_words()
+        ),
         file_name=file_name(period),
         mime="text/markdown",
         key="overview_brief",
