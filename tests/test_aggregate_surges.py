@@ -205,3 +205,15 @@ def test_a_window_opening_mid_hour_judges_that_hour_whole(engine: Engine) -> Non
     _fill(engine, "b", [40], 30)
     window = Filters(start=START + timedelta(hours=40, minutes=30))
     assert list(_surges(engine, window)["start"]) == [_hour(40)]
+
+
+def test_the_first_hour_of_a_window_is_judged_against_whole_hours(engine: Engine) -> None:
+    """A window opening at 40:30 judges hour 40 against hours 16-39 whole: the busy hour 16
+    (200 more comments, half of them before 16:30) keeps hour 40's 30 comments under three
+    times the day's mean, as it does without a window."""
+    _fill(engine, "q", range(0, 50), 2)
+    _fill(engine, "h", [16], 200)
+    _fill(engine, "b", [40], 28)
+    window = Filters(start=START + timedelta(hours=40, minutes=30))
+    assert _surges(engine, window).empty
+    assert _hour(40) not in list(_surges(engine)["start"])
