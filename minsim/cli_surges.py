@@ -8,8 +8,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pandas as pd
-
 from minsim.cli_common import add_document_filters, whole_numbers
 
 # A year back is more than any crisis a database holds; past that, leave --days out.
@@ -42,6 +40,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_surges(args: argparse.Namespace) -> int:
     import sys
+
+    import pandas as pd
 
     from minsim import aggregate
     from minsim.aggregate.surges import as_records
