@@ -183,9 +183,9 @@ def watched_section() -> None:
     if found.empty:
         st.info("이 조건에서는 지켜보는 말이 급증한 시간이 없습니다.")
         return
-    table = surges.surge_table(found, {})
+    listed = surges.surge_table(found, {})
     # One kind, and the word itself is what was named: those columns say nothing here.
-    shown = table.drop(columns=["회사", "종류", "많이 나온 말"]).assign(문서=[
+    shown = listed.drop(columns=["회사", "종류", "많이 나온 말"]).assign(문서=[
         _surge_link(row.term, row.start, row.end) for row in found.itertuples()
     ])  # fmt: skip
     shown.insert(0, "말", list(found["term"]))
