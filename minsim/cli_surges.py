@@ -90,7 +90,7 @@ def run_surges(args: argparse.Namespace) -> int:
 def _watched_words(args: argparse.Namespace) -> tuple[str, ...]:
     """The settings' watched words and those given with --watch, each once; a --watch value
     that cannot be a topic term is an error naming it."""
-    from minsim.aggregate.terms import TERM_LENGTHS, as_term
+    from minsim.aggregate.terms import TERM_SHAPE, as_term
     from minsim.cli_common import UnknownChoice
     from minsim.settings import load_settings
 
@@ -98,10 +98,7 @@ def _watched_words(args: argparse.Namespace) -> tuple[str, ...]:
     for given in args.watch:
         term = as_term(given)
         if term is None:
-            raise UnknownChoice(
-                f"--watch {given[:40]!r}: a watched word is Hangul and Latin letters, "
-                f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters"
-            )
+            raise UnknownChoice(f"--watch {given[:40]!r}: a watched word is {TERM_SHAPE}")
         words[term] = None
     return tuple(words)
 

@@ -236,7 +236,7 @@ def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
     """`[surges] watch` as terms are written (each once), or problems naming the bad items."""
     if not words:
         return ()  # every command reads the settings: the term rules load only when needed
-    from minsim.aggregate.terms import TERM_LENGTHS, as_term
+    from minsim.aggregate.terms import TERM_SHAPE, as_term
 
     if len(words) > MAX_WATCHED_WORDS:
         problems.append(f"[surges] watch holds {len(words)} words; at most {MAX_WATCHED_WORDS}")
@@ -246,8 +246,7 @@ def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
         term = as_term(word) if isinstance(word, str) else None
         if term is None:
             problems.append(
-                f"[surges] watch[{index}] must be a word of Hangul and Latin letters, "
-                f"{TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters (got {str(word)[:40]!r})"
+                f"[surges] watch[{index}] must be a word of {TERM_SHAPE} (got {str(word)[:40]!r})"
             )
             continue
         found[term] = None

@@ -1,5 +1,6 @@
-"""What the command-line tests share: running `python -m minsim` in a clean environment and a
-settings file pointing at a SQLite file in the test's folder and the shipped scenario."""
+"""What the command-line tests share: running `python -m minsim` in a clean environment, a
+settings file pointing at a SQLite file in the test's folder and the shipped scenario, and
+reading a brief by its sections."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def write_sqlite_config(folder: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def brief_sections(text: str) -> dict[str, list[str]]:
+    """A brief's non-empty lines by section: its `## ` headings, "head" before the first and
+    "foot" after the closing rule."""
+    sections: dict[str, list[str]] = {}
+    current = "head"
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:]
+        elif line == "---":
+            current = "foot"
+        elif line:
+            sections.setdefault(current, []).append(line)
+    return sections

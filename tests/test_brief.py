@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_support import run_minsim, write_sqlite_config
+from cli_support import brief_sections, run_minsim, write_sqlite_config
 from sqlalchemy import insert
 from test_aggregate_fixtures import APOLOGY_AT, SURGE_AT, VERSION, add_burst, build_database
 
@@ -36,23 +36,10 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _sections(text: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = "head"
-    for line in text.splitlines():
-        if line.startswith("## "):
-            current = line[3:]
-        elif line == "---":
-            current = "foot"
-        elif line:
-            sections.setdefault(current, []).append(line)
-    return sections
-
-
 def test_a_day_against_the_day_before(folder: Path) -> None:
     result = run_minsim("brief", "--day", "2022-10-19", cwd=folder)
     assert result.returncode == 0, result.stderr
-    parts = _sections(result.stdout)
+    parts = brief_sections(result.stdout)
     assert parts["head"][0] == "# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST"
     assert (
         parts["head"][1] == "범위: 모든 회사 · 모든 출처 · 점수 버전 v-test-1 · 직전 24시간과 비교"
@@ -77,7 +64,7 @@ def test_a_day_against_the_day_before(folder: Path) -> None:
 
 def test_names_from_the_database_stay_text(folder: Path) -> None:
     result = run_minsim("brief", "--day", "2022-10-19", cwd=folder)
-    hostile = _sections(result.stdout)["사건"][1]
+    hostile = brief_sections(result.stdout)["사건"][1]
     assert hostile.startswith(
         "- 10-19 14:00 · 네이버 · \\*\\*굵게\\*\\* \\| 표 깨기 둘째 줄 \\x1b\\[2J \\<b\\>x\\</b\\>"
     )

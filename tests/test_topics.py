@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 import streamlit as st
-from cli_support import run_minsim, write_sqlite_config
+from cli_support import brief_sections, run_minsim, write_sqlite_config
 from sqlalchemy import Engine, func, insert, select, text
 from streamlit.testing.v1 import AppTest
 
@@ -253,14 +253,18 @@ def test_a_typed_term_is_written_as_terms_are_stored() -> None:
     assert _terms("Kakao SK CEO 데이터센터") == ["kakao", "SK", "CEO", "데이터센터"]
 
 
+def _kakao_day_terms(engine: Engine, scorer: Scorer, day: datetime) -> list[str]:
+    """The 화제어 section of Kakao's brief of `day` of the two days."""
+    fill_two_days(engine, scorer)
+    period = Period(day, day + timedelta(days=1))
+    brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
+    return brief_sections(brief)["화제어"]
+
+
 def test_the_brief_lists_the_terms_named_most_and_those_that_rose(
     engine: Engine, scorer: Scorer
 ) -> None:
-    fill_two_days(engine, scorer)
-    period = Period(DAY_TWO, DAY_TWO + timedelta(days=1))
-    brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
-    section = brief.split("## 화제어\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    most, rose, note = section
+    most, rose, note = _kakao_day_terms(engine, scorer, DAY_TWO)
     # ten documents each, by term; 카카오톡 (the company) and 사람 (no topic) left out
     assert most.startswith("- 많이 나온 말: 고생 (10건, 직전 0건, 평균 +")
     assert most.count("(10건") == 5 and "카카오톡" not in most and "사람" not in most
@@ -273,11 +277,7 @@ def test_the_brief_lists_the_terms_named_most_and_those_that_rose(
 def test_a_first_day_has_no_rising_terms_and_the_brief_says_why(
     engine: Engine, scorer: Scorer
 ) -> None:
-    fill_two_days(engine, scorer)
-    period = Period(DAY_ONE, DAY_ONE + timedelta(days=1))
-    brief = write_brief(engine, Filters(companies=("kakao",)), period, version=scorer.version)
-    section = brief.split("## 화제어\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    most, note = section
+    most, note = _kakao_day_terms(engine, scorer, DAY_ONE)
     assert most.startswith("- 많이 나온 말: 복구 (20건, 평균 ") and "직전" not in most
     assert note.endswith("직전 같은 길이 기간에 문서가 없어 떠오른 말은 찾지 않았습니다.)")
 
@@ -526,7 +526,7 @@ def test_the_brief_lists_the_watched_words_surges_beside_the_companies(
                       encoding="utf-8")  # fmt: skip
     result = run_minsim("brief", "--day", "2022-10-17", cwd=topics_folder)
     assert result.returncode == 0, result.stderr
-    section = result.stdout.split("## 급증\n\n", 1)[1].split("\n\n## ", 1)[0].splitlines()
+    section = brief_sections(result.stdout)["급증"]
     assert section[0] == "(지켜보는 말: 보상·소송)"
     assert (
         "- '보상' 지켜보는 말 급증: 10-17 09:00 ~ 10-17 10:00 (1시간, 진행 중), 정점 10-17 09:00 "
@@ -539,7 +539,7 @@ def test_the_brief_lists_the_watched_words_surges_beside_the_companies(
         conn.execute(text("DELETE FROM schema_migrations WHERE version > 3"))
     engine.dispose()
     older = run_minsim("brief", "--day", "2022-10-17", cwd=topics_folder).stdout
-    section = older.split("## 급증\n\n", 1)[1].splitlines()
+    section = brief_sections(older)["급증"]
     assert section[0].startswith("(지켜보는 말: 보상·소송 — 화제어가 없는 데이터베이스라 판단하지")
     assert not any("지켜보는 말 급증" in line for line in section)
 

@@ -56,6 +56,8 @@ ACRONYM_LENGTH = 4
 # words, accents included: café), nothing else.
 HANGUL_FIRST, HANGUL_LAST = "\uac00", "\ud7a3"
 LATIN_RUN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
+# What a word must be to be a term, as messages about a refused one say it.
+TERM_SHAPE = f"Hangul and Latin letters, {TERM_LENGTHS[0]} to {TERM_LENGTHS[1]} characters"
 TREND_COLUMNS = ["bucket", "term", "docs", "scored", "share", "mean_compound"]
 # Nouns that say nothing of what a period is about (time words, "people", "talk", and the
 # bylines and copyright lines of news pages). Kept short and general: a word of the crisis
