@@ -99,7 +99,8 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.scheduler import Scheduler
-    from minsim.surge_watch import SurgeWatch, webhook_from_env
+    from minsim.surge_watch import SurgeWatch
+    from minsim.webhook import webhook_from_env
 
     settings = load_settings(args.config)
     # Checked before Kiwi loads and the scoring starts: a bad value stops at once.

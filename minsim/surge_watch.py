@@ -5,37 +5,21 @@ surging now (a surge of minsim.aggregate.surges that is going on), or the docume
 watched word (`[surges] watch`, minsim.aggregate.watched), and tells of each surge once
 per process: a WARNING in the log and, when the environment variable named by `[surges] webhook_env`
 (MINSIM_SURGE_WEBHOOK) holds a URL, a JSON post to it (`{"text": ..., "surge": {...}}`, the
-shape chat webhooks such as Slack's read). The URL is a secret (a chat webhook's path is its
-key): it comes only from the environment and no message names it. Posts go out on a thread of
-their own, so a slow or failing chat service never holds up collecting; a failed post is logged
-and sent again after the next run.
+shape chat webhooks such as Slack's read; minsim.webhook posts it, keeping the URL secret, on a
+thread of its own; a failed post is logged and sent again after the next run).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from collectors.http import (
-    HttpClient,
-    HttpError,
-    HttpLimits,
-    HttpStatusError,
-    RetryPolicy,
-    add_secret,
-    redact,
-)
-from collectors.redact import redact_url
+from collectors.http import HttpLimits, RetryPolicy
 from minsim import aggregate
 from minsim.aggregate.surges import (
     GAP_HOURS,
@@ -48,59 +32,16 @@ from minsim.aggregate.surges import (
 from minsim.aggregate.watched import surge_record, watched_surges
 from minsim.cli_common import terminal_safe
 from minsim.db import error_reason, has_terms
-from minsim.errors import MinsimError
 from minsim.timefmt import format_kst
+from minsim.webhook import DRAIN_SECONDS, WEBHOOK_LIMITS, WEBHOOK_POLICY, WebhookSender
 
 log = logging.getLogger(__name__)
 
 # Only the newest days are read: an ongoing surge started within them, and older ones are
 # history, which `minsim surges` lists.
 LOOKBACK = timedelta(days=2)
-# Posts go out on their own thread, so a chat service that is slow or down never holds up
-# collecting; still, a post gives up within about a minute (3 tries of at most 5 s to connect
-# and 10 s to read, waits of at most 10 s between them).
-WEBHOOK_POLICY = RetryPolicy(attempts=3, backoff_base=2.0, backoff_max=10.0, retry_after_cap=10.0)
-WEBHOOK_LIMITS = HttpLimits(
-    connect_timeout=5.0, read_timeout=10.0, max_bytes=1024 * 1024, min_host_delay=0.0
-)
 # What messages call the webhook instead of its URL.
 WEBHOOK_LABEL = "surge webhook"
-# Posts that failed are sent again after the next run; beyond this many, the oldest are dropped.
-MAX_UNSENT = 20
-# How long a stopping `minsim run` waits for posts still going out.
-DRAIN_SECONDS = 15.0
-
-
-class WebhookSettingError(MinsimError):
-    """The webhook variable holds something that is not an http(s) URL."""
-
-
-def webhook_from_env(variable: str) -> str | None:
-    """The webhook URL in the environment variable `variable` (None when unset or blank),
-    registered as a secret in every form a message could show it; a value that is not an
-    absolute http(s) URL is an error that does not repeat it."""
-    url = os.environ.get(variable, "").strip()
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url)
-        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-        normalized = str(httpx.URL(url)) if usable else ""
-    except (ValueError, httpx.InvalidURL):  # a malformed port, IPv6 address or character
-        usable = False
-    if not usable:
-        raise WebhookSettingError(
-            f"{variable} must be an http:// or https:// URL (its value is not shown: "
-            "a webhook URL is a secret)"
-        )
-    # As written, as httpx writes it (lower-case scheme and host, no default port, escapes),
-    # as a redacted URL is written, without its query, and its path alone: a server's or a
-    # library's message may quote any one. (Forms shorter than a real key are not secrets.)
-    target = httpx.URL(normalized)
-    for form in (url, normalized, redact_url(normalized), str(target.copy_with(query=None)),
-                 target.path, target.raw_path.decode("ascii")):  # fmt: skip
-        add_secret(form)
-    return url
 
 
 def describe(row: dict[str, Any], names: dict[str, str]) -> str:
@@ -151,7 +92,7 @@ class SurgeWatch:
         # (company or watched word, kind) -> the end of the last episode told of, as far as
         # it reached.
         self._told: dict[tuple[str, str], pd.Timestamp] = {}
-        self._sender = WebhookSender(webhook, policy, limits) if webhook else None
+        self._sender = WebhookSender(webhook, WEBHOOK_LABEL, policy, limits) if webhook else None
 
     def check(self) -> list[str]:
         """Log (and post) every ongoing surge not told of yet, of a company or of a watched
@@ -227,77 +168,5 @@ class SurgeWatch:
     def close(self, timeout: float = DRAIN_SECONDS) -> None:
         """At the end of collecting: wait up to `timeout` seconds for posts still going out and
         say how many were not sent."""
-        if self._sender is None:
-            return
-        unsent = self._sender.unsent() if self._sender.drain(timeout) else None
-        if unsent is None:
-            log.warning("%s: stopped while posts were still going out", WEBHOOK_LABEL)
-        elif unsent:
-            log.warning("%s: %d surge post(s) not sent", WEBHOOK_LABEL, unsent)
-
-
-class WebhookSender:
-    """Posts payloads to one webhook from a thread of its own, in order; keeps failed ones to
-    send again (`resend_failed`), at most MAX_UNSENT."""
-
-    def __init__(self, url: str, policy: RetryPolicy, limits: HttpLimits) -> None:
-        self._url, self._policy, self._limits = url, policy, limits
-        self._queue: queue.Queue[dict[str, Any]] = queue.Queue()
-        self._failed: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._work, name="surge-webhook", daemon=True).start()
-
-    def send(self, payload: dict[str, Any]) -> None:
-        self._queue.put(payload)
-
-    def resend_failed(self) -> None:
-        with self._lock:
-            failed, self._failed = self._failed, []
-        for payload in failed:
-            self._queue.put(payload)
-
-    def drain(self, timeout: float) -> bool:
-        """True once every queued payload was tried; False when `timeout` ran out first."""
-        done = threading.Event()
-        threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True).start()
-        return done.wait(timeout)
-
-    def _work(self) -> None:
-        with HttpClient(self._policy, self._limits) as client:
-            while True:
-                payload = self._queue.get()
-                try:
-                    client.post_json(self._url, payload, label=WEBHOOK_LABEL)
-                except HttpStatusError as error:
-                    if error.status in self._policy.retry_statuses:
-                        self._keep(payload)
-                        log.warning("%s failed: %s; sent again after the next run",
-                                    WEBHOOK_LABEL, redact(str(error)))  # fmt: skip
-                    else:  # a revoked or wrong hook: trying again changes nothing
-                        log.warning("%s failed: %s; not sent again", WEBHOOK_LABEL,
-                                    redact(str(error)))  # fmt: skip
-                except HttpError as error:  # a timeout or a lost connection: may pass
-                    self._keep(payload)
-                    log.warning("%s failed: %s; sent again after the next run", WEBHOOK_LABEL,
-                                redact(str(error)))  # fmt: skip
-                except Exception as error:  # boundary: the sender thread must live on
-                    self._keep(payload)
-                    log.warning("%s failed: %s: %s", WEBHOOK_LABEL, type(error).__name__,
-                                redact(str(error)))  # fmt: skip
-                else:
-                    log.info("%s: posted", WEBHOOK_LABEL)
-                finally:
-                    self._queue.task_done()
-
-    def unsent(self) -> int:
-        """Posts that failed and wait for the next run."""
-        with self._lock:
-            return len(self._failed)
-
-    def _keep(self, payload: dict[str, Any]) -> None:
-        with self._lock:
-            self._failed.append(payload)
-            if len(self._failed) > MAX_UNSENT:
-                dropped = len(self._failed) - MAX_UNSENT
-                del self._failed[:dropped]
-                log.warning("%s: %d unsent surge(s) dropped", WEBHOOK_LABEL, dropped)
+        if self._sender is not None:
+            self._sender.close(timeout)

@@ -29,7 +29,8 @@ from test_aggregate_fixtures import (
 from collectors.http import RetryPolicy, redact
 from minsim import schema
 from minsim.settings import DEFAULT_WEBHOOK_ENV as WEBHOOK_ENV
-from minsim.surge_watch import SurgeWatch, WebhookSettingError, webhook_from_env
+from minsim.surge_watch import SurgeWatch
+from minsim.webhook import WebhookSettingError, webhook_from_env
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
@@ -139,7 +140,7 @@ def test_a_refused_connection_is_kept_and_counted_when_collecting_stops(
     watch.check()
     watch.close()
     assert "sent again after the next run" in caplog.text
-    assert "surge webhook: 1 surge post(s) not sent" in caplog.text
+    assert "surge webhook: 1 post(s) not sent" in caplog.text
 
 
 def test_a_document_dated_in_the_future_does_not_hide_the_surges_of_now(
