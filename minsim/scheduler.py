@@ -7,7 +7,9 @@ Before the first collection it scores every document that has no score under the
 version (stored by a killed run before it scored them, imported without a scorer, or scored by an
 older version of the lexicon or rules), saying how many and why, with progress while it works.
 After scoring and after every run, a SurgeWatch tells of each new ongoing surge (a log line, and
-a webhook post when one is configured); a failed check is logged and collecting goes on.
+a webhook post when one is configured); a failed check is logged and collecting goes on. With a
+BriefSchedule, the brief of the hours before is written at each of its KST times of day, on the
+same worker as the runs.
 """
 
 from __future__ import annotations
@@ -18,26 +20,33 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from datetime import time as TimeOfDay
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from collectors.http import HttpClient, redact
 from minsim import aggregate, store
+from minsim.brief_schedule import BriefSchedule
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
 from minsim.scoring import score_documents
 from minsim.settings import SourceSettings
 from minsim.surge_watch import SurgeWatch
+from minsim.timefmt import KST
 
 log = logging.getLogger(__name__)
 
 # A run that could not start on time (the worker was busy) still runs if it is at most this late;
 # later than that it is skipped and the next interval picks up, since collectors use cursors.
 MISFIRE_GRACE_SECONDS = 300
+# A brief waits behind a run under way; its period ends at the time it was due however late it
+# is written, so up to an hour late it is still worth writing.
+BRIEF_GRACE_SECONDS = 3600
 # One worker: one writer to the database and one Kiwi for the whole process.
 WORKERS = 1
 INTERRUPTED = "interrupted: the collecting process ended before the run finished"
@@ -46,6 +55,7 @@ INTERRUPTED = "interrupted: the collecting process ended before the run finished
 PROGRESS_SECONDS = 5.0
 
 OnResult = Callable[[RunResult], None]
+OnBrief = Callable[[str], None]
 
 
 class Scheduler:
@@ -60,11 +70,14 @@ class Scheduler:
         sources: Sequence[SourceSettings],
         on_result: OnResult | None = None,
         watch: SurgeWatch | None = None,
+        briefs: BriefSchedule | None = None,
+        on_brief: OnBrief | None = None,
     ) -> None:
         self._engine, self._scenario, self._scorer, self._salt = engine, scenario, scorer, salt
         self._sources = list(sources)
         self._on_result = on_result
         self._watch = watch
+        self._briefs, self._on_brief = briefs, on_brief
         self._lock = threading.Lock()
         self._scheduler = BlockingScheduler(
             executors={"default": ThreadPoolExecutor(WORKERS)},
@@ -95,11 +108,23 @@ class Scheduler:
                 name=f"collect {source.name}",
                 next_run_time=now,
             )
+        for at in self._briefs.times if self._briefs is not None else ():
+            self._scheduler.add_job(
+                self._brief,
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=KST),
+                args=[at],
+                id=f"brief {at:%H:%M}",
+                name=f"brief at {at:%H:%M} KST",
+                misfire_grace_time=BRIEF_GRACE_SECONDS,
+            )
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop())
         self._scheduler.start()
+        # Posts still going out get a few seconds to finish.
         if self._watch is not None:
-            self._watch.close()  # posts still going out get a few seconds to finish
+            self._watch.close()
+        if self._briefs is not None:
+            self._briefs.close()
 
     def stop(self) -> None:
         """Stop scheduling; a run under way finishes first (its HTTP timeouts bound the wait)."""
@@ -111,8 +136,25 @@ class Scheduler:
             pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client)
             [result] = pipeline.run_sources([source])
             self._tell_surges()
+        if self._briefs is not None:
+            self._briefs.resend_failed()
         if self._on_result:
             self._on_result(result)
+
+    def _brief(self, at: TimeOfDay) -> None:
+        """Write the brief due at `at`; a failure (a locked or broken database) is logged and
+        must not stop collecting."""
+        assert self._briefs is not None
+        try:
+            with self._lock:
+                done = self._briefs.write(at)
+        except Exception as exc:  # boundary: any failure here, collecting goes on
+            log.warning("brief at %s failed: %s: %s", f"{at:%H:%M}", type(exc).__name__,
+                        redact(str(exc)))  # fmt: skip
+            return
+        log.info("%s", done)
+        if self._on_brief:
+            self._on_brief(done)
 
     def _tell_surges(self) -> None:
         """Tell of new surges; a check that fails (a locked or broken database) is logged and

@@ -15,9 +15,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 
+from minsim.cli_common import MAX_HOURS as MAX_BRIEF_HOURS  # as `minsim brief --hours`
 from minsim.errors import SettingsError
 
 CONFIG_ENV = "MINSIM_CONFIG"
@@ -28,6 +30,8 @@ DEFAULT_SCENARIO = "seeds/kakao-2022"
 DEFAULT_SALT_ENV = "MINSIM_SALT"
 DEFAULT_SALT_FILE = "data/salt"
 DEFAULT_WEBHOOK_ENV = "MINSIM_SURGE_WEBHOOK"
+DEFAULT_BRIEF_WEBHOOK_ENV = "MINSIM_BRIEF_WEBHOOK"
+DEFAULT_BRIEF_HOURS = 24
 
 # "15m", "1h", "30s", "2d" or a bare number of seconds.
 _INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -67,6 +71,20 @@ class SurgeSettings:
 
 
 @dataclass(frozen=True)
+class BriefSettings:
+    # KST times of day at which `minsim run` writes the brief of the `hours` before (none: no
+    # brief is written on a schedule).
+    at: tuple[time, ...] = ()
+    hours: int = DEFAULT_BRIEF_HOURS
+    # Only these companies (ids); none: all.
+    companies: tuple[str, ...] = ()
+    # Where each brief is written as a Markdown file, and the environment variable holding the
+    # webhook URL it is posted to: at least one of them when `at` is set.
+    folder: Path | None = None
+    webhook_env: str = DEFAULT_BRIEF_WEBHOOK_ENV
+
+
+@dataclass(frozen=True)
 class SourceSettings:
     name: str
     kind: str
@@ -83,6 +101,7 @@ class Settings:
     scorer: ScorerSettings = ScorerSettings()
     privacy: PrivacySettings = PrivacySettings()
     surges: SurgeSettings = SurgeSettings()
+    brief: BriefSettings = BriefSettings()
     sources: tuple[SourceSettings, ...] = ()
 
     def source(self, name: str) -> SourceSettings:
@@ -93,6 +112,10 @@ class Settings:
         raise SettingsError(f"no source named {name!r} in {self.path} (configured: {known})")
 
 
+# More briefs a day than this is a feed, not a brief.
+MAX_BRIEF_TIMES = 24
+_TIME_OF_DAY_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
 # table -> key -> (expected type(s), description used in messages)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "database": {"url": (str, "a database URL string")},
@@ -102,6 +125,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "surges": {
         "webhook_env": (str, "an environment variable name"),
         "watch": (list, "a list of words to watch"),
+    },
+    "brief": {
+        "at": (list, 'a list of KST times of day such as ["08:00", "18:00"]'),
+        "hours": (int, f"a whole number of hours from 1 to {MAX_BRIEF_HOURS}"),
+        "companies": (list, "a list of company ids"),
+        "folder": (str, "a folder path"),
+        "webhook_env": (str, "an environment variable name"),
     },
 }
 _SOURCE_COMMON = {"name", "kind", "interval", "enabled"}
@@ -143,6 +173,10 @@ def load_settings(path: str | Path | None = None, *, database_url: str | None = 
             salt_file=_resolve(settings.privacy.salt_file, base),
         ),
         surges=settings.surges,
+        brief=replace(
+            settings.brief,
+            folder=_resolve(settings.brief.folder, base) if settings.brief.folder else None,
+        ),
         sources=tuple(_resolve_source_paths(source, base) for source in settings.sources),
     )
 
@@ -200,6 +234,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
                 f"[scorer] extra_lexicons[{index}] must be a path string (got {item!r})"
             )
     watch = _watched_words(tables["surges"].get("watch", []), problems)
+    brief = _brief(tables["brief"], problems)
     sources = _sources(raw.get("sources", []), problems)
     _stop_on(problems, path)
     privacy = tables["privacy"]
@@ -215,6 +250,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
         surges=SurgeSettings(
             webhook_env=tables["surges"].get("webhook_env", DEFAULT_WEBHOOK_ENV), watch=watch
         ),
+        brief=brief,
         sources=sources,
     )
 
@@ -251,6 +287,46 @@ def _watched_words(words: list[object], problems: list[str]) -> tuple[str, ...]:
             continue
         found[term] = None
     return tuple(found)
+
+
+def _brief(table: dict[str, Any], problems: list[str]) -> BriefSettings:
+    """`[brief]`: times of day as "HH:MM" (each once, in order), hours in range, company ids as
+    strings; the problems name the bad items."""
+    times: dict[time, None] = {}
+    given = table.get("at", [])
+    if len(given) > MAX_BRIEF_TIMES:
+        problems.append(f"[brief] at holds {len(given)} times; at most {MAX_BRIEF_TIMES}")
+        given = []
+    for index, item in enumerate(given):
+        matched = _TIME_OF_DAY_RE.match(item) if isinstance(item, str) else None
+        if matched is None:
+            problems.append(
+                f'[brief] at[{index}] must be a time of day as "HH:MM", 00:00 to 23:59 '
+                f"(got {str(item)[:40]!r})"
+            )
+            continue
+        times[time(int(matched[1]), int(matched[2]))] = None
+    hours = table.get("hours", DEFAULT_BRIEF_HOURS)
+    if isinstance(hours, bool) or not 1 <= hours <= MAX_BRIEF_HOURS:
+        problems.append(
+            f"[brief] hours must be a whole number of hours from 1 to {MAX_BRIEF_HOURS} "
+            f"(got {hours!r})"
+        )
+        hours = DEFAULT_BRIEF_HOURS
+    companies = table.get("companies", [])
+    for index, company in enumerate(companies):
+        if not isinstance(company, str) or not company.strip():
+            problems.append(f"[brief] companies[{index}] must be a company id (got {company!r})")
+    folder = table.get("folder")
+    if folder is not None and not folder.strip():
+        problems.append("[brief] folder must be a folder path, not empty")
+    return BriefSettings(
+        at=tuple(sorted(times)),
+        hours=hours,
+        companies=tuple(dict.fromkeys(c for c in companies if isinstance(c, str) and c.strip())),
+        folder=Path(folder) if folder and folder.strip() else None,
+        webhook_env=table.get("webhook_env", DEFAULT_BRIEF_WEBHOOK_ENV),
+    )
 
 
 def _table(raw: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ reading a brief by its sections."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,34 @@ def write_sqlite_config(folder: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def collecting_config(folder: Path, extra: str = "") -> Path:
+    """A minsim.toml using `folder`/minsim.db, the shipped scenario and one `file` source,
+    "inbox", reading `folder`/inbox every second; `extra` is added as written."""
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    config = folder / "minsim.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{folder}/minsim.db"\n[scenario]\npath = "{SCENARIO}"\n'
+        f'[[sources]]\nname = "inbox"\nkind = "file"\ninterval = "1s"\nfolder = "{inbox}"\n'
+        + extra,
+        encoding="utf-8",
+    )
+    return config
+
+
+def start_run(config: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`minsim run` as a child process with `env` added to ours and a salt, printing both its
+    streams into one pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "minsim", "--config", str(config), "run"],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "MINSIM_SALT": "test-salt", **env},
+    )
 
 
 def brief_sections(text: str) -> dict[str, list[str]]:

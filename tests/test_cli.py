@@ -78,12 +78,16 @@ def test_building_the_parser_leaves_the_heavy_libraries_unloaded(tmp_path: Path)
 
 def test_readme_documents_every_command_setting_and_kind() -> None:
     from collectors.registry import KINDS
+    from minsim.settings import _SCHEMA
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
         assert f"minsim {command}" in readme, command
-    for key in ("url", "path", "extra_lexicons", "salt_env", "salt_file", "interval", "enabled"):
-        assert f"`{key}`" in readme, key
+    for table, keys in _SCHEMA.items():  # every key of every table has a row of its own
+        for key in keys:
+            assert f"| `[{table}]` | `{key}` |" in readme, (table, key)
+    for key in ("name", "kind", "interval", "enabled"):
+        assert f"| `[[sources]]` | `{key}` |" in readme, key
     for kind, spec in KINDS.items():
         assert f"`{kind}`" in readme, kind
         for option in spec.options:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
 
 from minsim.errors import SettingsError
-from minsim.settings import load_settings, parse_interval
+from minsim.settings import BriefSettings, load_settings, parse_interval
 
 REPO = Path(__file__).resolve().parent.parent
 FEED = "https://news.example.test/rss.xml"
@@ -161,6 +162,33 @@ def test_watched_words_are_written_as_terms_and_bad_ones_named(tmp_path: Path) -
         load_settings(_write(tmp_path, '[surges]\nwatch = "불매"\n'))
     many = "[surges]\nwatch = [" + ", ".join(f'"말{n:02d}"' for n in range(51)) + "]\n"
     with pytest.raises(SettingsError, match="watch holds 51 words; at most 50"):
+        load_settings(_write(tmp_path, many))
+
+
+def test_brief_times_are_read_in_order_and_bad_values_named(tmp_path: Path) -> None:
+    assert load_settings(_write(tmp_path, "")).brief == BriefSettings()
+    body = '[brief]\nat = ["18:00", "08:00", "18:00"]\nhours = 12\ncompanies = ["kakao"]\n'
+    brief = load_settings(_write(tmp_path, body + 'folder = "briefs"\n')).brief
+    assert brief.at == (time(8, 0), time(18, 0))
+    assert (brief.hours, brief.companies) == (12, ("kakao",))
+    assert brief.folder == tmp_path / "briefs"  # relative to the settings file
+    assert brief.webhook_env == "MINSIM_BRIEF_WEBHOOK"
+    bad = '[brief]\nat = ["8:00", "24:00", 800, "07:30"]\nhours = 0\ncompanies = [""]\n'
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_write(tmp_path, bad + 'folder = " "\n'))
+    message = str(caught.value)
+    assert "6 problems" in message
+    for index, shown in ((0, "'8:00'"), (1, "'24:00'"), (2, "'800'")):
+        assert (
+            f'[brief] at[{index}] must be a time of day as "HH:MM", 00:00 to 23:59 (got {shown})'
+        ) in message
+    assert "[brief] hours must be a whole number of hours from 1 to 744 (got 0)" in message
+    assert "[brief] companies[0] must be a company id (got '')" in message
+    assert "[brief] folder must be a folder path, not empty" in message
+    with pytest.raises(SettingsError, match="hours must be a whole number .* \\(got True\\)"):
+        load_settings(_write(tmp_path, "[brief]\nhours = true\n"))
+    many = "[brief]\nat = [" + ", ".join(f'"{h:02d}:30"' for h in range(24)) + ', "00:00"]\n'
+    with pytest.raises(SettingsError, match="at holds 25 times; at most 24"):
         load_settings(_write(tmp_path, many))
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_support import collecting_config, start_run
 from httpserver import LocalServer, Reply, refused_url
 from sqlalchemy import Engine, insert, update
 from test_aggregate_fixtures import (
@@ -38,12 +39,6 @@ FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
 TOKEN = "hook-token-5f2a9c"
 HOOK_PATH = f"/services/T01/B02/{TOKEN}"
 WAIT_SECONDS = 180
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as s:
-        yield s
 
 
 @pytest.fixture
@@ -198,32 +193,6 @@ def test_the_webhook_setting_is_checked_and_kept_secret(monkeypatch: pytest.Monk
     assert TOKEN not in redact(f"POST {url} failed")
 
 
-def _config(folder: Path, surges: str = "") -> Path:
-    inbox = folder / "inbox"
-    inbox.mkdir()
-    config = folder / "minsim.toml"
-    config.write_text(
-        f'[database]\nurl = "sqlite:///{folder}/minsim.db"\n'
-        f'[scenario]\npath = "{REPO / "seeds" / "kakao-2022"}"\n'
-        f'[[sources]]\nname = "inbox"\nkind = "file"\ninterval = "1s"\nfolder = "{inbox}"\n'
-        + surges,
-        encoding="utf-8",
-    )
-    return config
-
-
-def _run(config: Path, cwd: Path, env_name: str, webhook: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "MINSIM_SALT": "test-salt", env_name: webhook}
-    return subprocess.Popen(
-        [sys.executable, "-m", "minsim", "--config", str(config), "run"],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-
-
 @pytest.mark.slow
 def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
     database: Engine, server: LocalServer, tmp_path: Path
@@ -237,8 +206,8 @@ def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
                          .where(schema.documents.c.doc_id == f"l{i:04d}")
                          .values(text=f"카카오 불매 운동 합시다 {i}"))  # fmt: skip
     # The variable's name comes from the settings, as every secret's does.
-    config = _config(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\nwatch = ["불매"]\n')
-    process = _run(config, tmp_path, "CHAT_HOOK", server.url(HOOK_PATH))
+    config = collecting_config(tmp_path, '[surges]\nwebhook_env = "CHAT_HOOK"\nwatch = ["불매"]\n')
+    process = start_run(config, tmp_path, {"CHAT_HOOK": server.url(HOOK_PATH)})
     deadline = time.monotonic() + WAIT_SECONDS
     while len(_posts(server)) < 2 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
@@ -258,7 +227,7 @@ def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
 
 def test_minsim_run_refuses_a_webhook_that_is_not_a_url(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "minsim", "--config", str(_config(tmp_path)), "run"],
+        [sys.executable, "-m", "minsim", "--config", str(collecting_config(tmp_path)), "run"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

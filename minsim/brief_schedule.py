@@ -1,0 +1,169 @@
+"""Briefs on a schedule: at set KST times, `minsim run` writes the brief of the hours before.
+
+At each time of `[brief] at`, the brief (minsim.brief) of the `[brief] hours` up to that time,
+for the `[brief] companies` (all when none) and with the watched words of `[surges] watch`, is
+written as a Markdown file into `[brief] folder` and posted to the webhook whose URL is in the
+environment variable named by `[brief] webhook_env` (`{"text": <the brief>, "brief": {...}}`);
+at least one of the two must be set. The period ends at the time due, not when the job ran: a
+brief held up behind a long collection run covers the same hours. A brief that cannot be
+written or read is logged and collecting goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collectors.http import HttpLimits, RetryPolicy
+from minsim import aggregate
+from minsim.brief import Period, file_name, write_brief
+from minsim.errors import MinsimError
+from minsim.settings import BriefSettings
+from minsim.timefmt import KST
+from minsim.webhook import DRAIN_SECONDS, WEBHOOK_LIMITS, WEBHOOK_POLICY, WebhookSender
+
+log = logging.getLogger(__name__)
+
+# What messages call the brief's webhook instead of its URL.
+BRIEF_WEBHOOK_LABEL = "brief webhook"
+# A file is written whole under this suffix, then renamed: a reader never sees half a brief.
+PARTIAL_SUFFIX = ".part"
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class BriefSettingError(MinsimError):
+    """`[brief]` asks for briefs that cannot be delivered."""
+
+
+def last_due(at: time, now: datetime) -> datetime:
+    """The latest moment at or before `now` whose KST time of day is `at`."""
+    local = now.astimezone(KST)
+    due = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return due if due <= local else due - timedelta(days=1)
+
+
+def check_delivery(settings: BriefSettings, webhook: str | None) -> None:
+    """Refuse briefs asked for with neither a folder nor a webhook to deliver them to."""
+    if settings.at and not settings.folder and not webhook:
+        raise BriefSettingError(
+            "[brief] at is set but the briefs have nowhere to go: set [brief] folder, or "
+            f"the webhook URL in the environment variable {settings.webhook_env}"
+        )
+
+
+class BriefSchedule:
+    """Writes and posts the brief due at one of `settings.at` (`write`); `times` are what the
+    scheduler runs it at. Refuses, when made, settings whose briefs would go nowhere, companies
+    the database does not hold and a folder that cannot be made."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: BriefSettings,
+        *,
+        webhook: str | None,
+        watch: tuple[str, ...] = (),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        policy: RetryPolicy = WEBHOOK_POLICY,
+        limits: HttpLimits = WEBHOOK_LIMITS,
+    ) -> None:
+        check_delivery(settings, webhook)
+        known = aggregate.company_names(engine)
+        unknown = [company for company in settings.companies if company not in known]
+        if unknown:
+            raise BriefSettingError(
+                f"[brief] companies: unknown company {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known)) or 'none'}"
+            )
+        if settings.folder is not None:
+            try:
+                settings.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BriefSettingError(
+                    f"[brief] folder {settings.folder}: cannot make it: {exc.strerror}"
+                ) from None
+        self._engine, self._settings, self._watch, self._clock = engine, settings, watch, clock
+        self._sender = (
+            WebhookSender(webhook, BRIEF_WEBHOOK_LABEL, policy, limits) if webhook else None
+        )
+
+    @property
+    def times(self) -> tuple[time, ...]:
+        return self._settings.at
+
+    def describe(self) -> str:
+        """'the brief of the last 24 hours at 08:00, 18:00 KST, into /srv/briefs and to the
+        webhook in MINSIM_BRIEF_WEBHOOK'."""
+        places = [f"into {self._settings.folder}"] if self._settings.folder else []
+        if self._sender is not None:
+            places.append(f"to the webhook in {self._settings.webhook_env}")
+        whose = f" about {', '.join(self._settings.companies)}" if self._settings.companies else ""
+        return (
+            f"the brief of the last {self._settings.hours} hours{whose} at "
+            f"{', '.join(f'{at:%H:%M}' for at in self.times)} KST, {' and '.join(places)}"
+        )
+
+    def write(self, at: time) -> str:
+        """Write (and post) the brief due at `at` o'clock; returns what was done. A file that
+        cannot be written is logged, and the post still goes out."""
+        due = last_due(at, self._clock())
+        period = Period(due - timedelta(hours=self._settings.hours), due)
+        text = write_brief(
+            self._engine,
+            aggregate.Filters(companies=self._settings.companies),
+            period,
+            version=aggregate.latest_scorer_version(self._engine),
+            watch=self._watch,
+        )
+        done = []
+        if self._settings.folder is not None:
+            path = self._settings.folder / file_name(period)
+            try:
+                _write_whole(path, text)
+            except OSError as exc:
+                log.warning("brief: cannot write %s: %s", path, exc.strerror)
+            else:
+                done.append(f"written to {path}")
+        if self._sender is not None:
+            self._sender.send({"text": text, "brief": self._record(period)})
+            done.append(f"posted to the {BRIEF_WEBHOOK_LABEL}")
+        span = f"{period.start:{TIME_FORMAT}} ~ {period.end:{TIME_FORMAT}} KST"
+        return f"brief of {span}: {', '.join(done) or 'not delivered'}"
+
+    def _record(self, period: Period) -> dict[str, Any]:
+        return {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "hours": self._settings.hours,
+            "companies": list(self._settings.companies),
+        }
+
+    def resend_failed(self) -> None:
+        """After a collection run: posts that failed for a reason that may pass go out again."""
+        if self._sender is not None:
+            self._sender.resend_failed()
+
+    def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
+        """Wait up to `timeout` seconds for the posts going out; True once all were tried."""
+        return self._sender is None or self._sender.drain(timeout)
+
+    def close(self, timeout: float = DRAIN_SECONDS) -> None:
+        """At the end of collecting: give posts still going out `timeout` seconds."""
+        if self._sender is not None:
+            self._sender.close(timeout)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never a part."""
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

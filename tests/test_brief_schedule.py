@@ -1,0 +1,201 @@
+"""Briefs on a schedule: the period due, the file and the webhook post, what is refused, and
+`minsim run` writing one at its time as a real process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from datetime import time as TimeOfDay
+from pathlib import Path
+
+import pytest
+from cli_support import brief_sections, collecting_config, start_run
+from httpserver import LocalServer, Reply
+from sqlalchemy import Engine, text
+from test_aggregate_fixtures import build_database
+
+from collectors.http import RetryPolicy
+from minsim.brief_schedule import BriefSchedule, BriefSettingError, last_due
+from minsim.scheduler import Scheduler
+from minsim.settings import BriefSettings
+from minsim.timefmt import KST
+
+FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
+HOOK_PATH = "/services/T01/B02/brief-token-77c1"
+EIGHT = TimeOfDay(8, 0)
+# 2022-10-20 08:03 KST: three minutes after the brief due at 08:00.
+AFTER_EIGHT = datetime(2022, 10, 19, 23, 3, tzinfo=UTC)
+WAIT_SECONDS = 180
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Engine]:
+    engine = build_database(tmp_path / "minsim.db")
+    yield engine
+    engine.dispose()
+
+
+def _schedule(engine: Engine, settings: BriefSettings, webhook: str | None = None,
+              now: datetime = AFTER_EIGHT) -> BriefSchedule:  # fmt: skip
+    return BriefSchedule(engine, settings, webhook=webhook, clock=lambda: now, policy=FAST)
+
+
+def _posts(server: LocalServer) -> list[dict]:
+    return [json.loads(r.body) for r in server.requests if r.method == "POST"]
+
+
+def test_the_brief_due_is_the_last_time_of_day_reached_in_kst() -> None:
+    kst = lambda *parts: datetime(*parts, tzinfo=KST)  # noqa: E731
+    assert last_due(EIGHT, kst(2022, 10, 20, 8, 0)) == kst(2022, 10, 20, 8, 0)
+    assert last_due(EIGHT, kst(2022, 10, 20, 7, 59, 59)) == kst(2022, 10, 19, 8, 0)
+    assert last_due(EIGHT, kst(2022, 10, 20, 23, 0)) == kst(2022, 10, 20, 8, 0)
+    # 23:30 UTC is 08:30 KST of the next day.
+    assert last_due(EIGHT, datetime(2022, 10, 19, 23, 30, tzinfo=UTC)) == kst(2022, 10, 20, 8, 0)
+    assert last_due(TimeOfDay(0, 0), kst(2022, 10, 20, 0, 0, 1)) == kst(2022, 10, 20, 0, 0)
+
+
+def test_a_brief_is_written_whole_for_the_hours_before_its_time(
+    database: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "briefs" / "kakao"  # made when missing
+    settings = BriefSettings(at=(EIGHT,), hours=24, companies=("kakao",), folder=folder)
+    schedule = _schedule(database, settings)
+    assert folder.is_dir()
+    done = schedule.write(EIGHT)
+    path = folder / "minsim-brief-20221019-0800.md"
+    assert done == f"brief of 2022-10-19 08:00 ~ 2022-10-20 08:00 KST: written to {path}"
+    assert [p.name for p in folder.iterdir()] == [path.name]  # no partial file left
+    sections = brief_sections(path.read_text(encoding="utf-8"))
+    assert sections["head"][0] == "# 민심 브리핑 · 2022-10-19 08:00 ~ 2022-10-20 08:00 KST"
+    assert sections["head"][1].startswith("범위: 카카오 · ")
+    # The fixture's Kakao article of 10-19 and its three comments, but nothing of Naver's.
+    assert sections["한눈에"][0].startswith("문서 4건 (기사 1, 댓글 3)")
+    assert "네이버" not in "\n".join(sections["한눈에"])
+    # Written again at the same time (a restarted process), the file is replaced, not doubled.
+    schedule.write(EIGHT)
+    assert [p.name for p in folder.iterdir()] == [path.name]
+
+
+def test_a_brief_goes_to_the_webhook_even_when_its_file_cannot_be_written(
+    database: Engine, tmp_path: Path, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "minsim-brief-20221019-0800.md").mkdir()  # where the file would go
+    settings = BriefSettings(at=(TimeOfDay(20, 0),), hours=12, folder=folder)
+    # 2022-10-20 08:03 KST: the last 20:00 was the day before.
+    schedule = _schedule(database, settings, server.url(HOOK_PATH), AFTER_EIGHT)
+    caplog.set_level(logging.WARNING)
+    done = schedule.write(TimeOfDay(20, 0))
+    assert schedule.drain(WAIT_SECONDS)
+    assert done == "brief of 2022-10-19 08:00 ~ 2022-10-19 20:00 KST: posted to the brief webhook"
+    assert "brief: cannot write" in caplog.text and "minsim-brief-20221019-0800.md" in caplog.text
+    [post] = _posts(server)
+    assert post["brief"] == {
+        "start": "2022-10-19T08:00:00+09:00",
+        "end": "2022-10-19T20:00:00+09:00",
+        "hours": 12,
+        "companies": [],
+    }
+    assert post["text"].startswith("# 민심 브리핑 · 2022-10-19 08:00 ~ 2022-10-19 20:00 KST\n")
+    assert "범위: 모든 회사" in post["text"]
+    assert not list(folder.glob("*.part"))
+
+
+def test_briefs_that_could_go_nowhere_or_name_unknown_companies_are_refused(
+    database: Engine, tmp_path: Path
+) -> None:
+    with pytest.raises(BriefSettingError) as nowhere:
+        _schedule(database, BriefSettings(at=(EIGHT,)))
+    assert "nowhere to go" in str(nowhere.value)
+    assert "MINSIM_BRIEF_WEBHOOK" in str(nowhere.value)
+    with pytest.raises(BriefSettingError) as unknown:
+        _schedule(database, BriefSettings(at=(EIGHT,), companies=("kakao", "kakoa"),
+                                          folder=tmp_path))  # fmt: skip
+    known = "known: kakao, naver, skcc"
+    assert str(unknown.value) == f"[brief] companies: unknown company kakoa; {known}"
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    with pytest.raises(BriefSettingError) as unmade:
+        _schedule(database, BriefSettings(at=(EIGHT,), folder=blocked / "briefs"))
+    assert str(unmade.value).startswith(f"[brief] folder {blocked / 'briefs'}: cannot make it")
+
+
+def test_a_brief_that_fails_is_logged_and_the_scheduler_goes_on(
+    database: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = BriefSettings(at=(EIGHT,), folder=tmp_path / "briefs")
+    schedule = _schedule(database, settings)
+    with database.begin() as conn:  # a database broken under the running process
+        conn.execute(text("DROP TABLE scores"))
+    scheduler = Scheduler(database, None, None, "salt", [], briefs=schedule)
+    caplog.set_level(logging.WARNING)
+    scheduler._brief(EIGHT)  # the job itself: it must not raise into APScheduler
+    assert "brief at 08:00 failed: OperationalError" in caplog.text
+    assert not list((tmp_path / "briefs").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("extra", "env", "message"),
+    [
+        ("", {}, "[brief] at is set but the briefs have nowhere to go"),
+        ("", {"MINSIM_BRIEF_WEBHOOK": "hooks/x-secret"}, "MINSIM_BRIEF_WEBHOOK must be an http"),
+        ('folder = "briefs"\ncompanies = ["kakoa"]\n', {}, "unknown company kakoa"),
+    ],
+)
+def test_minsim_run_refuses_briefs_it_cannot_deliver(
+    tmp_path: Path, extra: str, env: dict[str, str], message: str
+) -> None:
+    config = collecting_config(tmp_path, '[brief]\nat = ["08:00"]\n' + extra)
+    process = start_run(config, tmp_path, env)
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 2, output
+    assert message in output and "x-secret" not in output
+    assert "collecting" not in output  # stopped before the first run
+
+
+def _next_minute(margin: timedelta) -> datetime:
+    """The first whole KST minute at least `margin` from now."""
+    soon = datetime.now(KST) + margin
+    return soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+@pytest.mark.slow
+def test_minsim_run_writes_and_posts_the_brief_at_its_time(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    build_database(tmp_path / "minsim.db").dispose()
+    # Far enough ahead for the process to load Kiwi and score the fixture first.
+    due = _next_minute(timedelta(seconds=20))
+    config = collecting_config(
+        tmp_path,
+        f'[brief]\nat = ["{due:%H:%M}"]\nhours = 6\nfolder = "briefs"\n'
+        'webhook_env = "BRIEF_HOOK"\n',
+    )
+    process = start_run(config, tmp_path, {"BRIEF_HOOK": server.url(HOOK_PATH)})
+    brief = tmp_path / "briefs" / f"minsim-brief-{due - timedelta(hours=6):%Y%m%d-%H%M}.md"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not (brief.exists() and _posts(server)) and time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 0, output
+    span = f"{due - timedelta(hours=6):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
+    assert (
+        f"writing the brief of the last 6 hours at {due:%H:%M} KST, into {tmp_path / 'briefs'} "
+        "and to the webhook in BRIEF_HOOK"
+    ) in output
+    assert f"brief of {span}: written to {brief}, posted to the brief webhook" in output
+    text = brief.read_text(encoding="utf-8")
+    assert text.startswith(f"# 민심 브리핑 · {span}\n")
+    [post] = _posts(server)
+    assert post["text"] == text and post["brief"]["hours"] == 6
+    assert "brief-token-77c1" not in output
