@@ -79,9 +79,13 @@ def period_of(flt: Filters, span: tuple[datetime, datetime]) -> Period:
     return Period(flt.start or first, flt.end or after_newest.to_pydatetime())
 
 
+# What a brief's file name begins with.
+FILE_PREFIX = "minsim-brief-"
+
+
 def file_name(period: Period) -> str:
     """'minsim-brief-20221019-0000.md': where the brief starts, in KST."""
-    return f"minsim-brief-{_kst(period.start, '%Y%m%d-%H%M')}.md"
+    return f"{FILE_PREFIX}{_kst(period.start, '%Y%m%d-%H%M')}.md"
 
 
 def write_brief(

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from collectors.http import HttpLimits, RetryPolicy
 from minsim import aggregate
-from minsim.brief import Period, file_name, write_brief
+from minsim.brief import FILE_PREFIX, Period, file_name, write_brief
 from minsim.errors import MinsimError
 from minsim.settings import BriefSettings
 from minsim.timefmt import KST
@@ -49,12 +49,25 @@ def last_due(at: time, now: datetime) -> datetime:
 
 
 def check_delivery(settings: BriefSettings, webhook: str | None) -> None:
-    """Refuse briefs asked for with neither a folder nor a webhook to deliver them to."""
-    if settings.at and not settings.folder and not webhook:
+    """Refuse briefs asked for with neither a folder nor a webhook to deliver them to, and a
+    folder that cannot be made; a partial file a killed process left there is removed."""
+    if not settings.at:
+        return
+    if not settings.folder and not webhook:
         raise BriefSettingError(
             "[brief] at is set but the briefs have nowhere to go: set [brief] folder, or "
             f"the webhook URL in the environment variable {settings.webhook_env}"
         )
+    if settings.folder is None:
+        return
+    try:
+        settings.folder.mkdir(parents=True, exist_ok=True)
+        for partial in settings.folder.glob(f"{FILE_PREFIX}*{PARTIAL_SUFFIX}"):
+            partial.unlink(missing_ok=True)
+    except OSError as exc:
+        raise BriefSettingError(
+            f"[brief] folder {settings.folder}: cannot make it: {exc.strerror}"
+        ) from None
 
 
 class BriefSchedule:
@@ -73,7 +86,7 @@ class BriefSchedule:
         policy: RetryPolicy = WEBHOOK_POLICY,
         limits: HttpLimits = WEBHOOK_LIMITS,
     ) -> None:
-        check_delivery(settings, webhook)
+        check_delivery(settings, webhook)  # again: a BriefSchedule may be made without the CLI
         known = aggregate.company_names(engine)
         unknown = [company for company in settings.companies if company not in known]
         if unknown:
@@ -81,13 +94,6 @@ class BriefSchedule:
                 f"[brief] companies: unknown company {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known)) or 'none'}"
             )
-        if settings.folder is not None:
-            try:
-                settings.folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise BriefSettingError(
-                    f"[brief] folder {settings.folder}: cannot make it: {exc.strerror}"
-                ) from None
         self._engine, self._settings, self._watch, self._clock = engine, settings, watch, clock
         self._sender = (
             WebhookSender(webhook, BRIEF_WEBHOOK_LABEL, policy, limits) if webhook else None
@@ -163,7 +169,10 @@ def _write_whole(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader sees the old file or the new one, never a part."""
     partial = path.with_name(path.name + PARTIAL_SUFFIX)
     try:
-        partial.write_text(text, encoding="utf-8")
+        with open(partial, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the name points at it
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

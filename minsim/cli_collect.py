@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import terminal_safe
@@ -98,27 +99,32 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
-    from minsim.brief_schedule import BriefSchedule, check_delivery
+    from minsim.brief_schedule import BriefSchedule, BriefSettingError, check_delivery
     from minsim.scheduler import Scheduler
     from minsim.surge_watch import SurgeWatch
     from minsim.webhook import webhook_from_env
 
+    started = datetime.now(UTC)
     settings = load_settings(args.config)
     # Checked before Kiwi loads and the scoring starts: a bad value stops at once.
     variable = settings.surges.webhook_env
     webhook = webhook_from_env(variable)
     brief_hook = webhook_from_env(settings.brief.webhook_env) if settings.brief.at else None
-    check_delivery(settings.brief, brief_hook)
-    prepared = _prepare(args, settings)
-    if prepared is None:
-        return 0
-    chosen, parts = prepared
+    where = settings.path or "settings"
+    try:
+        check_delivery(settings.brief, brief_hook)
+        prepared = _prepare(args, settings)
+        if prepared is None:
+            return 0
+        chosen, parts = prepared
+        briefs = None
+        if settings.brief.at:
+            briefs = BriefSchedule(
+                parts[0], settings.brief, webhook=brief_hook, watch=settings.surges.watch
+            )
+    except BriefSettingError as exc:  # named like any other settings problem
+        raise BriefSettingError(f"{where}: {exc}") from None
     watch = SurgeWatch(parts[0], webhook=webhook, watch=settings.surges.watch)
-    briefs = None
-    if settings.brief.at:
-        briefs = BriefSchedule(
-            parts[0], settings.brief, webhook=brief_hook, watch=settings.surges.watch
-        )
     names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
     print(f"collecting {names}; Ctrl+C stops", flush=True)
 
@@ -133,13 +139,13 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     if webhook:
         print(f"surges are posted to the webhook in {variable}", flush=True)
     if briefs is not None:
-        print(f"writing {briefs.describe()}", flush=True)
+        print(terminal_safe(f"writing {briefs.describe()}"), flush=True)
 
     def reported(done: str) -> None:
         print(terminal_safe(done), flush=True)
 
     Scheduler(*parts, chosen, on_result=report, watch=watch, briefs=briefs,
-              on_brief=reported).start()  # fmt: skip
+              on_brief=reported, started=started).start()  # fmt: skip
     print("stopped", flush=True)
     return 0
 

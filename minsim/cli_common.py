@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from minsim.errors import MinsimError, StoreError
+from minsim.settings import MAX_BRIEF_HOURS
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -28,10 +29,10 @@ INIT_HINT = "run `minsim init` first, or point --config or --database-url at an 
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Code points up to this are escaped as \xHH, the others as \uHHHH (as Python writes them).
 MAX_BYTE_ESCAPE = 0xFF
-# The period of `minsim brief` and `minsim topics` without --day: the last day ...
+# The period of `minsim brief` and `minsim topics` without --day: the last day, and at most a
+# month (as a scheduled brief's).
 DEFAULT_HOURS = 24
-# ... and at most a month: longer periods are better read on the dashboard.
-MAX_HOURS = 24 * 31
+MAX_HOURS = MAX_BRIEF_HOURS
 
 
 class UnknownChoice(MinsimError):

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from datetime import time as TimeOfDay
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -31,13 +32,14 @@ from sqlalchemy import Engine
 
 from collectors.http import HttpClient, redact
 from minsim import aggregate, store
-from minsim.brief_schedule import BriefSchedule
+from minsim.brief_schedule import BriefSchedule, last_due
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
 from minsim.scoring import score_documents
 from minsim.settings import SourceSettings
 from minsim.surge_watch import SurgeWatch
-from minsim.timefmt import KST
+from minsim.timefmt import KST, format_kst
+from minsim.webhook import DRAIN_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +74,21 @@ class Scheduler:
         watch: SurgeWatch | None = None,
         briefs: BriefSchedule | None = None,
         on_brief: OnBrief | None = None,
+        started: datetime | None = None,
     ) -> None:
+        """`started` is when the command began (now by default): a brief that fell due since,
+        while Kiwi loaded or stored documents were scored, is written as soon as collecting
+        starts."""
         self._engine, self._scenario, self._scorer, self._salt = engine, scenario, scorer, salt
         self._sources = list(sources)
         self._on_result = on_result
         self._watch = watch
         self._briefs, self._on_brief = briefs, on_brief
+        self._started = started or datetime.now(UTC)
         self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(WORKERS)
         self._scheduler = BlockingScheduler(
-            executors={"default": ThreadPoolExecutor(WORKERS)},
+            executors={"default": self._executor},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -109,6 +117,9 @@ class Scheduler:
                 next_run_time=now,
             )
         for at in self._briefs.times if self._briefs is not None else ():
+            # APScheduler computes a cron job's first time from now: one due since the command
+            # began would be skipped, so it is run now (its period still ends when it was due).
+            due_during_start = last_due(at, now) >= self._started
             self._scheduler.add_job(
                 self._brief,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=KST),
@@ -116,15 +127,19 @@ class Scheduler:
                 id=f"brief {at:%H:%M}",
                 name=f"brief at {at:%H:%M} KST",
                 misfire_grace_time=BRIEF_GRACE_SECONDS,
+                **({"next_run_time": now} if due_during_start else {}),
             )
+        self._scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop())
         self._scheduler.start()
-        # Posts still going out get a few seconds to finish.
-        if self._watch is not None:
-            self._watch.close()
-        if self._briefs is not None:
-            self._briefs.close()
+        # The job under way finishes (a brief may still post), then posts still going out get
+        # a few seconds, all of them together.
+        self._executor.shutdown(wait=True)
+        deadline = time.monotonic() + DRAIN_SECONDS
+        for sender in (self._watch, self._briefs):
+            if sender is not None:
+                sender.close(max(0.0, deadline - time.monotonic()))
 
     def stop(self) -> None:
         """Stop scheduling; a run under way finishes first (its HTTP timeouts bound the wait)."""
@@ -140,6 +155,13 @@ class Scheduler:
             self._briefs.resend_failed()
         if self._on_result:
             self._on_result(result)
+
+    def _missed(self, event: JobExecutionEvent) -> None:
+        """Say, in our words, that a brief waited too long behind a run and was skipped."""
+        if event.job_id.startswith("brief "):
+            log.warning("%s of %s skipped: it could not start within %d minutes of its time",
+                        event.job_id, format_kst(event.scheduled_run_time),
+                        BRIEF_GRACE_SECONDS // 60)  # fmt: skip
 
     def _brief(self, at: TimeOfDay) -> None:
         """Write the brief due at `at`; a failure (a locked or broken database) is logged and

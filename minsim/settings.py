@@ -19,7 +19,6 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from minsim.cli_common import MAX_HOURS as MAX_BRIEF_HOURS  # as `minsim brief --hours`
 from minsim.errors import SettingsError
 
 CONFIG_ENV = "MINSIM_CONFIG"
@@ -112,9 +111,16 @@ class Settings:
         raise SettingsError(f"no source named {name!r} in {self.path} (configured: {known})")
 
 
+# A brief (scheduled, or `minsim brief --hours`) covers at most a month: longer periods are
+# better read on the dashboard.
+MAX_BRIEF_HOURS = 24 * 31
 # More briefs a day than this is a feed, not a brief.
 MAX_BRIEF_TIMES = 24
-_TIME_OF_DAY_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_TIME_OF_DAY_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+# What the `*_env` keys name: an environment variable (a URL or key written there instead is a
+# secret in the wrong place, and is never repeated in a message).
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ENV_KEYS = (("privacy", "salt_env"), ("surges", "webhook_env"), ("brief", "webhook_env"))
 
 # table -> key -> (expected type(s), description used in messages)
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
@@ -235,6 +241,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Settings:
             )
     watch = _watched_words(tables["surges"].get("watch", []), problems)
     brief = _brief(tables["brief"], problems)
+    _environment_names(tables, problems)
     sources = _sources(raw.get("sources", []), problems)
     _stop_on(problems, path)
     privacy = tables["privacy"]
@@ -293,19 +300,17 @@ def _brief(table: dict[str, Any], problems: list[str]) -> BriefSettings:
     """`[brief]`: times of day as "HH:MM" (each once, in order), hours in range, company ids as
     strings; the problems name the bad items."""
     times: dict[time, None] = {}
-    given = table.get("at", [])
-    if len(given) > MAX_BRIEF_TIMES:
-        problems.append(f"[brief] at holds {len(given)} times; at most {MAX_BRIEF_TIMES}")
-        given = []
-    for index, item in enumerate(given):
-        matched = _TIME_OF_DAY_RE.match(item) if isinstance(item, str) else None
-        if matched is None:
+    for index, item in enumerate(table.get("at", [])):
+        found = _time_of_day(item)
+        if found is None:
             problems.append(
                 f'[brief] at[{index}] must be a time of day as "HH:MM", 00:00 to 23:59 '
                 f"(got {str(item)[:40]!r})"
             )
             continue
-        times[time(int(matched[1]), int(matched[2]))] = None
+        times[found] = None
+    if len(times) > MAX_BRIEF_TIMES:
+        problems.append(f"[brief] at holds {len(times)} times; at most {MAX_BRIEF_TIMES}")
     hours = table.get("hours", DEFAULT_BRIEF_HOURS)
     if isinstance(hours, bool) or not 1 <= hours <= MAX_BRIEF_HOURS:
         problems.append(
@@ -327,6 +332,27 @@ def _brief(table: dict[str, Any], problems: list[str]) -> BriefSettings:
         folder=Path(folder) if folder and folder.strip() else None,
         webhook_env=table.get("webhook_env", DEFAULT_BRIEF_WEBHOOK_ENV),
     )
+
+
+def _time_of_day(item: object) -> time | None:
+    """ "08:00", or a TOML local time on the minute (08:00:00), as a time; None otherwise."""
+    if isinstance(item, time):
+        whole = item.tzinfo is None and item.second == 0 and item.microsecond == 0
+        return item if whole else None
+    matched = _TIME_OF_DAY_RE.fullmatch(item) if isinstance(item, str) else None
+    return time(int(matched[1]), int(matched[2])) if matched else None
+
+
+def _environment_names(tables: dict[str, dict[str, Any]], problems: list[str]) -> None:
+    """Each `*_env` key must name a variable; its value is not repeated, in case it is the
+    secret itself."""
+    for table, key in ENV_KEYS:
+        value = tables[table].get(key)
+        if value is not None and not _ENV_NAME_RE.fullmatch(value):
+            problems.append(
+                f"[{table}] {key} must be the name of an environment variable (letters, digits "
+                "and _, not starting with a digit); its value is not shown, in case it is a secret"
+            )
 
 
 def _table(raw: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from datetime import time as TimeOfDay
 from pathlib import Path
 
 import pytest
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from cli_support import brief_sections, collecting_config, start_run
 from httpserver import LocalServer, Reply
 from sqlalchemy import Engine, text
@@ -157,6 +159,46 @@ def test_minsim_run_refuses_briefs_it_cannot_deliver(
     assert process.returncode == 2, output
     assert message in output and "x-secret" not in output
     assert "collecting" not in output  # stopped before the first run
+
+
+def test_a_brief_due_while_the_command_started_is_written_when_collecting_starts(
+    database: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cron job's first time is computed when the scheduler starts: a brief that fell due
+    while Kiwi loaded and stored documents were scored must not wait a day."""
+    now = datetime.now(KST)
+    due = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+    folder = tmp_path / "briefs"
+    settings = BriefSettings(at=(due.time(),), hours=1, folder=folder)
+    schedule = BriefSchedule(database, settings, webhook=None)
+    written: list[str] = []
+    scheduler = Scheduler(database, None, None, "salt", [], briefs=schedule,
+                          on_brief=written.append, started=due - timedelta(minutes=1))  # fmt: skip
+    stopper = threading.Timer(0.2, lambda: _stop_when(scheduler, lambda: bool(written)))
+    stopper.start()
+    scheduler.start()  # blocks until stopped
+    stopper.join()
+    span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
+    assert written == [f"brief of {span}: written to {folder / file_name_for(due, 1)}"]
+    # A brief that waited longer than its grace is said to be skipped, in our words.
+    caplog.set_level(logging.WARNING)
+    missed = datetime(2022, 10, 19, 23, 0, tzinfo=UTC)
+    scheduler._missed(JobExecutionEvent(EVENT_JOB_MISSED, "brief 08:00", "default", missed))
+    assert (
+        "brief 08:00 of 2022-10-20 08:00 KST skipped: it could not start within 60 minutes"
+        in caplog.text
+    )
+
+
+def file_name_for(due: datetime, hours: int) -> str:
+    return f"minsim-brief-{due - timedelta(hours=hours):%Y%m%d-%H%M}.md"
+
+
+def _stop_when(scheduler: Scheduler, condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    scheduler.stop()
 
 
 def _next_minute(margin: timedelta) -> datetime:

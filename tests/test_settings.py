@@ -190,6 +190,24 @@ def test_brief_times_are_read_in_order_and_bad_values_named(tmp_path: Path) -> N
     many = "[brief]\nat = [" + ", ".join(f'"{h:02d}:30"' for h in range(24)) + ', "00:00"]\n'
     with pytest.raises(SettingsError, match="at holds 25 times; at most 24"):
         load_settings(_write(tmp_path, many))
+    # TOML's own local times are times of day too, on the minute; a trailing newline is not.
+    local = load_settings(_write(tmp_path, "[brief]\nat = [08:00:00, 18:30:00]\n")).brief
+    assert local.at == (time(8, 0), time(18, 30))
+    for item in ("08:00:30", '"08:00\\n"'):
+        with pytest.raises(SettingsError, match=r"at\[0\] must be a time of day"):
+            load_settings(_write(tmp_path, f"[brief]\nat = [{item}]\n"))
+
+
+@pytest.mark.parametrize(("table", "key"), [("surges", "webhook_env"), ("brief", "webhook_env"),
+                                            ("privacy", "salt_env")])  # fmt: skip
+def test_a_secret_written_where_a_variable_name_goes_is_refused_unrepeated(
+    tmp_path: Path, table: str, key: str
+) -> None:
+    body = f'[{table}]\n{key} = "https://hooks.example/services/T0/B0/key-9d1e"\n'
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_write(tmp_path, body))
+    assert f"[{table}] {key} must be the name of an environment variable" in str(caught.value)
+    assert "key-9d1e" not in str(caught.value) and "hooks.example" not in str(caught.value)
 
 
 def test_naver_comments_is_off_unless_enabled(tmp_path: Path) -> None:
