@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_collect,
         cli_data,
         cli_impact,
+        cli_sample,
         cli_scorer,
         cli_surges,
         cli_topics,
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_data.add_commands(commands)
     cli_scorer.add_commands(commands)
+    cli_sample.add_commands(commands)
     cli_collect.add_commands(commands)
     cli_impact.add_commands(commands)
     cli_surges.add_commands(commands)

@@ -25,6 +25,7 @@ class Evaluation:
     path: str
     kind: str  # document | aspect
     n: int = 0
+    unlabeled: int = 0  # rows whose label is still empty (a sample not labelled to the end)
     correct: int = 0
     confusion: dict[str, dict[str, int]] = field(
         default_factory=lambda: {g: dict.fromkeys(LABELS, 0) for g in LABELS}
@@ -60,17 +61,20 @@ class Evaluation:
             "accuracy": round(self.accuracy, 4),
             "macro_f1": round(self.macro_f1, 4),
             "coverage": round(self.coverage, 4),
+            "unlabeled": self.unlabeled,
             "confusion": self.confusion,
         }
 
 
 def read_labeled(
-    path: Path, aspects: Collection[str] | None = None
+    path: Path, aspects: Collection[str] | None = None, *, unlabeled_ok: bool = False
 ) -> tuple[str, list[tuple[str, str, str]]]:
     """Rows (text, aspect or "", label) and the file kind; quoting is disabled (texts hold ").
 
     Given the scorer's aspect ids, an aspect row naming any other id is an error: the scorer
-    never finds an aspect it does not know, so such a row would silently count as wrong.
+    never finds an aspect it does not know, so such a row would silently count as wrong. With
+    `unlabeled_ok`, a row whose label is empty (a sample being labelled) comes back with the
+    label "" instead of being an error.
     """
     try:
         with open(path, encoding="utf-8", newline="") as handle:
@@ -90,7 +94,9 @@ def read_labeled(
     for number, row in enumerate(rows, start=2):
         if not row:
             continue
-        if len(row) != width or row[-1] not in LABELS:
+        if len(row) == width and unlabeled_ok and not row[-1].strip():
+            row[-1] = ""
+        elif len(row) != width or row[-1] not in LABELS:
             raise LabeledFileError(
                 f"{path}:{number}: expected {width} columns ending in pos|neg|neu"
             )
@@ -113,11 +119,19 @@ def evaluate(
     kind: str | None = None,
 ) -> Evaluation:
     """Score every row of a labeled file (or the given rows) and count the outcomes; a file's
-    aspect rows must name aspects the scorer knows."""
+    aspect rows must name aspects the scorer knows. Rows whose label is still empty are
+    skipped and counted (`unlabeled`); a file none of whose rows is labelled is an error."""
     if rows is None or kind is None:
         known = [a.id for a in getattr(scorer, "aspects", ())]
-        kind, rows = read_labeled(path, known)
+        kind, rows = read_labeled(path, known, unlabeled_ok=True)
     result = Evaluation(str(path), kind)
+    labelled = [row for row in rows if row[2]]
+    result.unlabeled = len(rows) - len(labelled)
+    if rows and not labelled:
+        raise LabeledFileError(
+            f"{path}: no row has a label yet: write pos, neg or neu in the label column"
+        )
+    rows = labelled
     for start in range(0, len(rows), EVAL_BATCH):
         batch = rows[start : start + EVAL_BATCH]
         scores = scorer.score_many([text for text, _, _ in batch])  # type: ignore[attr-defined]
@@ -138,7 +152,8 @@ def format_evaluation(result: Evaluation) -> str:
     lines = [
         f"{result.path} ({result.kind})",
         f"  n={result.n}  accuracy={result.accuracy:.4f}  macro-F1={result.macro_f1:.4f}  "
-        f"coverage={result.coverage:.4f}",
+        f"coverage={result.coverage:.4f}"
+        + (f"  ({result.unlabeled} rows without a label skipped)" if result.unlabeled else ""),
         "  gold\\pred " + "".join(f"{p:>8}" for p in LABELS),
     ]
     for gold in LABELS:

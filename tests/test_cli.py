@@ -25,6 +25,7 @@ COMMANDS = (
     "demo",
     "explain",
     "eval",
+    "sample",
     "lexicon",
     "sources",
     "collect",
