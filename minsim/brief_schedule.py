@@ -12,10 +12,8 @@ written or read is logged and collecting goes on.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -24,6 +22,7 @@ from collectors.http import HttpLimits, RetryPolicy
 from minsim import aggregate
 from minsim.brief import FILE_PREFIX, Period, file_name, write_brief
 from minsim.errors import MinsimError
+from minsim.files import PARTIAL_SUFFIX, write_whole
 from minsim.settings import BriefSettings
 from minsim.timefmt import KST
 from minsim.webhook import DRAIN_SECONDS, WEBHOOK_LIMITS, WEBHOOK_POLICY, WebhookSender
@@ -32,8 +31,6 @@ log = logging.getLogger(__name__)
 
 # What messages call the brief's webhook instead of its URL.
 BRIEF_WEBHOOK_LABEL = "brief webhook"
-# A file is written whole under this suffix, then renamed: a reader never sees half a brief.
-PARTIAL_SUFFIX = ".part"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -131,7 +128,7 @@ class BriefSchedule:
         if self._settings.folder is not None:
             path = self._settings.folder / file_name(period)
             try:
-                _write_whole(path, text)
+                write_whole(path, text)
             except OSError as exc:
                 log.warning("brief: cannot write %s: %s", path, exc.strerror)
             else:
@@ -163,16 +160,3 @@ class BriefSchedule:
         """At the end of collecting: give posts still going out `timeout` seconds."""
         if self._sender is not None:
             self._sender.close(timeout)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the new one, never a part."""
-    partial = path.with_name(path.name + PARTIAL_SUFFIX)
-    try:
-        with open(partial, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())  # on disk before the name points at it
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)

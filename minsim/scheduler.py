@@ -56,6 +56,9 @@ INTERRUPTED = "interrupted: the collecting process ended before the run finished
 # older scorer version is scored again in full, which takes minutes on a large one.
 PROGRESS_SECONDS = 5.0
 
+# The logger APScheduler's executor warns on, of runs it skipped among other things.
+APSCHEDULER_EXECUTOR_LOG = "apscheduler.executors.default"
+
 OnResult = Callable[[RunResult], None]
 OnBrief = Callable[[str], None]
 
@@ -86,6 +89,8 @@ class Scheduler:
         self._briefs, self._on_brief = briefs, on_brief
         self._started = started or datetime.now(UTC)
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._brief_times = {self._brief_id(at): at for at in briefs.times} if briefs else {}
         self._executor = ThreadPoolExecutor(WORKERS)
         self._scheduler = BlockingScheduler(
             executors={"default": self._executor},
@@ -124,17 +129,19 @@ class Scheduler:
                 self._brief,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=KST),
                 args=[at],
-                id=f"brief {at:%H:%M}",
+                id=self._brief_id(at),
                 name=f"brief at {at:%H:%M} KST",
                 misfire_grace_time=BRIEF_GRACE_SECONDS,
                 **({"next_run_time": now} if due_during_start else {}),
             )
         self._scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
+        # `_missed` says it in our words; the scheduler's own line would say it twice.
+        logging.getLogger(APSCHEDULER_EXECUTOR_LOG).addFilter(_not_missed)
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: self.stop())
+            signal.signal(signum, self._on_signal)
         self._scheduler.start()
-        # The job under way finishes (a brief may still post), then posts still going out get
-        # a few seconds, all of them together.
+        # The job under way finishes (a brief may still post; jobs queued behind it return at
+        # once), then posts still going out get a few seconds, all of them together.
         self._executor.shutdown(wait=True)
         deadline = time.monotonic() + DRAIN_SECONDS
         for sender in (self._watch, self._briefs):
@@ -142,11 +149,26 @@ class Scheduler:
                 sender.close(max(0.0, deadline - time.monotonic()))
 
     def stop(self) -> None:
-        """Stop scheduling; a run under way finishes first (its HTTP timeouts bound the wait)."""
+        """Stop scheduling; a run under way finishes first (its HTTP timeouts bound the wait),
+        and jobs already queued behind it do nothing."""
+        self._stopping.set()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    @staticmethod
+    def _brief_id(at: TimeOfDay) -> str:
+        return f"brief {at:%H:%M}"
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        """The first SIGTERM or Ctrl+C stops after the run under way; a second one ends the
+        process at once (a run it cuts short is closed as failed at the next start)."""
+        for again in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(again, signal.SIG_DFL)
+        self.stop()
+
     def _run(self, source: SourceSettings) -> None:
+        if self._stopping.is_set():
+            return
         with self._lock, HttpClient() as client:
             pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client)
             [result] = pipeline.run_sources([source])
@@ -157,16 +179,25 @@ class Scheduler:
             self._on_result(result)
 
     def _missed(self, event: JobExecutionEvent) -> None:
-        """Say, in our words, that a brief waited too long behind a run and was skipped."""
-        if event.job_id.startswith("brief "):
-            log.warning("%s of %s skipped: it could not start within %d minutes of its time",
-                        event.job_id, format_kst(event.scheduled_run_time),
-                        BRIEF_GRACE_SECONDS // 60)  # fmt: skip
+        """Say, in our words, that a job waited too long behind a run and was skipped (the
+        scheduler's own warning is kept quiet in `start`)."""
+        at = self._brief_times.get(event.job_id)
+        if at is None:
+            late = MISFIRE_GRACE_SECONDS // 60
+            log.warning("collecting %s skipped once: it could not start within %d minutes of "
+                        "its time", event.job_id, late)  # fmt: skip
+            return
+        # A brief run at start-up was scheduled for then: name the time it was due.
+        due = last_due(at, event.scheduled_run_time)
+        log.warning("brief of %s skipped: it could not start within %d minutes of its time",
+                    format_kst(due), BRIEF_GRACE_SECONDS // 60)  # fmt: skip
 
     def _brief(self, at: TimeOfDay) -> None:
         """Write the brief due at `at`; a failure (a locked or broken database) is logged and
         must not stop collecting."""
         assert self._briefs is not None
+        if self._stopping.is_set():
+            return
         try:
             with self._lock:
                 done = self._briefs.write(at)
@@ -226,3 +257,8 @@ class ScoringProgress:
 
     def elapsed(self) -> float:
         return self._clock() - self._started
+
+
+def _not_missed(record: logging.LogRecord) -> bool:
+    """Lets through every APScheduler executor record but its 'was missed by' warnings."""
+    return "was missed by" not in record.getMessage()

@@ -118,8 +118,9 @@ MAX_BRIEF_HOURS = 24 * 31
 MAX_BRIEF_TIMES = 24
 _TIME_OF_DAY_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 # What the `*_env` keys name: an environment variable (a URL or key written there instead is a
-# secret in the wrong place, and is never repeated in a message).
-_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# secret in the wrong place, and is never repeated in a message). Shells take letters, digits
+# and _; systemd and container runtimes also pass on names with . and -.
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 ENV_KEYS = (("privacy", "salt_env"), ("surges", "webhook_env"), ("brief", "webhook_env"))
 
 # table -> key -> (expected type(s), description used in messages)
@@ -350,8 +351,9 @@ def _environment_names(tables: dict[str, dict[str, Any]], problems: list[str]) -
         value = tables[table].get(key)
         if value is not None and not _ENV_NAME_RE.fullmatch(value):
             problems.append(
-                f"[{table}] {key} must be the name of an environment variable (letters, digits "
-                "and _, not starting with a digit); its value is not shown, in case it is a secret"
+                f"[{table}] {key} must be the name of an environment variable (letters, digits, "
+                "_, . and -, not starting with a digit); its value is not shown, in case it is a "
+                "secret"
             )
 
 

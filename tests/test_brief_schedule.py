@@ -180,14 +180,36 @@ def test_a_brief_due_while_the_command_started_is_written_when_collecting_starts
     stopper.join()
     span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
     assert written == [f"brief of {span}: written to {folder / file_name_for(due, 1)}"]
-    # A brief that waited longer than its grace is said to be skipped, in our words.
+    # A brief that waited longer than its grace is said to be skipped, in our words, with the
+    # time it was due even when it was run at start-up (scheduled for a minute later).
     caplog.set_level(logging.WARNING)
-    missed = datetime(2022, 10, 19, 23, 0, tzinfo=UTC)
-    scheduler._missed(JobExecutionEvent(EVENT_JOB_MISSED, "brief 08:00", "default", missed))
+    at = due.time()
+    run_at = due + timedelta(minutes=1, seconds=7)
+    scheduler._missed(JobExecutionEvent(EVENT_JOB_MISSED, f"brief {at:%H:%M}", "default", run_at))
     assert (
-        "brief 08:00 of 2022-10-20 08:00 KST skipped: it could not start within 60 minutes"
+        f"brief of {due:%Y-%m-%d %H:%M} KST skipped: it could not start within 60 minutes"
         in caplog.text
     )
+
+
+def test_a_stopped_scheduler_runs_nothing_queued_and_a_second_signal_is_left_to_the_system(
+    database: Engine, tmp_path: Path
+) -> None:
+    """Jobs queued behind the run under way when it stops return at once: a SIGTERM must not
+    wait for every source and brief that was due."""
+    settings = BriefSettings(at=(EIGHT,), folder=tmp_path / "briefs")
+    schedule = _schedule(database, settings)
+    scheduler = Scheduler(database, None, None, "salt", [], briefs=schedule)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        scheduler._on_signal(signal.SIGTERM, None)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    scheduler._brief(EIGHT)  # queued before the stop: does nothing
+    assert not list((tmp_path / "briefs").iterdir())
 
 
 def file_name_for(due: datetime, hours: int) -> str:
