@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from minsim.cli_common import add_document_filters, add_period_options, whole_numbers
 from minsim.errors import MinsimError
 
-# More rows than a team labels by hand; `minsim eval` reads any size.
-MAX_SAMPLE = 100_000
+if TYPE_CHECKING:
+    from minsim.sample import Sample
+
+# More rows than a team labels by hand (and a bound on what is held in memory); `minsim eval`
+# reads any size.
+MAX_SAMPLE = 10_000
 
 
 class SampleTargetError(MinsimError):
@@ -21,10 +27,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="draw stored documents at random into a text<TAB>label file to label by hand "
         "(then `minsim eval` it)",
         description="Draw up to SIZE stored documents inside the filters, at random but the same "
-        "for the same --seed (a larger sample holds a smaller one), and write their texts, one "
-        "line each, as a text<TAB>label file with the label empty. Fill in pos, neg or neu and "
+        "for the same --seed while the documents are the same, and write their texts, one line "
+        "each, as a text<TAB>label file with the label empty. Fill in pos, neg or neu and "
         "`minsim eval FILE` measures the scorer on your own documents; rows still without a "
-        "label are skipped and counted. Without --day or --hours, all the data.",
+        "label are skipped and counted. To label more later, --extend the file: its rows and "
+        "labels stay as they are. Without --day or --hours, all the data.",
     )
     sample.add_argument("size", type=whole_numbers("documents", MAX_SAMPLE), metavar="SIZE",
                         help=f"how many documents to draw (1 to {MAX_SAMPLE:,})")  # fmt: skip
@@ -38,7 +45,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sample.add_argument("--seed", type=int, default=0,
                         help="which draw (default 0): another seed, other documents")  # fmt: skip
     sample.add_argument("-o", "--output", metavar="FILE",
-                        help="write the file to FILE (UTF-8) instead of printing it")  # fmt: skip
+                        help="write the file to FILE (UTF-8, readable by you only) instead of "
+                        "printing it; an existing FILE needs --extend or --force")  # fmt: skip
+    existing = sample.add_mutually_exclusive_group()
+    existing.add_argument("--extend", action="store_true",
+                          help="keep the rows and labels of FILE and add new texts after them "
+                          "until it holds SIZE")  # fmt: skip
+    existing.add_argument("--force", action="store_true",
+                          help="write over FILE, labels and all")  # fmt: skip
     sample.set_defaults(func=run_sample)
 
 
@@ -47,9 +61,14 @@ def run_sample(args: argparse.Namespace) -> int:
 
     from minsim import aggregate
     from minsim.cli_common import open_for_document_filters, period_asked
+    from minsim.files import write_whole
     from minsim.normalize import clean_text
     from minsim.sample import as_tsv, draw_sample
 
+    target = Path(args.output) if args.output else None
+    if target is None and (args.extend or args.force):
+        raise SampleTargetError("--extend and --force need -o FILE")
+    kept = _kept_rows(target, extend=args.extend) if target and not args.force else []
     engine = open_for_document_filters(args)
     start = end = None
     if args.day is not None or args.hours is not None:
@@ -63,21 +82,53 @@ def run_sample(args: argparse.Namespace) -> int:
         # Cleaned as stored text was: a pasted zero-width space still finds what it looks like.
         text=" ".join(clean_text(args.search or "").split()) or None,
     )
-    sample = draw_sample(engine, flt, args.size, args.seed)
-    what = "documents" if args.kind == "all" else f"{args.kind}s"
-    repeats = f", {sample.repeats} repeated text(s) left out" if sample.repeats else ""
-    report = f"drew {len(sample.texts):,} of {sample.matching:,} {what} (seed {args.seed}{repeats})"
-    if len(sample.texts) < args.size:
-        report += f"; fewer than the {args.size:,} asked for: the filters hold no more"
-    if args.output is None:
+    sample = draw_sample(engine, flt, args.size, args.seed, have=[text for text, _ in kept])
+    report = _report(args, sample, len(kept))
+    if target is None:
         print(as_tsv(sample.texts), end="")
         print(report, file=sys.stderr)
         return 0
     try:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            out.write(as_tsv(sample.texts))
+        write_whole(target, as_tsv(sample.texts, kept), private=True)
     except OSError as exc:
-        raise SampleTargetError(f"cannot write {args.output}: {exc.strerror}") from None
-    print(f"{report}; wrote {args.output}: write pos, neg or neu after each tab, then "
-          f"`minsim eval {args.output}`")  # fmt: skip
+        raise SampleTargetError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"{report}; wrote {target}: write pos, neg or neu after each tab, then "
+          f"`minsim eval {target}`")  # fmt: skip
     return 0
+
+
+def _kept_rows(target: Path, *, extend: bool) -> list[tuple[str, str]]:
+    """The rows (text, label) of the file being extended; none when it does not exist. An
+    existing file is never written over by surprise: it holds hand-made labels."""
+    from sentiment.evaluate import LabeledFileError, read_labeled
+
+    if not target.exists():
+        return []
+    if not extend:
+        raise SampleTargetError(
+            f"{target} exists: --extend keeps its rows and labels and adds new texts after "
+            "them; --force writes over it"
+        )
+    try:
+        kind, rows = read_labeled(target, unlabeled_ok=True)
+    except LabeledFileError as exc:
+        raise SampleTargetError(f"cannot extend {exc}") from None
+    if kind != "document":
+        raise SampleTargetError(f"cannot extend {target}: it is an aspect file (text,aspect,label)")
+    return [(text, label) for text, _, label in rows]
+
+
+def _report(args: argparse.Namespace, sample: Sample, kept: int) -> str:
+    """'drew 300 of 5,939 comments (seed 0, 14 repeated text(s) left out)', and what was kept
+    and what was short."""
+    what = "documents" if args.kind == "all" else f"{args.kind}s"
+    notes = [f"seed {args.seed}"]
+    if sample.repeats:
+        notes.append(f"{sample.repeats} repeated text(s) left out")
+    if kept:
+        notes.append(f"{kept} row(s) of the file kept, {sample.held} of them drawn again")
+    new = " new" if kept else ""
+    report = f"drew {len(sample.texts):,}{new} of {sample.matching:,} {what} ({', '.join(notes)})"
+    if kept + len(sample.texts) < args.size:
+        report += f"; fewer than the {args.size:,} asked for: the filters hold no more"
+    return report

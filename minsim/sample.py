@@ -6,16 +6,19 @@ them as a `text<TAB>label` file with the label left empty; once people fill in p
 `minsim eval` reads it (rows still without a label are skipped and counted).
 
 The draw orders the matching documents by a hash of the seed and the document id: the same seed
-draws the same documents on SQLite and PostgreSQL, and a larger sample holds a smaller one, so a
-team can label more later without losing what it labelled. Texts that read the same once written
-on one line (a pasted comment, a repeated headline) are drawn once.
+draws the same documents on SQLite and PostgreSQL, and while the matching documents stay the same
+a larger sample holds a smaller one. New documents take places in the order, so a file is made
+larger by extending it (`have`): its rows stay as they are and new texts come after them. Texts
+that read the same once written on one line (a pasted comment, a repeated headline) are drawn
+once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
@@ -30,16 +33,20 @@ HEADER = "text\tlabel"
 _ROW_BREAKING = re.compile(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029 ]+")
 # Texts fetched per query while drawing.
 FETCH = 500
+# Ids read from the database at a time while ordering them.
+STREAM_ROWS = 10_000
 
 
 @dataclass(frozen=True)
 class Sample:
-    """Texts drawn, one line each; how many documents matched the filters, and how many drawn
-    ones were left out as repeats of a text drawn before."""
+    """New texts drawn, one line each; how many documents matched the filters, how many drawn
+    ones were left out as repeats of a text drawn before, and how many drawn ones the file
+    being extended already held."""
 
     texts: list[str]
     matching: int
     repeats: int
+    held: int = 0
 
 
 def one_line(text: str) -> str:
@@ -53,27 +60,51 @@ def draw_order(doc_id: str, seed: int) -> str:
     return hashlib.sha1(f"{seed}:{doc_id}".encode()).hexdigest()
 
 
-def draw_sample(engine: Engine, flt: Filters, size: int, seed: int) -> Sample:
-    """Up to `size` distinct texts of the documents inside `flt`, in the draw order of `seed`;
-    documents without text (a title only) are not drawn."""
+def draw_sample(
+    engine: Engine, flt: Filters, size: int, seed: int, have: Collection[str] = ()
+) -> Sample:
+    """Texts of the documents inside `flt`, in the draw order of `seed`, until the texts of
+    `have` (a file being extended, counted toward `size`) and the new ones make `size` distinct
+    texts; documents without text (a title only) are not drawn. Only the first documents of
+    the order are read, more when repeats use them up."""
+    held_texts = set(have)
+    wanted = size - len(held_texts)
+    reach = 2 * size + FETCH
+    while True:
+        ordered, matching = _first_in_order(engine, flt, seed, reach)
+        seen: dict[str, None] = {}
+        repeats = held = 0
+        for text in _texts_in_order(engine, ordered):
+            if len(seen) >= wanted:
+                break
+            line = one_line(text)
+            if line in held_texts:
+                held += 1
+            elif line in seen:
+                repeats += 1
+            elif line:
+                seen[line] = None
+        if len(seen) >= wanted or reach >= matching:
+            return Sample(texts=list(seen), matching=matching, repeats=repeats, held=held)
+        reach *= 4  # repeats used up the documents read: read further along the order
+
+
+def _first_in_order(engine: Engine, flt: Filters, seed: int, count: int) -> tuple[list[str], int]:
+    """The ids of the first `count` documents inside `flt` in the draw order, and how many
+    documents are inside; ids are streamed, never all held."""
+    matching = 0
+
+    def keyed(ids: Iterator[str]) -> Iterator[tuple[str, str]]:
+        nonlocal matching
+        for doc_id in ids:
+            matching += 1
+            yield draw_order(doc_id, seed), doc_id
+
+    query = select(documents.c.doc_id).where(documents.c.text != "", *where_clauses(flt))
     with engine.connect() as conn:
-        ids = conn.execute(
-            select(documents.c.doc_id).where(documents.c.text != "", *where_clauses(flt))
-        ).scalars()
-        ordered = sorted(ids, key=lambda doc_id: draw_order(doc_id, seed))
-    seen: dict[str, None] = {}
-    repeats = 0
-    for text in _texts_in_order(engine, ordered):
-        line = one_line(text)
-        if not line:
-            continue
-        if line in seen:
-            repeats += 1
-            continue
-        seen[line] = None
-        if len(seen) == size:
-            break
-    return Sample(texts=list(seen), matching=len(ordered), repeats=repeats)
+        streamed = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS)
+        first = heapq.nsmallest(count, keyed(iter(streamed.execute(query).scalars())))
+    return [doc_id for _, doc_id in first], matching
 
 
 def _texts_in_order(engine: Engine, doc_ids: list[str]) -> Iterator[str]:
@@ -87,6 +118,8 @@ def _texts_in_order(engine: Engine, doc_ids: list[str]) -> Iterator[str]:
         yield from (texts[doc_id] for doc_id in chunk)
 
 
-def as_tsv(texts: list[str]) -> str:
-    """The labelled file to fill in: the header, then one `text<TAB>` row per text."""
-    return "".join(f"{line}\n" for line in [HEADER, *(f"{text}\t" for text in texts)])
+def as_tsv(texts: Sequence[str], kept: Sequence[tuple[str, str]] = ()) -> str:
+    """The labelled file to fill in: the header, the `kept` rows (text, label) of the file
+    being extended as they were, then one `text<TAB>` row per new text."""
+    rows = [*(f"{text}\t{label}" for text, label in kept), *(f"{text}\t" for text in texts)]
+    return "".join(f"{line}\n" for line in [HEADER, *rows])

@@ -94,11 +94,14 @@ def read_labeled(
     for number, row in enumerate(rows, start=2):
         if not row:
             continue
+        if unlabeled_ok and kind == "document" and len(row) == 1:
+            row = [row[0], ""]  # an editor that trims trailing whitespace took the tab
         if len(row) == width and unlabeled_ok and not row[-1].strip():
             row[-1] = ""
         elif len(row) != width or row[-1] not in LABELS:
+            empty = " (the label is empty)" if len(row) == width and not row[-1].strip() else ""
             raise LabeledFileError(
-                f"{path}:{number}: expected {width} columns ending in pos|neg|neu"
+                f"{path}:{number}: expected {width} columns ending in pos|neg|neu{empty}"
             )
         if kind == "aspect" and aspects is not None and row[1] not in aspects:
             raise LabeledFileError(f"{path}:{number}: {_unknown_aspect(row[1], aspects)}")
@@ -127,7 +130,7 @@ def evaluate(
     result = Evaluation(str(path), kind)
     labelled = [row for row in rows if row[2]]
     result.unlabeled = len(rows) - len(labelled)
-    if rows and not labelled:
+    if not labelled:
         raise LabeledFileError(
             f"{path}: no row has a label yet: write pos, neg or neu in the label column"
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from minsim import schema
 from minsim.aggregate import Filters
 from minsim.db import migrate, open_engine
 from minsim.sample import as_tsv, draw_sample, one_line
-from sentiment.evaluate import LabeledFileError, read_labeled
+from sentiment.evaluate import LabeledFileError, evaluate, read_labeled
 
 INBOX_AT = datetime(2022, 10, 22, 0, 0, tzinfo=UTC)
 INBOX = Filters(sources=("inbox",), kinds=("comment",))
@@ -92,16 +93,21 @@ def test_the_file_is_what_eval_reads(tmp_path: Path) -> None:
     rows = [("가", "", "pos"), ("나", "", "")]
     assert read_labeled(path, unlabeled_ok=True) == ("document", rows)
     # Learning from a file still needs every label: a row left empty is an error there.
-    with pytest.raises(LabeledFileError, match="half.tsv:3: expected 2 columns ending in pos"):
+    with pytest.raises(LabeledFileError, match=r"half.tsv:3: expected .* \(the label is empty\)"):
         read_labeled(path)
 
 
-@pytest.mark.slow
-def test_minsim_sample_then_eval_of_a_file_labelled_in_part(tmp_path: Path) -> None:
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """Settings for a SQLite file holding the fixture and 40 comments of the source "inbox"."""
     engine = build_database(tmp_path / "minsim.db")
     add_comments(engine, source="inbox", count=40, start=INBOX_AT, prefix="x")
     engine.dispose()
-    config = write_sqlite_config(tmp_path)
+    return write_sqlite_config(tmp_path)
+
+
+@pytest.mark.slow
+def test_minsim_sample_then_eval_of_a_file_labelled_in_part(tmp_path: Path, config: Path) -> None:
     target = tmp_path / "sample.tsv"
     made = run_minsim("--config", str(config), "sample", "8", "--source", "inbox",
                       "-o", str(target), cwd=tmp_path)  # fmt: skip
@@ -132,3 +138,53 @@ def test_minsim_sample_then_eval_of_a_file_labelled_in_part(tmp_path: Path) -> N
     asked_too_many = run_minsim("--config", str(config), "sample", "50", "--source", "inbox",
                                 "-o", str(tmp_path / "all.tsv"), cwd=tmp_path)  # fmt: skip
     assert "drew 40 of 40 comments (seed 0); fewer than the 50 asked for" in asked_too_many.stdout
+    assert (tmp_path / "all.tsv").stat().st_mode & 0o777 == 0o600  # comment text: owner only
+
+
+def test_a_labelled_file_is_extended_never_written_over_by_surprise(
+    tmp_path: Path, config: Path
+) -> None:
+    target = tmp_path / "sample.tsv"
+
+    def sample(*extra: str) -> subprocess.CompletedProcess[str]:
+        return run_minsim("--config", str(config), "sample", *extra, "--source", "inbox",
+                          "-o", str(target), cwd=tmp_path)  # fmt: skip
+
+    assert sample("4").returncode == 0
+    first = target.read_text(encoding="utf-8").splitlines()
+    # Two rows labelled by hand; new comments arrive that take places early in the draw.
+    labelled = [first[0], first[1] + "pos", first[2] + "neg", *first[3:]]
+    target.write_text("\n".join(labelled) + "\n", encoding="utf-8")
+    more = open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    add_comments(more, source="inbox", count=60, start=INBOX_AT + timedelta(hours=2), prefix="y")
+    more.dispose()
+    refused = sample("10")
+    assert refused.returncode == 2
+    assert f"{target} exists: --extend keeps its rows and labels" in refused.stderr
+    assert target.read_text(encoding="utf-8").splitlines() == labelled  # untouched
+    extended = sample("10", "--extend")
+    assert extended.returncode == 0, extended.stderr
+    assert "drew 6 new of 100 comments (seed 0, 4 row(s) of the file kept" in extended.stdout
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[:5] == labelled and len(rows) == 11
+    assert len(set(rows[1:])) == 10 and all(row.endswith("\t") for row in rows[5:])
+    assert sample("3", "--force").returncode == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 4
+    # Without -o there is no file to extend.
+    alone = run_minsim("--config", str(config), "sample", "3", "--extend", cwd=tmp_path)
+    assert alone.returncode == 2 and "--extend and --force need -o FILE" in alone.stderr
+
+
+def test_eval_reads_a_row_whose_tab_was_trimmed_as_unlabelled(tmp_path: Path) -> None:
+    path = tmp_path / "trimmed.tsv"
+    path.write_text("text\tlabel\n좋다\tpos\n별로다\n", encoding="utf-8")
+    assert read_labeled(path, unlabeled_ok=True) == (
+        "document",
+        [("좋다", "", "pos"), ("별로다", "", "")],
+    )
+    with pytest.raises(LabeledFileError, match="trimmed.tsv:3: expected 2 columns"):
+        read_labeled(path)
+    header_only = tmp_path / "header.tsv"
+    header_only.write_text("text\tlabel\n", encoding="utf-8")
+    with pytest.raises(LabeledFileError, match="no row has a label yet"):
+        evaluate(None, header_only)
