@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -19,9 +21,12 @@ import pytest
 from sqlalchemy import create_engine, insert, select, update
 from test_aggregate_fixtures import N_ARTICLES, VERSION, add_comments, build_database
 
+from dashboard import chartdata
 from dashboard.filters import FilterState, documents_link
 from dashboard.health import run_link
-from minsim import schema
+from minsim import aggregate, schema
+from minsim.aggregate import Filters
+from minsim.db import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -140,20 +145,44 @@ def test_overview_renders_charts_korean_and_kst(server: str, tmp_path: Path) -> 
     assert shot.stat().st_size > 0
 
 
-def test_the_overview_brief_downloads_as_markdown(server: str, tmp_path: Path) -> None:
+def _download(url: str, button_name: str, folder: Path) -> Path:
+    """Open `url`, click the download button named `button_name`, save what comes."""
     with _browser_page(1000) as page:
-        page.goto(f"{server}/?company=kakao&window=custom&from=2022-10-19&to=2022-10-19")
-        button = page.get_by_role("button", name="브리핑 내려받기 (Markdown)")
+        page.goto(url)
+        button = page.get_by_role("button", name=button_name)
         button.wait_for(timeout=CHART_WAIT_MS)
         with page.expect_download(timeout=CHART_WAIT_MS) as download:
             button.click()
-        saved = tmp_path / download.value.suggested_filename
+        saved = folder / download.value.suggested_filename
         download.value.save_as(saved)
+    return saved
+
+
+def test_the_overview_brief_downloads_as_markdown(server: str, tmp_path: Path) -> None:
+    day = "company=kakao&window=custom&from=2022-10-19&to=2022-10-19"
+    saved = _download(f"{server}/?{day}", "브리핑 내려받기 (Markdown)", tmp_path)
     assert saved.name == "minsim-brief-20221019-0000.md"
     text = saved.read_text(encoding="utf-8")
     assert text.startswith("# 민심 브리핑 · 2022-10-19 00:00 ~ 2022-10-20 00:00 KST")
     assert "범위: 카카오 · 모든 출처" in text
     assert "| 카카오 | 4 (4) |" in text  # the fixture's Kakao article and comments of each day
+
+
+def test_the_overview_trend_downloads_the_figures_it_draws(server: str, tmp_path: Path) -> None:
+    saved = _download(f"{server}/?company=kakao&bucket=day", chartdata.BUTTON_LABEL, tmp_path)
+    assert saved.name == "minsim-overview-day.csv"
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    engine = open_engine(f"sqlite:///{tmp_path / 'minsim.db'}", create=False)
+    expected = aggregate.timeseries(engine, Filters(companies=("kakao",)), bucket="day",
+                                    version=VERSION)  # fmt: skip
+    engine.dispose()
+    assert [r["time_kst"] for r in rows] == list(expected["bucket"].dt.strftime("%Y-%m-%d %H:%M"))
+    assert [int(r["docs"]) for r in rows] == list(expected["docs"])
+    assert [round(float(r["mean_compound"]), 4) for r in rows] == list(
+        expected["mean_compound"].round(4)
+    )
+    # Each day: the fixture's Kakao article and its three comments.
+    assert {(r["articles"], r["comments"]) for r in rows} == {("1", "3")}
 
 
 def test_the_page_redraws_itself_when_a_collector_stores_more(server: str, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from test_aggregate_fixtures import (
     fill,
 )
 
-from dashboard import doctable, ui
+from dashboard import chartdata, doctable, ui
 from minsim import schema
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
 
@@ -100,6 +100,20 @@ def _markdown_text(at: AppTest) -> str:
         [w.value for w in at.warning] + [e.value for e in at.error] + [i.value for i in at.info]
     )
     return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("view", "buttons"),
+    [("views/overview.py", 1), ("views/aspects.py", 1), ("views/compare.py", 2)],
+)  # fmt: skip
+def test_charts_offer_the_figures_they_draw_as_csv(demo_url: str, view: str, buttons: int) -> None:
+    at = _app({"company": "kakao"})
+    at.switch_page(view).run()
+    assert not at.exception
+    offered = [b for b in at.get("download_button") if b.proto.label == chartdata.BUTTON_LABEL]
+    assert len(offered) == buttons  # the company and the source tabs of Compare (the topic
+    # trend's: tests/test_topics.py)
+    assert all(b.proto.ignore_rerun for b in offered)  # a click does not redraw the page
 
 
 @pytest.mark.parametrize("view", VIEWS)

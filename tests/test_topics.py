@@ -17,6 +17,7 @@ from cli_support import brief_sections, run_minsim, write_sqlite_config
 from sqlalchemy import Engine, func, insert, select, text
 from streamlit.testing.v1 import AppTest
 
+from dashboard import chartdata
 from dashboard.search import MAX_QUERY_CHARS
 from dashboard.surges import surge_table
 from minsim import aggregate, db, schema, store
@@ -412,6 +413,8 @@ def test_the_topics_page_draws_the_trend_of_the_terms_picked(topics_db: Path) ->
     assert picker.value == ["복구", "질문", "고생", "기준", "다행"]
     charts = at.main.get("vega_lite_chart")
     assert len(charts) == 2  # the bars of the most named, and the trend
+    offered = [b.proto.label for b in at.get("download_button")]
+    assert offered.count(chartdata.BUTTON_LABEL) == 1  # the trend's figures
     # a term typed in is counted as terms are stored; one that cannot be a term is refused
     picker.set_value(["보상", "evil.com"]).run()
     assert not at.exception

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, loaders, ui
+from dashboard import chartdata, charts, loaders, ui
 
 # Lines drawn by default: the most-mentioned aspects; more lines stop being readable.
 DEFAULT_LINES = 4
@@ -50,6 +50,11 @@ ui.chart_card(
     ),
     "문장이 언급한 측면(사과, 사퇴, 장애, 보상 …)마다 문서 안에서 그 문장들의 점수 합계를 "
     "평균해 문서의 측면 점수를 내고, 구간마다 문서들의 측면 점수를 평균했습니다.",
+)  # fmt: skip
+chartdata.download(
+    frame, name="aspects", bucket=ctx.state.bucket, key="aspects_data", names={"aspect": labels},
+    help="측면마다 구간(KST)마다, 직접 언급과 기사에서 물려받은 것(inherited)을 따로 한 줄씩: "
+    "그 측면 점수가 있는 문서 수(n), 평균 점수(mean_compound), 긍정·부정 수와 비율.",
 )  # fmt: skip
 ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, doctable, loaders, ui
+from dashboard import chartdata, charts, doctable, loaders, ui
 
 ctx = ui.context()
 st.title("회사·출처 비교 · Compare")
@@ -50,6 +50,8 @@ def comparison(
         )  # fmt: skip
     with right:
         ui.chart_card(charts.group_bar_chart(summed, group=group, labels=labels, legend=legend))
+    chartdata.download(frame, name=f"{group}-compare", bucket=bucket, key=f"{group}_data",
+                       names={group: labels} if labels else None)  # fmt: skip
     ui.chart_card(
         charts.grouped_trend_chart(
             frame, group=group, labels=labels, legend=legend, value="docs",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import charts, doctable, loaders, markers, surges, ui
+from dashboard import chartdata, charts, doctable, loaders, markers, surges, ui
 from dashboard.filters import bucket_window, narrow
 from minsim.aggregate import Filters
 from minsim.aggregate.surges import (
@@ -72,6 +73,17 @@ live = surges.live_notice(found, ctx.companies, watched)
 if live:
     st.warning(ui.escape_md(live), icon=":material/trending_up:")
 
+
+def with_kind_counts(overall: pd.DataFrame, by_kind: pd.DataFrame) -> pd.DataFrame:
+    """The trend's figures per bucket with its articles and comments beside the documents."""
+    kinds = by_kind.pivot_table(index="bucket", columns="kind", values="docs", aggfunc="sum")
+    counts = kinds.reindex(columns=["article", "comment"]).fillna(0).astype(int)
+    counts = counts.rename(columns={"article": "articles", "comment": "comments"})
+    merged = overall.merge(counts, left_on="bucket", right_index=True, how="left")
+    order = ["bucket", "docs", "articles", "comments"]
+    return merged[order + [c for c in merged.columns if c not in order]]
+
+
 bucket = ctx.state.bucket
 by_kind = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version, "kind")
 overall = loaders.timeseries(ctx.url, ctx.filters, bucket, ctx.version)
@@ -83,6 +95,9 @@ ui.chart_card(
     f"{unit}별 평균 감성 점수(-1~+1)와 긍정·부정 비율(0~1). 보라색 번호는 아래 사건 목록의 "
     f"사건입니다. 채점된 문서가 {charts.MIN_SCORED_PER_BUCKET}건 미만인 구간은 빼고, 그 자리에서 "
     "선을 끊었습니다.",
+)
+chartdata.download(
+    with_kind_counts(overall, by_kind), name="overview", bucket=bucket, key="overview_data"
 )
 picked = st.altair_chart(
     charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수", bucket=bucket, domain=domain),

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders, surges, topics, ui
+from dashboard import chartdata, loaders, surges, topics, ui
 from dashboard.filters import CUSTOM, DEFAULT_BUCKET, documents_link, to_params
 from dashboard.search import MAX_QUERY_CHARS
 from minsim.aggregate.surges import BASELINE_HOURS, VOLUME_RATIO
@@ -165,6 +165,11 @@ def trend_section() -> None:
         f"{'시간' if ctx.state.bucket == 'hour' else '날'}마다 그 말이 나온 채점된 문서 수입니다. "
         "점에 마우스를 올리면 그때 문서 가운데 비율과 그 문서들의 평균 점수가 보입니다. "
         "번호 붙은 점선은 아래 목록의 사건입니다.",
+    )  # fmt: skip
+    chartdata.download(
+        trend, name="topic-trend", bucket=ctx.state.bucket, key="topic_trend_data",
+        help="말마다 구간(KST)마다 한 줄: 그 말이 나온 채점된 문서 수(docs), 그 구간의 채점된 "
+        "문서 수(scored), 그 비율(share)과 그 말이 나온 문서들의 평균 점수(mean_compound).",
     )  # fmt: skip
     ui.events_list(events, ctx.companies, expanded=False)
 
