@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from collectors.http import HttpLimits, RetryPolicy
 from minsim import aggregate
-from minsim.brief import FILE_PREFIX, Period, file_name, write_brief
+from minsim.brief import FILE_PREFIX, TIME_FORMAT, Period, file_name, write_brief
 from minsim.errors import MinsimError
 from minsim.files import PARTIAL_SUFFIX, write_whole
 from minsim.settings import BriefSettings
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 # What messages call the brief's webhook instead of its URL.
 BRIEF_WEBHOOK_LABEL = "brief webhook"
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class BriefSettingError(MinsimError):

@@ -80,8 +80,7 @@ class Scheduler:
         started: datetime | None = None,
     ) -> None:
         """`started` is when the command began (now by default): a brief that fell due since,
-        while Kiwi loaded or stored documents were scored, is written as soon as collecting
-        starts."""
+        while Kiwi loaded or stored documents were scored, is written with the first runs."""
         self._engine, self._scenario, self._scorer, self._salt = engine, scenario, scorer, salt
         self._sources = list(sources)
         self._on_result = on_result
