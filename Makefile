@@ -9,6 +9,9 @@ STAMP := $(VENV)/.minsim-installed
 NATIVE := sentiment/_native/manifest.json
 NATIVE_SOURCES := $(wildcard sentiment/*.py) minsim/errors.py
 PORT ?= 8501
+# Test processes: most tests wait on child processes, servers and the browser, so two share the
+# machine well; each loads its own Kiwi (about 0.5 GB), so more than the cores is wasted memory.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint format bench system-deps install clean
 
@@ -35,7 +38,7 @@ system-deps:
 test: $(STAMP) $(NATIVE) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
