@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.doctable import csv_safe
+from minsim.timefmt import KST
 
 TIME_COLUMN = "time_kst"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -29,12 +30,20 @@ def chart_csv(frame: pd.DataFrame, names: Mapping[str, Mapping[str, str]] | None
     maps an id column (company, aspect) to the names to write beside it."""
     out = frame.copy()
     if "bucket" in out.columns:
-        out.insert(0, TIME_COLUMN, out.pop("bucket").dt.strftime(TIME_FORMAT))
+        out.insert(0, TIME_COLUMN, kst_text(out.pop("bucket")))
     for column, labels in (names or {}).items():
         if column in out.columns:
             named = out[column].map(lambda value, labels=labels: labels.get(value, value))
             out.insert(out.columns.get_loc(column) + 1, f"{column}_name", named)
     return csv_safe(out).to_csv(index=False, float_format="%.4f").encode("utf-8-sig")
+
+
+def kst_text(times: pd.Series) -> pd.Series:
+    """Times as KST text; naive ones are taken as UTC, as the database stores them."""
+    moments = pd.to_datetime(times)
+    if moments.dt.tz is None:
+        moments = moments.dt.tz_localize("UTC")
+    return moments.dt.tz_convert(KST).dt.strftime(TIME_FORMAT)
 
 
 def download(

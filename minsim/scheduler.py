@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as TimeOfDay
 from typing import Any
 
@@ -49,6 +49,8 @@ MISFIRE_GRACE_SECONDS = 300
 # A brief waits behind a run under way; its period ends at the time it was due however late it
 # is written, so up to an hour late it is still worth writing.
 BRIEF_GRACE_SECONDS = 3600
+# A brief caught up at start is queued this much after the sources' first runs.
+AFTER_FIRST_RUNS = timedelta(microseconds=1)
 # One worker: one writer to the database and one Kiwi for the whole process.
 WORKERS = 1
 INTERRUPTED = "interrupted: the collecting process ended before the run finished"
@@ -122,7 +124,9 @@ class Scheduler:
             )
         for at in self._briefs.times if self._briefs is not None else ():
             # APScheduler computes a cron job's first time from now: one due since the command
-            # began would be skipped, so it is run now (its period still ends when it was due).
+            # began would be skipped, so it runs now (its period still ends when it was due),
+            # just after the first runs (jobs due together run in the order of their times, then
+            # of their ids), which bring in what was published before it was due.
             due_during_start = last_due(at, now) >= self._started
             self._scheduler.add_job(
                 self._brief,
@@ -131,7 +135,7 @@ class Scheduler:
                 id=self._brief_id(at),
                 name=f"brief at {at:%H:%M} KST",
                 misfire_grace_time=BRIEF_GRACE_SECONDS,
-                **({"next_run_time": now} if due_during_start else {}),
+                **({"next_run_time": now + AFTER_FIRST_RUNS} if due_during_start else {}),
             )
         self._scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
         # `_missed` says it in our words; the scheduler's own line would say it twice.

@@ -158,9 +158,17 @@ class LocalServer:
         return Handler
 
 
+# Sockets bound and never listening, held for the life of the test process: their ports refuse
+# connections, and no server of a parallel test process can take them meanwhile.
+_REFUSING: list[socket.socket] = []
+# The xdist group of the tests that choose a free port and then start a server on it: they run
+# in one test process (`pytest -n 2 --dist loadgroup`), so none takes another's port.
+SERVING_GROUP = "serves-on-a-chosen-port"
+
+
 def refused_url() -> str:
     """A loopback URL on which nothing listens (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _REFUSING.append(sock)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}/"

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pytest
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from cli_support import brief_sections, collecting_config, start_run
+from cli_support import SCENARIO, brief_sections, collecting_config, start_run
 from httpserver import LocalServer, Reply
 from sqlalchemy import Engine, text
 from test_aggregate_fixtures import build_database
 
 from collectors.http import RetryPolicy
 from minsim.brief_schedule import BriefSchedule, BriefSettingError, last_due
+from minsim.scenario import load_scenario
 from minsim.scheduler import Scheduler
-from minsim.settings import BriefSettings
+from minsim.settings import BriefSettings, load_settings
 from minsim.timefmt import KST
 
 FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
@@ -171,15 +172,28 @@ def test_a_brief_due_while_the_command_started_is_written_when_collecting_starts
     folder = tmp_path / "briefs"
     settings = BriefSettings(at=(due.time(),), hours=1, folder=folder)
     schedule = BriefSchedule(database, settings, webhook=None)
-    written: list[str] = []
-    scheduler = Scheduler(database, None, None, "salt", [], briefs=schedule,
-                          on_brief=written.append, started=due - timedelta(minutes=1))  # fmt: skip
-    stopper = threading.Timer(0.2, lambda: _stop_when(scheduler, lambda: bool(written)))
+    # A source whose name sorts after the brief's job: the brief must still wait for its first
+    # run, which brings in what was published before the brief was due.
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[[sources]]\nname = "zz-inbox"\nkind = "file"\ninterval = "1h"\n'
+                      f'folder = "{tmp_path / "inbox"}"\n', encoding="utf-8")  # fmt: skip
+    sources = load_settings(config).sources
+    happened: list[str] = []
+    scheduler = Scheduler(
+        database, load_scenario(SCENARIO), None, "salt", sources, briefs=schedule,
+        on_result=lambda result: happened.append(f"run {result.source}"),
+        on_brief=happened.append, started=due - timedelta(minutes=1),
+    )  # fmt: skip
+    stopper = threading.Timer(0.2, lambda: _stop_when(scheduler, lambda: len(happened) >= 2))
     stopper.start()
     scheduler.start()  # blocks until stopped
     stopper.join()
     span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
-    assert written == [f"brief of {span}: written to {folder / file_name_for(due, 1)}"]
+    assert happened == [
+        "run zz-inbox",
+        f"brief of {span}: written to {folder / file_name_for(due, 1)}",
+    ]
     # A brief that waited longer than its grace is said to be skipped, in our words, with the
     # time it was due even when it was run at start-up (scheduled for a minute later).
     caplog.set_level(logging.WARNING)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from httpserver import SERVING_GROUP
 from sqlalchemy import create_engine, insert, select, update
 from test_aggregate_fixtures import N_ARTICLES, VERSION, add_comments, build_database
 
@@ -45,8 +46,12 @@ LIVE_REDRAW_SECONDS = 60
 # Inside the fixture's days.
 IMPORTED_AT = datetime(2022, 10, 18, 1, 0, tzinfo=UTC)
 
+# One test process runs every test that serves the dashboard on a port of its own (see
+# SERVING_GROUP): no other one can take a port between its choice and the server's start, and two
+# Chromiums do not share two cores against their waits.
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group(SERVING_GROUP),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
         reason=f"{CHROMIUM} is not installed (Debian package chromium)",

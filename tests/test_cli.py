@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from httpserver import SERVING_GROUP
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from minsim import db, schema
@@ -269,6 +270,7 @@ def test_score_fills_gaps_and_rescore_recomputes_everything(tmp_path: Path, conf
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group(SERVING_GROUP)  # its port is chosen before the server takes it
 def test_dashboard_command_serves_and_stops_on_sigterm(tmp_path: Path, config: Path) -> None:
     import signal
     import socket

@@ -52,9 +52,12 @@ ui.chart_card(
     "평균해 문서의 측면 점수를 내고, 구간마다 문서들의 측면 점수를 평균했습니다.",
 )  # fmt: skip
 chartdata.download(
-    frame, name="aspects", bucket=ctx.state.bucket, key="aspects_data", names={"aspect": labels},
-    help="측면마다 구간(KST)마다, 직접 언급과 기사에서 물려받은 것(inherited)을 따로 한 줄씩: "
-    "그 측면 점수가 있는 문서 수(n), 평균 점수(mean_compound), 긍정·부정 수와 비율.",
+    merged.assign(pos_share=merged["pos"] / merged["n"]).drop(columns="total"),
+    name="aspects-with-inherited" if include_inherited else "aspects",
+    bucket=ctx.state.bucket, key="aspects_data", names={"aspect": labels},
+    help="측면마다 구간(KST)마다 한 줄 (선 그래프에 고른 측면만이 아니라 모두, 기사에서 물려받은 "
+    "측면은 위 스위치대로): 그 측면 점수가 있는 문서 수(n), 평균 점수(mean_compound), 긍정·부정 "
+    "수(pos, neg)와 비율.",
 )  # fmt: skip
 ui.events_list(events, ctx.companies, expanded=False)
 ui.chart_card(

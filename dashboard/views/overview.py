@@ -80,6 +80,8 @@ def with_kind_counts(overall: pd.DataFrame, by_kind: pd.DataFrame) -> pd.DataFra
     counts = kinds.reindex(columns=["article", "comment"]).fillna(0).astype(int)
     counts = counts.rename(columns={"article": "articles", "comment": "comments"})
     merged = overall.merge(counts, left_on="bucket", right_index=True, how="left")
+    # The two readings are cached apart: a bucket one of them lacks counts 0, not "nan".
+    merged[["articles", "comments"]] = merged[["articles", "comments"]].fillna(0).astype(int)
     order = ["bucket", "docs", "articles", "comments"]
     return merged[order + [c for c in merged.columns if c not in order]]
 
@@ -97,8 +99,11 @@ ui.chart_card(
     "선을 끊었습니다.",
 )
 chartdata.download(
-    with_kind_counts(overall, by_kind), name="overview", bucket=bucket, key="overview_data"
-)
+    with_kind_counts(overall, by_kind), name="overview", bucket=bucket, key="overview_data",
+    help="구간(KST)마다 한 줄: 문서 수(docs)와 그 가운데 기사·댓글 수(articles, comments), "
+    "채점된 문서 수(scored), 평균 점수(mean_compound), 긍정·부정 수(pos, neg)와 비율. 채점된 "
+    f"문서가 {charts.MIN_SCORED_PER_BUCKET}건 미만이라 선을 끊은 구간도 들어 있습니다.",
+)  # fmt: skip
 picked = st.altair_chart(
     charts.volume_chart(by_kind, title=f"{unit}별 기사·댓글 수", bucket=bucket, domain=domain),
     width="stretch",
