@@ -5,11 +5,6 @@ from __future__ import annotations
 import argparse
 
 from minsim.cli_common import add_document_filters, add_period_options
-from minsim.errors import MinsimError
-
-
-class BriefTargetError(MinsimError):
-    """The brief could not be written to the file asked for."""
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -34,7 +29,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_brief(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.brief import Period, write_brief
-    from minsim.cli_common import open_for_document_filters, period_asked
+    from minsim.cli_common import open_for_document_filters, period_asked, write_output
     from minsim.settings import load_settings
 
     engine = open_for_document_filters(args)
@@ -46,11 +41,7 @@ def run_brief(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text, end="")
         return 0
-    try:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as exc:
-        raise BriefTargetError(f"cannot write {args.output}: {exc.strerror}") from None
+    write_output(args.output, text)
     print(f"wrote the brief of {period[0]:%Y-%m-%d %H:%M} ~ {period[1]:%Y-%m-%d %H:%M} KST "
           f"to {args.output}")  # fmt: skip
     return 0

@@ -6,6 +6,7 @@ import argparse
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minsim.errors import MinsimError, StoreError
@@ -33,6 +34,21 @@ MAX_BYTE_ESCAPE = 0xFF
 # month (as a scheduled brief's).
 DEFAULT_HOURS = 24
 MAX_HOURS = MAX_BRIEF_HOURS
+
+
+class OutputFileError(MinsimError):
+    """A command could not write the file its -o named."""
+
+
+def write_output(path: str | Path, text: str, *, private: bool = False) -> None:
+    """Write a command's -o FILE whole (minsim.files): a failed write leaves the file as it
+    was; `private` files (comment text) are readable by their owner only."""
+    from minsim.files import write_whole
+
+    try:
+        write_whole(Path(path), text, private=private)
+    except OSError as exc:
+        raise OutputFileError(f"cannot write {path}: {exc.strerror}") from None
 
 
 class UnknownChoice(MinsimError):

@@ -18,7 +18,7 @@ MAX_SAMPLE = 10_000
 
 
 class SampleTargetError(MinsimError):
-    """The sample could not be written to the file asked for."""
+    """The sample's file cannot be written or extended as asked."""
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -60,8 +60,7 @@ def run_sample(args: argparse.Namespace) -> int:
     import sys
 
     from minsim import aggregate
-    from minsim.cli_common import open_for_document_filters, period_asked
-    from minsim.files import write_whole
+    from minsim.cli_common import open_for_document_filters, period_asked, write_output
     from minsim.normalize import clean_text
     from minsim.sample import as_tsv, draw_sample
 
@@ -88,10 +87,7 @@ def run_sample(args: argparse.Namespace) -> int:
         print(as_tsv(sample.texts), end="")
         print(report, file=sys.stderr)
         return 0
-    try:
-        write_whole(target, as_tsv(sample.texts, kept), private=True)
-    except OSError as exc:
-        raise SampleTargetError(f"cannot write {target}: {exc.strerror}") from None
+    write_output(target, as_tsv(sample.texts, kept), private=True)
     print(f"{report}; wrote {target}: write pos, neg or neu after each tab, then "
           f"`minsim eval {target}`")  # fmt: skip
     return 0
