@@ -36,6 +36,10 @@ DEFAULT_HOURS = 24
 MAX_HOURS = MAX_BRIEF_HOURS
 
 
+class PeriodError(MinsimError):
+    """Period options that do not go together."""
+
+
 class OutputFileError(MinsimError):
     """A command could not write the file its -o named."""
 
@@ -91,12 +95,28 @@ def add_document_filters(command: argparse.ArgumentParser, companies_help: str) 
 
 
 def add_period_options(command: argparse.ArgumentParser) -> None:
-    """--day or --hours: the period a command reads (see `period_asked`)."""
+    """--day, or --hours up to --until: the period a command reads (see `period_asked`)."""
     when = command.add_mutually_exclusive_group()
     when.add_argument("--day", type=_day, metavar="YYYY-MM-DD",
                       help="a KST calendar day")  # fmt: skip
     when.add_argument("--hours", type=whole_numbers("hours", MAX_HOURS), metavar="N",
                       help=f"the last N hours (default {DEFAULT_HOURS})")  # fmt: skip
+    command.add_argument("--until", type=_moment, metavar="'YYYY-MM-DD HH:MM'",
+                         help="where the last --hours end, in KST (default: the end of the "
+                         "newest document's hour); a scheduled brief's time, say")  # fmt: skip
+
+
+def _moment(text: str) -> datetime:
+    """'2022-10-20 08:00' (or 2022-10-20T08:00) as an aware KST moment."""
+    from minsim.timefmt import KST
+
+    try:
+        moment = datetime.strptime(text.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a KST time as 'YYYY-MM-DD HH:MM', not {text!r}"
+        ) from None
+    return moment.replace(tzinfo=KST)
 
 
 def _day(text: str) -> date:
@@ -109,10 +129,15 @@ def _day(text: str) -> date:
 def period_asked(
     args: argparse.Namespace, span: tuple[datetime, datetime] | None
 ) -> tuple[datetime, datetime]:
-    """[start, end) in KST: the --day asked for, or the last --hours up to the end of the newest
-    document's hour (of the current hour when there are no documents)."""
+    """[start, end) in KST: the --day asked for, or the last --hours up to --until or else the
+    end of the newest document's hour (of the current hour when there are no documents)."""
     from minsim.timefmt import KST
 
+    until = getattr(args, "until", None)
+    if args.day is not None and until is not None:
+        raise PeriodError("--until ends the last --hours; a --day has its own end")
+    if until is not None:
+        return until - timedelta(hours=args.hours or DEFAULT_HOURS), until
     if args.day is not None:
         start = datetime(args.day.year, args.day.month, args.day.day, tzinfo=KST)
         return start, start + timedelta(days=1)

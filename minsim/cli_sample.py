@@ -31,7 +31,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "each, as a text<TAB>label file with the label empty. Fill in pos, neg or neu and "
         "`minsim eval FILE` measures the scorer on your own documents; rows still without a "
         "label are skipped and counted. To label more later, --extend the file: its rows and "
-        "labels stay as they are. Without --day or --hours, all the data.",
+        "labels stay as they are. Without --day, --hours or --until, all the data.",
     )
     sample.add_argument("size", type=whole_numbers("documents", MAX_SAMPLE), metavar="SIZE",
                         help=f"how many documents to draw (1 to {MAX_SAMPLE:,})")  # fmt: skip
@@ -70,7 +70,7 @@ def run_sample(args: argparse.Namespace) -> int:
     kept = _kept_rows(target, extend=args.extend) if target and not args.force else []
     engine = open_for_document_filters(args)
     start = end = None
-    if args.day is not None or args.hours is not None:
+    if args.day is not None or args.hours is not None or args.until is not None:
         start, end = period_asked(args, aggregate.time_span(engine))
     flt = aggregate.Filters(
         start=start,

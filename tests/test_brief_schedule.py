@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from cli_support import SCENARIO, brief_sections, collecting_config, start_run
+from cli_support import (
+    SCENARIO,
+    brief_sections,
+    collecting_config,
+    run_minsim,
+    start_run,
+    write_sqlite_config,
+)
 from httpserver import LocalServer, Reply
 from sqlalchemy import Engine, text
 from test_aggregate_fixtures import build_database
@@ -81,6 +88,27 @@ def test_a_brief_is_written_whole_for_the_hours_before_its_time(
     # Written again at the same time (a restarted process), the file is replaced, not doubled.
     schedule.write(EIGHT)
     assert [p.name for p in folder.iterdir()] == [path.name]
+
+
+def test_a_missed_brief_is_written_again_by_hand_with_until(
+    database: Engine, tmp_path: Path
+) -> None:
+    """A brief due while `minsim run` was down: `minsim brief --hours N --until TIME` writes
+    the very same brief."""
+    folder = tmp_path / "briefs"
+    settings = BriefSettings(at=(EIGHT,), hours=24, companies=("kakao",), folder=folder)
+    _schedule(database, settings).write(EIGHT)
+    scheduled = (folder / "minsim-brief-20221019-0800.md").read_text(encoding="utf-8")
+    config = write_sqlite_config(tmp_path)
+    by_hand = run_minsim("--config", str(config), "brief", "--company", "kakao", "--hours", "24",
+                         "--until", "2022-10-20 08:00", cwd=tmp_path)  # fmt: skip
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert by_hand.stdout == scheduled
+    both = run_minsim("--config", str(config), "brief", "--day", "2022-10-19",
+                      "--until", "2022-10-20 08:00", cwd=tmp_path)  # fmt: skip
+    assert both.returncode == 2 and "a --day has its own end" in both.stderr
+    loose = run_minsim("--config", str(config), "brief", "--until", "10/20 8시", cwd=tmp_path)
+    assert loose.returncode == 2 and "expected a KST time as 'YYYY-MM-DD HH:MM'" in loose.stderr
 
 
 def test_a_brief_goes_to_the_webhook_even_when_its_file_cannot_be_written(
