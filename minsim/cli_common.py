@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
     from minsim.scenario import Scenario
     from minsim.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # The database modules load when a command opens the database: `terminal_safe` is also used by
 # commands that never touch it (explain).
@@ -101,12 +104,12 @@ def add_period_options(command: argparse.ArgumentParser) -> None:
                       help="a KST calendar day")  # fmt: skip
     when.add_argument("--hours", type=whole_numbers("hours", MAX_HOURS), metavar="N",
                       help=f"the last N hours (default {DEFAULT_HOURS})")  # fmt: skip
-    command.add_argument("--until", type=_moment, metavar="'YYYY-MM-DD HH:MM'",
+    command.add_argument("--until", type=kst_moment, metavar="'YYYY-MM-DD HH:MM'",
                          help="where the last --hours end, in KST (default: the end of the "
                          "newest document's hour); a scheduled brief's time, say")  # fmt: skip
 
 
-def _moment(text: str) -> datetime:
+def kst_moment(text: str) -> datetime:
     """'2022-10-20 08:00' (or 2022-10-20T08:00) as an aware KST moment."""
     from minsim.timefmt import KST
 
@@ -200,8 +203,24 @@ def open_with_scenario(settings: Settings) -> tuple[Engine, Scenario]:
 
     engine = open_database(settings)
     scenario = load_scenario(settings.scenario.path)
-    store.save_scenario(engine, scenario)
+    note = removed_events_note(store.save_scenario(engine, scenario), scenario)
+    if note:
+        log.warning("%s", note)
     return engine, scenario
+
+
+def removed_events_note(removed: list[Any], scenario: Scenario) -> str | None:
+    """What storing the scenario took off the timeline because its events.toml no longer lists
+    it (an event retitled, moved or taken out of the file); None when nothing."""
+    from minsim.timefmt import format_kst
+
+    if not removed:
+        return None
+    listed = "; ".join(f"{format_kst(e.at)} {e.company} {e.title}" for e in removed)
+    return terminal_safe(
+        f"removed {len(removed)} event(s) that {scenario.path / 'events.toml'} no longer "
+        f"lists: {listed}"
+    )
 
 
 def scorer_for(settings: Settings) -> Any:

@@ -144,6 +144,14 @@ def _migration_4(conn: Connection) -> None:
     schema.document_terms.create(conn, checkfirst=True)
 
 
+def _migration_5(conn: Connection) -> None:
+    """Record where each event came from (events.origin), so the events of a scenario file
+    follow the file and events added by hand are kept apart."""
+    # A database created at version 5 or later got the column from migration 1.
+    if "origin" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+        conn.execute(text("ALTER TABLE events ADD COLUMN origin VARCHAR(80)"))
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
@@ -151,14 +159,19 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (2, "documents.run_id: the run that stored each document", _migration_2),
     (3, "index documents.collected_at and scores.scored_at", _migration_3),
     (4, "document_terms: each document's topic terms", _migration_4),
+    (5, "events.origin: the scenario file or the command that added each event", _migration_5),
 )
 # Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
 # version or later: migration 3 only adds indexes, which make reading faster, not possible, and
-# migration 4's topic terms are read only where `has_terms` says they are there. A reader of an
-# older one asks for `minsim init`; writers always migrate in full.
+# migration 4's topic terms are read only where `has_terms` says they are there, migration 5's
+# event origins only where `has_origins` does. A reader of an older one asks for `minsim init`;
+# writers always migrate in full.
 READERS_NEED = 2
 # The migration that adds document_terms.
 TERMS_MIGRATION = 4
+# The migration that adds events.origin (a reader of an older database reads every event as
+# stored before origins were recorded).
+ORIGIN_MIGRATION = 5
 
 
 def schema_version(engine: Engine) -> int:
@@ -173,6 +186,11 @@ def schema_version(engine: Engine) -> int:
 def has_terms(engine: Engine) -> bool:
     """The database holds the topic-terms table (a reader of an older one leaves terms out)."""
     return schema_version(engine) >= TERMS_MIGRATION
+
+
+def has_origins(engine: Engine) -> bool:
+    """The events table records where each event came from (migration 5)."""
+    return schema_version(engine) >= ORIGIN_MIGRATION
 
 
 def migrate(engine: Engine) -> list[int]:

@@ -46,8 +46,9 @@ def load_scenario(path: Path) -> Scenario:
         _company(entry, path / "companies.toml", i)
         for i, entry in enumerate(_list(path / "companies.toml", "company"))
     )
+    known = [c.id for c in companies]
     events = tuple(
-        _event(entry, path / "events.toml", i)
+        _event(entry, path / "events.toml", i, known)
         for i, entry in enumerate(_list(path / "events.toml", "event"))
     )
     aspects_path = path / "aspects.toml"
@@ -55,9 +56,15 @@ def load_scenario(path: Path) -> Scenario:
         AspectLabel(id=_id(e, aspects_path, i), label=str(e.get("label", e["id"])))
         for i, e in enumerate(_list(aspects_path, "aspect"))
     )
+    name = str(meta.get("name", path.name))
+    if not name.strip() or len(name) > MAX_ID_CHARS:
+        # the name marks the scenario's events in the database (events.origin)
+        raise ScenarioError(
+            f"{path / 'scenario.toml'}: name must be 1 to {MAX_ID_CHARS} characters (got {name!r})"
+        )
     return Scenario(
         path=path,
-        name=str(meta.get("name", path.name)),
+        name=name,
         title=str(meta.get("title", path.name)),
         companies=companies,
         events=events,
@@ -111,12 +118,18 @@ def _company(entry: dict[str, Any], path: Path, index: int) -> Company:
     )
 
 
-def _event(entry: dict[str, Any], path: Path, index: int) -> Event:
+def _event(entry: dict[str, Any], path: Path, index: int, companies: list[str]) -> Event:
     at = parse_datetime(_need(entry, "at", path, index))
     if at is None:
         raise ScenarioError(f"{path}: event #{index + 1} has an unreadable date {entry['at']!r}")
-    return Event(
-        at=at,
-        company=str(_need(entry, "company", path, index)),
-        title=str(_need(entry, "title", path, index)),
-    )
+    company = str(_need(entry, "company", path, index))
+    if company not in companies:
+        # an event of an unknown id would never show: every chart filters events by company
+        raise ScenarioError(
+            f"{path}: event #{index + 1} names company {company!r}, which companies.toml does "
+            f"not define (known: {', '.join(companies) or 'none'})"
+        )
+    title = str(_need(entry, "title", path, index))
+    if not title.strip():
+        raise ScenarioError(f"{path}: event #{index + 1} has an empty title")
+    return Event(at=at, company=company, title=title)

@@ -149,6 +149,9 @@ events = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("company", String(64), nullable=False),
     Column("title", Text, nullable=False),
+    # Where the event came from: "scenario:<name>" for a scenario's events.toml, "added" for
+    # `minsim events add`, NULL for events stored before migration 5 recorded it.
+    Column("origin", String(80), nullable=True),
     UniqueConstraint("at", "company", "title", name="uq_events_at_company_title"),
 )
 

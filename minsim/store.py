@@ -1,4 +1,4 @@
-"""All write SQL: documents, company tags, scores, runs, cursors and the scenario tables.
+"""All write SQL: documents, company tags, scores, runs, cursors, the scenario tables and events.
 
 Every write is idempotent (deterministic ids, INSERT ... ON CONFLICT); one batch, one transaction.
 """
@@ -8,17 +8,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, String, Table, delete, select, update
+from sqlalchemy import Connection, Engine, String, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from minsim import db, schema
 from minsim.companies import CompanyMatcher
 from minsim.errors import StoreError
-from minsim.models import Company, Document
+from minsim.models import Company, Document, Event
 from minsim.normalize import column_length
+from minsim.timeline import ADDED, TimelineError, scenario_origin
 
 # Ids per IN (...) clause; SQLite allows 32,766 variables in one statement.
 IN_CHUNK = 900
@@ -325,18 +327,71 @@ def set_cursor(engine: Engine, source: str, position: str) -> None:
         upsert(conn, schema.cursors, [row], ["source"], ["position", "updated_at"])
 
 
-def save_scenario(engine: Engine, scenario: Any) -> None:
-    """Store the scenario's companies, aspect labels and events (names and chart annotations)."""
+def save_scenario(engine: Engine, scenario: Any) -> list[Event]:
+    """Store the scenario's companies, aspect labels and events (names and chart annotations).
+
+    The scenario's events follow its events.toml: those stored from it before that the file no
+    longer lists (retitled, moved or taken out) are removed and returned. Events added by hand
+    or stored before origins were recorded are left alone; one the file now lists becomes the
+    file's.
+    """
     companies = [
         {"id": c.id, "name": c.name, "aliases": json.dumps(list(c.aliases), ensure_ascii=False)}
         for c in scenario.companies
     ]
     aspects = [{"id": a.id, "label": a.label} for a in scenario.aspects]
-    events = [{"at": e.at, "company": e.company, "title": e.title} for e in scenario.events]
+    origin = scenario_origin(scenario.name)
+    events = [
+        {"at": e.at, "company": e.company, "title": e.title, "origin": origin}
+        for e in scenario.events
+    ]
     with _transaction(engine, "store the scenario") as conn:
         upsert(conn, schema.companies, companies, ["id"], ["name", "aliases"])
         upsert(conn, schema.aspects, aspects, ["id"], ["label"])
-        upsert(conn, schema.events, events, ["at", "company", "title"])
+        upsert(conn, schema.events, events, ["at", "company", "title"], ["origin"])
+        return _drop_events_left_out(conn, origin, scenario.events)
+
+
+def _drop_events_left_out(conn: Connection, origin: str, listed: Sequence[Event]) -> list[Event]:
+    """Delete the events stored from a scenario file that the file no longer lists."""
+    table = schema.events
+    wanted = {(e.at, e.company, e.title) for e in listed}
+    stored = conn.execute(
+        select(table.c.id, table.c.at, table.c.company, table.c.title)
+        .where(table.c.origin == origin)
+        .order_by(table.c.at, table.c.id)
+    ).all()
+    gone = [row for row in stored if (row.at, row.company, row.title) not in wanted]
+    if gone:
+        conn.execute(delete(table).where(table.c.id.in_([row.id for row in gone])))
+    return [Event(at=row.at, company=row.company, title=row.title) for row in gone]
+
+
+def add_event(engine: Engine, at: datetime, company: str, title: str) -> None:
+    """Add an event by hand (origin `added`); TimelineError for a company the database does not
+    hold or an event it already holds. `title` is expected checked (timeline.check_title)."""
+    table = schema.events
+    with _transaction(engine, "add the event") as conn:
+        known = conn.execute(select(schema.companies.c.id)).scalars().all()
+        if company not in known:
+            raise TimelineError(
+                f"unknown company {company}; known: {', '.join(sorted(known)) or 'none'}"
+            )
+        same = (table.c.at == at) & (table.c.company == company) & (table.c.title == title)
+        if conn.execute(select(table.c.id).where(same)).first() is not None:
+            raise TimelineError("the timeline already holds this event")
+        conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
+
+
+def remove_event(engine: Engine, event_id: int) -> None:
+    """Remove an event added by hand or stored before origins were recorded; a scenario file's
+    own events are removed by taking them out of the file."""
+    table = schema.events
+    by_hand = table.c.origin.is_(None) | (table.c.origin == ADDED)
+    with _transaction(engine, "remove the event") as conn:
+        removed = conn.execute(delete(table).where((table.c.id == event_id) & by_hand)).rowcount
+    if not removed:
+        raise TimelineError("the event changed while it was being removed; list the events again")
 
 
 class _transaction:

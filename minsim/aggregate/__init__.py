@@ -34,6 +34,7 @@ from minsim.aggregate.lookups import (
     live_counts,
     newest_times,
     source_names,
+    stored_events,
     stored_explanations,
     time_span,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "newest_times",
     "source_activity",
     "source_names",
+    "stored_events",
     "stored_explanations",
     "stored_sources",
     "summary",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -15,13 +16,16 @@ from minsim.aggregate.sql import (
     documents_with_scores,
     where_clauses,
 )
+from minsim.db import has_origins
 from minsim.schema import (
     aspects,
     companies,
     document_companies,
     documents,
+    events,
     scores,
 )
+from minsim.timeline import StoredEvent
 
 # Drill-down tables stay readable and cheap; users narrow filters to see other rows.
 DEFAULT_DOCUMENT_LIMIT = 200
@@ -32,6 +36,29 @@ def company_names(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         rows = conn.execute(select(companies.c.id, companies.c.name).order_by(companies.c.name))
         return {cid: name for cid, name in rows}
+
+
+def stored_events(engine: Engine, company_ids: Sequence[str] = ()) -> list[StoredEvent]:
+    """Every event of the timeline (of these companies), numbered in time order as `minsim
+    impact` numbers them, with where each came from (None before migration 5)."""
+    with_origin = has_origins(engine)
+    columns = [events.c.id, events.c.at, events.c.company, events.c.title]
+    query = select(*columns, *([events.c.origin] if with_origin else []))
+    if company_ids:
+        query = query.where(events.c.company.in_(list(company_ids)))
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(events.c.at, events.c.id)).all()
+    return [
+        StoredEvent(
+            number,
+            row.id,
+            aware(row.at),
+            row.company,
+            row.title,
+            row.origin if with_origin else None,
+        )  # fmt: skip
+        for number, row in enumerate(rows, 1)
+    ]
 
 
 def aspect_labels(engine: Engine) -> dict[str, str]:

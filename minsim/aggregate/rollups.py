@@ -153,7 +153,8 @@ def summary(engine: Engine, flt: Filters, *, version: str | None) -> dict[str, f
 
 def events_between(engine: Engine, flt: Filters) -> pd.DataFrame:
     """Events in the time window (and of the selected companies): at (KST), company, title."""
-    query = select(events.c.at, events.c.company, events.c.title).order_by(events.c.at)
+    # by id within a time too: ties are numbered alike on every backend and every page
+    query = select(events.c.at, events.c.company, events.c.title).order_by(events.c.at, events.c.id)
     if flt.start is not None:
         query = query.where(events.c.at >= flt.start)
     if flt.end is not None:
