@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_brief,
         cli_collect,
         cli_data,
+        cli_events,
         cli_impact,
         cli_sample,
         cli_scorer,
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sample.add_commands(commands)
     cli_collect.add_commands(commands)
     cli_impact.add_commands(commands)
+    cli_events.add_commands(commands)
     cli_surges.add_commands(commands)
     cli_topics.add_commands(commands)
     cli_brief.add_commands(commands)

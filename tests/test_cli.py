@@ -32,6 +32,10 @@ COMMANDS = (
     "collect",
     "run",
     "impact",
+    "events",
+    "surges",
+    "topics",
+    "brief",
 )
 
 

@@ -27,7 +27,7 @@ from test_aggregate_fixtures import (
 )
 
 from dashboard import chartdata, doctable, ui
-from minsim import schema
+from minsim import schema, store
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -142,6 +142,25 @@ def _add_burst(url: str, start: datetime, prefix: str) -> None:
     engine = create_engine(url)
     add_burst(engine, start, prefix)
     engine.dispose()
+
+
+def test_an_event_added_by_hand_is_drawn_and_listed(demo_url: str) -> None:
+    engine = create_engine(demo_url)
+    store.add_event(engine, datetime(2022, 10, 18, 5, 0, tzinfo=UTC), "kakao", "보상안 발표")
+    engine.dispose()
+    at = _app()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "사건" in d.value.columns)
+    assert list(listed["사건"]) == [
+        "판교 데이터센터 화재",
+        "보상안 발표",
+        "사과 기자회견·대표 사퇴",
+    ]
+    assert list(listed["시각 (KST)"])[1] == "2022-10-18 14:00"
+    impact = _app()
+    impact.switch_page("views/impact.py").run()
+    options = impact.selectbox[-1].options
+    assert any(o.endswith("· 카카오 · 보상안 발표") and o.startswith("2 · ") for o in options)
 
 
 def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:

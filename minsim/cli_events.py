@@ -1,0 +1,174 @@
+"""`minsim events`: list the timeline's events, and add or remove events as a crisis unfolds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from minsim.cli_common import UnknownChoice, kst_moment
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from minsim.timeline import StoredEvent
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    events = commands.add_parser(
+        "events",
+        help="list the timeline's events, add one as it happens, or remove one added",
+        description="The events drawn on the charts and compared on the Before/after page: "
+        "those of the scenario's events.toml and those added with `minsim events add`.",
+    )
+    actions = events.add_subparsers(dest="events_command", metavar="ACTION", required=True)
+
+    listing = actions.add_parser(
+        "list",
+        help="the events in time order, numbered as `minsim impact` numbers them",
+        description="The events in time order, numbered as `minsim impact` numbers them "
+        "(for the same --company), with where each came from.",
+    )
+    listing.add_argument("--company", action="append", default=[], metavar="ID",
+                         help="only these companies' events (repeatable)")  # fmt: skip
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the events as JSON")
+    shape.add_argument(
+        "--toml",
+        action="store_true",
+        help="print the events the scenario's events.toml does not hold as [[event]] tables, "
+        "to add to that file",
+    )
+    listing.set_defaults(func=run_list)
+
+    add = actions.add_parser(
+        "add",
+        help="add an event to the timeline (the dashboard shows it within a minute)",
+        description="Add an event to the timeline: the charts draw it and the Before/after "
+        "page and `minsim impact` compare the hours either side of it.",
+    )
+    add.add_argument("at", type=kst_moment, metavar="'YYYY-MM-DD HH:MM'", help="when, in KST")
+    add.add_argument("company", metavar="COMPANY", help="the company's id (`minsim status`)")
+    add.add_argument("title", metavar="TITLE", help="what happened, as the charts label it")
+    add.set_defaults(func=run_add)
+
+    remove = actions.add_parser(
+        "remove",
+        help="remove an event added with `minsim events add`",
+        description="Remove an event added with `minsim events add` (or stored before minsim "
+        "recorded where events come from). A scenario's own events are removed from its "
+        "events.toml.",
+    )
+    remove.add_argument("number", type=int, metavar="N", help="the event's number as listed")
+    remove.add_argument(
+        "--company",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="number the events as `minsim events list --company` does",
+    )
+    remove.set_defaults(func=run_remove)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from minsim import aggregate
+    from minsim.cli_common import check_known, open_existing_database, terminal_safe
+    from minsim.settings import load_settings
+    from minsim.timeline import as_toml, origin_label, scenario_origin
+
+    settings = load_settings(args.config)
+    engine = open_existing_database(settings)
+    check_known("company", args.company, list(aggregate.company_names(engine)))
+    events = aggregate.stored_events(engine, args.company)
+    if args.json:
+        print(json.dumps([_record(e) for e in events], ensure_ascii=False, indent=2))
+        return 0
+    if args.toml:
+        from minsim.scenario import load_scenario
+
+        own = scenario_origin(load_scenario(settings.scenario.path).name)
+        print(as_toml(e for e in events if e.origin != own), end="")
+        return 0
+    if not events:
+        print("no events" + (" of these companies" if args.company else ""))
+    for event in events:
+        print(terminal_safe(f"{_line(event)}  ({origin_label(event.origin)})"))
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from minsim import aggregate, store
+    from minsim.cli_common import open_with_scenario, terminal_safe
+    from minsim.settings import load_settings
+    from minsim.timeline import TimelineError, check_title
+
+    title = check_title(args.title)
+    engine, _scenario = open_with_scenario(load_settings(args.config))
+    same = _find(aggregate.stored_events(engine), args.at, args.company, title)
+    if same is not None:
+        raise TimelineError(f"the timeline already holds this event as #{same.number}")
+    store.add_event(engine, args.at, args.company, title)
+    added = _find(aggregate.stored_events(engine), args.at, args.company, title)
+    if added is None:  # removed again between the two statements
+        raise TimelineError("the event was removed while it was being added")
+    print(terminal_safe(f"added {_line(added)}"))
+    print(
+        f"The dashboard draws it within a minute; `minsim impact --event {added.number}` "
+        "compares the hours either side of it."
+    )
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from minsim import aggregate, store
+    from minsim.cli_common import check_known, open_with_scenario, terminal_safe
+    from minsim.settings import load_settings
+    from minsim.timeline import TimelineError
+
+    settings = load_settings(args.config)
+    # the scenario's events are stored first, so each event's origin is the file's as it is now
+    engine, _scenario = open_with_scenario(settings)
+    check_known("company", args.company, list(aggregate.company_names(engine)))
+    events = aggregate.stored_events(engine, args.company)
+    if not 1 <= args.number <= len(events):
+        raise UnknownChoice(
+            f"no event {args.number}; the events are numbered 1 to {len(events)}"
+            if events
+            else f"no event {args.number}; there are no events"
+        )
+    event = events[args.number - 1]
+    if event.from_scenario:
+        raise TimelineError(
+            terminal_safe(
+                f"event {args.number} ({event.title}) comes from the scenario's events.toml "
+                f"({settings.scenario.path / 'events.toml'}); take it out of that file and "
+                "run `minsim init`"
+            )
+        )
+    store.remove_event(engine, event.id)
+    print(terminal_safe(f"removed {_line(event)}"))
+    return 0
+
+
+def _find(events: list[StoredEvent], at: datetime, company: str, title: str) -> StoredEvent | None:
+    return next(
+        (e for e in events if e.at == at and e.company == company and e.title == title), None
+    )
+
+
+def _line(event: StoredEvent) -> str:
+    from minsim.timefmt import format_kst
+
+    return f"#{event.number} {format_kst(event.at)}  {event.company}  {event.title}"
+
+
+def _record(event: StoredEvent) -> dict[str, object]:
+    from minsim.timefmt import KST
+
+    return {
+        "number": event.number,
+        "at": event.at.astimezone(KST).isoformat(),
+        "company": event.company,
+        "title": event.title,
+        "origin": event.origin,
+    }
