@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import shlex
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -203,24 +204,37 @@ def open_with_scenario(settings: Settings) -> tuple[Engine, Scenario]:
 
     engine = open_database(settings)
     scenario = load_scenario(settings.scenario.path)
-    note = removed_events_note(store.save_scenario(engine, scenario), scenario)
-    if note:
-        log.warning("%s", note)
+    left = store.save_scenario(engine, scenario)
+    if left:
+        log.warning("%s", events_left_out_note(left, scenario, removed=False))
     return engine, scenario
 
 
-def removed_events_note(removed: list[Any], scenario: Scenario) -> str | None:
-    """What storing the scenario took off the timeline because its events.toml no longer lists
-    it (an event retitled, moved or taken out of the file); None when nothing."""
-    from minsim.timefmt import format_kst
+def events_left_out_note(events: list[Any], scenario: Scenario, *, removed: bool) -> str:
+    """What storing the scenario found of the events stored from its events.toml that the file
+    no longer lists (retitled, moved or taken out): taken off the timeline (`minsim init`, which
+    says how to put each back) or left for `minsim init` to take off."""
+    from minsim.timefmt import KST, format_kst
 
-    if not removed:
-        return None
-    listed = "; ".join(f"{format_kst(e.at)} {e.company} {e.title}" for e in removed)
-    return terminal_safe(
-        f"removed {len(removed)} event(s) that {scenario.path / 'events.toml'} no longer "
-        f"lists: {listed}"
-    )
+    path = scenario.path / "events.toml"
+    if removed:
+        lines = [f"removed {len(events)} event(s) that {path} no longer lists:"]
+        for event in events:
+            again = f"minsim events add '{event.at.astimezone(KST):%Y-%m-%d %H:%M}'"
+            again += f" {shlex.quote(event.company)} {shlex.quote(event.title)}"
+            lines.append(f"  {format_kst(event.at)} {event.company} {event.title} ({again})")
+    else:
+        lines = [
+            f"{path} no longer lists {len(events)} event(s) stored from it; `minsim init` takes "
+            "them off the timeline:"
+        ]
+        lines += [f"  {format_kst(e.at)} {e.company} {e.title}" for e in events]
+    return "\n".join(one_line(line) for line in lines)
+
+
+def one_line(text: str) -> str:
+    """`text` shown safely on one line: `terminal_safe`, and its line breaks as `\\n`."""
+    return terminal_safe(text).replace("\n", "\\n")
 
 
 def scorer_for(settings: Settings) -> Any:

@@ -80,7 +80,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def run_init(args: argparse.Namespace) -> int:
     from minsim import db, store
-    from minsim.cli_common import removed_events_note, scorer_for
+    from minsim.cli_common import events_left_out_note, scorer_for
     from minsim.scenario import load_scenario
 
     settings = _settings(args)
@@ -90,9 +90,9 @@ def run_init(args: argparse.Namespace) -> int:
     applied = db.migrate(engine)
     version = db.schema_version(engine)
     print(f"database ready at schema version {version} (applied: {applied or 'none'})")
-    note = removed_events_note(store.save_scenario(engine, scenario), scenario)
-    if note:
-        print(note)
+    removed = store.save_scenario(engine, scenario, prune=True)
+    if removed:
+        print(events_left_out_note(removed, scenario, removed=True))
     if not args.demo:
         return 0
     paths = [scenario.demo_dir / name for name in DEMO_FILES]

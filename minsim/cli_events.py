@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from minsim.cli_common import UnknownChoice, kst_moment
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from sqlalchemy import Engine
 
+    from minsim.settings import Settings
     from minsim.timeline import StoredEvent
+
+# An event this far before the oldest document, or after both the newest and today, is
+# probably a typo (2202 for 2022): said, not refused, since a team may note a far date.
+FAR_FROM_THE_DATA = timedelta(days=30)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -72,9 +79,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     from minsim import aggregate
-    from minsim.cli_common import check_known, open_existing_database, terminal_safe
+    from minsim.cli_common import check_known, one_line, open_existing_database
     from minsim.settings import load_settings
-    from minsim.timeline import as_toml, origin_label, scenario_origin
+    from minsim.timeline import as_toml, origin_label
 
     settings = load_settings(args.config)
     engine = open_existing_database(settings)
@@ -84,26 +91,29 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([_record(e) for e in events], ensure_ascii=False, indent=2))
         return 0
     if args.toml:
-        from minsim.scenario import load_scenario
-
-        own = scenario_origin(load_scenario(settings.scenario.path).name)
-        print(as_toml(e for e in events if e.origin != own), end="")
+        in_file = _scenario_keys(settings)
+        print(as_toml(e for e in events if _key(e) not in in_file), end="")
         return 0
     if not events:
         print("no events" + (" of these companies" if args.company else ""))
     for event in events:
-        print(terminal_safe(f"{_line(event)}  ({origin_label(event.origin)})"))
+        print(one_line(f"{_line(event)}  ({origin_label(event.origin)})"))
     return 0
 
 
 def run_add(args: argparse.Namespace) -> int:
     from minsim import aggregate, store
-    from minsim.cli_common import open_with_scenario, terminal_safe
+    from minsim.cli_common import one_line, open_with_scenario
     from minsim.settings import load_settings
     from minsim.timeline import TimelineError, check_title
 
     title = check_title(args.title)
-    engine, _scenario = open_with_scenario(load_settings(args.config))
+    engine, scenario = open_with_scenario(load_settings(args.config))
+    # the scenario's companies, not every company ever stored: an event of a company the file
+    # dropped could not be written into its events.toml
+    known = [c.id for c in scenario.companies]
+    if args.company not in known:
+        raise TimelineError(f"unknown company {args.company}; known: {', '.join(sorted(known))}")
     same = _find(aggregate.stored_events(engine), args.at, args.company, title)
     if same is not None:
         raise TimelineError(f"the timeline already holds this event as #{same.number}")
@@ -111,23 +121,28 @@ def run_add(args: argparse.Namespace) -> int:
     added = _find(aggregate.stored_events(engine), args.at, args.company, title)
     if added is None:  # removed again between the two statements
         raise TimelineError("the event was removed while it was being added")
-    print(terminal_safe(f"added {_line(added)}"))
+    print(one_line(f"added {_line(added)}"))
     print(
-        f"The dashboard draws it within a minute; `minsim impact --event {added.number}` "
+        f"The charts draw it once they reach its time; `minsim impact --event {added.number}` "
         "compares the hours either side of it."
     )
+    far = _far_from_the_data(engine, added)
+    if far:
+        print(f"Note: {far}; `minsim events remove {added.number}` takes it off if that is a typo.")
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
     from minsim import aggregate, store
-    from minsim.cli_common import check_known, open_with_scenario, terminal_safe
+    from minsim.cli_common import check_known, one_line, open_database
     from minsim.settings import load_settings
+    from minsim.timefmt import KST
     from minsim.timeline import TimelineError
 
     settings = load_settings(args.config)
-    # the scenario's events are stored first, so each event's origin is the file's as it is now
-    engine, _scenario = open_with_scenario(settings)
+    # Numbered from the database as it is, exactly as `minsim events list` numbers it: storing
+    # the scenario first could add or drop events and shift the numbers.
+    engine = open_database(settings)
     check_known("company", args.company, list(aggregate.company_names(engine)))
     events = aggregate.stored_events(engine, args.company)
     if not 1 <= args.number <= len(events):
@@ -137,23 +152,50 @@ def run_remove(args: argparse.Namespace) -> int:
             else f"no event {args.number}; there are no events"
         )
     event = events[args.number - 1]
-    if event.from_scenario:
+    events_file = settings.scenario.path / "events.toml"
+    if _key(event) in _scenario_keys(settings):
         raise TimelineError(
-            terminal_safe(
-                f"event {args.number} ({event.title}) comes from the scenario's events.toml "
-                f"({settings.scenario.path / 'events.toml'}); take it out of that file and "
-                "run `minsim init`"
+            one_line(
+                f"event {args.number} ({event.title}) is listed in {events_file}, which would "
+                "put it back: take it out of that file and run `minsim init`"
             )
         )
     store.remove_event(engine, event.id)
-    print(terminal_safe(f"removed {_line(event)}"))
+    again = f"minsim events add '{event.at.astimezone(KST):%Y-%m-%d %H:%M}'"
+    print(one_line(f"removed {_line(event)}"))
+    print(one_line(f"To put it back: {again} {shlex.quote(event.company)} "
+                   f"{shlex.quote(event.title)}"))  # fmt: skip
     return 0
 
 
+def _scenario_keys(settings: Settings) -> set[tuple[datetime, str, str]]:
+    """(time, company, title) of every event of the scenario's events.toml as it is now."""
+    from minsim.scenario import load_scenario
+
+    scenario = load_scenario(settings.scenario.path)
+    return {(e.at, e.company, e.title) for e in scenario.events}
+
+
+def _key(event: StoredEvent) -> tuple[datetime, str, str]:
+    return (event.at, event.company, event.title)
+
+
+def _far_from_the_data(engine: Engine, event: StoredEvent) -> str | None:
+    """Why an event's time looks mistyped: far before the oldest document, or far after both
+    the newest and now (a year typed 2202)."""
+    from minsim import aggregate
+
+    span = aggregate.time_span(engine)
+    latest = max(datetime.now(UTC), span[1]) if span else datetime.now(UTC)
+    if span and event.at < span[0] - FAR_FROM_THE_DATA:
+        return f"it is {(span[0] - event.at).days} days before the oldest document"
+    if event.at > latest + FAR_FROM_THE_DATA:
+        return f"it is {(event.at - latest).days} days after the newest document and today"
+    return None
+
+
 def _find(events: list[StoredEvent], at: datetime, company: str, title: str) -> StoredEvent | None:
-    return next(
-        (e for e in events if e.at == at and e.company == company and e.title == title), None
-    )
+    return next((e for e in events if _key(e) == (at, company, title)), None)
 
 
 def _line(event: StoredEvent) -> str:

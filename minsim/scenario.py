@@ -10,6 +10,7 @@ from typing import Any
 from minsim.errors import ScenarioError
 from minsim.models import Company, Event
 from minsim.normalize import parse_datetime
+from minsim.timeline import TimelineError, check_title
 
 # Company and aspect ids are keys of String(64) columns (minsim/schema.py; tests/test_seeds.py
 # keeps them equal): a longer one would fail storing the scenario on PostgreSQL.
@@ -129,7 +130,8 @@ def _event(entry: dict[str, Any], path: Path, index: int, companies: list[str]) 
             f"{path}: event #{index + 1} names company {company!r}, which companies.toml does "
             f"not define (known: {', '.join(companies) or 'none'})"
         )
-    title = str(_need(entry, "title", path, index))
-    if not title.strip():
-        raise ScenarioError(f"{path}: event #{index + 1} has an empty title")
+    try:  # a title from the file is held to what `minsim events add` accepts
+        title = check_title(str(_need(entry, "title", path, index)))
+    except TimelineError as exc:
+        raise ScenarioError(f"{path}: event #{index + 1}: {exc}") from exc
     return Event(at=at, company=company, title=title)

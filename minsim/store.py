@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, String, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from minsim import db, schema
 from minsim.companies import CompanyMatcher
@@ -327,13 +327,15 @@ def set_cursor(engine: Engine, source: str, position: str) -> None:
         upsert(conn, schema.cursors, [row], ["source"], ["position", "updated_at"])
 
 
-def save_scenario(engine: Engine, scenario: Any) -> list[Event]:
+def save_scenario(engine: Engine, scenario: Any, *, prune: bool = False) -> list[Event]:
     """Store the scenario's companies, aspect labels and events (names and chart annotations).
 
-    The scenario's events follow its events.toml: those stored from it before that the file no
-    longer lists (retitled, moved or taken out) are removed and returned. Events added by hand
-    or stored before origins were recorded are left alone; one the file now lists becomes the
-    file's.
+    Returns the events stored from the scenario's events.toml before that the file no longer
+    lists (retitled, moved or taken out). With `prune` (what `minsim init` asks for, where a
+    person reads what it says) they are also taken off the timeline; every other command only
+    reports them, so a stale copy of the file stored by a collector cannot delete anything.
+    Events added by hand, of another scenario or stored before origins were recorded are never
+    taken off this way; one the file now lists becomes the file's.
     """
     companies = [
         {"id": c.id, "name": c.name, "aliases": json.dumps(list(c.aliases), ensure_ascii=False)}
@@ -349,11 +351,14 @@ def save_scenario(engine: Engine, scenario: Any) -> list[Event]:
         upsert(conn, schema.companies, companies, ["id"], ["name", "aliases"])
         upsert(conn, schema.aspects, aspects, ["id"], ["label"])
         upsert(conn, schema.events, events, ["at", "company", "title"], ["origin"])
-        return _drop_events_left_out(conn, origin, scenario.events)
+        return _events_left_out(conn, origin, scenario.events, prune=prune)
 
 
-def _drop_events_left_out(conn: Connection, origin: str, listed: Sequence[Event]) -> list[Event]:
-    """Delete the events stored from a scenario file that the file no longer lists."""
+def _events_left_out(
+    conn: Connection, origin: str, listed: Sequence[Event], *, prune: bool
+) -> list[Event]:
+    """The events stored from a scenario file that the file no longer lists, deleted when
+    `prune`."""
     table = schema.events
     wanted = {(e.at, e.company, e.title) for e in listed}
     stored = conn.execute(
@@ -362,7 +367,7 @@ def _drop_events_left_out(conn: Connection, origin: str, listed: Sequence[Event]
         .order_by(table.c.at, table.c.id)
     ).all()
     gone = [row for row in stored if (row.at, row.company, row.title) not in wanted]
-    if gone:
+    if gone and prune:
         conn.execute(delete(table).where(table.c.id.in_([row.id for row in gone])))
     return [Event(at=row.at, company=row.company, title=row.title) for row in gone]
 
@@ -380,18 +385,19 @@ def add_event(engine: Engine, at: datetime, company: str, title: str) -> None:
         same = (table.c.at == at) & (table.c.company == company) & (table.c.title == title)
         if conn.execute(select(table.c.id).where(same)).first() is not None:
             raise TimelineError("the timeline already holds this event")
-        conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
+        try:
+            conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
+        except IntegrityError as exc:  # the same event, added at the same moment elsewhere
+            raise TimelineError("the timeline already holds this event") from exc
 
 
 def remove_event(engine: Engine, event_id: int) -> None:
-    """Remove an event added by hand or stored before origins were recorded; a scenario file's
-    own events are removed by taking them out of the file."""
+    """Take one event off the timeline; TimelineError when it is no longer there."""
     table = schema.events
-    by_hand = table.c.origin.is_(None) | (table.c.origin == ADDED)
     with _transaction(engine, "remove the event") as conn:
-        removed = conn.execute(delete(table).where((table.c.id == event_id) & by_hand)).rowcount
+        removed = conn.execute(delete(table).where(table.c.id == event_id)).rowcount
     if not removed:
-        raise TimelineError("the event changed while it was being removed; list the events again")
+        raise TimelineError("the event was removed meanwhile; list the events again")
 
 
 class _transaction:

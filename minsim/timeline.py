@@ -18,12 +18,12 @@ ADDED = "added"
 SCENARIO_PREFIX = "scenario:"
 # A title is a chart annotation and a line of a brief, not an article.
 MAX_TITLE_CHARS = 200
-# Characters that change how the text around them is shown (right-to-left overrides and
-# isolates; the zero-width joiner of an emoji is fine): a title holding one reads differently
-# from what it is.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-# Control characters, and the line and paragraph separators, which would break a title's line.
-REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+# A title is one line of plain text: control and format characters (direction overrides,
+# zero-width spaces, soft hyphens) and line or paragraph separators are refused, since they
+# make a title read differently from what it is or look like another one. The zero-width
+# joiner that holds an emoji together is kept.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+EMOJI_JOINER = "\u200d"
 # TOML basic strings take every character but the C0 controls (tab aside) and DEL; JSON, which
 # writes the rest as TOML does, leaves DEL as it is.
 TOML_DEL = ("\x7f", "\\u007f")
@@ -65,7 +65,7 @@ def origin_label(origin: str | None) -> str:
 
 def check_title(title: str) -> str:
     """The title as stored (spaces at either end dropped); TimelineError when it is empty, too
-    long, or holds a control or direction character."""
+    long, or holds an invisible character (see REFUSED_CATEGORIES)."""
     title = title.strip()
     if not title:
         raise TimelineError("the event's title is empty")
@@ -74,10 +74,10 @@ def check_title(title: str) -> str:
             f"the event's title is {len(title)} characters long; at most {MAX_TITLE_CHARS}"
         )
     for position, char in enumerate(title, 1):
-        if unicodedata.category(char) in REFUSED_CATEGORIES or char in BIDI_CONTROLS:
+        if unicodedata.category(char) in REFUSED_CATEGORIES and char != EMOJI_JOINER:
             raise TimelineError(
-                f"the event's title holds the control character U+{ord(char):04X} at position "
-                f"{position}; write it without one"
+                f"the event's title holds the invisible character U+{ord(char):04X} at "
+                f"position {position}; write it without one"
             )
     return title
 
@@ -92,7 +92,7 @@ def as_toml(events: Iterable[StoredEvent]) -> str:
     them."""
     tables = []
     for event in events:
-        at = event.at.astimezone(KST).isoformat(timespec="seconds")
+        at = event.at.astimezone(KST).isoformat()  # seconds, and fractions when there are
         tables.append(
             f"[[event]]\nat = {toml_string(at)}\ncompany = {toml_string(event.company)}\n"
             f"title = {toml_string(event.title)}\n"

@@ -25,6 +25,20 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def own_copy(tmp_path: Path) -> Path:
+    """A folder whose settings follow its own copy of the shipped scenario (`scn/`, without
+    the demo), initialised."""
+    scenario = tmp_path / "scn"
+    shutil.copytree(SEEDS, scenario, ignore=shutil.ignore_patterns("demo*"))
+    (tmp_path / "minsim.toml").write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/minsim.db"\n[scenario]\npath = "{scenario}"\n',
+        encoding="utf-8",
+    )
+    assert run_minsim("init", cwd=tmp_path).returncode == 0
+    return tmp_path
+
+
 def _ok(*args: str, cwd: Path) -> str:
     result = run_minsim(*args, cwd=cwd)
     assert result.returncode == 0, result.stderr
@@ -41,8 +55,8 @@ def test_an_event_added_is_listed_numbered_and_compared(folder: Path) -> None:
     out = _ok("events", "add", WHEN, "kakao", f"  {TITLE} ", cwd=folder)
     assert out.splitlines() == [
         f"added #8 2022-10-20 14:00 KST  kakao  {TITLE}",
-        "The dashboard draws it within a minute; `minsim impact --event 8` compares the hours "
-        "either side of it.",
+        "The charts draw it once they reach its time; `minsim impact --event 8` compares the "
+        "hours either side of it.",
     ]
     listed = _ok("events", "list", cwd=folder).splitlines()
     assert len(listed) == SHIPPED + 1
@@ -59,20 +73,13 @@ def test_an_event_added_is_listed_numbered_and_compared(folder: Path) -> None:
     )
 
 
-def test_the_toml_of_added_events_makes_them_the_scenarios(tmp_path: Path) -> None:
-    scenario = tmp_path / "scn"
-    shutil.copytree(SEEDS, scenario, ignore=shutil.ignore_patterns("demo*"))
-    (tmp_path / "minsim.toml").write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path}/minsim.db"\n[scenario]\npath = "{scenario}"\n',
-        encoding="utf-8",
-    )
-    _ok("init", cwd=tmp_path)
+def test_the_toml_of_added_events_makes_them_the_scenarios(own_copy: Path) -> None:
+    tmp_path, events_file = own_copy, own_copy / "scn" / "events.toml"
     _ok("events", "add", WHEN, "kakao", TITLE, cwd=tmp_path)
     tables = _ok("events", "list", "--toml", cwd=tmp_path)
     assert tomllib.loads(tables)["event"] == [
         {"at": "2022-10-20T14:00:00+09:00", "company": "kakao", "title": TITLE}
     ]
-    events_file = scenario / "events.toml"
     shipped = events_file.read_text(encoding="utf-8")
     events_file.write_text(shipped + "\n" + tables, encoding="utf-8")
     assert _ok("init", cwd=tmp_path).splitlines()[1:] == []
@@ -82,17 +89,47 @@ def test_the_toml_of_added_events_makes_them_the_scenarios(tmp_path: Path) -> No
         .splitlines()[7]
         .endswith(f"{TITLE}  (events.toml of kakao-2022)")
     )
-    # Retitled in the file: the old title leaves the timeline, and init says so.
+    # Retitled in the file: a collector storing the scenario only says so; init takes the old
+    # title off the timeline and says how to put it back.
     events_file.write_text(shipped + "\n" + tables.replace("1차", "2차"), encoding="utf-8")
-    said = _ok("init", cwd=tmp_path).splitlines()[1]
-    assert said == (
-        f"removed 1 event(s) that {events_file} no longer lists: 2022-10-20 14:00 KST kakao {TITLE}"
-    )
-    assert "2차" in _ok("events", "list", cwd=tmp_path).splitlines()[7]
+    colleague = run_minsim("events", "add", "2022-10-21 09:00", "kakao", "후속 발표", cwd=tmp_path)
+    assert colleague.returncode == 0
+    assert f"{events_file} no longer lists 1 event(s) stored from it" in colleague.stderr
+    assert len(_ok("events", "list", cwd=tmp_path).splitlines()) == SHIPPED + 3
+    assert _ok("init", cwd=tmp_path).splitlines()[1:] == [
+        f"removed 1 event(s) that {events_file} no longer lists:",
+        f"  2022-10-20 14:00 KST kakao {TITLE} (minsim events add '2022-10-20 14:00' kakao "
+        f"'{TITLE}')",
+    ]
+    listed = _ok("events", "list", cwd=tmp_path).splitlines()
+    assert len(listed) == SHIPPED + 2 and "2차" in listed[7]
+    assert listed[9].endswith("후속 발표  (added)")
     assert _error("events", "remove", "8", cwd=tmp_path) == (
-        f'minsim: error: event 8 (보상 기준 "2차" 발표) comes from the scenario\'s events.toml '
-        f"({events_file}); take it out of that file and run `minsim init`"
+        f'minsim: error: event 8 (보상 기준 "2차" 발표) is listed in {events_file}, which '
+        "would put it back: take it out of that file and run `minsim init`"
     )
+
+
+def test_remove_numbers_as_list_does_while_the_file_changes(own_copy: Path) -> None:
+    tmp_path, events_file = own_copy, own_copy / "scn" / "events.toml"
+    _ok("events", "add", WHEN, "kakao", "추가 A", cwd=tmp_path)
+    _ok("events", "add", "2022-10-21 09:00", "kakao", "추가 B", cwd=tmp_path)
+    # A colleague takes the 10-16 event out of the file and has not run init yet.
+    text = events_file.read_text(encoding="utf-8")
+    cut = text.index("[[event]]", text.index("카카오톡 메시지 수발신 복구") - 200)
+    events_file.write_text(text[:cut] + text[text.index("[[event]]", cut + 1) :], "utf-8")
+    listed = _ok("events", "list", cwd=tmp_path).splitlines()
+    number = next(line for line in listed if "추가 B" in line).split()[0].lstrip("#")
+    removed = _ok("events", "remove", number, cwd=tmp_path).splitlines()
+    assert removed == [
+        f"removed #{number} 2022-10-21 09:00 KST  kakao  추가 B",
+        "To put it back: minsim events add '2022-10-21 09:00' kakao '추가 B'",
+    ]
+    left = _ok("events", "list", cwd=tmp_path)
+    assert "추가 A" in left and "추가 B" not in left
+    # An event the file no longer lists, of a scenario no longer followed, can be removed.
+    old = next(line for line in left.splitlines() if "수발신 복구" in line).split()[0]
+    assert "removed" in _ok("events", "remove", old.lstrip("#"), cwd=tmp_path)
 
 
 def test_removing_an_added_event(folder: Path) -> None:
@@ -104,7 +141,10 @@ def test_removing_an_added_event(folder: Path) -> None:
         ["네이버 후속 발표", "(added)"],
     ]
     removed = _ok("events", "remove", "--company", "naver", "2", cwd=folder)
-    assert removed == "removed #2 2022-10-20 14:00 KST  naver  네이버 입장문\n"
+    assert removed.splitlines() == [
+        "removed #2 2022-10-20 14:00 KST  naver  네이버 입장문",
+        "To put it back: minsim events add '2022-10-20 14:00' naver '네이버 입장문'",
+    ]
     titles = [line.split("  ")[-2] for line in _ok("events", "list", cwd=folder).splitlines()]
     assert "네이버 입장문" not in titles and "네이버 후속 발표" in titles
     assert len(titles) == SHIPPED + 1
@@ -115,14 +155,20 @@ def test_what_cannot_be_added_or_removed_is_said(folder: Path) -> None:
     for args, message in (
         (("add", WHEN, "kakao", TITLE), "the timeline already holds this event as #8"),
         (("add", WHEN, "kako", "x"), "unknown company kako; known: kakao, kt, naver, skcc, toss"),
-        (("add", WHEN, "kakao", "사과\x1b[2J"), "the event's title holds the control character "
-         "U+001B at position 3; write it without one"),
+        (("add", WHEN, "kakao", "사과\x1b[2J"), "the event's title holds the invisible "
+         "character U+001B at position 3; write it without one"),
         (("add", WHEN, "kakao", " "), "the event's title is empty"),
         (("remove", "99"), f"no event 99; the events are numbered 1 to {SHIPPED + 1}"),
-        (("remove", "1"), "event 1 (카카오톡·다음·카카오T 등 서비스 장애 시작) comes from"),
+        (("remove", "1"), "event 1 (카카오톡·다음·카카오T 등 서비스 장애 시작) is listed in"),
         (("list", "--company", "kako"), "unknown company kako; known: kakao, kt, naver, skcc"),
     ):  # fmt: skip
         assert _error("events", *args, cwd=folder).startswith(f"minsim: error: {message}")
+    typo = _ok("events", "add", "2202-10-20 14:00", "kakao", "오타", cwd=folder).splitlines()
+    assert typo[-1].startswith("Note: it is ") and typo[-1].endswith(
+        "days after the newest document and today; `minsim events remove 16` takes it off if "
+        "that is a typo."
+    )
+    _ok("events", "remove", "16", cwd=folder)
     bad_time = run_minsim("events", "add", "tomorrow", "kakao", "x", cwd=folder)
     assert bad_time.returncode == 2
     assert "expected a KST time as 'YYYY-MM-DD HH:MM', not 'tomorrow'" in bad_time.stderr
