@@ -6,7 +6,7 @@ import argparse
 import logging
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,8 @@ INIT_HINT = "run `minsim init` first, or point --config or --database-url at an 
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Code points up to this are escaped as \xHH, the others as \uHHHH (as Python writes them).
 MAX_BYTE_ESCAPE = 0xFF
+# What `kst_moment` reads: a minute, or a second with its fraction (an event's exact time).
+KST_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
 # The period of `minsim brief` and `minsim topics` without --day: the last day, and at most a
 # month (as a scheduled brief's).
 DEFAULT_HOURS = 24
@@ -111,16 +113,45 @@ def add_period_options(command: argparse.ArgumentParser) -> None:
 
 
 def kst_moment(text: str) -> datetime:
-    """'2022-10-20 08:00' (or 2022-10-20T08:00) as an aware KST moment."""
+    """'2022-10-20 08:00' (or 2022-10-20T08:00, and seconds with their fraction where they
+    matter: 08:00:30.5) as an aware KST moment."""
     from minsim.timefmt import KST
 
+    written = text.strip().replace("T", " ")
     try:
-        moment = datetime.strptime(text.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+        if not KST_MOMENT.fullmatch(written):
+            raise ValueError(written)
+        moment = datetime.fromisoformat(written)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a KST time as 'YYYY-MM-DD HH:MM', not {text!r}"
         ) from None
     return moment.replace(tzinfo=KST)
+
+
+def kst_moment_text(moment: datetime) -> str:
+    """A moment as `kst_moment` reads it back: to the minute, or with its seconds."""
+    from minsim.timefmt import KST
+
+    local = moment.astimezone(KST).replace(tzinfo=None)
+    if not local.second and not local.microsecond:
+        return f"{local:%Y-%m-%d %H:%M}"
+    return local.isoformat(sep=" ")
+
+
+def restore_hint(event: Any, companies: Sequence[str]) -> str:
+    """The `minsim events add` that puts a removed event back exactly, or why none can."""
+    from minsim.timeline import TimelineError, check_title
+
+    if event.company not in companies:
+        return f"it cannot be added back: the scenario no longer defines {event.company}"
+    try:
+        check_title(event.title)
+    except TimelineError as exc:
+        return f"it cannot be added back as it was: {exc}"
+    # `--` first: a title such as -3% must not read as an option
+    words = ["minsim", "events", "add", "--", kst_moment_text(event.at), event.company, event.title]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _day(text: str) -> date:
@@ -214,14 +245,14 @@ def events_left_out_note(events: list[Any], scenario: Scenario, *, removed: bool
     """What storing the scenario found of the events stored from its events.toml that the file
     no longer lists (retitled, moved or taken out): taken off the timeline (`minsim init`, which
     says how to put each back) or left for `minsim init` to take off."""
-    from minsim.timefmt import KST, format_kst
+    from minsim.timefmt import format_kst
 
     path = scenario.path / "events.toml"
     if removed:
         lines = [f"removed {len(events)} event(s) that {path} no longer lists:"]
+        companies = [c.id for c in scenario.companies]
         for event in events:
-            again = f"minsim events add '{event.at.astimezone(KST):%Y-%m-%d %H:%M}'"
-            again += f" {shlex.quote(event.company)} {shlex.quote(event.title)}"
+            again = restore_hint(event, companies)
             lines.append(f"  {format_kst(event.at)} {event.company} {event.title} ({again})")
     else:
         lines = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser(
         "add",
-        help="add an event to the timeline (the dashboard shows it within a minute)",
+        help="add an event to the timeline (no restart: the charts draw it once they reach "
+        "its time)",
         description="Add an event to the timeline: the charts draw it and the Before/after "
         "page and `minsim impact` compare the hours either side of it.",
     )
@@ -61,10 +62,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     remove = actions.add_parser(
         "remove",
-        help="remove an event added with `minsim events add`",
-        description="Remove an event added with `minsim events add` (or stored before minsim "
-        "recorded where events come from). A scenario's own events are removed from its "
-        "events.toml.",
+        help="take event N off the timeline, unless the scenario's events.toml lists it",
+        description="Take event N (numbered as `minsim events list` numbers it) off the "
+        "timeline and print the command that puts it back. An event the scenario's "
+        "events.toml lists is taken out of that file instead, then `minsim init`.",
     )
     remove.add_argument("number", type=int, metavar="N", help="the event's number as listed")
     remove.add_argument(
@@ -91,8 +92,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([_record(e) for e in events], ensure_ascii=False, indent=2))
         return 0
     if args.toml:
-        in_file = _scenario_keys(settings)
-        print(as_toml(e for e in events if _key(e) not in in_file), end="")
+        print(as_toml(_for_the_file(events, settings)), end="")
         return 0
     if not events:
         print("no events" + (" of these companies" if args.company else ""))
@@ -133,16 +133,17 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from minsim import aggregate, store
-    from minsim.cli_common import check_known, one_line, open_database
+    from minsim import aggregate, db, store
+    from minsim.cli_common import check_known, one_line, open_existing_database, restore_hint
+    from minsim.scenario import load_scenario
     from minsim.settings import load_settings
-    from minsim.timefmt import KST
     from minsim.timeline import TimelineError
 
     settings = load_settings(args.config)
     # Numbered from the database as it is, exactly as `minsim events list` numbers it: storing
     # the scenario first could add or drop events and shift the numbers.
-    engine = open_database(settings)
+    engine = open_existing_database(settings)
+    db.migrate(engine)
     check_known("company", args.company, list(aggregate.company_names(engine)))
     events = aggregate.stored_events(engine, args.company)
     if not 1 <= args.number <= len(events):
@@ -153,7 +154,8 @@ def run_remove(args: argparse.Namespace) -> int:
         )
     event = events[args.number - 1]
     events_file = settings.scenario.path / "events.toml"
-    if _key(event) in _scenario_keys(settings):
+    scenario = load_scenario(settings.scenario.path)
+    if _key(event) in {(e.at, e.company, e.title) for e in scenario.events}:
         raise TimelineError(
             one_line(
                 f"event {args.number} ({event.title}) is listed in {events_file}, which would "
@@ -161,19 +163,41 @@ def run_remove(args: argparse.Namespace) -> int:
             )
         )
     store.remove_event(engine, event.id)
-    again = f"minsim events add '{event.at.astimezone(KST):%Y-%m-%d %H:%M}'"
     print(one_line(f"removed {_line(event)}"))
-    print(one_line(f"To put it back: {again} {shlex.quote(event.company)} "
-                   f"{shlex.quote(event.title)}"))  # fmt: skip
+    print(one_line(f"To put it back: {restore_hint(event, [c.id for c in scenario.companies])}"))
     return 0
 
 
-def _scenario_keys(settings: Settings) -> set[tuple[datetime, str, str]]:
-    """(time, company, title) of every event of the scenario's events.toml as it is now."""
+def _for_the_file(events: list[StoredEvent], settings: Settings) -> list[StoredEvent]:
+    """The events to append to the scenario's events.toml: those it does not hold, but for
+    those it held and dropped (still this scenario's until `minsim init`), those of companies
+    it does not define and titles it would refuse; what is left out is said on stderr."""
+    from minsim.cli_common import one_line
     from minsim.scenario import load_scenario
+    from minsim.timeline import TimelineError, check_title, scenario_origin
 
     scenario = load_scenario(settings.scenario.path)
-    return {(e.at, e.company, e.title) for e in scenario.events}
+    held = {(e.at, e.company, e.title) for e in scenario.events}
+    own, companies = scenario_origin(scenario.name), {c.id for c in scenario.companies}
+    chosen = []
+    for event in events:
+        if _key(event) in held:
+            continue
+        why = None
+        if event.origin == own:
+            why = "the file dropped it; `minsim init` takes it off the timeline"
+        elif event.company not in companies:
+            why = f"the scenario does not define {event.company}"
+        else:
+            try:
+                check_title(event.title)
+            except TimelineError as exc:
+                why = str(exc)
+        if why is None:
+            chosen.append(event)
+        else:
+            print(one_line(f"left out #{event.number} ({event.title}): {why}"), file=sys.stderr)
+    return chosen
 
 
 def _key(event: StoredEvent) -> tuple[datetime, str, str]:
@@ -199,9 +223,9 @@ def _find(events: list[StoredEvent], at: datetime, company: str, title: str) -> 
 
 
 def _line(event: StoredEvent) -> str:
-    from minsim.timefmt import format_kst
+    from minsim.cli_common import kst_moment_text
 
-    return f"#{event.number} {format_kst(event.at)}  {event.company}  {event.title}"
+    return f"#{event.number} {kst_moment_text(event.at)} KST  {event.company}  {event.title}"
 
 
 def _record(event: StoredEvent) -> dict[str, object]:

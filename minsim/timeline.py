@@ -19,11 +19,15 @@ SCENARIO_PREFIX = "scenario:"
 # A title is a chart annotation and a line of a brief, not an article.
 MAX_TITLE_CHARS = 200
 # A title is one line of plain text: control and format characters (direction overrides,
-# zero-width spaces, soft hyphens) and line or paragraph separators are refused, since they
-# make a title read differently from what it is or look like another one. The zero-width
-# joiner that holds an emoji together is kept.
-REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# zero-width spaces, soft hyphens), line or paragraph separators, lone surrogates (bytes of an
+# argument that were not UTF-8) and unassigned code points are refused, since they make a title
+# read differently from what it is or look like another one. The zero-width joiner that holds
+# an emoji together is kept.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
 EMOJI_JOINER = "\u200d"
+# Letters and marks that show as blank space (the Hangul fillers among them): a title of these
+# looks empty, and one holding them looks like a title without them.
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u034f\u2800")
 # TOML basic strings take every character but the C0 controls (tab aside) and DEL; JSON, which
 # writes the rest as TOML does, leaves DEL as it is.
 TOML_DEL = ("\x7f", "\\u007f")
@@ -74,7 +78,8 @@ def check_title(title: str) -> str:
             f"the event's title is {len(title)} characters long; at most {MAX_TITLE_CHARS}"
         )
     for position, char in enumerate(title, 1):
-        if unicodedata.category(char) in REFUSED_CATEGORIES and char != EMOJI_JOINER:
+        refused = unicodedata.category(char) in REFUSED_CATEGORIES and char != EMOJI_JOINER
+        if refused or char in BLANK_LOOKING:
             raise TimelineError(
                 f"the event's title holds the invisible character U+{ord(char):04X} at "
                 f"position {position}; write it without one"

@@ -4,6 +4,7 @@ shipped scenario, or a copy of it whose events.toml the test edits."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import tomllib
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_the_toml_of_added_events_makes_them_the_scenarios(own_copy: Path) -> No
     assert len(_ok("events", "list", cwd=tmp_path).splitlines()) == SHIPPED + 3
     assert _ok("init", cwd=tmp_path).splitlines()[1:] == [
         f"removed 1 event(s) that {events_file} no longer lists:",
-        f"  2022-10-20 14:00 KST kakao {TITLE} (minsim events add '2022-10-20 14:00' kakao "
+        f"  2022-10-20 14:00 KST kakao {TITLE} (minsim events add -- '2022-10-20 14:00' kakao "
         f"'{TITLE}')",
     ]
     listed = _ok("events", "list", cwd=tmp_path).splitlines()
@@ -123,7 +124,7 @@ def test_remove_numbers_as_list_does_while_the_file_changes(own_copy: Path) -> N
     removed = _ok("events", "remove", number, cwd=tmp_path).splitlines()
     assert removed == [
         f"removed #{number} 2022-10-21 09:00 KST  kakao  추가 B",
-        "To put it back: minsim events add '2022-10-21 09:00' kakao '추가 B'",
+        "To put it back: minsim events add -- '2022-10-21 09:00' kakao '추가 B'",
     ]
     left = _ok("events", "list", cwd=tmp_path)
     assert "추가 A" in left and "추가 B" not in left
@@ -143,7 +144,7 @@ def test_removing_an_added_event(folder: Path) -> None:
     removed = _ok("events", "remove", "--company", "naver", "2", cwd=folder)
     assert removed.splitlines() == [
         "removed #2 2022-10-20 14:00 KST  naver  네이버 입장문",
-        "To put it back: minsim events add '2022-10-20 14:00' naver '네이버 입장문'",
+        "To put it back: minsim events add -- '2022-10-20 14:00' naver '네이버 입장문'",
     ]
     titles = [line.split("  ")[-2] for line in _ok("events", "list", cwd=folder).splitlines()]
     assert "네이버 입장문" not in titles and "네이버 후속 발표" in titles
@@ -178,4 +179,43 @@ def test_what_cannot_be_added_or_removed_is_said(folder: Path) -> None:
 def test_listing_needs_a_database(tmp_path: Path) -> None:
     write_sqlite_config(tmp_path)
     assert "run `minsim init` first" in _error("events", "list", cwd=tmp_path)
+    assert not (tmp_path / "minsim.db").exists()
+
+
+def test_an_event_removed_is_put_back_exactly_by_the_command_printed(folder: Path) -> None:
+    _ok("events", "add", "--", "2022-10-20 14:00:30.5", "naver", "-3% 급락", cwd=folder)
+    before = json.loads(_ok("events", "list", "--json", cwd=folder))
+    printed = _ok("events", "remove", "8", cwd=folder).splitlines()[1]
+    assert printed == (
+        "To put it back: minsim events add -- '2022-10-20 14:00:30.500000' naver '-3% 급락'"
+    )
+    command = shlex.split(printed.removeprefix("To put it back: "))
+    assert command[:3] == ["minsim", "events", "add"]
+    _ok(*command[1:], cwd=folder)
+    assert json.loads(_ok("events", "list", "--json", cwd=folder)) == before
+    assert before[7]["at"] == "2022-10-20T14:00:30.500000+09:00"
+
+
+def test_toml_leaves_out_what_the_file_could_not_take(own_copy: Path) -> None:
+    scenario = own_copy / "scn"
+    _ok("events", "add", WHEN, "toss", "토스 입장문", cwd=own_copy)
+    # The file drops its 10-16 event and the company toss; init has not run yet.
+    events_file, companies_file = scenario / "events.toml", scenario / "companies.toml"
+    text = events_file.read_text(encoding="utf-8")
+    cut = text.index("[[event]]", text.index("카카오톡 메시지 수발신 복구") - 200)
+    events_file.write_text(text[:cut] + text[text.index("[[event]]", cut + 1) :], "utf-8")
+    companies = companies_file.read_text(encoding="utf-8")
+    companies_file.write_text(companies[: companies.index('[[company]]\nid = "toss"')], "utf-8")
+    result = run_minsim("events", "list", "--toml", cwd=own_copy)
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "left out #4 (카카오톡 메시지 수발신 복구): the file dropped it; `minsim init` takes it "
+        "off the timeline",
+        "left out #8 (토스 입장문): the scenario does not define toss",
+    ]
+
+
+def test_removing_needs_a_database(tmp_path: Path) -> None:
+    write_sqlite_config(tmp_path)
+    assert "run `minsim init` first" in _error("events", "remove", "1", cwd=tmp_path)
     assert not (tmp_path / "minsim.db").exists()

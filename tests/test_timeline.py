@@ -163,6 +163,9 @@ def test_titles_are_checked() -> None:
         ("사\u200b과", "invisible character U+200B at position 2"),  # looks like 사과
         ("사\u00ad과", "invisible character U+00AD at position 2"),
         ("\ufeff사과", "invisible character U+FEFF at position 1"),
+        ("\u3164\u3164", "invisible character U+3164 at position 1"),  # a Hangul filler
+        ("사과\udcff", "invisible character U+DCFF at position 3"),  # an argument not UTF-8
+        ("사과\u2065", "invisible character U+2065 at position 3"),  # unassigned
     ):
         with pytest.raises(TimelineError, match=re.escape(message)):
             check_title(bad)
