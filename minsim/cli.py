@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_data,
         cli_events,
         cli_impact,
+        cli_prune,
         cli_sample,
         cli_scorer,
         cli_surges,
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cli_data.add_commands(commands)
+    cli_prune.add_commands(commands)
     cli_scorer.add_commands(commands)
     cli_sample.add_commands(commands)
     cli_collect.add_commands(commands)

@@ -103,7 +103,7 @@ def add_document_filters(command: argparse.ArgumentParser, companies_help: str) 
 def add_period_options(command: argparse.ArgumentParser) -> None:
     """--day, or --hours up to --until: the period a command reads (see `period_asked`)."""
     when = command.add_mutually_exclusive_group()
-    when.add_argument("--day", type=_day, metavar="YYYY-MM-DD",
+    when.add_argument("--day", type=calendar_day, metavar="YYYY-MM-DD",
                       help="a KST calendar day")  # fmt: skip
     when.add_argument("--hours", type=whole_numbers("hours", MAX_HOURS), metavar="N",
                       help=f"the last N hours (default {DEFAULT_HOURS})")  # fmt: skip
@@ -154,7 +154,7 @@ def restore_hint(event: Any, companies: Sequence[str]) -> str:
     return " ".join(shlex.quote(word) for word in words)
 
 
-def _day(text: str) -> date:
+def calendar_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:

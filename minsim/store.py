@@ -6,7 +6,7 @@ Every write is idempotent (deterministic ids, INSERT ... ON CONFLICT); one batch
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -269,6 +269,29 @@ def delete_other_versions(engine: Engine, version: str) -> int:
         )
         gone = conn.execute(delete(schema.scores).where(schema.scores.c.scorer_version != version))
     return gone.rowcount or 0
+
+
+def delete_documents(
+    engine: Engine, doc_ids: Sequence[str], progress: Callable[[int], None] | None = None
+) -> int:
+    """Delete documents with their company tags, scores, aspect scores and topic terms, IN_CHUNK
+    at a time, each chunk in its own transaction (a stop leaves whole documents, never a score
+    without its document); `progress` hears the running count. Returns how many went."""
+    gone = 0
+    for chunk in _chunks(doc_ids):
+        with _transaction(engine, "delete documents") as conn:
+            for table in (
+                schema.document_terms,
+                schema.aspect_scores,
+                schema.scores,
+                schema.document_companies,
+            ):
+                conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
+            documents = schema.documents
+            gone += conn.execute(delete(documents).where(documents.c.doc_id.in_(chunk))).rowcount
+        if progress is not None:
+            progress(gone)
+    return gone
 
 
 def start_run(engine: Engine, source: str) -> int:

@@ -36,6 +36,7 @@ COMMANDS = (
     "surges",
     "topics",
     "brief",
+    "prune",
 )
 
 

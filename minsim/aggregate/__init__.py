@@ -16,12 +16,14 @@ from minsim.aggregate.collection import (
     stored_sources,
 )
 from minsim.aggregate.contract import (
+    Prunable,
     article_aspects,
     article_urls,
     count_scored_by_older_versions_only,
     document_counts,
     documents_for_scoring,
     last_runs,
+    prunable_documents,
     unscored_doc_ids,
 )
 from minsim.aggregate.impact import before_after, compare_sides
@@ -50,6 +52,8 @@ from minsim.aggregate.surges import find_surges
 from minsim.aggregate.terms import term_table, term_trend, with_surge_terms
 
 __all__ = [
+    "Prunable",
+    "prunable_documents",
     "BUCKETS",
     "DEFAULT_DOCUMENT_LIMIT",
     "IN_CHUNK",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, exists, func, select
@@ -170,3 +172,41 @@ def article_aspects(
             for doc_id, aspect in conn.execute(query):
                 result.setdefault(doc_id, []).append(aspect)
     return result
+
+
+@dataclass(frozen=True)
+class Prunable:
+    """What `minsim prune` would take: the documents' ids, how many are articles and comments,
+    and how many old articles stay because comments on them stay."""
+
+    doc_ids: list[str]
+    articles: int
+    comments: int
+    articles_kept: int
+
+
+def prunable_documents(engine: Engine, before: datetime, sources: Sequence[str] = ()) -> Prunable:
+    """The documents published before `before` (of these sources), but for the articles that
+    comments staying are about: a comment never loses its article."""
+    old = documents.c.published_at < before
+    if sources:
+        old = and_(old, documents.c.source.in_(list(sources)))
+    comment = documents.alias("comment")
+    comment_old = comment.c.published_at < before
+    if sources:
+        comment_old = and_(comment_old, comment.c.source.in_(list(sources)))
+    staying_comment = exists().where(comment.c.parent_id == documents.c.doc_id, ~comment_old)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(documents.c.doc_id, documents.c.kind, staying_comment.label("held"))
+            .where(old)
+            .order_by(documents.c.published_at, documents.c.doc_id)
+        ).all()
+    taken = [row for row in rows if not row.held]
+    articles = sum(1 for row in taken if row.kind == "article")
+    return Prunable(
+        doc_ids=[row.doc_id for row in taken],
+        articles=articles,
+        comments=len(taken) - articles,
+        articles_kept=len(rows) - len(taken),
+    )
