@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from minsim.cli_common import calendar_day, whole_numbers
@@ -12,6 +14,11 @@ log = logging.getLogger(__name__)
 
 # A century: --keep-days is a retention period, and a larger number is a typo.
 MAX_KEEP_DAYS = 36_500
+# No document is dated earlier (and datetime cannot go much further back in KST).
+EARLIEST_DAY = date(1970, 1, 1)
+# A removal this long says how far it has got, about every tenth of the way.
+PROGRESS_FROM = 20_000
+PROGRESS_STEPS = 10
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -42,10 +49,14 @@ def run_prune(args: argparse.Namespace) -> int:
     from minsim.timefmt import KST, format_kst
 
     settings = load_settings(args.config)
-    engine = open_existing_database(settings)
-    db.migrate(engine)  # a writer: the schema it deletes from is the current one
-    check_known("source", args.source, aggregate.source_names(engine))
-    first_kept = args.before or _first_kept_day(args.keep_days, datetime.now(KST).date())
+    engine = open_existing_database(settings)  # a dry run reads; only --yes migrates
+    # a source whose documents are all gone, or that has not collected yet, is still a source:
+    # a daily prune of it must keep working
+    known = {*aggregate.source_names(engine), *(s.name for s in settings.sources)}
+    check_known("source", args.source, sorted(known))
+    today = datetime.now(KST).date()
+    first_kept = args.before or _first_kept_day(args.keep_days, today)
+    _check_day(first_kept, today)
     cutoff = datetime(first_kept.year, first_kept.month, first_kept.day, tzinfo=KST)
     found = aggregate.prunable_documents(engine, cutoff, args.source)
     scope = f"published before {format_kst(cutoff)}"
@@ -56,23 +67,27 @@ def run_prune(args: argparse.Namespace) -> int:
         if found.articles_kept
         else ""
     )
-    if not found.doc_ids:
+    stored = "with their scores, aspect scores, company tags and topic terms"
+    total = len(found.doc_ids)
+    if not total:
         print(f"no documents {scope} to remove{kept}")
         return 0
-    what = (
-        f"{len(found.doc_ids):,} document(s) ({found.articles:,} articles, "
-        f"{found.comments:,} comments) {scope}, with their scores, aspect scores, company tags "
-        f"and topic terms{kept}"
-    )
     if not args.yes:
-        print(f"would remove {what}. Run again with --yes to remove them.")
+        print(
+            f"would remove {total:,} document(s) ({found.articles:,} articles, "
+            f"{found.comments:,} comments) {scope}, {stored}{kept}. "
+            "Run again with --yes to remove them."
+        )
         return 0
-    total = len(found.doc_ids)
-    gone = store.delete_documents(
-        engine, found.doc_ids, lambda done: log.info("removed %d of %d documents", done, total)
-    )
+    db.migrate(engine)
+    gone = store.delete_documents(engine, found.doc_ids, _progress(total))
+    swept = store.delete_orphan_rows(engine)
     db.refresh_statistics(engine)
-    print(f"removed {what.replace(f'{total:,} document(s)', f'{gone:,} document(s)', 1)}.")
+    print(f"removed {gone:,} document(s) {scope}, {stored}{kept}.")
+    if gone < total:
+        print(f"{total - gone:,} article(s) stayed: comments on them came in meanwhile.")
+    if swept:
+        print(f"Also removed {swept:,} row(s) stored for documents that were no longer there.")
     if engine.dialect.name == "sqlite":
         print(
             "The SQLite file keeps its size and reuses the freed space; to shrink it, stop the "
@@ -84,3 +99,31 @@ def run_prune(args: argparse.Namespace) -> int:
 def _first_kept_day(keep_days: int, today: date) -> date:
     """The oldest KST day --keep-days keeps: today is the first of them."""
     return today - timedelta(days=keep_days - 1)
+
+
+def _check_day(first_kept: date, today: date) -> None:
+    """Refuse a cutoff that is surely a typo: later than tomorrow (it would take today's
+    documents too) or before 1970."""
+    from minsim.cli_common import PeriodError
+
+    if first_kept > today + timedelta(days=1):
+        raise PeriodError(
+            f"--before {first_kept} is after tomorrow (KST) and would remove today's documents "
+            "too; name a past day"
+        )
+    if first_kept < EARLIEST_DAY:
+        raise PeriodError(f"--before {first_kept} is before {EARLIEST_DAY}; name a later day")
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    """Say on stderr how far a long removal has got, about every tenth."""
+    step = max(total // PROGRESS_STEPS, 1)
+    said = [0]
+
+    def hear(done: int) -> None:
+        log.info("removed %d of %d documents", done, total)
+        if total >= PROGRESS_FROM and done // step > said[0] and done < total:
+            said[0] = done // step
+            print(f"removed {done:,} of {total:,} documents", file=sys.stderr, flush=True)
+
+    return hear

@@ -11,7 +11,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    Table,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -271,26 +281,59 @@ def delete_other_versions(engine: Engine, version: str) -> int:
     return gone.rowcount or 0
 
 
+# The tables whose rows belong to one document, in the order save_scores deletes from them, so a
+# prune and a scoring pass on PostgreSQL take their locks in the same order.
+DOCUMENT_ROWS = (
+    schema.aspect_scores,
+    schema.document_terms,
+    schema.scores,
+    schema.document_companies,
+)
+
+
 def delete_documents(
     engine: Engine, doc_ids: Sequence[str], progress: Callable[[int], None] | None = None
 ) -> int:
-    """Delete documents with their company tags, scores, aspect scores and topic terms, IN_CHUNK
-    at a time, each chunk in its own transaction (a stop leaves whole documents, never a score
-    without its document); `progress` hears the running count. Returns how many went."""
+    """Delete documents with everything stored about them, IN_CHUNK at a time, each chunk in its
+    own transaction; `progress` hears the running count. Returns how many went.
+
+    Comments are expected before the articles they are about (aggregate.prunable_documents
+    orders them so), so a stop part way leaves no comment without its article; and an article
+    that a comment outside the list is about, one that came in meanwhile, stays.
+    """
+    documents = schema.documents
+    comment = documents.alias("comment")
     gone = 0
     for chunk in _chunks(doc_ids):
         with _transaction(engine, "delete documents") as conn:
-            for table in (
-                schema.document_terms,
-                schema.aspect_scores,
-                schema.scores,
-                schema.document_companies,
-            ):
-                conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
-            documents = schema.documents
-            gone += conn.execute(delete(documents).where(documents.c.doc_id.in_(chunk))).rowcount
+            held = exists().where(
+                comment.c.parent_id == documents.c.doc_id, comment.c.doc_id.not_in(chunk)
+            )
+            going = list(
+                conn.execute(
+                    select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk), ~held)
+                ).scalars()
+            )
+            if going:
+                for table in DOCUMENT_ROWS:
+                    conn.execute(delete(table).where(table.c.doc_id.in_(going)))
+                deleted = delete(documents).where(documents.c.doc_id.in_(going))
+                gone += conn.execute(deleted).rowcount
         if progress is not None:
             progress(gone)
+    return gone
+
+
+def delete_orphan_rows(engine: Engine) -> int:
+    """Delete the scores, aspect scores, company tags and terms whose document is gone (a
+    scoring pass beside a prune can write them for a document being removed); returns how
+    many rows went."""
+    documents = schema.documents
+    gone = 0
+    with _transaction(engine, "delete the rows of removed documents") as conn:
+        for table in DOCUMENT_ROWS:
+            orphan = ~exists().where(documents.c.doc_id == table.c.doc_id)
+            gone += conn.execute(delete(table).where(orphan)).rowcount
     return gone
 
 

@@ -4,14 +4,16 @@ process."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from cli_support import run_minsim, write_sqlite_config
 from sqlalchemy import Engine, create_engine, func, insert, select
-from test_aggregate_fixtures import COLLECTED_AT, build_database, fill
+from test_aggregate_fixtures import COLLECTED_AT, VERSION, build_database, fill
 
 from minsim import aggregate, schema, store
+from minsim.cli_prune import _first_kept_day
 from minsim.timefmt import KST
 
 # The fixture's first two KST days (10-15 and 10-16): 4 articles and their 12 comments.
@@ -19,15 +21,23 @@ CUTOFF = datetime(2022, 10, 17, tzinfo=KST)
 DEPENDENTS = (schema.scores, schema.aspect_scores, schema.document_companies, schema.document_terms)
 
 
+def _document(doc_id: str, kind: str, published: datetime, parent: str | None = None) -> dict:
+    return {"doc_id": doc_id, "kind": kind, "source": "demo-video", "external_id": doc_id,
+            "parent_id": parent, "url": None, "title": None, "text": "아직도 보상 얘기",
+            "author_hash": None, "published_at": published, "collected_at": COLLECTED_AT,
+            "likes": 0, "dislikes": 0, "content_hash": doc_id}  # fmt: skip
+
+
 def _late_comment(engine: Engine) -> None:
-    """A comment after the cutoff on the first article (a00), and topic terms on both."""
+    """A comment after the cutoff on the first article (a00), topic terms on it and on an old
+    comment, and two articles either side of the cutoff as KST draws it (UTC 10-16 14:30 is
+    23:30 KST, 15:30 is 00:30 KST the next day)."""
     with engine.begin() as conn:
         conn.execute(
             insert(schema.documents),
-            [{"doc_id": "late", "kind": "comment", "source": "demo-video", "external_id": "late",
-              "parent_id": "a00", "url": None, "title": None, "text": "아직도 보상 얘기",
-              "author_hash": None, "published_at": CUTOFF + timedelta(hours=1),
-              "collected_at": COLLECTED_AT, "likes": 0, "dislikes": 0, "content_hash": "late"}],
+            [_document("late", "comment", CUTOFF + timedelta(hours=1), parent="a00"),
+             _document("kst-before", "article", datetime(2022, 10, 16, 14, 30, tzinfo=UTC)),
+             _document("kst-after", "article", datetime(2022, 10, 16, 15, 30, tzinfo=UTC))],
         )  # fmt: skip
         conn.execute(
             insert(schema.document_terms),
@@ -44,19 +54,63 @@ def test_old_documents_go_with_all_that_hangs_on_them(engine: Engine) -> None:
     fill(engine)
     _late_comment(engine)
     found = aggregate.prunable_documents(engine, CUTOFF)
-    assert (found.articles, found.comments, found.articles_kept) == (3, 12, 1)
+    assert (found.articles, found.comments, found.articles_kept) == (4, 12, 1)
+    assert "kst-before" in found.doc_ids and "kst-after" not in found.doc_ids
     assert "a00" not in found.doc_ids and "late" not in found.doc_ids
     heard: list[int] = []
-    assert store.delete_documents(engine, found.doc_ids, heard.append) == 15
-    assert heard == [15]
+    assert store.delete_documents(engine, found.doc_ids, heard.append) == 16
+    assert heard == [16]
     left = _ids(engine, schema.documents)
-    assert len(left) == 12 * 3 + 12 + 1 - 15 and {"a00", "late"} <= left
+    assert len(left) == 12 * 3 + 12 + 3 - 16 and {"a00", "late", "kst-after"} <= left
     for table in DEPENDENTS:  # nothing of a removed document is left behind
         assert not (_ids(engine, table) & set(found.doc_ids)), table.name
     assert _ids(engine, schema.document_terms) == {"late"}
     # Run again, nothing more goes: the kept article still has its comment.
     again = aggregate.prunable_documents(engine, CUTOFF)
     assert (again.doc_ids, again.articles_kept) == ([], 1)
+
+
+def test_a_stop_part_way_leaves_no_comment_without_its_article(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(engine)
+    found = aggregate.prunable_documents(engine, CUTOFF)
+    monkeypatch.setattr(store, "IN_CHUNK", 5)
+
+    def stop(done: int) -> None:
+        if done >= 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.delete_documents(engine, found.doc_ids, stop)
+    with engine.connect() as conn:
+        parents = set(
+            conn.execute(
+                select(schema.documents.c.parent_id).where(schema.documents.c.kind == "comment")
+            ).scalars()
+        )
+    assert parents <= _ids(engine, schema.documents)  # every comment still has its article
+    assert len(_ids(engine, schema.documents)) == 48 - 10
+
+
+def test_an_article_a_comment_came_in_for_meanwhile_stays(engine: Engine) -> None:
+    fill(engine)
+    found = aggregate.prunable_documents(engine, CUTOFF)
+    with engine.begin() as conn:  # collected between the listing and the removal
+        conn.execute(insert(schema.documents), [_document("new", "comment", CUTOFF, parent="a01")])
+        # and a score a scoring pass wrote for a document already gone
+        conn.execute(insert(schema.scores), [{"doc_id": "gone", "scorer_version": VERSION,
+                     "compound": 0.0, "label": "neu", "pos": 0.0, "neg": 0.0, "neu": 1.0,
+                     "hits": "[]", "scored_at": COLLECTED_AT}])  # fmt: skip
+    assert store.delete_documents(engine, found.doc_ids) == len(found.doc_ids) - 1
+    assert {"a01", "new"} <= _ids(engine, schema.documents)
+    assert store.delete_orphan_rows(engine) == 1
+    assert "gone" not in _ids(engine, schema.scores)
+
+
+def test_keep_days_counts_today_as_the_first_day_kept() -> None:
+    assert _first_kept_day(1, date(2026, 3, 1)) == date(2026, 3, 1)
+    assert _first_kept_day(90, date(2026, 3, 1)) == date(2025, 12, 2)
 
 
 def test_a_source_filter_takes_only_that_sources_documents(engine: Engine) -> None:
@@ -84,7 +138,9 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
     assert dry.stdout == f"would remove {what}. Run again with --yes to remove them.\n"
     done = run_minsim("prune", "--before", "2022-10-17", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == f"removed {what}."
+    assert (
+        done.stdout.splitlines()[0] == f"removed {what.replace(' (4 articles, 12 comments)', '')}."
+    )
     assert "VACUUM" in done.stdout.splitlines()[1]
     status = run_minsim("status", cwd=tmp_path).stdout
     assert "documents by kind: article 8, comment 24" in status
@@ -107,6 +163,12 @@ def test_prune_refuses_what_it_cannot_do(tmp_path: Path) -> None:
         (("--keep-days", "0"), "expected whole days from 1 to 36500, not '0'"),
         (("--before", "17/10/2022"), "expected a date as YYYY-MM-DD, not '17/10/2022'"),
         ((), "one of the arguments --before --keep-days is required"),
+        (
+            ("--before", "2999-01-01"),
+            "--before 2999-01-01 is after tomorrow (KST) and would "
+            "remove today's documents too; name a past day",
+        ),
+        (("--before", "0001-01-01"), "--before 0001-01-01 is before 1970-01-01; name a later day"),
     ):
         result = run_minsim("prune", *args, cwd=tmp_path)
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)

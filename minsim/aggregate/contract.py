@@ -176,8 +176,8 @@ def article_aspects(
 
 @dataclass(frozen=True)
 class Prunable:
-    """What `minsim prune` would take: the documents' ids, how many are articles and comments,
-    and how many old articles stay because comments on them stay."""
+    """What `minsim prune` would take: the documents' ids (comments before articles), how many
+    are articles and comments, and how many old articles stay because comments on them stay."""
 
     doc_ids: list[str]
     articles: int
@@ -204,6 +204,8 @@ def prunable_documents(engine: Engine, before: datetime, sources: Sequence[str] 
         ).all()
     taken = [row for row in rows if not row.held]
     articles = sum(1 for row in taken if row.kind == "article")
+    # comments first: a prune stopped part way leaves no comment without its article
+    taken.sort(key=lambda row: row.kind == "article")
     return Prunable(
         doc_ids=[row.doc_id for row in taken],
         articles=articles,
