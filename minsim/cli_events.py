@@ -24,7 +24,7 @@ FAR_FROM_THE_DATA = timedelta(days=30)
 def add_commands(commands: argparse._SubParsersAction) -> None:
     events = commands.add_parser(
         "events",
-        help="list the timeline's events, add one as it happens, or remove one added",
+        help="list the timeline's events, add one as it happens, or remove one",
         description="The events drawn on the charts and compared on the Before/after page: "
         "those of the scenario's events.toml and those added with `minsim events add`.",
     )
@@ -43,8 +43,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     shape.add_argument(
         "--toml",
         action="store_true",
-        help="print the events the scenario's events.toml does not hold as [[event]] tables, "
-        "to add to that file",
+        help="print the events the scenario's events.toml does not hold and could take, as "
+        "[[event]] tables to add to that file (what is left out is said on stderr)",
     )
     listing.set_defaults(func=run_list)
 
