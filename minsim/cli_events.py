@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from minsim.cli_common import UnknownChoice, kst_moment
+from minsim.timeline import event_key
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -155,7 +156,7 @@ def run_remove(args: argparse.Namespace) -> int:
     event = events[args.number - 1]
     events_file = settings.scenario.path / "events.toml"
     scenario = load_scenario(settings.scenario.path)
-    if _key(event) in {(e.at, e.company, e.title) for e in scenario.events}:
+    if event_key(event) in {event_key(e) for e in scenario.events}:
         raise TimelineError(
             one_line(
                 f"event {args.number} ({event.title}) is listed in {events_file}, which would "
@@ -177,11 +178,11 @@ def _for_the_file(events: list[StoredEvent], settings: Settings) -> list[StoredE
     from minsim.timeline import TimelineError, check_title, scenario_origin
 
     scenario = load_scenario(settings.scenario.path)
-    held = {(e.at, e.company, e.title) for e in scenario.events}
+    held = {event_key(e) for e in scenario.events}
     own, companies = scenario_origin(scenario.name), {c.id for c in scenario.companies}
     chosen = []
     for event in events:
-        if _key(event) in held:
+        if event_key(event) in held:
             continue
         why = None
         if event.origin == own:
@@ -200,10 +201,6 @@ def _for_the_file(events: list[StoredEvent], settings: Settings) -> list[StoredE
     return chosen
 
 
-def _key(event: StoredEvent) -> tuple[datetime, str, str]:
-    return (event.at, event.company, event.title)
-
-
 def _far_from_the_data(engine: Engine, event: StoredEvent) -> str | None:
     """Why an event's time looks mistyped: far before the oldest document, or far after both
     the newest and now (a year typed 2202)."""
@@ -219,7 +216,7 @@ def _far_from_the_data(engine: Engine, event: StoredEvent) -> str | None:
 
 
 def _find(events: list[StoredEvent], at: datetime, company: str, title: str) -> StoredEvent | None:
-    return next((e for e in events if _key(e) == (at, company, title)), None)
+    return next((e for e in events if event_key(e) == (at, company, title)), None)
 
 
 def _line(event: StoredEvent) -> str:

@@ -30,7 +30,7 @@ from minsim.companies import CompanyMatcher
 from minsim.errors import StoreError
 from minsim.models import Company, Document, Event
 from minsim.normalize import column_length
-from minsim.timeline import ADDED, TimelineError, scenario_origin
+from minsim.timeline import ADDED, TimelineError, event_key, scenario_origin
 
 # Ids per IN (...) clause; SQLite allows 32,766 variables in one statement.
 IN_CHUNK = 900
@@ -426,13 +426,13 @@ def _events_left_out(
     """The events stored from a scenario file that the file no longer lists, deleted when
     `prune`."""
     table = schema.events
-    wanted = {(e.at, e.company, e.title) for e in listed}
+    wanted = {event_key(e) for e in listed}
     stored = conn.execute(
         select(table.c.id, table.c.at, table.c.company, table.c.title)
         .where(table.c.origin == origin)
         .order_by(table.c.at, table.c.id)
     ).all()
-    gone = [row for row in stored if (row.at, row.company, row.title) not in wanted]
+    gone = [row for row in stored if event_key(row) not in wanted]
     if gone and prune:
         conn.execute(delete(table).where(table.c.id.in_([row.id for row in gone])))
     return [Event(at=row.at, company=row.company, title=row.title) for row in gone]
@@ -448,12 +448,9 @@ def add_event(engine: Engine, at: datetime, company: str, title: str) -> None:
             raise TimelineError(
                 f"unknown company {company}; known: {', '.join(sorted(known)) or 'none'}"
             )
-        same = (table.c.at == at) & (table.c.company == company) & (table.c.title == title)
-        if conn.execute(select(table.c.id).where(same)).first() is not None:
-            raise TimelineError("the timeline already holds this event")
         try:
             conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
-        except IntegrityError as exc:  # the same event, added at the same moment elsewhere
+        except IntegrityError as exc:  # the unique (at, company, title) says it is there
             raise TimelineError("the timeline already holds this event") from exc
 
 

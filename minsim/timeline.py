@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from minsim.errors import MinsimError
 from minsim.timefmt import KST
@@ -51,6 +52,18 @@ class StoredEvent:
     @property
     def from_scenario(self) -> bool:
         return self.origin is not None and self.origin.startswith(SCENARIO_PREFIX)
+
+
+class DatedEvent(Protocol):
+    at: datetime
+    company: str
+    title: str
+
+
+def event_key(event: DatedEvent) -> tuple[datetime, str, str]:
+    """What makes an event the same event (the events table's unique key): time, company and
+    title; for a file's Event, a StoredEvent or a row alike."""
+    return (event.at, event.company, event.title)
 
 
 def scenario_origin(name: str) -> str:
