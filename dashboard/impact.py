@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import altair as alt
 import pandas as pd
 
-from minsim.aggregate import Filters
+from minsim.aggregate import Cut, Filters
 from minsim.aggregate.impact import (
     ALL_DOCUMENTS,
     BETTER,
@@ -21,6 +21,7 @@ from minsim.aggregate.impact import (
     WORSE,
     event_keys,
 )
+from minsim.timefmt import format_kst
 from minsim.wording import (
     NO_DOCUMENTS,
     VERDICT_LABELS,
@@ -76,14 +77,29 @@ def nearby_events(numbered: pd.DataFrame, position: int, hours: int) -> pd.DataF
     return numbered[near & (numbered.index != numbered.index[position])]
 
 
-def cut_sides(flt: Filters, newest: datetime | None, at: datetime, hours: int) -> list[str]:
+def cut_sides(
+    flt: Filters, newest: datetime | None, at: datetime, hours: int, pruned: Cut | None = None
+) -> list[str]:
     """Why either side of the window holds less than `hours`: the time filter starts after the
-    window does or ends before it, or the newest document is younger than the window's end (a
-    recent event: the hours after it have not all passed, or not all been collected)."""
+    window does or ends before it, a prune removed what was published before a moment inside
+    it, or the newest document is younger than the window's end (a recent event: the hours
+    after it have not all passed, or not all been collected)."""
     span = timedelta(hours=hours)
     reasons = []
     if flt.start is not None and flt.start > at - span:
         reasons.append("기간 필터가 이전 구간의 앞부분을 잘랐습니다")
+    if (
+        pruned is not None
+        and pruned.before > at - span
+        and (flt.start is None or pruned.before > flt.start)
+    ):
+        side = "이전 구간의 앞부분"
+        if pruned.before > at:
+            side = "이전 구간 전부와 이후 구간의 앞부분"
+        reasons.append(
+            f"{format_kst(pruned.before)} 이전 문서를 {format_kst(pruned.pruned_at)}에 "
+            f"minsim prune로 지워 {side}이 비었습니다"
+        )
     if flt.end is not None and flt.end < at + span:
         reasons.append("기간 필터가 이후 구간의 뒷부분을 잘랐습니다")
     elif newest is not None and newest < at + span:

@@ -112,6 +112,12 @@ def events(url: str, flt: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def pruned_before(url: str, flt: Filters) -> aggregate.Cut | None:
+    """The latest prune cutoff that reached the filters' sources (comparisons stop there)."""
+    return aggregate.pruned_before(engine(url), flt)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def documents(url: str, flt: Filters, version: str | None, label: str | None) -> pd.DataFrame:
     return aggregate.documents_table(engine(url), flt, version=version, label=label)
 

@@ -25,8 +25,8 @@ from dashboard.filters import (
 )
 from dashboard.markers import number_events
 from dashboard.timeaxis import time_domain
-from minsim.aggregate import Filters
-from minsim.wording import DEMO_PREFIX, escape_md, filter_scope
+from minsim.aggregate import Cut, Filters
+from minsim.wording import DEMO_PREFIX, escape_md, filter_scope, pruned_text
 
 CONTEXT_KEY = "minsim_context"
 DEMO_BANNER = (
@@ -132,6 +132,17 @@ def events_list(events: pd.DataFrame, companies: dict[str, str], *, expanded: bo
     )
     with st.expander(f"사건 목록 {len(table)}건 (KST) — 차트의 번호", expanded=expanded):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def pruned_note(ctx: Context, cut: Cut | None, looks_back: timedelta) -> None:
+    """Say what a prune removed when the page's window, reaching `looks_back` further for its
+    comparisons, starts before the cutoff: nothing before it is compared."""
+    start = ctx.filters.start or (ctx.span[0] if ctx.span else None)
+    if cut is not None and start is not None and start - looks_back < cut.before:
+        st.info(
+            escape_md(pruned_text(cut)) + ". 그 시각 전과는 비교하지 않습니다.",
+            icon=":material/auto_delete:",
+        )
 
 
 def empty_notice(what: str) -> None:

@@ -34,6 +34,7 @@ from minsim.wording import (
     filter_scope,
     interval_text,
     percent,
+    pruned_text,
     signed,
     surge_rise,
     surge_value,
@@ -133,6 +134,15 @@ def write_brief(
     )
     demo = [s for s in aggregate.source_names(engine, inside) if s.startswith(DEMO_PREFIX)]
     lines = _head(flt, period, version, names, demo)
+    cut = aggregate.pruned_before(engine, flt)
+    looks_back = timedelta(hours=max(period.hours, EVENT_HOURS))
+    if cut is not None and cut.before > period.start - looks_back:
+        # the period before, an event's hours before or a surge's day before reach past it
+        lines += [
+            "",
+            f"> {escape_inline(pruned_text(cut))}. 그 전과는 비교하지 않고, 직전 기간과 사건 "
+            "전 구간은 그 시각부터 셉니다.",
+        ]
     lines += _totals(totals)
     lines += _companies(compared, names)
     lines += _aspects(compared, period, names, labels)

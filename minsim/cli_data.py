@@ -24,6 +24,8 @@ DEFAULT_PORT = 8501
 # Bad rows printed one by one before the rest are only counted, so a broken file cannot flood
 # the terminal.
 MAX_ROW_ERRORS_SHOWN = 20
+# `minsim status` lists the latest prunes; a daily prune from cron would otherwise fill a screen.
+SHOWN_PRUNES = 3
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -226,6 +228,7 @@ def run_status(args: argparse.Namespace) -> int:
     engine = open_existing_database(settings)  # status reads: it never creates a database
     print(f"database: {mask_url(settings.database.url)}")
     _print_counts(engine)
+    _print_prunes(engine)
     runs = aggregate.last_runs(engine)
     stored = aggregate.stored_sources(engine)
     print("last runs:" if runs else "last runs: none yet")
@@ -252,6 +255,24 @@ def _print_counts(engine: Engine) -> None:
         values = counts[key]
         shown = ", ".join(f"{name} {n:,}" for name, n in sorted(values.items())) or "none"
         print(f"documents by {title}: {shown}")
+
+
+def _print_prunes(engine: Engine) -> None:
+    """The latest prunes: where the data stop being whole, and comparisons stop looking back."""
+    from minsim import aggregate
+    from minsim.cli_common import terminal_safe
+    from minsim.timefmt import format_kst
+
+    history = aggregate.prune_history(engine)
+    for cut in history[:SHOWN_PRUNES]:
+        whose = f"of {cut.source}" if cut.source else "of every source"
+        line = (
+            f"pruned: documents {whose} published before {format_kst(cut.before)} "
+            f"(on {format_kst(cut.pruned_at)})"
+        )
+        print(terminal_safe(line))
+    if len(history) > SHOWN_PRUNES:
+        print(f"  ... and {len(history) - SHOWN_PRUNES} earlier prune(s)")
 
 
 def _summary(counters: dict[str, int]) -> str:

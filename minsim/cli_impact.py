@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import UnknownChoice, add_document_filters, whole_numbers
@@ -44,6 +45,7 @@ def run_impact(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.aggregate.impact import event_keys
     from minsim.cli_common import open_for_document_filters
+    from minsim.timefmt import format_kst
 
     engine = open_for_document_filters(args)
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
@@ -64,6 +66,13 @@ def run_impact(args: argparse.Namespace) -> int:
         print(json.dumps(_records(compared, shown, first), ensure_ascii=False, indent=2))
         return 0
     print(f"scorer version: {version or 'none'}; {args.hours} hours either side of each event")
+    cut = aggregate.pruned_before(engine, flt)
+    if cut is not None and any(at - timedelta(hours=args.hours) < cut.before for at, _ in chosen):
+        print(
+            f"documents published before {format_kst(cut.before)} were removed by minsim prune "
+            f"on {format_kst(cut.pruned_at)}: a before side reaching past it counts only the "
+            "hours after it"
+        )
     if events.empty:
         print("no events for these filters")
     elif args.event is None:

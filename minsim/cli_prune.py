@@ -80,10 +80,16 @@ def run_prune(args: argparse.Namespace) -> int:
         )
         return 0
     db.migrate(engine)
+    # recorded first: a prune stopped part way has already made the data before it incomplete
+    store.record_prune(engine, cutoff, args.source, total)
     gone = store.delete_documents(engine, found.doc_ids, _progress(total))
     swept = store.delete_orphan_rows(engine)
     db.refresh_statistics(engine)
     print(f"removed {gone:,} document(s) {scope}, {stored}{kept}.")
+    print(
+        f"Surges, before/after comparisons and rising topic words no longer look back past "
+        f"{format_kst(cutoff)}{' for these sources' if args.source else ''}."
+    )
     if gone < total:
         print(f"{total - gone:,} article(s) stayed: comments on them came in meanwhile.")
     if swept:

@@ -152,6 +152,11 @@ def _migration_5(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE events ADD COLUMN origin VARCHAR(80)"))
 
 
+def _migration_6(conn: Connection) -> None:
+    """Record what `minsim prune` removed, so comparisons with earlier time stop at its cutoff."""
+    schema.prunes.create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
@@ -160,18 +165,21 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (3, "index documents.collected_at and scores.scored_at", _migration_3),
     (4, "document_terms: each document's topic terms", _migration_4),
     (5, "events.origin: the scenario file or the command that added each event", _migration_5),
+    (6, "prunes: the cutoffs of minsim prune", _migration_6),
 )
 # Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
 # version or later: migration 3 only adds indexes, which make reading faster, not possible, and
 # migration 4's topic terms are read only where `has_terms` says they are there, migration 5's
-# event origins only where `has_origins` does. A reader of an older one asks for `minsim init`;
-# writers always migrate in full.
+# event origins only where `has_origins` does, migration 6's prunes only where `has_prunes`
+# does. A reader of an older one asks for `minsim init`; writers always migrate in full.
 READERS_NEED = 2
 # The migration that adds document_terms.
 TERMS_MIGRATION = 4
 # The migration that adds events.origin (a reader of an older database reads every event as
 # stored before origins were recorded).
 ORIGIN_MIGRATION = 5
+# The migration that adds the prunes table (a reader of an older database knows of no prune).
+PRUNES_MIGRATION = 6
 
 
 def schema_version(engine: Engine) -> int:
@@ -191,6 +199,11 @@ def has_terms(engine: Engine) -> bool:
 def has_origins(engine: Engine) -> bool:
     """The events table records where each event came from (migration 5)."""
     return schema_version(engine) >= ORIGIN_MIGRATION
+
+
+def has_prunes(engine: Engine) -> bool:
+    """The database records the cutoffs of `minsim prune` (migration 6)."""
+    return schema_version(engine) >= PRUNES_MIGRATION
 
 
 def migrate(engine: Engine) -> list[int]:

@@ -155,6 +155,20 @@ events = Table(
     UniqueConstraint("at", "company", "title", name="uq_events_at_company_title"),
 )
 
+# One row per `minsim prune --yes` and source it was limited to (source NULL: every source):
+# documents published before `cut_before` were removed (`documents`: how many it found to
+# remove), so a comparison with earlier time (a surge's day before, the period before, an
+# event's hours before) must stop there.
+prunes = Table(
+    "prunes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cut_before", UTCDateTime, nullable=False),
+    Column("source", String(100), nullable=True),
+    Column("documents", Integer, nullable=False),
+    Column("pruned_at", UTCDateTime, nullable=False),
+)
+
 companies = Table(
     "companies",
     metadata,

@@ -324,6 +324,21 @@ def delete_documents(
     return gone
 
 
+def record_prune(
+    engine: Engine, cut_before: datetime, sources: Sequence[str], documents: int
+) -> None:
+    """Record that the documents published before `cut_before` (of `sources`, or of every
+    source when empty) are being removed: `documents` found to go. Written before they go, so
+    a prune stopped part way still tells readers where the data stop being whole."""
+    now = schema.utcnow()
+    rows = [
+        {"cut_before": cut_before, "source": source, "documents": documents, "pruned_at": now}
+        for source in (sources or [None])
+    ]
+    with _transaction(engine, "record the prune") as conn:
+        conn.execute(insert(schema.prunes), rows)
+
+
 def delete_orphan_rows(engine: Engine) -> int:
     """Delete the scores, aspect scores, company tags and terms whose document is gone (a
     scoring pass beside a prune can write them for a document being removed); returns how

@@ -11,10 +11,12 @@ import re
 from collections.abc import Mapping
 
 from minsim.aggregate.impact import BETTER, TOO_FEW, UNCLEAR, WORSE
+from minsim.aggregate.retention import Cut
 from minsim.aggregate.sql import Filters
 from minsim.aggregate.surges import NEGATIVE, VOLUME
 from minsim.aggregate.watched import WATCHED
 from minsim.search import parse_search
+from minsim.timefmt import format_kst
 
 VERDICT_LABELS = {BETTER: "좋아짐", WORSE: "나빠짐", UNCLEAR: "뚜렷하지 않음", TOO_FEW: "표본 부족"}
 # What a side without documents reads as, instead of "too few".
@@ -128,3 +130,12 @@ def surge_rise(kind: str, peak_value: float, baseline: float) -> str:
     if kind == NEGATIVE:
         return f"{(peak_value - baseline) * 100:+.0f}%p"
     return "새로 (직전 0건)" if baseline == 0 else f"×{peak_value / baseline:.1f}"
+
+
+def pruned_text(cut: Cut) -> str:
+    """What a prune removed, as the Before/after page and a brief say it (no markup)."""
+    whose = f"{cut.source}의 " if cut.source else ""
+    return (
+        f"{format_kst(cut.before)} 이전에 발행된 {whose}문서는 {format_kst(cut.pruned_at)}에 "
+        "minsim prune로 지웠습니다"
+    )

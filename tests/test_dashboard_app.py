@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 import streamlit as st
-from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy import create_engine, delete, insert, select, text, update
 from streamlit.testing.v1 import AppTest
 from test_aggregate_fixtures import (
     HOSTILE_COMMENT,
@@ -27,8 +27,9 @@ from test_aggregate_fixtures import (
 )
 
 from dashboard import chartdata, doctable, ui
-from minsim import schema, store
+from minsim import aggregate, schema, store
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
+from minsim.timefmt import KST
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 # The first run imports pandas, altair and SQLAlchemy; later runs are fast.
@@ -161,6 +162,34 @@ def test_an_event_added_by_hand_is_drawn_and_listed(demo_url: str) -> None:
     impact.switch_page("views/impact.py").run()
     options = impact.selectbox[-1].options
     assert any(o.endswith("· 카카오 · 보상안 발표") and o.startswith("2 · ") for o in options)
+
+
+def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> None:
+    assert not any("minsim prune" in i.value for i in _app().info)
+    engine = create_engine(demo_url)
+    cut = datetime(2022, 10, 17, tzinfo=KST)
+    found = aggregate.prunable_documents(engine, cut)
+    store.record_prune(engine, cut, [], len(found.doc_ids))
+    store.delete_documents(engine, found.doc_ids)
+    with engine.begin() as conn:  # a topic term on every document left, for the Topics page
+        conn.execute(text("INSERT INTO document_terms SELECT doc_id, '보상' FROM documents"))
+    engine.dispose()
+    st.cache_data.clear()
+    at = _app()
+    assert not at.exception
+    (said,) = [i.value for i in at.info if "minsim prune" in i.value]
+    # escaped as markdown (a source's name could hold markup): 2022\-10\-17 00\:00
+    assert said.startswith("2022\\-10\\-17 00\\:00 KST 이전에 발행된 문서는 ")
+    assert said.endswith("minsim prune로 지웠습니다. 그 시각 전과는 비교하지 않습니다.")
+    # a window whose day before lies after the cutoff compares nothing pruned: no note
+    later = _app({"window": "custom", "from": "2022-10-19", "to": "2022-10-20"})
+    assert not any("minsim prune" in i.value for i in later.info)
+    # Topics compares a window with the period before it: from the cutoff on, and says so
+    topics = _app({"window": "custom", "from": "2022-10-17", "to": "2022-10-20"})
+    topics.switch_page("views/topics.py").run()
+    assert not topics.exception
+    assert any("minsim prune" in i.value for i in topics.info)
+    assert any("바로 앞의 같은 길이 기간에 문서가 없어" in i.value for i in topics.info)
 
 
 def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:

@@ -15,9 +15,10 @@ from test_aggregate_fixtures import APOLOGY_AT, FIRE_AT, add_scored_comments, bu
 
 from dashboard import impact
 from dashboard.markers import number_events
-from minsim import schema, wording
-from minsim.aggregate import Filters
+from minsim import aggregate, schema, store, wording
+from minsim.aggregate import Cut, Filters
 from minsim.aggregate import impact as I
+from minsim.timefmt import KST
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 RUN_TIMEOUT_SECONDS = 60
@@ -124,6 +125,28 @@ def test_a_window_that_cuts_the_comparison_says_so(impact_url: str) -> None:
     assert any("기간 필터가 이전 구간의 앞부분을 잘랐습니다" in i.value for i in at.info)
 
 
+def test_a_prune_inside_the_comparison_says_so_and_counts_nothing_before_it(
+    impact_url: str,
+) -> None:
+    engine = create_engine(f"sqlite:///{impact_url}")
+    cut = datetime(2022, 10, 19, tzinfo=KST)  # 11 hours before the press conference
+    found = aggregate.prunable_documents(engine, cut)
+    store.record_prune(engine, cut, [], len(found.doc_ids))
+    store.delete_documents(engine, found.doc_ids)
+    engine.dispose()
+    at = _page()
+    assert not at.exception
+    reason = (
+        "2022-10-19 00:00 KST 이전 문서를 {}에 minsim prune로 지워 이전 구간의 앞부분이 "
+        "비었습니다: 그 시간의 문서는 세지 않았습니다."
+    )
+    (said,) = [i.value for i in at.info if "minsim prune" in i.value]
+    pruned_at = said.split(" 이전 문서를 ")[1].split("에 minsim")[0]
+    assert said == reason.format(pruned_at)
+    # the twelve added comments only: the fixture's article and comments of 10-18 are gone
+    assert "이전 평균 점수 (12건)" in _metrics(at)
+
+
 def test_a_recent_event_says_its_after_side_is_not_full(impact_url: str) -> None:
     engine = create_engine(f"sqlite:///{impact_url}")
     with engine.begin() as conn:
@@ -219,6 +242,18 @@ def test_a_window_is_cut_by_the_filter_or_by_the_newest_document() -> None:
     assert len(both) == 2 and "이후 구간의 뒷부분" in both[1]
     (live,) = impact.cut_sides(Filters(), APOLOGY_AT + day / 4, APOLOGY_AT, 24)
     assert live.startswith("가장 최근 문서가 사건 후 6시간에 있어")
+    pruned = Cut(APOLOGY_AT - day / 2, datetime(2026, 12, 1, tzinfo=UTC), None)
+    (cut,) = impact.cut_sides(Filters(), later, APOLOGY_AT, 24, pruned)
+    assert cut == (
+        "2022-10-18 23:00 KST 이전 문서를 2026-12-01 09:00 KST에 minsim prune로 지워 "
+        "이전 구간의 앞부분이 비었습니다"
+    )
+    # a prune before the window, or before a filter that cuts more, is not a reason
+    assert impact.cut_sides(Filters(), later, APOLOGY_AT, 6, pruned) == []
+    filtered = impact.cut_sides(Filters(start=APOLOGY_AT - day / 4), later, APOLOGY_AT, 24, pruned)
+    assert filtered == ["기간 필터가 이전 구간의 앞부분을 잘랐습니다"]
+    (all_before,) = impact.cut_sides(Filters(), later, APOLOGY_AT - day, 6, pruned)
+    assert "이전 구간 전부와 이후 구간의 앞부분이 비었습니다" in all_before
 
 
 def test_event_options_read_as_plain_text() -> None:

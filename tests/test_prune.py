@@ -136,14 +136,26 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
         "with their scores, aspect scores, company tags and topic terms"
     )
     assert dry.stdout == f"would remove {what}. Run again with --yes to remove them.\n"
+    assert "pruned:" not in run_minsim("status", cwd=tmp_path).stdout  # a dry run records none
     done = run_minsim("prune", "--before", "2022-10-17", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (
         done.stdout.splitlines()[0] == f"removed {what.replace(' (4 articles, 12 comments)', '')}."
     )
-    assert "VACUUM" in done.stdout.splitlines()[1]
+    assert done.stdout.splitlines()[1] == (
+        "Surges, before/after comparisons and rising topic words no longer look back past "
+        "2022-10-17 00:00 KST."
+    )
+    assert "VACUUM" in done.stdout.splitlines()[2]
     status = run_minsim("status", cwd=tmp_path).stdout
     assert "documents by kind: article 8, comment 24" in status
+    assert "pruned: documents of every source published before 2022-10-17 00:00 KST (on " in status
+    impact = run_minsim("impact", cwd=tmp_path).stdout.splitlines()
+    assert impact[1].startswith(
+        "documents published before 2022-10-17 00:00 KST were removed by minsim prune on "
+    )  # the fire's hours before reach past the cutoff
+    late = run_minsim("impact", "--event", "2", "--hours", "6", cwd=tmp_path).stdout
+    assert "minsim prune" not in late  # the press conference's six hours before do not
     assert run_minsim("prune", "--before", "2022-10-17", cwd=tmp_path).stdout == (
         "no documents published before 2022-10-17 00:00 KST to remove\n"
     )

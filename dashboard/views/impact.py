@@ -98,7 +98,8 @@ if not nearby.empty:
         icon=":material/warning:",
     )
 newest = ctx.span[1] if ctx.span else None
-for reason in impact.cut_sides(ctx.filters, newest, event["at"], hours):
+pruned = loaders.pruned_before(ctx.url, ctx.filters)
+for reason in impact.cut_sides(ctx.filters, newest, event["at"], hours, pruned):
     st.info(f"{reason}: 그 시간의 문서는 세지 않았습니다.", icon=":material/timelapse:")
 st.caption(
     f"사건 시각 전 {hours}시간과 후 {hours}시간에 발행된, 그 사건의 회사를 언급하고 필터에 맞는 "

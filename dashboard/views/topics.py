@@ -97,6 +97,8 @@ with left:
     ui.chart_card(topics.terms_chart(top, compared=table.compared))
 with right:
     st.subheader("떠오른 말")
+    if flt.start is not None and flt.end is not None:  # the period before is compared
+        ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), flt.end - flt.start)
     if table.before_documents is None:
         st.info("기간을 정하면 바로 앞의 같은 길이 기간과 비교해 떠오른 말을 찾습니다.")
     elif not table.before_documents:

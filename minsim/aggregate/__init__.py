@@ -40,6 +40,7 @@ from minsim.aggregate.lookups import (
     stored_explanations,
     time_span,
 )
+from minsim.aggregate.retention import Cut, prune_history, pruned_before
 from minsim.aggregate.rollups import (
     aspect_timeseries,
     events_between,
@@ -52,6 +53,9 @@ from minsim.aggregate.surges import find_surges
 from minsim.aggregate.terms import term_table, term_trend, with_surge_terms
 
 __all__ = [
+    "Cut",
+    "prune_history",
+    "pruned_before",
     "Prunable",
     "prunable_documents",
     "BUCKETS",

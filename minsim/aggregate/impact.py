@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, select
 
+from minsim.aggregate.retention import from_cut, pruned_before
 from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
 from minsim.schema import aspect_scores, documents, scores
 
@@ -76,6 +77,9 @@ def before_after(
     if hours <= 0:
         raise ValueError(f"hours must be positive, not {hours}")
     span = timedelta(hours=hours)
+    # Nothing before a prune's cutoff is counted: what it left there (older articles kept for
+    # their comments) is not the before side.
+    flt = from_cut(flt, pruned_before(engine, flt))
     frames = []
     with engine.connect() as conn:
         for at, company in dict.fromkeys(events):  # two events of a moment share one reading

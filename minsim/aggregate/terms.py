@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from minsim.aggregate.retention import from_cut, pruned_before
 from minsim.aggregate.sql import (
     KST,
     Filters,
@@ -115,6 +116,9 @@ def term_table(engine: Engine, flt: Filters, *, version: str | None) -> TermTabl
     total = _scored_documents(engine, flt, version)
     now, left_out = _listed_terms(engine, flt, version)
     before_flt = _before(flt)
+    if before_flt is not None:
+        # shares of what a prune left of the period before, or none when it took all of it
+        before_flt = from_cut(before_flt, pruned_before(engine, flt))
     before_total: int | None = None
     before_docs: dict[str, int] = {}
     if before_flt is not None:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from minsim.aggregate.retention import pruned_before
 from minsim.aggregate.sql import Filters, aware, where_clauses
 from minsim.aggregate.surges import (
     DEFAULT_RULES,
@@ -63,6 +64,9 @@ def watched_surges(
     since = hour_of(first)
     if reach.start is not None:
         since = max(since, hour_of(reach.start))
+    cut = pruned_before(engine, flt)  # as find_surges: the data begin again at a prune's cutoff
+    if cut is not None:
+        since = max(since, hour_of(cut.before))
     hourly = term_trend(engine, reach, terms, bucket="hour", version=version, limit=None)
     counts = pd.DataFrame(
         {

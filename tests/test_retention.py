@@ -1,0 +1,144 @@
+"""After `minsim prune`, comparisons with earlier time stop at its cutoff: surges, watched words,
+rising topic words and before/after, on a real SQLite file and the PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, insert, text
+from test_aggregate_fixtures import add_scored_comments
+
+from minsim import aggregate, brief, schema, store
+from minsim.aggregate import Filters
+from minsim.aggregate import surges as S
+from minsim.aggregate.impact import ALL_DOCUMENTS
+from minsim.aggregate.watched import WATCH_RULES, watched_surges
+from minsim.db import PRUNES_MIGRATION, has_prunes
+
+VERSION = "v-retention"
+START = datetime(2022, 10, 14, 15, 0, tzinfo=UTC)  # 00:00 KST on 2022-10-15
+CUT = START + timedelta(hours=48)  # 00:00 KST on 2022-10-17
+PER_HOUR = 25  # above the volume rule's 20 documents an hour
+STEADY_HOURS = 80
+BURST_HOUR, BURST = 80, 100
+TERM = "보상"
+# More than a day before the cutoff: the data's first day is over before the cutoff comes.
+KEPT_BEFORE = timedelta(hours=30)
+
+
+def _hour(h: int) -> datetime:
+    return START + timedelta(hours=h)
+
+
+def _pruned_corpus(engine: Engine, *, source: str = "portal") -> int:
+    """PER_HOUR comments an hour for STEADY_HOURS hours, then a burst; an article KEPT_BEFORE
+    the cutoff that a comment after it keeps; every document names TERM. Then the prune
+    of what was published before CUT, recorded as `minsim prune --yes` does; returns how many
+    documents it removed."""
+    offsets = [h * 60 + (i * 60) // PER_HOUR for h in range(STEADY_HOURS) for i in range(PER_HOUR)]
+    offsets += [BURST_HOUR * 60 + (i * 60) // BURST for i in range(BURST)]
+    compounds = [0.5 if i % 2 else -0.5 for i in range(len(offsets))]
+    add_scored_comments(engine, "c", START, offsets, compounds, source=source, version=VERSION)
+    kept_at = CUT - KEPT_BEFORE
+    add_scored_comments(engine, "kept", kept_at, [0], [-0.9], source=source, version=VERSION)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET kind = 'article' WHERE doc_id = 'kept0'"))
+        conn.execute(text("UPDATE documents SET parent_id = 'kept0' WHERE doc_id = 'c1500'"))
+        doc_ids = conn.execute(text("SELECT doc_id FROM documents")).scalars().all()
+        conn.execute(insert(schema.document_terms), [{"doc_id": d, "term": TERM} for d in doc_ids])
+    found = aggregate.prunable_documents(engine, CUT)
+    assert found.articles_kept == 1  # the article before the cutoff stays for its comment
+    store.record_prune(engine, CUT, [], len(found.doc_ids))
+    return store.delete_documents(engine, found.doc_ids)
+
+
+def _forget_prunes(engine: Engine) -> None:
+    """The same data as a database that never recorded the prune (the code before the record)."""
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM prunes"))
+
+
+def test_the_day_after_a_prune_is_not_judged_against_the_emptied_day(engine: Engine) -> None:
+    assert _pruned_corpus(engine) == 48 * PER_HOUR  # every comment before CUT
+    found = S.find_surges(engine, Filters(), version=VERSION)
+    assert list(found["start"]) == [_hour(BURST_HOUR)]  # the burst, judged against a whole day
+    assert found.iloc[0]["baseline"] == PER_HOUR
+    # Without the record, the hours after the cutoff read the kept article as a day's volume.
+    _forget_prunes(engine)
+    unrecorded = S.find_surges(engine, Filters(), version=VERSION)
+    assert _hour(48) in set(unrecorded["start"])
+
+
+def test_watched_words_stop_at_the_cutoff_too(engine: Engine) -> None:
+    _pruned_corpus(engine)
+    found = watched_surges(engine, Filters(), (TERM,), version=VERSION, rules=WATCH_RULES)
+    assert list(found["start"]) == [_hour(BURST_HOUR)]
+    _forget_prunes(engine)
+    unrecorded = watched_surges(engine, Filters(), (TERM,), version=VERSION, rules=WATCH_RULES)
+    assert _hour(48) in set(unrecorded["start"])
+
+
+def test_topic_words_compare_only_what_the_prune_left_of_the_period_before(
+    engine: Engine,
+) -> None:
+    _pruned_corpus(engine)
+    straddling = Filters(start=CUT + timedelta(hours=6), end=CUT + timedelta(hours=30))
+    table = aggregate.term_table(engine, straddling, version=VERSION)
+    assert table.before_documents == 6 * PER_HOUR  # from the cutoff on; not the kept article
+    # A period before that lies wholly before the cutoff is not compared.
+    day_after = Filters(start=CUT, end=CUT + timedelta(hours=36))
+    assert aggregate.term_table(engine, day_after, version=VERSION).before_documents == 0
+    assert not aggregate.term_table(engine, day_after, version=VERSION).rising().shape[0]
+    _forget_prunes(engine)  # without the record, the lone kept article made every word rise
+    assert aggregate.term_table(engine, day_after, version=VERSION).before_documents == 1
+
+
+def test_before_and_after_counts_nothing_before_the_cutoff(engine: Engine) -> None:
+    _pruned_corpus(engine)
+    event = [(CUT + timedelta(hours=6), "kakao")]
+    sums = aggregate.before_after(engine, Filters(), event, hours=40, version=VERSION)
+    overall = sums[sums["aspect"] == ALL_DOCUMENTS].set_index("side")
+    assert overall.loc["before", "n"] == 6 * PER_HOUR
+    assert overall.loc["after", "n"] == (STEADY_HOURS - 54) * PER_HOUR + BURST  # to the end
+    _forget_prunes(engine)  # the kept article was read as the hours before the cutoff
+    sums = aggregate.before_after(engine, Filters(), event, hours=40, version=VERSION)
+    assert sums[(sums["aspect"] == ALL_DOCUMENTS) & (sums["side"] == "before")]["n"].item() == 151
+
+
+def test_a_prune_of_one_source_cuts_only_filters_that_reach_it(engine: Engine) -> None:
+    assert aggregate.pruned_before(engine, Filters()) is None
+    store.record_prune(engine, CUT, ["video"], 10)
+    store.record_prune(engine, CUT - timedelta(days=7), [], 20)
+    assert aggregate.pruned_before(engine, Filters()).before == CUT
+    assert aggregate.pruned_before(engine, Filters(sources=("video",))).source == "video"
+    portal = aggregate.pruned_before(engine, Filters(sources=("portal",)))
+    assert (portal.before, portal.source) == (CUT - timedelta(days=7), None)
+    store.record_prune(engine, CUT, ["portal", "wire"], 5)
+    assert [(c.before, c.source) for c in aggregate.prune_history(engine)] == [
+        (CUT, "portal"),
+        (CUT, "wire"),
+        (CUT, "video"),
+        (CUT - timedelta(days=7), None),
+    ]  # fmt: skip  (the latest cutoff first, then the latest prune)
+
+
+def test_a_database_from_before_the_record_reads_as_never_pruned(engine: Engine) -> None:
+    _pruned_corpus(engine)
+    with engine.begin() as conn:  # as a version-5 database holds it
+        conn.execute(text(f"DELETE FROM schema_migrations WHERE version = {PRUNES_MIGRATION}"))
+        conn.execute(text("DROP TABLE prunes"))
+    assert not has_prunes(engine)
+    assert aggregate.pruned_before(engine, Filters()) is None
+    assert aggregate.prune_history(engine) == []
+    assert _hour(48) in set(S.find_surges(engine, Filters(), version=VERSION)["start"])
+
+
+def test_a_brief_says_what_the_prune_took_when_it_looks_back_past_it(engine: Engine) -> None:
+    _pruned_corpus(engine)
+    flt = Filters()
+    early = brief.period_of(flt, (CUT, CUT + timedelta(hours=12)))
+    written = brief.write_brief(engine, flt, early, version=VERSION)
+    assert "2022-10-17 00:00 KST 이전에 발행된 문서는" in written
+    assert "minsim prune로 지웠습니다" in written
+    late = brief.period_of(flt, (CUT + timedelta(hours=60), CUT + timedelta(hours=72)))
+    assert "minsim prune" not in brief.write_brief(engine, flt, late, version=VERSION)
