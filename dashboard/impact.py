@@ -26,6 +26,7 @@ from minsim.wording import (
     NO_DOCUMENTS,
     VERDICT_LABELS,
     interval_text,
+    pruned_whose,
     verdict_text,
 )
 
@@ -93,12 +94,14 @@ def cut_sides(
         and pruned.before > at - span
         and (flt.start is None or pruned.before > flt.start)
     ):
-        side = "이전 구간의 앞부분"
-        if pruned.before > at:
-            side = "이전 구간 전부와 이후 구간의 앞부분"
+        side = "이전 구간의 앞부분이"
+        if pruned.before >= at + span:
+            side = "이전 구간과 이후 구간 전부가"
+        elif pruned.before > at:
+            side = "이전 구간 전부와 이후 구간의 앞부분이"
         reasons.append(
-            f"{format_kst(pruned.before)} 이전 문서를 {format_kst(pruned.pruned_at)}에 "
-            f"minsim prune로 지워 {side}이 비었습니다"
+            f"{format_kst(pruned.before)} 이전 {pruned_whose(pruned)}문서를 "
+            f"{format_kst(pruned.pruned_at)}에 minsim prune으로 지워 {side} 비었습니다"
         )
     if flt.end is not None and flt.end < at + span:
         reasons.append("기간 필터가 이후 구간의 뒷부분을 잘랐습니다")

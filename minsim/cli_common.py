@@ -263,6 +263,22 @@ def events_left_out_note(events: list[Any], scenario: Scenario, *, removed: bool
     return "\n".join(one_line(line) for line in lines)
 
 
+def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str | None:
+    """A line saying what a prune removed, when a comparison reaching back to `looks_back_to`
+    (None: to the start of the data) would pass its cutoff; None when it would not."""
+    from minsim import aggregate
+    from minsim.timefmt import format_kst
+
+    cut = aggregate.pruned_before(engine, flt)
+    if cut is None or (looks_back_to is not None and looks_back_to >= cut.before):
+        return None
+    whose = f"of {', '.join(cut.sources)} " if cut.sources else ""
+    return (
+        f"documents {whose}published before {format_kst(cut.before)} were removed by minsim "
+        f"prune on {format_kst(cut.pruned_at)}: comparisons count only what came after it"
+    )
+
+
 def one_line(text: str) -> str:
     """`text` shown safely on one line: `terminal_safe`, and its line breaks as `\\n`."""
     return terminal_safe(text).replace("\n", "\\n")

@@ -265,7 +265,7 @@ def _print_prunes(engine: Engine) -> None:
 
     history = aggregate.prune_history(engine)
     for cut in history[:SHOWN_PRUNES]:
-        whose = f"of {cut.source}" if cut.source else "of every source"
+        whose = f"of {', '.join(cut.sources)}" if cut.sources else "of every source"
         line = (
             f"pruned: documents {whose} published before {format_kst(cut.before)} "
             f"(on {format_kst(cut.pruned_at)})"

@@ -44,8 +44,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_impact(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.aggregate.impact import event_keys
-    from minsim.cli_common import open_for_document_filters
-    from minsim.timefmt import format_kst
+    from minsim.cli_common import open_for_document_filters, pruned_note, terminal_safe
 
     engine = open_for_document_filters(args)
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
@@ -66,13 +65,12 @@ def run_impact(args: argparse.Namespace) -> int:
         print(json.dumps(_records(compared, shown, first), ensure_ascii=False, indent=2))
         return 0
     print(f"scorer version: {version or 'none'}; {args.hours} hours either side of each event")
-    cut = aggregate.pruned_before(engine, flt)
-    if cut is not None and any(at - timedelta(hours=args.hours) < cut.before for at, _ in chosen):
-        print(
-            f"documents published before {format_kst(cut.before)} were removed by minsim prune "
-            f"on {format_kst(cut.pruned_at)}: a before side reaching past it counts only the "
-            "hours after it"
-        )
+    # the earliest moment a chosen event's hours before reach back to
+    earliest = min((at for at, _ in chosen), default=None)
+    reach = earliest - timedelta(hours=args.hours) if earliest is not None else None
+    note = pruned_note(engine, flt, reach) if reach is not None else None
+    if note:
+        print(terminal_safe(note))
     if events.empty:
         print("no events for these filters")
     elif args.event is None:

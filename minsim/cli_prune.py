@@ -7,8 +7,12 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from minsim.cli_common import calendar_day, whole_numbers
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="remove documents published before a day, with their scores (retention)",
         description="Remove the documents published before a KST day, with their scores, "
         "aspect scores, company tags and topic terms. An older article stays while comments "
-        "on it stay. Without --yes, only say what would be removed.",
+        "on it stay. The cutoff is recorded: surges, rising topic words and before/after "
+        "comparisons of the pruned sources no longer look back past it (--forget undoes "
+        "that). Without --yes, only say what would be removed.",
     )
     when = prune.add_mutually_exclusive_group(required=True)
     when.add_argument("--before", type=calendar_day, metavar="YYYY-MM-DD",
@@ -35,6 +41,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     when.add_argument("--keep-days", type=whole_numbers("days", MAX_KEEP_DAYS), metavar="N",
                       help="keep the last N KST days, today included, and remove what is "
                       "older")  # fmt: skip
+    when.add_argument("--forget", action="store_true",
+                      help="remove nothing; forget the recorded cutoffs (of --source, or all), "
+                      "so comparisons look back past them again, as after importing the "
+                      "removed documents again")  # fmt: skip
     prune.add_argument("--source", action="append", default=[], metavar="NAME",
                        help="only documents of these sources (repeatable)")  # fmt: skip
     prune.add_argument("--yes", action="store_true",
@@ -54,7 +64,10 @@ def run_prune(args: argparse.Namespace) -> int:
     # a daily prune of it must keep working
     known = {*aggregate.source_names(engine), *(s.name for s in settings.sources)}
     check_known("source", args.source, sorted(known))
-    today = datetime.now(KST).date()
+    if args.forget:
+        return _forget(engine, args.source, yes=args.yes)
+    now = datetime.now(KST)
+    today = now.date()
     first_kept = args.before or _first_kept_day(args.keep_days, today)
     _check_day(first_kept, today)
     cutoff = datetime(first_kept.year, first_kept.month, first_kept.day, tzinfo=KST)
@@ -80,15 +93,21 @@ def run_prune(args: argparse.Namespace) -> int:
         )
         return 0
     db.migrate(engine)
-    # recorded first: a prune stopped part way has already made the data before it incomplete
-    store.record_prune(engine, cutoff, args.source, total)
-    gone = store.delete_documents(engine, found.doc_ids, _progress(total))
+    # A cutoff tomorrow is recorded as now: what is published later was not removed.
+    record = store.PruneRecord(min(cutoff, now), tuple(args.source), total)
+    gone = store.delete_documents(engine, found.doc_ids, _progress(total), record=record)
     swept = store.delete_orphan_rows(engine)
     db.refresh_statistics(engine)
     print(f"removed {gone:,} document(s) {scope}, {stored}{kept}.")
+    reading = (
+        f"that read only {', '.join(args.source)} (or other sources pruned as far)"
+        if args.source
+        else ""
+    )
     print(
-        f"Surges, before/after comparisons and rising topic words no longer look back past "
-        f"{format_kst(cutoff)}{' for these sources' if args.source else ''}."
+        f"Surges, before/after comparisons and rising topic words {reading}".rstrip()
+        + f" no longer look back past {format_kst(min(cutoff, now))} (`minsim prune --forget` "
+        "undoes that)."
     )
     if gone < total:
         print(f"{total - gone:,} article(s) stayed: comments on them came in meanwhile.")
@@ -99,6 +118,30 @@ def run_prune(args: argparse.Namespace) -> int:
             "The SQLite file keeps its size and reuses the freed space; to shrink it, stop the "
             "collectors and run `sqlite3 FILE 'VACUUM'`."
         )
+    return 0
+
+
+def _forget(engine: Engine, sources: list[str], *, yes: bool) -> int:
+    """Forget the recorded cutoffs (of `sources`, or all); without `yes`, say which would go."""
+    from minsim import aggregate, store
+    from minsim.timefmt import format_kst
+
+    history = [
+        cut
+        for cut in aggregate.prune_history(engine)
+        if not sources or set(cut.sources) & set(sources)
+    ]
+    if not history:
+        print("no recorded prune cutoffs to forget")
+        return 0
+    for cut in history:
+        whose = ", ".join(cut.sources) or "every source"
+        print(f"{'forgets' if yes else 'would forget'}: {whose} before {format_kst(cut.before)}")
+    if not yes:
+        print("Run again with --yes to forget them.")
+        return 0
+    gone = store.forget_prunes(engine, sources)
+    print(f"forgot {gone:,} record(s): comparisons look back past those cutoffs again.")
     return 0
 
 

@@ -21,10 +21,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         description="Compare every hour of each company with the 24 hours before it and list "
         "the surges, as on the dashboard's Overview page: volume (at least 20 documents and 3 "
         "times the hourly mean before) and negative share (at least 15 points above, p < 0.001, "
-        "20 scored documents or more on both sides). The first 24 hours of the data are not "
-        "judged. Newest first; 'ongoing' marks a surge that reaches the newest hour. The "
-        "words of `[surges] watch` in the settings, and those given with --watch, are judged "
-        "too: the documents naming each, by the volume rule with at least 5 documents.",
+        "20 scored documents or more on both sides). The first 24 hours of the data, and "
+        "of the data a `minsim prune` left, are not judged. Newest first; 'ongoing' marks a "
+        "surge that reaches the newest hour. The words of `[surges] watch` in the settings, "
+        "and those given with --watch, are judged too: the documents naming each, by the "
+        "volume rule with at least 5 documents.",
     )
     surges.add_argument("--days", type=whole_numbers("days", MAX_DAYS), metavar="N",
                         help="only the last N days before the newest document")  # fmt: skip
@@ -44,9 +45,9 @@ def run_surges(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from minsim import aggregate
-    from minsim.aggregate.surges import as_records
+    from minsim.aggregate.surges import BASELINE_HOURS, as_records
     from minsim.aggregate.watched import WATCHED_COLUMNS, surge_record, watched_surges
-    from minsim.cli_common import open_for_document_filters
+    from minsim.cli_common import open_for_document_filters, pruned_note, terminal_safe
     from minsim.db import has_terms
 
     words = _watched_words(args)  # a bad --watch stops before any reading
@@ -78,6 +79,10 @@ def run_surges(args: argparse.Namespace) -> int:
         return 0
     scope = f"the last {args.days} day(s)" if args.days else "all the data"
     print(f"scorer version: {version or 'none'}; {len(found)} surge(s) in {scope}")
+    # each hour is judged against the day before it
+    note = pruned_note(engine, flt, start - timedelta(hours=BASELINE_HOURS) if start else None)
+    if note:
+        print(terminal_safe(note))
     for row in found.to_dict("records"):
         print(_line(row))
     if words:

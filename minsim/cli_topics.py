@@ -53,7 +53,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_topics(args: argparse.Namespace) -> int:
     from minsim import aggregate
-    from minsim.cli_common import open_for_document_filters, period_asked
+    from minsim.cli_common import (
+        open_for_document_filters,
+        period_asked,
+        pruned_note,
+        terminal_safe,
+    )
     from minsim.db import TERMS_MIGRATION, has_terms
 
     engine = open_for_document_filters(args)
@@ -79,6 +84,9 @@ def run_topics(args: argparse.Namespace) -> int:
         return 0
     for line in _lines(table, version, start, end, args.limit, scope):
         print(line)
+    note = pruned_note(engine, flt, start - (end - start))  # the period before is compared
+    if note:
+        print(terminal_safe(note))
     return 0
 
 

@@ -292,10 +292,16 @@ DOCUMENT_ROWS = (
 
 
 def delete_documents(
-    engine: Engine, doc_ids: Sequence[str], progress: Callable[[int], None] | None = None
+    engine: Engine,
+    doc_ids: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+    *,
+    record: PruneRecord | None = None,
 ) -> int:
     """Delete documents with everything stored about them, IN_CHUNK at a time, each chunk in its
-    own transaction; `progress` hears the running count. Returns how many went.
+    own transaction; `progress` hears the running count. Returns how many went. `record` is
+    stored in the first chunk's transaction: once anything is gone, readers know the data
+    before its cutoff are incomplete, and a prune that removes nothing records nothing.
 
     Comments are expected before the articles they are about (aggregate.prunable_documents
     orders them so), so a stop part way leaves no comment without its article; and an article
@@ -306,6 +312,16 @@ def delete_documents(
     gone = 0
     for chunk in _chunks(doc_ids):
         with _transaction(engine, "delete documents") as conn:
+            if record is not None:
+                conn.execute(
+                    insert(schema.prunes),
+                    [
+                        {"cut_before": record.cut_before, "source": source,
+                         "documents": record.documents, "pruned_at": schema.utcnow()}
+                        for source in (record.sources or (None,))
+                    ],
+                )  # fmt: skip
+                record = None
             held = exists().where(
                 comment.c.parent_id == documents.c.doc_id, comment.c.doc_id.not_in(chunk)
             )
@@ -324,19 +340,25 @@ def delete_documents(
     return gone
 
 
-def record_prune(
-    engine: Engine, cut_before: datetime, sources: Sequence[str], documents: int
-) -> None:
-    """Record that the documents published before `cut_before` (of `sources`, or of every
-    source when empty) are being removed: `documents` found to go. Written before they go, so
-    a prune stopped part way still tells readers where the data stop being whole."""
-    now = schema.utcnow()
-    rows = [
-        {"cut_before": cut_before, "source": source, "documents": documents, "pruned_at": now}
-        for source in (sources or [None])
-    ]
-    with _transaction(engine, "record the prune") as conn:
-        conn.execute(insert(schema.prunes), rows)
+@dataclass(frozen=True)
+class PruneRecord:
+    """A prune's cutoff, the sources it was limited to (none: every source) and how many
+    documents it found to remove; `delete_documents` stores it with its first deletions."""
+
+    cut_before: datetime
+    sources: tuple[str, ...]
+    documents: int
+
+
+def forget_prunes(engine: Engine, sources: Sequence[str] = ()) -> int:
+    """Forget the recorded prunes (of `sources` only, when given), so comparisons look back past
+    their cutoffs again; returns how many records went."""
+    table = schema.prunes
+    query = delete(table)
+    if sources:
+        query = query.where(table.c.source.in_(list(sources)))
+    with _transaction(engine, "forget prunes") as conn:
+        return int(conn.execute(query).rowcount)
 
 
 def delete_orphan_rows(engine: Engine) -> int:

@@ -133,9 +133,13 @@ def surge_rise(kind: str, peak_value: float, baseline: float) -> str:
 
 
 def pruned_text(cut: Cut) -> str:
-    """What a prune removed, as the Before/after page and a brief say it (no markup)."""
-    whose = f"{cut.source}의 " if cut.source else ""
+    """What a prune removed, as the dashboard and a brief say it (no markup)."""
     return (
-        f"{format_kst(cut.before)} 이전에 발행된 {whose}문서는 {format_kst(cut.pruned_at)}에 "
-        "minsim prune로 지웠습니다"
+        f"{format_kst(cut.before)} 이전에 발행된 {pruned_whose(cut)}문서는 "
+        f"{format_kst(cut.pruned_at)}에 minsim prune으로 지웠습니다"
     )
+
+
+def pruned_whose(cut: Cut) -> str:
+    """'demo-video, demo-wire의 ' for a prune limited to sources, '' for one of every source."""
+    return f"{', '.join(cut.sources)}의 " if cut.sources else ""

@@ -169,8 +169,9 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
     engine = create_engine(demo_url)
     cut = datetime(2022, 10, 17, tzinfo=KST)
     found = aggregate.prunable_documents(engine, cut)
-    store.record_prune(engine, cut, [], len(found.doc_ids))
-    store.delete_documents(engine, found.doc_ids)
+    store.delete_documents(
+        engine, found.doc_ids, record=store.PruneRecord(cut, (), len(found.doc_ids))
+    )
     with engine.begin() as conn:  # a topic term on every document left, for the Topics page
         conn.execute(text("INSERT INTO document_terms SELECT doc_id, '보상' FROM documents"))
     engine.dispose()
@@ -180,7 +181,7 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
     (said,) = [i.value for i in at.info if "minsim prune" in i.value]
     # escaped as markdown (a source's name could hold markup): 2022\-10\-17 00\:00
     assert said.startswith("2022\\-10\\-17 00\\:00 KST 이전에 발행된 문서는 ")
-    assert said.endswith("minsim prune로 지웠습니다. 그 시각 전과는 비교하지 않습니다.")
+    assert said.endswith("minsim prune으로 지웠습니다. 그 시각 전과는 비교하지 않습니다.")
     # a window whose day before lies after the cutoff compares nothing pruned: no note
     later = _app({"window": "custom", "from": "2022-10-19", "to": "2022-10-20"})
     assert not any("minsim prune" in i.value for i in later.info)

@@ -131,13 +131,14 @@ def test_a_prune_inside_the_comparison_says_so_and_counts_nothing_before_it(
     engine = create_engine(f"sqlite:///{impact_url}")
     cut = datetime(2022, 10, 19, tzinfo=KST)  # 11 hours before the press conference
     found = aggregate.prunable_documents(engine, cut)
-    store.record_prune(engine, cut, [], len(found.doc_ids))
-    store.delete_documents(engine, found.doc_ids)
+    store.delete_documents(
+        engine, found.doc_ids, record=store.PruneRecord(cut, (), len(found.doc_ids))
+    )
     engine.dispose()
     at = _page()
     assert not at.exception
     reason = (
-        "2022-10-19 00:00 KST 이전 문서를 {}에 minsim prune로 지워 이전 구간의 앞부분이 "
+        "2022-10-19 00:00 KST 이전 문서를 {}에 minsim prune으로 지워 이전 구간의 앞부분이 "
         "비었습니다: 그 시간의 문서는 세지 않았습니다."
     )
     (said,) = [i.value for i in at.info if "minsim prune" in i.value]
@@ -242,18 +243,23 @@ def test_a_window_is_cut_by_the_filter_or_by_the_newest_document() -> None:
     assert len(both) == 2 and "이후 구간의 뒷부분" in both[1]
     (live,) = impact.cut_sides(Filters(), APOLOGY_AT + day / 4, APOLOGY_AT, 24)
     assert live.startswith("가장 최근 문서가 사건 후 6시간에 있어")
-    pruned = Cut(APOLOGY_AT - day / 2, datetime(2026, 12, 1, tzinfo=UTC), None)
+    pruned = Cut(APOLOGY_AT - day / 2, datetime(2026, 12, 1, tzinfo=UTC))
     (cut,) = impact.cut_sides(Filters(), later, APOLOGY_AT, 24, pruned)
     assert cut == (
-        "2022-10-18 23:00 KST 이전 문서를 2026-12-01 09:00 KST에 minsim prune로 지워 "
+        "2022-10-18 23:00 KST 이전 문서를 2026-12-01 09:00 KST에 minsim prune으로 지워 "
         "이전 구간의 앞부분이 비었습니다"
     )
     # a prune before the window, or before a filter that cuts more, is not a reason
     assert impact.cut_sides(Filters(), later, APOLOGY_AT, 6, pruned) == []
     filtered = impact.cut_sides(Filters(start=APOLOGY_AT - day / 4), later, APOLOGY_AT, 24, pruned)
     assert filtered == ["기간 필터가 이전 구간의 앞부분을 잘랐습니다"]
-    (all_before,) = impact.cut_sides(Filters(), later, APOLOGY_AT - day, 6, pruned)
-    assert "이전 구간 전부와 이후 구간의 앞부분이 비었습니다" in all_before
+    (both_sides,) = impact.cut_sides(Filters(), later, APOLOGY_AT - day, 6, pruned)
+    assert both_sides.endswith("이전 구간과 이후 구간 전부가 비었습니다")
+    (into_after,) = impact.cut_sides(Filters(), later, APOLOGY_AT - day * 3 / 4, 24, pruned)
+    assert into_after.endswith("이전 구간 전부와 이후 구간의 앞부분이 비었습니다")
+    one_source = Cut(pruned.before, pruned.pruned_at, ("demo-video",))
+    (named,) = impact.cut_sides(Filters(), later, APOLOGY_AT, 24, one_source)
+    assert "2022-10-18 23:00 KST 이전 demo-video의 문서를 " in named
 
 
 def test_event_options_read_as_plain_text() -> None:

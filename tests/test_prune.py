@@ -144,7 +144,7 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines()[1] == (
         "Surges, before/after comparisons and rising topic words no longer look back past "
-        "2022-10-17 00:00 KST."
+        "2022-10-17 00:00 KST (`minsim prune --forget` undoes that)."
     )
     assert "VACUUM" in done.stdout.splitlines()[2]
     status = run_minsim("status", cwd=tmp_path).stdout
@@ -156,6 +156,16 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
     )  # the fire's hours before reach past the cutoff
     late = run_minsim("impact", "--event", "2", "--hours", "6", cwd=tmp_path).stdout
     assert "minsim prune" not in late  # the press conference's six hours before do not
+    surges = run_minsim("surges", cwd=tmp_path).stdout.splitlines()
+    assert surges[1].endswith(": comparisons count only what came after it")
+    forget = run_minsim("prune", "--forget", cwd=tmp_path).stdout
+    assert forget == (
+        "would forget: every source before 2022-10-17 00:00 KST\n"
+        "Run again with --yes to forget them.\n"
+    )
+    forgot = run_minsim("prune", "--forget", "--yes", cwd=tmp_path).stdout
+    assert forgot.endswith("forgot 1 record(s): comparisons look back past those cutoffs again.\n")
+    assert "minsim prune" not in run_minsim("impact", cwd=tmp_path).stdout
     assert run_minsim("prune", "--before", "2022-10-17", cwd=tmp_path).stdout == (
         "no documents published before 2022-10-17 00:00 KST to remove\n"
     )
@@ -174,7 +184,7 @@ def test_prune_refuses_what_it_cannot_do(tmp_path: Path) -> None:
         (("--before", "2022-10-17", "--source", "nope"), "unknown source nope; known: "),
         (("--keep-days", "0"), "expected whole days from 1 to 36500, not '0'"),
         (("--before", "17/10/2022"), "expected a date as YYYY-MM-DD, not '17/10/2022'"),
-        ((), "one of the arguments --before --keep-days is required"),
+        ((), "one of the arguments --before --keep-days --forget is required"),
         (
             ("--before", "2999-01-01"),
             "--before 2999-01-01 is after tomorrow (KST) and would "

@@ -22,6 +22,7 @@ PER_HOUR = 25  # above the volume rule's 20 documents an hour
 STEADY_HOURS = 80
 BURST_HOUR, BURST = 80, 100
 TERM = "보상"
+SOURCE = "portal"
 # More than a day before the cutoff: the data's first day is over before the cutoff comes.
 KEPT_BEFORE = timedelta(hours=30)
 
@@ -30,26 +31,26 @@ def _hour(h: int) -> datetime:
     return START + timedelta(hours=h)
 
 
-def _pruned_corpus(engine: Engine, *, source: str = "portal") -> int:
+def _pruned_corpus(engine: Engine, *, limited_to: tuple[str, ...] = ()) -> int:
     """PER_HOUR comments an hour for STEADY_HOURS hours, then a burst; an article KEPT_BEFORE
     the cutoff that a comment after it keeps; every document names TERM. Then the prune
-    of what was published before CUT, recorded as `minsim prune --yes` does; returns how many
-    documents it removed."""
+    of what was published before CUT (of every source, or `limited_to` these), recorded as
+    `minsim prune --yes` does; returns how many documents it removed."""
     offsets = [h * 60 + (i * 60) // PER_HOUR for h in range(STEADY_HOURS) for i in range(PER_HOUR)]
     offsets += [BURST_HOUR * 60 + (i * 60) // BURST for i in range(BURST)]
     compounds = [0.5 if i % 2 else -0.5 for i in range(len(offsets))]
-    add_scored_comments(engine, "c", START, offsets, compounds, source=source, version=VERSION)
+    add_scored_comments(engine, "c", START, offsets, compounds, source=SOURCE, version=VERSION)
     kept_at = CUT - KEPT_BEFORE
-    add_scored_comments(engine, "kept", kept_at, [0], [-0.9], source=source, version=VERSION)
+    add_scored_comments(engine, "kept", kept_at, [0], [-0.9], source=SOURCE, version=VERSION)
     with engine.begin() as conn:
         conn.execute(text("UPDATE documents SET kind = 'article' WHERE doc_id = 'kept0'"))
         conn.execute(text("UPDATE documents SET parent_id = 'kept0' WHERE doc_id = 'c1500'"))
         doc_ids = conn.execute(text("SELECT doc_id FROM documents")).scalars().all()
         conn.execute(insert(schema.document_terms), [{"doc_id": d, "term": TERM} for d in doc_ids])
-    found = aggregate.prunable_documents(engine, CUT)
+    found = aggregate.prunable_documents(engine, CUT, list(limited_to))
     assert found.articles_kept == 1  # the article before the cutoff stays for its comment
-    store.record_prune(engine, CUT, [], len(found.doc_ids))
-    return store.delete_documents(engine, found.doc_ids)
+    record = store.PruneRecord(CUT, limited_to, len(found.doc_ids))
+    return store.delete_documents(engine, found.doc_ids, record=record)
 
 
 def _forget_prunes(engine: Engine) -> None:
@@ -105,21 +106,56 @@ def test_before_and_after_counts_nothing_before_the_cutoff(engine: Engine) -> No
     assert sums[(sums["aspect"] == ALL_DOCUMENTS) & (sums["side"] == "before")]["n"].item() == 151
 
 
-def test_a_prune_of_one_source_cuts_only_filters_that_reach_it(engine: Engine) -> None:
+def _record(engine: Engine, cut_before: datetime, source: str | None, at: datetime) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(schema.prunes), [{"cut_before": cut_before, "source": source,
+                     "documents": 1, "pruned_at": at}])  # fmt: skip
+
+
+def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
+    engine: Engine,
+) -> None:
     assert aggregate.pruned_before(engine, Filters()) is None
-    store.record_prune(engine, CUT, ["video"], 10)
-    store.record_prune(engine, CUT - timedelta(days=7), [], 20)
-    assert aggregate.pruned_before(engine, Filters()).before == CUT
-    assert aggregate.pruned_before(engine, Filters(sources=("video",))).source == "video"
-    portal = aggregate.pruned_before(engine, Filters(sources=("portal",)))
-    assert (portal.before, portal.source) == (CUT - timedelta(days=7), None)
-    store.record_prune(engine, CUT, ["portal", "wire"], 5)
-    assert [(c.before, c.source) for c in aggregate.prune_history(engine)] == [
-        (CUT, "portal"),
-        (CUT, "wire"),
-        (CUT, "video"),
-        (CUT - timedelta(days=7), None),
+    _pruned_corpus(engine, limited_to=(SOURCE,))
+    add_scored_comments(engine, "v", CUT, [60], [0.5], source="video", version=VERSION)
+    # video was never pruned: a view that reads it keeps all of its history to compare with
+    assert aggregate.pruned_before(engine, Filters()) is None
+    assert aggregate.pruned_before(engine, Filters(sources=("video",))) is None
+    portal = Filters(sources=(SOURCE,))
+    assert aggregate.pruned_before(engine, portal).sources == (SOURCE,)
+    found = S.find_surges(engine, portal, version=VERSION)
+    assert list(found["start"]) == [_hour(BURST_HOUR)]
+    # Pruned as well, a day later: the view is whole from the later cutoff on.
+    later = CUT + timedelta(days=1)
+    _record(engine, later, "video", CUT + timedelta(days=30))
+    both = aggregate.pruned_before(engine, Filters())
+    assert (both.before, both.sources) == (later, ("video",))
+    # A prune of every source reaches every view; each source's latest prune counts.
+    _record(engine, later, None, CUT + timedelta(days=31))
+    both = aggregate.pruned_before(engine, Filters())
+    assert (both.before, both.sources) == (later, ())
+    assert aggregate.pruned_before(engine, portal).before == later
+    assert [(c.before, c.sources) for c in aggregate.prune_history(engine)] == [
+        (later, ()),
+        (later, ("video",)),
+        (CUT, (SOURCE,)),
     ]  # fmt: skip  (the latest cutoff first, then the latest prune)
+
+
+def test_a_prune_that_removes_nothing_records_nothing(engine: Engine) -> None:
+    record = store.PruneRecord(CUT, (), 0)
+    assert store.delete_documents(engine, [], record=record) == 0
+    assert aggregate.prune_history(engine) == []
+
+
+def test_forgotten_prunes_cut_nothing(engine: Engine) -> None:
+    _pruned_corpus(engine)
+    _record(engine, CUT, "video", CUT)
+    assert store.forget_prunes(engine, ["video"]) == 1
+    assert aggregate.pruned_before(engine, Filters()).before == CUT
+    assert store.forget_prunes(engine) == 1
+    assert aggregate.pruned_before(engine, Filters()) is None
+    assert _hour(48) in set(S.find_surges(engine, Filters(), version=VERSION)["start"])
 
 
 def test_a_database_from_before_the_record_reads_as_never_pruned(engine: Engine) -> None:
@@ -139,6 +175,6 @@ def test_a_brief_says_what_the_prune_took_when_it_looks_back_past_it(engine: Eng
     early = brief.period_of(flt, (CUT, CUT + timedelta(hours=12)))
     written = brief.write_brief(engine, flt, early, version=VERSION)
     assert "2022-10-17 00:00 KST 이전에 발행된 문서는" in written
-    assert "minsim prune로 지웠습니다" in written
+    assert "minsim prune으로 지웠습니다" in written
     late = brief.period_of(flt, (CUT + timedelta(hours=60), CUT + timedelta(hours=72)))
     assert "minsim prune" not in brief.write_brief(engine, flt, late, version=VERSION)

@@ -6,36 +6,66 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 
 from minsim.aggregate.sql import Filters
 from minsim.db import has_prunes
-from minsim.schema import prunes
+from minsim.schema import documents, prunes
 
 
 @dataclass(frozen=True)
 class Cut:
     """Documents published before `before` were removed by a prune run at `pruned_at` (both
-    aware UTC), of `source` or of every source (None)."""
+    aware UTC), of `sources`, or of every source when empty."""
 
     before: datetime
     pruned_at: datetime
-    source: str | None
+    sources: tuple[str, ...] = ()
 
 
 def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
-    """The latest cutoff of a prune that reached the documents of the filters' sources (a prune
-    of every source reaches all; with no source chosen, any prune does); None when none did or
-    the database predates the record of prunes."""
+    """The moment from which the documents of every source the filters read (those chosen, else
+    every source that stored a document) are whole again: the latest prune of each source (its
+    own, or one of every source), and the latest of those over the sources. None when one of
+    them was never pruned: its documents before any cutoff are whole, and a prune of one
+    source must not take the others' history out of every comparison. None too when the
+    database predates the record of prunes."""
     if not has_prunes(engine):
         return None
-    query = select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source)
-    if flt.sources:
-        query = query.where(or_(prunes.c.source.is_(None), prunes.c.source.in_(flt.sources)))
-    query = query.order_by(prunes.c.cut_before.desc(), prunes.c.pruned_at.desc()).limit(1)
     with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return Cut(row.cut_before, row.pruned_at, row.source) if row else None
+        rows = conn.execute(select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source))
+        every: Cut | None = None
+        latest: dict[str, Cut] = {}
+        for before, at, source in rows:
+            cut = Cut(before, at, (source,) if source is not None else ())
+            if source is None:
+                every = _later(every, cut)
+            else:
+                latest[source] = _later(latest.get(source), cut)
+        if not latest:  # only prunes of every source: which sources there are does not matter
+            return every
+        read = flt.sources or tuple(conn.execute(select(documents.c.source).distinct()).scalars())
+    cuts: list[Cut] = []
+    for source in read:
+        cut = _later(every, latest.get(source))
+        if cut is None:
+            return None
+        cuts.append(cut)
+    if not cuts:
+        return every
+    found = max(cuts, key=lambda c: (c.before, c.pruned_at))
+    if not found.sources:
+        return found
+    # the sources whose own prunes set this cutoff, to name them all
+    named = {s for c in cuts if c.before == found.before for s in c.sources}
+    return replace(found, sources=tuple(sorted(named)))
+
+
+def _later(one: Cut | None, other: Cut | None) -> Cut | None:
+    """The cut with the later cutoff (the later prune of two at the same cutoff)."""
+    if one is None or other is None:
+        return one or other
+    return max(one, other, key=lambda c: (c.before, c.pruned_at))
 
 
 def from_cut(flt: Filters, cut: Cut | None) -> Filters:
@@ -47,11 +77,14 @@ def from_cut(flt: Filters, cut: Cut | None) -> Filters:
 
 
 def prune_history(engine: Engine) -> list[Cut]:
-    """Every recorded prune, the latest cutoff first."""
+    """Every recorded prune (a run limited to sources has one row per source, gathered here),
+    the latest cutoff first."""
     if not has_prunes(engine):
         return []
-    query = select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source).order_by(
-        prunes.c.cut_before.desc(), prunes.c.pruned_at.desc(), prunes.c.source
-    )
+    query = select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source)
+    runs: dict[tuple[datetime, datetime], list[str]] = {}
     with engine.connect() as conn:
-        return [Cut(*row) for row in conn.execute(query)]
+        for before, at, source in conn.execute(query):
+            runs.setdefault((before, at), []).extend([source] if source is not None else [])
+    ordered = sorted(runs.items(), key=lambda item: item[0], reverse=True)
+    return [Cut(before, at, tuple(sorted(sources))) for (before, at), sources in ordered]
