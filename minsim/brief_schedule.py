@@ -111,11 +111,26 @@ class BriefSchedule:
             f"{', '.join(f'{at:%H:%M}' for at in self.times)} KST, {' and '.join(places)}"
         )
 
+    def missed_while_stopped(self, at: time, started: datetime) -> datetime | None:
+        """When the brief due at `at` last fell due before `started` and is not in the folder,
+        which holds earlier briefs (collecting ran then, and stopped): the time it was due.
+        None otherwise, and always without a folder: a post leaves no trace to look for."""
+        folder = self._settings.folder
+        due = last_due(at, self._clock())
+        if folder is None or due >= started:
+            return None
+        if (folder / file_name(self._period(due))).exists():
+            return None
+        return due if any(folder.glob(f"{FILE_PREFIX}*.md")) else None
+
+    def _period(self, due: datetime) -> Period:
+        return Period(due - timedelta(hours=self._settings.hours), due)
+
     def write(self, at: time) -> str:
         """Write (and post) the brief due at `at` o'clock; returns what was done. A file that
         cannot be written is logged, and the post still goes out."""
         due = last_due(at, self._clock())
-        period = Period(due - timedelta(hours=self._settings.hours), due)
+        period = self._period(due)
         text = write_brief(
             self._engine,
             aggregate.Filters(companies=self._settings.companies),

@@ -128,6 +128,12 @@ class Scheduler:
             # just after the first runs (jobs due together run in the order of their times, then
             # of their ids), which bring in what was published before it was due.
             due_during_start = last_due(at, now) >= self._started
+            # One that fell due while collecting was stopped is written now too: its period is
+            # the same, and the team reads it late rather than never.
+            missed = self._briefs.missed_while_stopped(at, self._started)
+            if missed is not None:
+                log.warning("brief of %s was due while collecting was stopped: writing it "
+                            "after the first runs", format_kst(missed))  # fmt: skip
             self._scheduler.add_job(
                 self._brief,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=KST),
@@ -135,7 +141,11 @@ class Scheduler:
                 id=self._brief_id(at),
                 name=f"brief at {at:%H:%M} KST",
                 misfire_grace_time=BRIEF_GRACE_SECONDS,
-                **({"next_run_time": now + AFTER_FIRST_RUNS} if due_during_start else {}),
+                **(
+                    {"next_run_time": now + AFTER_FIRST_RUNS}
+                    if due_during_start or missed is not None
+                    else {}
+                ),
             )
         self._scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
         # `_missed` says it in our words; the scheduler's own line would say it twice.
