@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard import impact, loaders, ui
@@ -109,6 +111,11 @@ st.caption(
     "(인과 효과가 아닙니다)."
 )
 st.subheader("모든 사건: 그 회사 문서의 평균 점수 변화")
+if pruned is not None and (numbered["at"] - timedelta(hours=hours) < pruned.before).any():
+    # the events near or before the cutoff have a side it emptied
+    st.caption(
+        ui.escape_md(wording.pruned_text(pruned)) + ". 그 전에 걸친 구간은 그 시각부터만 셉니다."
+    )
 st.dataframe(
     impact.events_table(numbered, compared, ctx.companies),
     hide_index=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -186,6 +187,7 @@ def watched_section() -> None:
         f"{VOLUME_RATIO:g}배 이상이면 급증입니다. `minsim run`은 진행 중인 급증을 로그와 "
         "웹훅으로 한 번씩 알립니다."
     )
+    ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), timedelta(hours=BASELINE_HOURS))
     found = loaders.watched_surges(ctx.url, flt, watched_words, ctx.version)
     if found.empty:
         st.info("이 조건에서는 지켜보는 말이 급증한 시간이 없습니다.")
