@@ -99,6 +99,8 @@ def cut_sides(
             side = "이전 구간과 이후 구간 전부가"
         elif pruned.before > at:
             side = "이전 구간 전부와 이후 구간의 앞부분이"
+        elif pruned.before == at:  # cutoffs fall at KST midnight, as events may
+            side = "이전 구간 전부가"
         reasons.append(
             f"{format_kst(pruned.before)} 이전 {pruned_whose(pruned)}문서를 "
             f"{format_kst(pruned.pruned_at)}에 minsim prune으로 지워 {side} 비었습니다"

@@ -112,25 +112,28 @@ class BriefSchedule:
         )
 
     def missed_while_stopped(self, at: time, started: datetime) -> datetime | None:
-        """When the brief due at `at` last fell due before `started` and is not in the folder,
-        which holds earlier briefs (collecting ran then, and stopped): the time it was due.
-        None otherwise, and always without a folder: a post leaves no trace to look for."""
+        """When the brief due at `at` last fell due before `started`, is not in the folder, and
+        the folder holds earlier briefs but none written since it fell due (briefs were being
+        written, then stopped): the time it was due. None otherwise, and always without a
+        folder: a post leaves no trace to look for."""
         folder = self._settings.folder
         due = last_due(at, self._clock())
-        if folder is None or due >= started:
+        if folder is None or due >= started or (folder / file_name(self._period(due))).exists():
             return None
-        if (folder / file_name(self._period(due))).exists():
+        try:
+            written = [path.stat().st_mtime for path in folder.glob(f"{FILE_PREFIX}*.md")]
+        except OSError:  # a file going away meanwhile: tell nothing rather than guess
             return None
-        return due if any(folder.glob(f"{FILE_PREFIX}*.md")) else None
+        return due if written and max(written) < due.timestamp() else None
 
     def _period(self, due: datetime) -> Period:
         return Period(due - timedelta(hours=self._settings.hours), due)
 
-    def write(self, at: time) -> str:
-        """Write (and post) the brief due at `at` o'clock; returns what was done. A file that
-        cannot be written is logged, and the post still goes out."""
-        due = last_due(at, self._clock())
-        period = self._period(due)
+    def write(self, at: time, due: datetime | None = None) -> str:
+        """Write (and post) the brief due at `at` o'clock, last due now unless `due` names the
+        time (a brief caught up); returns what was done. A file that cannot be written is
+        logged, and the post still goes out."""
+        period = self._period(due or last_due(at, self._clock()))
         text = write_brief(
             self._engine,
             aggregate.Filters(companies=self._settings.companies),

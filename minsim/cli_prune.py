@@ -62,7 +62,11 @@ def run_prune(args: argparse.Namespace) -> int:
     engine = open_existing_database(settings)  # a dry run reads; only --yes migrates
     # a source whose documents are all gone, or that has not collected yet, is still a source:
     # a daily prune of it must keep working
-    known = {*aggregate.source_names(engine), *(s.name for s in settings.sources)}
+    known = {
+        *aggregate.source_names(engine),
+        *(s.name for s in settings.sources),
+        *(s for cut in aggregate.prune_history(engine) for s in cut.sources),  # for --forget
+    }
     check_known("source", args.source, sorted(known))
     if args.forget:
         return _forget(engine, args.source, yes=args.yes)
@@ -99,15 +103,10 @@ def run_prune(args: argparse.Namespace) -> int:
     swept = store.delete_orphan_rows(engine)
     db.refresh_statistics(engine)
     print(f"removed {gone:,} document(s) {scope}, {stored}{kept}.")
-    reading = (
-        f"that read only {', '.join(args.source)} (or other sources pruned as far)"
-        if args.source
-        else ""
-    )
+    reading = " of views that read only pruned sources" if args.source else ""
     print(
-        f"Surges, before/after comparisons and rising topic words {reading}".rstrip()
-        + f" no longer look back past {format_kst(min(cutoff, now))} (`minsim prune --forget` "
-        "undoes that)."
+        f"Surges, before/after comparisons and rising topic words{reading} no longer look back "
+        f"past {format_kst(min(cutoff, now))} (`minsim prune --forget` undoes that)."
     )
     if gone < total:
         print(f"{total - gone:,} article(s) stayed: comments on them came in meanwhile.")
@@ -126,22 +125,36 @@ def _forget(engine: Engine, sources: list[str], *, yes: bool) -> int:
     from minsim import aggregate, store
     from minsim.timefmt import format_kst
 
-    history = [
-        cut
-        for cut in aggregate.prune_history(engine)
+    history = aggregate.prune_history(engine)
+    going = [
+        (cut, [s for s in cut.sources if s in sources] if sources else list(cut.sources))
+        for cut in history
         if not sources or set(cut.sources) & set(sources)
     ]
-    if not history:
+    # a prune of every source still cuts the sources named: forgetting theirs does not lift it
+    staying = [cut for cut in history if sources and not cut.sources]
+    if not going:
         print("no recorded prune cutoffs to forget")
+    for cut, whose in going:
+        named = ", ".join(whose) or "every source"
+        print(f"{'forgets' if yes else 'would forget'}: {named} before {format_kst(cut.before)}")
+    for cut in staying:
+        print(
+            f"stays: every source before {format_kst(cut.before)} (forget it with --forget "
+            "and no --source)"
+        )
+    if not going:
         return 0
-    for cut in history:
-        whose = ", ".join(cut.sources) or "every source"
-        print(f"{'forgets' if yes else 'would forget'}: {whose} before {format_kst(cut.before)}")
     if not yes:
         print("Run again with --yes to forget them.")
         return 0
     gone = store.forget_prunes(engine, sources)
-    print(f"forgot {gone:,} record(s): comparisons look back past those cutoffs again.")
+    after = (
+        "the cutoffs of every source above still apply"
+        if staying
+        else "comparisons look back past those cutoffs again"
+    )
+    print(f"forgot {gone:,} record(s): {after}.")
     return 0
 
 

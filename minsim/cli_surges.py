@@ -22,10 +22,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "the surges, as on the dashboard's Overview page: volume (at least 20 documents and 3 "
         "times the hourly mean before) and negative share (at least 15 points above, p < 0.001, "
         "20 scored documents or more on both sides). The first 24 hours of the data, and "
-        "of the data a `minsim prune` left, are not judged. Newest first; 'ongoing' marks a "
-        "surge that reaches the newest hour. The words of `[surges] watch` in the settings, "
-        "and those given with --watch, are judged too: the documents naming each, by the "
-        "volume rule with at least 5 documents.",
+        "of what a `minsim prune` of the sources read left, are not judged. Newest first; "
+        "'ongoing' marks a surge that reaches the newest hour. The words of `[surges] watch` "
+        "in the settings, and those given with --watch, are judged too: the documents naming "
+        "each, by the volume rule with at least 5 documents.",
     )
     surges.add_argument("--days", type=whole_numbers("days", MAX_DAYS), metavar="N",
                         help="only the last N days before the newest document")  # fmt: skip

@@ -27,6 +27,7 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
@@ -128,12 +129,22 @@ class Scheduler:
             # just after the first runs (jobs due together run in the order of their times, then
             # of their ids), which bring in what was published before it was due.
             due_during_start = last_due(at, now) >= self._started
-            # One that fell due while collecting was stopped is written now too: its period is
-            # the same, and the team reads it late rather than never.
+            # One that fell due while collecting was stopped is written now too, for the hours
+            # before it was due (its own job: the next time of day may come before it runs).
             missed = self._briefs.missed_while_stopped(at, self._started)
             if missed is not None:
                 log.warning("brief of %s was due while collecting was stopped: writing it "
                             "after the first runs", format_kst(missed))  # fmt: skip
+                caught_up = f"{self._brief_id(at)} missed"
+                self._brief_times[caught_up] = at
+                self._scheduler.add_job(
+                    self._brief,
+                    DateTrigger(now + AFTER_FIRST_RUNS, timezone=UTC),
+                    args=[at, missed],
+                    id=caught_up,
+                    name=f"brief due {format_kst(missed)}",
+                    misfire_grace_time=BRIEF_GRACE_SECONDS,
+                )
             self._scheduler.add_job(
                 self._brief,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=KST),
@@ -141,11 +152,7 @@ class Scheduler:
                 id=self._brief_id(at),
                 name=f"brief at {at:%H:%M} KST",
                 misfire_grace_time=BRIEF_GRACE_SECONDS,
-                **(
-                    {"next_run_time": now + AFTER_FIRST_RUNS}
-                    if due_during_start or missed is not None
-                    else {}
-                ),
+                **({"next_run_time": now + AFTER_FIRST_RUNS} if due_during_start else {}),
             )
         self._scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
         # `_missed` says it in our words; the scheduler's own line would say it twice.
@@ -205,15 +212,15 @@ class Scheduler:
         log.warning("brief of %s skipped: it could not start within %d minutes of its time",
                     format_kst(due), BRIEF_GRACE_SECONDS // 60)  # fmt: skip
 
-    def _brief(self, at: TimeOfDay) -> None:
-        """Write the brief due at `at`; a failure (a locked or broken database) is logged and
-        must not stop collecting."""
+    def _brief(self, at: TimeOfDay, due: datetime | None = None) -> None:
+        """Write the brief due at `at` (last due now, or at `due`); a failure (a locked or broken
+        database) is logged and must not stop collecting."""
         assert self._briefs is not None
         if self._stopping.is_set():
             return
         try:
             with self._lock:
-                done = self._briefs.write(at)
+                done = self._briefs.write(at, due)
         except Exception as exc:  # boundary: any failure here, collecting goes on
             log.warning("brief at %s failed: %s: %s", f"{at:%H:%M}", type(exc).__name__,
                         redact(str(exc)))  # fmt: skip

@@ -313,11 +313,12 @@ def delete_documents(
     for chunk in _chunks(doc_ids):
         with _transaction(engine, "delete documents") as conn:
             if record is not None:
+                now = schema.utcnow()  # one moment for the run's rows: they read as one prune
                 conn.execute(
                     insert(schema.prunes),
                     [
                         {"cut_before": record.cut_before, "source": source,
-                         "documents": record.documents, "pruned_at": schema.utcnow()}
+                         "documents": record.documents, "pruned_at": now}
                         for source in (record.sources or (None,))
                     ],
                 )  # fmt: skip

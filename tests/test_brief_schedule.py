@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 import time
@@ -234,33 +235,6 @@ def test_a_brief_due_while_the_command_started_is_written_when_collecting_starts
     )
 
 
-def _collect_once_with_briefs(
-    database: Engine, tmp_path: Path, schedule: BriefSchedule, started: datetime
-) -> list[str]:
-    """Start a scheduler with one file source and the briefs; stop it after its first run and
-    a moment more for a brief queued behind it; what happened, in order."""
-    (tmp_path / "inbox").mkdir(exist_ok=True)
-    config = tmp_path / "minsim.toml"
-    config.write_text(f'[[sources]]\nname = "zz-inbox"\nkind = "file"\ninterval = "1h"\n'
-                      f'folder = "{tmp_path / "inbox"}"\n', encoding="utf-8")  # fmt: skip
-    happened: list[str] = []
-    scheduler = Scheduler(
-        database, load_scenario(SCENARIO), None, "salt", load_settings(config).sources,
-        briefs=schedule, on_result=lambda result: happened.append(f"run {result.source}"),
-        on_brief=happened.append, started=started,
-    )  # fmt: skip
-
-    def stop() -> None:
-        _stop_when(scheduler, lambda: len(happened) >= 1)
-        time.sleep(0.5)  # a brief queued just after the first run has its turn
-
-    stopper = threading.Thread(target=stop)
-    stopper.start()
-    scheduler.start()  # blocks until stopped
-    stopper.join()
-    return happened
-
-
 def test_a_brief_due_while_collecting_was_stopped_is_written_when_it_starts_again(
     database: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -268,27 +242,70 @@ def test_a_brief_due_while_collecting_was_stopped_is_written_when_it_starts_agai
     due = now.replace(second=0, microsecond=0) - timedelta(hours=2)
     folder = tmp_path / "briefs"
     settings = BriefSettings(at=(due.time(),), hours=1, folder=folder)
-    # A first start: the folder holds no brief, so none is owed (this one was never scheduled).
-    first = _collect_once_with_briefs(
-        database, tmp_path, BriefSchedule(database, settings, webhook=None), now
-    )
-    assert first == ["run zz-inbox"]
-    # The day before's brief is there: collecting ran, then stopped over this one's time.
+    # The day before's brief is there, written a day before: then collecting stopped.
     earlier = folder / file_name_for(due - timedelta(days=1), 1)
+    folder.mkdir()
     earlier.write_text("# 민심 브리핑\n", encoding="utf-8")
+    a_day_before = (due - timedelta(days=1)).timestamp()
+    os.utime(earlier, (a_day_before, a_day_before))
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "minsim.toml"
+    config.write_text(f'[[sources]]\nname = "zz-inbox"\nkind = "file"\ninterval = "1h"\n'
+                      f'folder = "{tmp_path / "inbox"}"\n', encoding="utf-8")  # fmt: skip
+    happened: list[str] = []
+    scheduler = Scheduler(
+        database, load_scenario(SCENARIO), None, "salt", load_settings(config).sources,
+        briefs=BriefSchedule(database, settings, webhook=None),
+        on_result=lambda result: happened.append(f"run {result.source}"),
+        on_brief=happened.append, started=now,
+    )  # fmt: skip
     caplog.set_level(logging.WARNING)
-    again = _collect_once_with_briefs(
-        database, tmp_path, BriefSchedule(database, settings, webhook=None), now
-    )
+    stopper = threading.Timer(0.2, lambda: _stop_when(scheduler, lambda: len(happened) >= 2))
+    stopper.start()
+    scheduler.start()  # blocks until stopped
+    stopper.join()
     written = folder / file_name_for(due, 1)
     span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
-    assert again == ["run zz-inbox", f"brief of {span}: written to {written}"]
+    assert happened == ["run zz-inbox", f"brief of {span}: written to {written}"]
     assert f"brief of {due:%Y-%m-%d %H:%M} KST was due while collecting was stopped" in caplog.text
-    # Once written, a later start owes nothing.
-    third = _collect_once_with_briefs(
-        database, tmp_path, BriefSchedule(database, settings, webhook=None), now
-    )
-    assert third == ["run zz-inbox"]
+
+
+def test_only_a_brief_missed_since_briefs_were_last_written_is_owed(
+    database: Engine, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    due = now.replace(second=0, microsecond=0) - timedelta(hours=2)
+    at = due.astimezone(KST).time()
+    folder = tmp_path / "briefs"
+
+    def owed(hours: int = 1) -> datetime | None:
+        settings = BriefSettings(at=(at,), hours=hours, folder=folder)
+        schedule = BriefSchedule(database, settings, webhook=None, clock=lambda: now)
+        return schedule.missed_while_stopped(at, now)
+
+    folder.mkdir()
+    assert owed() is None  # a first start: no brief was ever written here
+    earlier = folder / file_name_for(due - timedelta(days=1), 1)
+    earlier.write_text("# 민심 브리핑\n", encoding="utf-8")
+    before_due = (due - timedelta(days=1)).timestamp()
+    os.utime(earlier, (before_due, before_due))
+    assert owed() == due  # written a day before, none since: collecting stopped over it
+    # A brief written since it fell due (another time of day, or this one for other hours)
+    # says briefs were being written: a changed [brief] hours owes nothing.
+    os.utime(earlier, (due.timestamp() + 60, due.timestamp() + 60))
+    assert owed(hours=12) is None
+    os.utime(earlier, (before_due, before_due))
+    (folder / file_name_for(due, 1)).write_text("# 민심 브리핑\n", encoding="utf-8")
+    assert owed() is None  # its own file is there
+    assert (
+        BriefSchedule(
+            database,
+            BriefSettings(at=(at,), hours=1, folder=None),
+            webhook="http://127.0.0.1:9/x",
+            clock=lambda: now,
+        ).missed_while_stopped(at, now)
+        is None
+    )  # fmt: skip  (a post leaves no trace)
 
 
 def test_a_stopped_scheduler_runs_nothing_queued_and_a_second_signal_is_left_to_the_system(

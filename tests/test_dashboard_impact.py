@@ -259,6 +259,8 @@ def test_a_window_is_cut_by_the_filter_or_by_the_newest_document() -> None:
     assert both_sides.endswith("이전 구간과 이후 구간 전부가 비었습니다")
     (into_after,) = impact.cut_sides(Filters(), later, APOLOGY_AT - day * 3 / 4, 24, pruned)
     assert into_after.endswith("이전 구간 전부와 이후 구간의 앞부분이 비었습니다")
+    (at_the_event,) = impact.cut_sides(Filters(), later, pruned.before, 24, pruned)
+    assert at_the_event.endswith("이전 구간 전부가 비었습니다")
     one_source = Cut(pruned.before, pruned.pruned_at, ("demo-video",))
     (named,) = impact.cut_sides(Filters(), later, APOLOGY_AT, 24, one_source)
     assert "2022-10-18 23:00 KST 이전 demo-video의 문서를 " in named

@@ -158,6 +158,12 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
     assert "minsim prune" not in late  # the press conference's six hours before do not
     surges = run_minsim("surges", cwd=tmp_path).stdout.splitlines()
     assert surges[1].endswith(": comparisons count only what came after it")
+    only_video = run_minsim("prune", "--forget", "--source", "demo-video", cwd=tmp_path).stdout
+    assert only_video == (
+        "no recorded prune cutoffs to forget\n"
+        "stays: every source before 2022-10-17 00:00 KST (forget it with --forget and no "
+        "--source)\n"
+    )
     forget = run_minsim("prune", "--forget", cwd=tmp_path).stdout
     assert forget == (
         "would forget: every source before 2022-10-17 00:00 KST\n"

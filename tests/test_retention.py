@@ -142,6 +142,15 @@ def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
     ]  # fmt: skip  (the latest cutoff first, then the latest prune)
 
 
+def test_a_prune_of_several_sources_is_one_prune_in_the_history(engine: Engine) -> None:
+    _pruned_corpus(engine, limited_to=(SOURCE, "video"))
+    (cut,) = aggregate.prune_history(engine)
+    assert (cut.before, cut.sources) == (CUT, (SOURCE, "video"))
+    # a prune of every source at the same cutoff names none: it removed every source's
+    _record(engine, CUT, None, CUT + timedelta(days=1))
+    assert aggregate.pruned_before(engine, Filters(sources=(SOURCE,))).sources == ()
+
+
 def test_a_prune_that_removes_nothing_records_nothing(engine: Engine) -> None:
     record = store.PruneRecord(CUT, (), 0)
     assert store.delete_documents(engine, [], record=record) == 0

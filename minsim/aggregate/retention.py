@@ -53,7 +53,7 @@ def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
         cuts.append(cut)
     if not cuts:
         return every
-    found = max(cuts, key=lambda c: (c.before, c.pruned_at))
+    found = max(cuts, key=lambda c: (c.before, not c.sources, c.pruned_at))
     if not found.sources:
         return found
     # the sources whose own prunes set this cutoff, to name them all
@@ -62,10 +62,11 @@ def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
 
 
 def _later(one: Cut | None, other: Cut | None) -> Cut | None:
-    """The cut with the later cutoff (the later prune of two at the same cutoff)."""
+    """The cut with the later cutoff; at the same cutoff, a prune of every source (it names
+    none), else the later prune."""
     if one is None or other is None:
         return one or other
-    return max(one, other, key=lambda c: (c.before, c.pruned_at))
+    return max(one, other, key=lambda c: (c.before, not c.sources, c.pruned_at))
 
 
 def from_cut(flt: Filters, cut: Cut | None) -> Filters:
