@@ -118,6 +118,12 @@ def pruned_before(url: str, flt: Filters) -> aggregate.Cut | None:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def partly_pruned(url: str, flt: Filters) -> aggregate.Cut | None:
+    """The latest prune of the filters' sources when others they read were never pruned."""
+    return aggregate.partly_pruned(engine(url), flt)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def documents(url: str, flt: Filters, version: str | None, label: str | None) -> pd.DataFrame:
     return aggregate.documents_table(engine(url), flt, version=version, label=label)
 

@@ -134,13 +134,25 @@ def events_list(events: pd.DataFrame, companies: dict[str, str], *, expanded: bo
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def pruned_note(ctx: Context, cut: Cut | None, looks_back: timedelta) -> None:
+def pruned_note(
+    ctx: Context, cut: Cut | None, looks_back: timedelta, partly: Cut | None = None
+) -> None:
     """Say what a prune removed when the page's window, reaching `looks_back` further for its
-    comparisons, starts before the cutoff: nothing before it is compared."""
+    comparisons, starts before the cutoff: nothing before it is compared (`cut`), or, when the
+    page also reads sources never pruned (`partly`), the pruned ones count for less there."""
     start = ctx.filters.start or (ctx.span[0] if ctx.span else None)
-    if cut is not None and start is not None and start - looks_back < cut.before:
+    if start is None:
+        return
+    if cut is not None and start - looks_back < cut.before:
         st.info(
             escape_md(pruned_text(cut)) + ". 그 시각 전과는 비교하지 않습니다.",
+            icon=":material/auto_delete:",
+        )
+    elif partly is not None and start - looks_back < partly.before:
+        st.info(
+            escape_md(pruned_text(partly))
+            + ". 이 화면은 지우지 않은 출처도 함께 읽어, 그 시각 전과 비교하면 지운 출처의 몫만큼 "
+            "적게 셉니다. 출처 필터로 나누어 보면 지운 출처는 그 시각 전과 비교하지 않습니다.",
             icon=":material/auto_delete:",
         )
 

@@ -193,6 +193,20 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
     assert any("바로 앞의 같은 길이 기간에 문서가 없어" in i.value for i in topics.info)
 
 
+def test_overview_says_a_mixed_view_reads_a_pruned_source_for_less(demo_url: str) -> None:
+    engine = create_engine(demo_url)
+    cut = datetime(2022, 10, 17, tzinfo=KST)
+    found = aggregate.prunable_documents(engine, cut, ["demo-video"])
+    record = store.PruneRecord(cut, ("demo-video",), len(found.doc_ids))
+    store.delete_documents(engine, found.doc_ids, record=record)
+    engine.dispose()
+    (said,) = [i.value for i in _app().info if "minsim prune" in i.value]
+    assert "demo\\-video의 문서는" in said and "지운 출처의 몫만큼 적게 셉니다" in said
+    alone = _app({"source": "demo-video"})
+    (said,) = [i.value for i in alone.info if "minsim prune" in i.value]
+    assert said.endswith("그 시각 전과는 비교하지 않습니다.")
+
+
 def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:
     at = _app()
     assert "이 조건에서는 급증한 시간이 없습니다." in _markdown_text(at)

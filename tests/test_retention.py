@@ -118,11 +118,15 @@ def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
     assert aggregate.pruned_before(engine, Filters()) is None
     _pruned_corpus(engine, limited_to=(SOURCE,))
     add_scored_comments(engine, "v", CUT, [60], [0.5], source="video", version=VERSION)
-    # video was never pruned: a view that reads it keeps all of its history to compare with
+    # video was never pruned: a view that reads it keeps all of its history to compare with,
+    # and is told that portal's part of it is gone
     assert aggregate.pruned_before(engine, Filters()) is None
+    assert aggregate.partly_pruned(engine, Filters()).sources == (SOURCE,)
     assert aggregate.pruned_before(engine, Filters(sources=("video",))) is None
+    assert aggregate.partly_pruned(engine, Filters(sources=("video",))) is None
     portal = Filters(sources=(SOURCE,))
     assert aggregate.pruned_before(engine, portal).sources == (SOURCE,)
+    assert aggregate.partly_pruned(engine, portal) is None  # wholly pruned: pruned_before says
     found = S.find_surges(engine, portal, version=VERSION)
     assert list(found["start"]) == [_hour(BURST_HOUR)]
     # Pruned as well, a day later: the view is whole from the later cutoff on.

@@ -40,7 +40,7 @@ from minsim.aggregate.lookups import (
     stored_explanations,
     time_span,
 )
-from minsim.aggregate.retention import Cut, prune_history, pruned_before
+from minsim.aggregate.retention import Cut, partly_pruned, prune_history, pruned_before
 from minsim.aggregate.rollups import (
     aspect_timeseries,
     events_between,
@@ -54,6 +54,7 @@ from minsim.aggregate.terms import term_table, term_trend, with_surge_terms
 
 __all__ = [
     "Cut",
+    "partly_pruned",
     "prune_history",
     "pruned_before",
     "Prunable",

@@ -30,8 +30,30 @@ def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
     them was never pruned: its documents before any cutoff are whole, and a prune of one
     source must not take the others' history out of every comparison. None too when the
     database predates the record of prunes."""
-    if not has_prunes(engine):
+    every, cuts = _cuts_read(engine, flt)
+    if cuts is None or not cuts:
+        return every
+    if None in cuts:
         return None
+    return _latest_named([c for c in cuts if c is not None])
+
+
+def partly_pruned(engine: Engine, flt: Filters) -> Cut | None:
+    """When the filters read pruned sources beside others never pruned (so `pruned_before` is
+    None and comparisons reach back into the pruned sources' missing days): the latest prune
+    among them, naming its sources. None otherwise."""
+    _, cuts = _cuts_read(engine, flt)
+    if not cuts or None not in cuts:
+        return None
+    pruned = [c for c in cuts if c is not None]
+    return _latest_named(pruned) if pruned else None
+
+
+def _cuts_read(engine: Engine, flt: Filters) -> tuple[Cut | None, list[Cut | None] | None]:
+    """The latest prune of every source, and the latest prune of each source the filters read
+    (None for one never pruned); the second is None when no prune was limited to sources."""
+    if not has_prunes(engine):
+        return None, None
     with engine.connect() as conn:
         rows = conn.execute(select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source))
         every: Cut | None = None
@@ -43,20 +65,16 @@ def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
             else:
                 latest[source] = _later(latest.get(source), cut)
         if not latest:  # only prunes of every source: which sources there are does not matter
-            return every
+            return every, None
         read = flt.sources or tuple(conn.execute(select(documents.c.source).distinct()).scalars())
-    cuts: list[Cut] = []
-    for source in read:
-        cut = _later(every, latest.get(source))
-        if cut is None:
-            return None
-        cuts.append(cut)
-    if not cuts:
-        return every
+    return every, [_later(every, latest.get(source)) for source in read]
+
+
+def _latest_named(cuts: list[Cut]) -> Cut:
+    """The latest of `cuts`, naming every source whose own prune set that cutoff."""
     found = max(cuts, key=lambda c: (c.before, not c.sources, c.pruned_at))
     if not found.sources:
         return found
-    # the sources whose own prunes set this cutoff, to name them all
     named = {s for c in cuts if c.before == found.before for s in c.sources}
     return replace(found, sources=tuple(sorted(named)))
 
