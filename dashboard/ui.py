@@ -26,6 +26,7 @@ from dashboard.filters import (
 from dashboard.markers import number_events
 from dashboard.timeaxis import time_domain
 from minsim.aggregate import Cut, Filters
+from minsim.timefmt import format_kst
 from minsim.wording import DEMO_PREFIX, escape_md, filter_scope, pruned_text
 
 CONTEXT_KEY = "minsim_context"
@@ -149,10 +150,14 @@ def pruned_note(
             icon=":material/auto_delete:",
         )
     elif partly is not None and start - looks_back < partly.before:
+        cutoff, names = format_kst(partly.before), ", ".join(partly.sources)
         st.info(
-            escape_md(pruned_text(partly))
-            + ". 이 화면은 지우지 않은 출처도 함께 읽어, 그 시각 전과 비교하면 지운 출처의 몫만큼 "
-            "적게 셉니다. 출처 필터로 나누어 보면 지운 출처는 그 시각 전과 비교하지 않습니다.",
+            escape_md(
+                f"{pruned_text(partly)}. 이 화면은 문서를 지우지 않은 출처도 함께 읽으므로 "
+                f"{cutoff} 이전 구간은 {names}의 문서가 빠진 채 비교되어, 그 뒤 24시간의 급증이 "
+                f"실제보다 크게 보일 수 있습니다. 출처 필터에서 {names}만 고르면 {cutoff} "
+                "이전과는 비교하지 않습니다."
+            ),
             icon=":material/auto_delete:",
         )
 

@@ -32,8 +32,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         description="Remove the documents published before a KST day, with their scores, "
         "aspect scores, company tags and topic terms. An older article stays while comments "
         "on it stay. The cutoff is recorded: surges, rising topic words and before/after "
-        "comparisons of the pruned sources no longer look back past it (--forget undoes "
-        "that). Without --yes, only say what would be removed.",
+        "comparisons of views that read only pruned sources no longer look back past it "
+        "(--forget undoes that; with --source, a cutoff of every source stays). Without "
+        "--yes, only say what would be removed.",
     )
     when = prune.add_mutually_exclusive_group(required=True)
     when.add_argument("--before", type=calendar_day, metavar="YYYY-MM-DD",

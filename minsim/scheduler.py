@@ -93,6 +93,8 @@ class Scheduler:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._brief_times = {self._brief_id(at): at for at in briefs.times} if briefs else {}
+        # The job id of each brief caught up at start, and the time it was due.
+        self._caught_up: dict[str, datetime] = {}
         self._executor = ThreadPoolExecutor(WORKERS)
         self._scheduler = BlockingScheduler(
             executors={"default": self._executor},
@@ -137,6 +139,7 @@ class Scheduler:
                             "after the first runs", format_kst(missed))  # fmt: skip
                 caught_up = f"{self._brief_id(at)} missed"
                 self._brief_times[caught_up] = at
+                self._caught_up[caught_up] = missed
                 self._scheduler.add_job(
                     self._brief,
                     DateTrigger(now + AFTER_FIRST_RUNS, timezone=UTC),
@@ -208,7 +211,7 @@ class Scheduler:
                         "its time", event.job_id, late)  # fmt: skip
             return
         # A brief run at start-up was scheduled for then: name the time it was due.
-        due = last_due(at, event.scheduled_run_time)
+        due = self._caught_up.get(event.job_id) or last_due(at, event.scheduled_run_time)
         log.warning("brief of %s skipped: it could not start within %d minutes of its time",
                     format_kst(due), BRIEF_GRACE_SECONDS // 60)  # fmt: skip
 

@@ -253,9 +253,15 @@ def test_a_brief_due_while_collecting_was_stopped_is_written_when_it_starts_agai
     config.write_text(f'[[sources]]\nname = "zz-inbox"\nkind = "file"\ninterval = "1h"\n'
                       f'folder = "{tmp_path / "inbox"}"\n', encoding="utf-8")  # fmt: skip
     happened: list[str] = []
+    # By the time the brief is written, the next time of day has come (long first runs): it
+    # must still cover the hours before the time it was due while collecting was stopped.
+    readings = iter([now])
+    late = due + timedelta(days=1, minutes=1)
+    schedule = BriefSchedule(database, settings, webhook=None,
+                             clock=lambda: next(readings, late))  # fmt: skip
     scheduler = Scheduler(
         database, load_scenario(SCENARIO), None, "salt", load_settings(config).sources,
-        briefs=BriefSchedule(database, settings, webhook=None),
+        briefs=schedule,
         on_result=lambda result: happened.append(f"run {result.source}"),
         on_brief=happened.append, started=now,
     )  # fmt: skip

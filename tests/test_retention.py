@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, insert, text
 from test_aggregate_fixtures import add_scored_comments
 
@@ -146,10 +147,17 @@ def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
     ]  # fmt: skip  (the latest cutoff first, then the latest prune)
 
 
-def test_a_prune_of_several_sources_is_one_prune_in_the_history(engine: Engine) -> None:
+def test_a_prune_of_several_sources_is_one_prune_in_the_history(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks = iter(range(1, 1000))  # a clock that moves on at every reading, as a slow one does
+    monkeypatch.setattr(schema, "utcnow", lambda: CUT + timedelta(seconds=next(ticks)))
     _pruned_corpus(engine, limited_to=(SOURCE, "video"))
     (cut,) = aggregate.prune_history(engine)
     assert (cut.before, cut.sources) == (CUT, (SOURCE, "video"))
+    # forgetting one source of the run leaves the other's cutoff
+    assert store.forget_prunes(engine, ["video"]) == 1
+    assert [c.sources for c in aggregate.prune_history(engine)] == [(SOURCE,)]
     # a prune of every source at the same cutoff names none: it removed every source's
     _record(engine, CUT, None, CUT + timedelta(days=1))
     assert aggregate.pruned_before(engine, Filters(sources=(SOURCE,))).sources == ()
