@@ -146,7 +146,7 @@ def pruned_note(
         return
     if cut is not None and start - looks_back < cut.before:
         st.info(
-            escape_md(pruned_text(cut)) + ". 그 시각 전과는 비교하지 않습니다.",
+            escape_md(f"{pruned_text(cut)}. {format_kst(cut.before)} 전과는 비교하지 않습니다."),
             icon=":material/auto_delete:",
         )
     elif partly is not None and start - looks_back < partly.before:

@@ -141,7 +141,7 @@ def write_brief(
         lines += [
             "",
             f"> {escape_inline(pruned_text(cut))}. 그 전과는 비교하지 않고, 직전 기간과 사건 "
-            "전 구간은 그 시각부터 셉니다.",
+            f"전 구간은 {escape_inline(_kst(cut.before))} KST부터 셉니다.",
         ]
     lines += _totals(totals)
     lines += _companies(compared, names)

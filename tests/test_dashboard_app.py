@@ -181,7 +181,9 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
     (said,) = [i.value for i in at.info if "minsim prune" in i.value]
     # escaped as markdown (a source's name could hold markup): 2022\-10\-17 00\:00
     assert said.startswith("2022\\-10\\-17 00\\:00 KST 이전에 발행된 문서는 ")
-    assert said.endswith("minsim prune으로 지웠습니다. 그 시각 전과는 비교하지 않습니다.")
+    assert said.endswith(
+        "minsim prune으로 지웠습니다\\. 2022\\-10\\-17 00\\:00 KST 전과는 비교하지 않습니다\\."
+    )
     # a window whose day before lies after the cutoff compares nothing pruned: no note
     later = _app({"window": "custom", "from": "2022-10-19", "to": "2022-10-20"})
     assert not any("minsim prune" in i.value for i in later.info)
@@ -205,7 +207,7 @@ def test_overview_says_a_mixed_view_reads_a_pruned_source_for_less(demo_url: str
     assert "demo\\-video의 문서가 빠진 채 비교되어" in said and "demo\\-video만 고르면" in said
     alone = _app({"source": "demo-video"})
     (said,) = [i.value for i in alone.info if "minsim prune" in i.value]
-    assert said.endswith("그 시각 전과는 비교하지 않습니다.")
+    assert said.endswith("2022\\-10\\-17 00\\:00 KST 전과는 비교하지 않습니다\\.")
 
 
 def test_overview_lists_a_surge_and_announces_a_live_one(demo_url: str) -> None:

@@ -146,7 +146,7 @@ def test_a_prune_inside_the_comparison_says_so_and_counts_nothing_before_it(
     assert said == reason.format(pruned_at)
     # the twelve added comments only: the fixture's article and comments of 10-18 are gone
     assert "이전 평균 점수 (12건)" in _metrics(at)
-    (table_note,) = [c.value for c in at.caption if "그 전에 걸친 구간은" in c.value]
+    (table_note,) = [c.value for c in at.caption if "전에 걸친 구간은" in c.value]
     assert table_note.startswith("2022\\-10\\-19 00\\:00 KST 이전에 발행된 문서는 ")
 
 

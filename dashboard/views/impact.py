@@ -10,6 +10,7 @@ from dashboard import impact, loaders, ui
 from dashboard.markers import number_events
 from minsim import wording
 from minsim.aggregate.impact import ALL_DOCUMENTS, MIN_PER_SIDE, event_keys, rows_of
+from minsim.timefmt import format_kst
 
 # Mean scores and their change print with a sign, as everywhere else (+0.42).
 SCORE_CELLS = {name: st.column_config.NumberColumn(format="%+.2f")
@@ -113,9 +114,9 @@ st.caption(
 st.subheader("모든 사건: 그 회사 문서의 평균 점수 변화")
 if pruned is not None and (numbered["at"] - timedelta(hours=hours) < pruned.before).any():
     # the events near or before the cutoff have a side it emptied
-    st.caption(
-        ui.escape_md(wording.pruned_text(pruned)) + ". 그 전에 걸친 구간은 그 시각부터만 셉니다."
-    )
+    cutoff = format_kst(pruned.before)
+    said = f"{wording.pruned_text(pruned)}. {cutoff} 전에 걸친 구간은 {cutoff}부터만 셉니다."
+    st.caption(ui.escape_md(said))
 st.dataframe(
     impact.events_table(numbered, compared, ctx.companies),
     hide_index=True,
