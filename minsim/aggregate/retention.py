@@ -72,19 +72,24 @@ def _cuts_read(engine: Engine, flt: Filters) -> tuple[Cut | None, list[Cut | Non
 
 def _latest_named(cuts: list[Cut]) -> Cut:
     """The latest of `cuts`, naming every source whose own prune set that cutoff."""
-    found = max(cuts, key=lambda c: (c.before, not c.sources, c.pruned_at))
+    found = max(cuts, key=_recency)
     if not found.sources:
         return found
     named = {s for c in cuts if c.before == found.before for s in c.sources}
     return replace(found, sources=tuple(sorted(named)))
 
 
+def _recency(cut: Cut) -> tuple[datetime, bool, datetime]:
+    """Which of two cuts stands: the later cutoff; at the same cutoff a prune of every source
+    (it names none), else the later prune."""
+    return cut.before, not cut.sources, cut.pruned_at
+
+
 def _later(one: Cut | None, other: Cut | None) -> Cut | None:
-    """The cut with the later cutoff; at the same cutoff, a prune of every source (it names
-    none), else the later prune."""
+    """The one of two cuts that stands (`_recency`); either when the other is None."""
     if one is None or other is None:
         return one or other
-    return max(one, other, key=lambda c: (c.before, not c.sources, c.pruned_at))
+    return max(one, other, key=_recency)
 
 
 def from_cut(flt: Filters, cut: Cut | None) -> Filters:
