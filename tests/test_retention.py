@@ -147,6 +147,28 @@ def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
     ]  # fmt: skip  (the latest cutoff first, then the latest prune)
 
 
+def test_a_source_that_never_wrote_of_the_chosen_company_does_not_hold_the_cut_back(
+    engine: Engine,
+) -> None:
+    _pruned_corpus(engine, limited_to=(SOURCE,))
+    # video, never pruned, writes only of naver, and only comments
+    add_scored_comments(engine, "v", CUT, [60], [0.5], source="video", company="naver",
+                        version=VERSION)  # fmt: skip
+    assert aggregate.pruned_before(engine, Filters()) is None  # video is read: no cut
+    kakao = Filters(companies=("kakao",))
+    assert aggregate.pruned_before(engine, kakao).sources == (SOURCE,)
+    assert aggregate.partly_pruned(engine, kakao) is None
+    assert list(S.find_surges(engine, kakao, version=VERSION)["start"]) == [_hour(BURST_HOUR)]
+    naver = Filters(companies=("naver",))
+    assert aggregate.pruned_before(engine, naver) is None  # only video writes of naver
+    # the kind filter narrows the same way: video holds no articles
+    assert aggregate.pruned_before(engine, Filters(kinds=("article",))).sources == (SOURCE,)
+    assert aggregate.pruned_before(engine, Filters(kinds=("comment",))) is None
+    # chosen sources are narrowed too
+    both = Filters(companies=("kakao",), sources=(SOURCE, "video"))
+    assert aggregate.pruned_before(engine, both).sources == (SOURCE,)
+
+
 def test_a_prune_of_several_sources_is_one_prune_in_the_history(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
-from minsim.aggregate.sql import Filters
+from minsim.aggregate.sql import Filters, where_clauses
 from minsim.db import has_prunes
 from minsim.schema import documents, prunes
 
@@ -24,8 +24,8 @@ class Cut:
 
 
 def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
-    """The moment from which the documents of every source the filters read (those chosen, else
-    every source that stored a document) are whole again: the latest prune of each source (its
+    """The moment from which the documents of every source the filters read (`_sources_read`)
+    are whole again: the latest prune of each source (its
     own, or one of every source), and the latest of those over the sources. None when one of
     them was never pruned: its documents before any cutoff are whole, and a prune of one
     source must not take the others' history out of every comparison. None too when the
@@ -66,8 +66,20 @@ def _cuts_read(engine: Engine, flt: Filters) -> tuple[Cut | None, list[Cut | Non
                 latest[source] = _later(latest.get(source), cut)
         if not latest:  # only prunes of every source: which sources there are does not matter
             return every, None
-        read = flt.sources or tuple(conn.execute(select(documents.c.source).distinct()).scalars())
+        read = _sources_read(conn, flt)
     return every, [_later(every, latest.get(source)) for source in read]
+
+
+def _sources_read(conn: Connection, flt: Filters) -> tuple[str, ...]:
+    """The sources (of those chosen, else of all) holding a document of the filters' companies
+    and kinds, at any time: a source that never wrote of the chosen company (or kind) adds
+    nothing to the view, so its whole history must not keep another source's prune from
+    cutting it. The time window, search words and the rest are left out on purpose: a source
+    is read when it could hold such documents on either side of a comparison, whatever the
+    window shows now."""
+    read = Filters(companies=flt.companies, kinds=flt.kinds, sources=flt.sources)
+    query = select(documents.c.source).where(*where_clauses(read)).distinct()
+    return tuple(conn.execute(query).scalars())
 
 
 def _latest_named(cuts: list[Cut]) -> Cut:
