@@ -265,17 +265,44 @@ def events_left_out_note(events: list[Any], scenario: Scenario, *, removed: bool
 
 def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str | None:
     """A line saying what a prune removed, when a comparison reaching back to `looks_back_to`
-    (None: to the start of the data) would pass its cutoff; None when it would not."""
+    (None: to the start of the data) would pass its cutoff: nothing before it is compared or,
+    when the filters also read sources never pruned, the pruned ones are missing there. None
+    when it would not."""
     from minsim import aggregate
     from minsim.timefmt import format_kst
+
+    cut = reached_cut(engine, flt, looks_back_to)
+    if cut is not None:
+        return f"{_removed(cut)}: comparisons count only what came after it"
+    partly = aggregate.partly_pruned(engine, flt)
+    if partly is None or (looks_back_to is not None and looks_back_to >= partly.before):
+        return None
+    names, cutoff = ", ".join(partly.sources), format_kst(partly.before)
+    only = " ".join(f"--source {name}" for name in partly.sources)
+    return (
+        f"{_removed(partly)}; other sources read here were never pruned, so before {cutoff} "
+        f"comparisons miss the documents of {names} ({only} alone compares only after it)"
+    )
+
+
+def reached_cut(engine: Engine, flt: Any, looks_back_to: datetime | None) -> Any:
+    """The prune cutoff (aggregate.Cut) a comparison reaching back to `looks_back_to` (None: to
+    the start of the data) would pass, or None."""
+    from minsim import aggregate
 
     cut = aggregate.pruned_before(engine, flt)
     if cut is None or (looks_back_to is not None and looks_back_to >= cut.before):
         return None
+    return cut
+
+
+def _removed(cut: Any) -> str:
+    from minsim.timefmt import format_kst
+
     whose = f"of {', '.join(cut.sources)} " if cut.sources else ""
     return (
         f"documents {whose}published before {format_kst(cut.before)} were removed by minsim "
-        f"prune on {format_kst(cut.pruned_at)}: comparisons count only what came after it"
+        f"prune on {format_kst(cut.pruned_at)}"
     )
 
 

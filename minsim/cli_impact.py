@@ -62,7 +62,9 @@ def run_impact(args: argparse.Namespace) -> int:
     if args.json:
         shown = events if args.event is None else events.iloc[[args.event - 1]]
         first = args.event or 1
-        print(json.dumps(_records(compared, shown, first), ensure_ascii=False, indent=2))
+        cut = aggregate.pruned_before(engine, flt)
+        records = _records(compared, shown, first, cut, timedelta(hours=args.hours))
+        print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     print(f"scorer version: {version or 'none'}; {args.hours} hours either side of each event")
     # the earliest moment a chosen event's hours before reach back to
@@ -137,17 +139,25 @@ def _print_aspects(event: Any, number: int, compared: pd.DataFrame, engine: Any)
         print(terminal_safe(f"  {name:<16} {_sides(row)}  {_change(row)}  {label}".rstrip()))
 
 
-def _records(compared: pd.DataFrame, events: pd.DataFrame, first: int) -> list[dict[str, Any]]:
+def _records(
+    compared: pd.DataFrame, events: pd.DataFrame, first: int, cut: Any, span: timedelta
+) -> list[dict[str, Any]]:
     """Each event's compared rows with its number (counting from `first`), time (ISO, KST),
-    company and title; NaN as null, so the output is valid JSON."""
+    company and title; NaN as null, so the output is valid JSON. `pruned_before` is the
+    prune cutoff (aggregate.Cut or None) that falls after the hours before begin, so nothing
+    before it was counted (ISO, KST), else null."""
     from minsim.aggregate.impact import rows_of
     from minsim.aggregate.sql import json_value
+    from minsim.timefmt import KST
 
     records = []
     for number, event in enumerate(events.to_dict("records"), start=first):
+        cut_inside = cut is not None and cut.before > event["at"] - span
+        pruned = cut.before.astimezone(KST).isoformat() if cut_inside else None
         for row in rows_of(compared, event["at"], event["company"]).to_dict("records"):
             record = {"event": number, "at": event["at"].isoformat(),
-                      "company": event["company"], "title": event["title"]}  # fmt: skip
+                      "company": event["company"], "title": event["title"],
+                      "pruned_before": pruned}  # fmt: skip
             for key, value in row.items():
                 record.setdefault(key, json_value(value))
             records.append(record)

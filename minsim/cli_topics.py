@@ -57,9 +57,11 @@ def run_topics(args: argparse.Namespace) -> int:
         open_for_document_filters,
         period_asked,
         pruned_note,
+        reached_cut,
         terminal_safe,
     )
     from minsim.db import TERMS_MIGRATION, has_terms
+    from minsim.timefmt import KST
 
     engine = open_for_document_filters(args)
     if not has_terms(engine):
@@ -78,13 +80,17 @@ def run_topics(args: argparse.Namespace) -> int:
     version = aggregate.latest_scorer_version(engine)
     table = aggregate.term_table(engine, flt, version=version)
     scope = {"companies": list(args.company), "sources": list(args.source), "kind": args.kind}
+    looks_back_to = start - (end - start)  # the period before is compared
     if args.json:
-        found = {**_as_json(table, version, start, end), **scope}
+        cut = reached_cut(engine, flt, looks_back_to)
+        # the moment the period before is counted from, when a prune cut it (ISO, KST)
+        pruned = {"pruned_before": cut.before.astimezone(KST).isoformat() if cut else None}
+        found = {**_as_json(table, version, start, end), **scope, **pruned}
         print(json.dumps(found, ensure_ascii=False, indent=2))
         return 0
     for line in _lines(table, version, start, end, args.limit, scope):
         print(line)
-    note = pruned_note(engine, flt, start - (end - start))  # the period before is compared
+    note = pruned_note(engine, flt, looks_back_to)
     if note:
         print(terminal_safe(note))
     return 0

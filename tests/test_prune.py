@@ -4,6 +4,7 @@ process."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -178,6 +179,36 @@ def test_prune_says_what_would_go_then_removes_it(tmp_path: Path) -> None:
     # Every fixture day is long past: keeping today only would take all that is left.
     keep = run_minsim("prune", "--keep-days", "1", cwd=tmp_path).stdout
     assert keep.startswith("would remove 32 document(s) (8 articles, 24 comments) published ")
+
+
+def test_the_commands_say_how_a_prune_of_one_source_reaches_their_view(tmp_path: Path) -> None:
+    build_database(tmp_path / "minsim.db").dispose()
+    write_sqlite_config(tmp_path)
+    done = run_minsim("prune", "--before", "2022-10-17", "--source", "demo-video", "--yes",
+                      cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    removed = "documents of demo-video published before 2022-10-17 00:00 KST were removed by "
+    # demo-portal was never pruned: all sources are compared across the cutoff, and told so
+    for command in (("impact",), ("surges",)):
+        note = run_minsim(*command, cwd=tmp_path).stdout.splitlines()[1]
+        assert note.startswith(removed), command
+        assert note.endswith(
+            "; other sources read here were never pruned, so before 2022-10-17 00:00 KST "
+            "comparisons miss the documents of demo-video (--source demo-video alone compares "
+            "only after it)"
+        ), command
+    only = run_minsim("impact", "--source", "demo-video", cwd=tmp_path).stdout.splitlines()[1]
+    assert only.startswith(removed) and only.endswith(": comparisons count only what came after it")
+    # JSON says which events' hours before the cutoff cut (the fire's), and which it did not
+    records = json.loads(run_minsim("impact", "--json", "--source", "demo-video",
+                                    "--hours", "72", cwd=tmp_path).stdout)  # fmt: skip
+    cut_at = {r["event"]: r["pruned_before"] for r in records}
+    assert cut_at[1] == "2022-10-17T00:00:00+09:00"
+    mixed = json.loads(run_minsim("impact", "--json", cwd=tmp_path).stdout)
+    assert {r["pruned_before"] for r in mixed} == {None}  # nothing was cut from this view
+    topics = json.loads(run_minsim("topics", "--json", "--source", "demo-video",
+                                   "--day", "2022-10-17", cwd=tmp_path).stdout)  # fmt: skip
+    assert topics["pruned_before"] == "2022-10-17T00:00:00+09:00"
 
 
 def test_prune_refuses_what_it_cannot_do(tmp_path: Path) -> None:
