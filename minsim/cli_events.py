@@ -1,9 +1,10 @@
-"""`minsim events`: list the timeline's events, and add or remove events as a crisis unfolds."""
+"""`minsim events`: list, add, change or remove the timeline's events as a crisis unfolds."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from minsim.timeline import event_key
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from minsim.scenario import Scenario
     from minsim.settings import Settings
     from minsim.timeline import StoredEvent
 
@@ -25,7 +27,7 @@ FAR_FROM_THE_DATA = timedelta(days=30)
 def add_commands(commands: argparse._SubParsersAction) -> None:
     events = commands.add_parser(
         "events",
-        help="list the timeline's events, add one as it happens, or remove one",
+        help="list the timeline's events, add one as it happens, change or remove one",
         description="The events drawn on the charts and compared on the Before/after page: "
         "those of the scenario's events.toml and those added with `minsim events add`.",
     )
@@ -68,15 +70,35 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "timeline and print the command that puts it back. An event the scenario's "
         "events.toml lists is taken out of that file instead, then `minsim init`.",
     )
-    remove.add_argument("number", type=int, metavar="N", help="the event's number as listed")
-    remove.add_argument(
+    _event_number(remove)
+    remove.set_defaults(func=run_remove)
+
+    edit = actions.add_parser(
+        "edit",
+        help="change event N's time, title or company (a mistyped time, a better title)",
+        description="Change event N (numbered as `minsim events list` numbers it) in place "
+        "and print the command that changes it back. It then counts as added by hand. An "
+        "event the scenario's events.toml lists is changed in that file instead, then "
+        "`minsim init`.",
+    )
+    _event_number(edit)
+    edit.add_argument("--at", type=kst_moment, metavar="'YYYY-MM-DD HH:MM'",
+                      help="its new time, in KST")  # fmt: skip
+    edit.add_argument("--title", metavar="TITLE", help="its new title")
+    edit.add_argument("--set-company", metavar="ID", help="its new company's id")
+    edit.set_defaults(func=run_edit)
+
+
+def _event_number(action: argparse.ArgumentParser) -> None:
+    """N, and the --company that numbers the events as `minsim events list --company` does."""
+    action.add_argument("number", type=int, metavar="N", help="the event's number as listed")
+    action.add_argument(
         "--company",
         action="append",
         default=[],
         metavar="ID",
         help="number the events as `minsim events list --company` does",
     )
-    remove.set_defaults(func=run_remove)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -134,8 +156,56 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from minsim import aggregate, db, store
-    from minsim.cli_common import check_known, one_line, open_existing_database, restore_hint
+    from minsim import store
+    from minsim.cli_common import one_line, restore_hint
+
+    engine, event, scenario = _numbered_event(args, "take it out of that file")
+    store.remove_event(engine, event.id)
+    print(one_line(f"removed {_line(event)}"))
+    print(one_line(f"To put it back: {restore_hint(event, [c.id for c in scenario.companies])}"))
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    from minsim import aggregate, store
+    from minsim.cli_common import one_line
+    from minsim.timeline import TimelineError, check_title
+
+    if args.at is None and args.title is None and args.set_company is None:
+        raise TimelineError("say what to change: --at, --title or --set-company")
+    engine, event, scenario = _numbered_event(args, "change it in that file")
+    at = event.at if args.at is None else args.at
+    title = event.title if args.title is None else check_title(args.title)
+    company = args.set_company or event.company
+    known = [c.id for c in scenario.companies]
+    if args.set_company is not None and company not in known:
+        raise TimelineError(f"unknown company {company}; known: {', '.join(sorted(known))}")
+    if (at, company, title) == event_key(event):
+        raise TimelineError(f"event {args.number} already reads so; nothing to change")
+    same = _find(aggregate.stored_events(engine), at, company, title)
+    if same is not None:
+        raise TimelineError(f"the timeline already holds this event as #{same.number}")
+    store.edit_event(engine, event.id, at, company, title)
+    # numbered as the user numbered it, while the event stays among the companies asked for
+    numbering = args.company if company in args.company else []
+    edited = next((e for e in aggregate.stored_events(engine, numbering) if e.id == event.id), None)
+    if edited is None:  # removed again between the two statements
+        raise TimelineError("the event was removed while it was being changed")
+    print(one_line(f"changed {_line(event)}"))
+    print(one_line(f"     to {_line(edited)}"))
+    print(one_line(f"To change it back: {_change_back(event, edited, numbering)}"))
+    far = _far_from_the_data(engine, edited) if args.at is not None else None
+    if far:
+        print(f"Note: {far}; check the time if that is a typo.")
+    return 0
+
+
+def _numbered_event(args: argparse.Namespace, instead: str) -> tuple[Engine, StoredEvent, Scenario]:
+    """The database, event number `args.number` (numbered as `minsim events list
+    --company` numbers it) and scenario; TimelineError, saying to `instead`, when the
+    scenario's events.toml lists the event (it would put it back as it was)."""
+    from minsim import aggregate, db
+    from minsim.cli_common import check_known, one_line, open_existing_database
     from minsim.scenario import load_scenario
     from minsim.settings import load_settings
     from minsim.timeline import TimelineError
@@ -160,13 +230,25 @@ def run_remove(args: argparse.Namespace) -> int:
         raise TimelineError(
             one_line(
                 f"event {args.number} ({event.title}) is listed in {events_file}, which would "
-                "put it back: take it out of that file and run `minsim init`"
+                f"put it back: {instead} and run `minsim init`"
             )
         )
-    store.remove_event(engine, event.id)
-    print(one_line(f"removed {_line(event)}"))
-    print(one_line(f"To put it back: {restore_hint(event, [c.id for c in scenario.companies])}"))
-    return 0
+    return engine, event, scenario
+
+
+def _change_back(old: StoredEvent, new: StoredEvent, numbering: list[str]) -> str:
+    """The `minsim events edit` that gives the edited event its old time, title and company."""
+    from minsim.cli_common import kst_moment_text
+
+    words = ["minsim", "events", "edit", str(new.number)]
+    words += [f"--company={company}" for company in numbering]
+    if new.at != old.at:
+        words.append(f"--at={kst_moment_text(old.at)}")
+    if new.title != old.title:
+        words.append(f"--title={old.title}")  # one word: a title such as -3% stays a value
+    if new.company != old.company:
+        words.append(f"--set-company={old.company}")
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _for_the_file(events: list[StoredEvent], settings: Settings) -> list[StoredEvent]:

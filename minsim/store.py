@@ -481,15 +481,35 @@ def add_event(engine: Engine, at: datetime, company: str, title: str) -> None:
     hold or an event it already holds. `title` is expected checked (timeline.check_title)."""
     table = schema.events
     with _transaction(engine, "add the event") as conn:
-        known = conn.execute(select(schema.companies.c.id)).scalars().all()
-        if company not in known:
-            raise TimelineError(
-                f"unknown company {company}; known: {', '.join(sorted(known)) or 'none'}"
-            )
+        _check_company(conn, company)
         try:
             conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
         except IntegrityError as exc:  # the unique (at, company, title) says it is there
             raise TimelineError("the timeline already holds this event") from exc
+
+
+def edit_event(engine: Engine, event_id: int, at: datetime, company: str, title: str) -> None:
+    """Give one event a new time, company and title. It becomes an event added by hand (origin
+    `added`): whatever file it came from no longer lists it so, and `minsim init` must not take
+    it off. TimelineError as for `add_event`, and when the event is no longer there."""
+    table = schema.events
+    with _transaction(engine, "edit the event") as conn:
+        _check_company(conn, company)
+        values = {"at": at, "company": company, "title": title, "origin": ADDED}
+        try:
+            edited = conn.execute(update(table).where(table.c.id == event_id).values(values))
+        except IntegrityError as exc:
+            raise TimelineError("the timeline already holds this event") from exc
+    if not edited.rowcount:
+        raise TimelineError("the event was removed meanwhile; list the events again")
+
+
+def _check_company(conn: Connection, company: str) -> None:
+    known = conn.execute(select(schema.companies.c.id)).scalars().all()
+    if company not in known:
+        raise TimelineError(
+            f"unknown company {company}; known: {', '.join(sorted(known)) or 'none'}"
+        )
 
 
 def remove_event(engine: Engine, event_id: int) -> None:

@@ -219,3 +219,87 @@ def test_removing_needs_a_database(tmp_path: Path) -> None:
     write_sqlite_config(tmp_path)
     assert "run `minsim init` first" in _error("events", "remove", "1", cwd=tmp_path)
     assert not (tmp_path / "minsim.db").exists()
+
+
+def test_an_event_edited_moves_and_the_command_printed_changes_it_back(folder: Path) -> None:
+    _ok("events", "add", WHEN, "kakao", TITLE, cwd=folder)
+    before = json.loads(_ok("events", "list", "--json", cwd=folder))
+    # a mistyped time: after the 10-21 09:00 event of the scenario, so it moves to #9
+    out = _ok("events", "edit", "8", "--at", "2022-10-21 14:00", "--title=-3% 급락", cwd=folder)
+    lines = out.splitlines()
+    assert lines[:2] == [
+        f"changed #8 2022-10-20 14:00 KST  kakao  {TITLE}",
+        "     to #9 2022-10-21 14:00 KST  kakao  -3% 급락",
+    ]
+    assert lines[2] == (
+        f"To change it back: minsim events edit 9 '--at=2022-10-20 14:00' '--title={TITLE}'"
+    )
+    listed = json.loads(_ok("events", "list", "--json", cwd=folder))
+    moved = listed[8]
+    assert (moved["title"], moved["at"], moved["origin"]) == (
+        "-3% 급락", "2022-10-21T14:00:00+09:00", "added"
+    )  # fmt: skip
+    assert _ok("impact", "--event", "9", cwd=folder).splitlines()[1].endswith("-3% 급락")
+    command = shlex.split(lines[2].removeprefix("To change it back: "))
+    _ok(*command[1:], cwd=folder)
+    assert json.loads(_ok("events", "list", "--json", cwd=folder)) == before
+
+
+def test_an_event_edited_keeps_the_numbering_asked_for(folder: Path) -> None:
+    _ok("events", "add", WHEN, "naver", "네이버 입장문", cwd=folder)
+    out = _ok("events", "edit", "--company", "naver", "2", "--title", "네이버 공식 입장",
+              cwd=folder).splitlines()  # fmt: skip
+    assert out[1] == "     to #2 2022-10-20 14:00 KST  naver  네이버 공식 입장"
+    assert (
+        out[2] == "To change it back: minsim events edit 2 --company=naver '--title=네이버 입장문'"
+    )
+    # moved to another company, it is numbered among all events
+    out = _ok("events", "edit", "--company", "naver", "2", "--set-company", "kakao",
+              cwd=folder).splitlines()  # fmt: skip
+    assert out[1] == "     to #8 2022-10-20 14:00 KST  kakao  네이버 공식 입장"
+    assert out[2] == "To change it back: minsim events edit 8 --set-company=naver"
+    kakao = json.loads(_ok("events", "list", "--company", "kakao", "--json", cwd=folder))
+    assert [e["title"] for e in kakao if e["origin"] == "added"] == ["네이버 공식 입장"]
+
+
+def test_what_cannot_be_edited_is_said_and_nothing_changes(folder: Path) -> None:
+    _ok("events", "add", WHEN, "kakao", TITLE, cwd=folder)
+    _ok("events", "add", WHEN, "kakao", "후속 발표", cwd=folder)
+    before = _ok("events", "list", "--json", cwd=folder)
+    for args, message in (
+        (("8",), "say what to change: --at, --title or --set-company"),
+        (("8", "--title", TITLE), "event 8 already reads so; nothing to change"),
+        (("9", "--title", TITLE), "the timeline already holds this event as #8"),
+        (("8", "--set-company", "kako"), "unknown company kako; known: kakao, kt, naver, skcc"),
+        (("8", "--title", "사과\u202e"), "the event's title holds the invisible character"),
+        (("8", "--title", " "), "the event's title is empty"),
+        (("99", "--title", "x"), f"no event 99; the events are numbered 1 to {SHIPPED + 2}"),
+        (("1", "--title", "x"), "event 1 (카카오톡·다음·카카오T 등 서비스 장애 시작) is listed in"),
+    ):  # fmt: skip
+        assert _error("events", "edit", *args, cwd=folder).startswith(f"minsim: error: {message}")
+    assert "change it in that file and run `minsim init`" in _error(
+        "events", "edit", "1", "--title", "x", cwd=folder
+    )
+    bad_time = run_minsim("events", "edit", "8", "--at", "tomorrow", cwd=folder)
+    assert bad_time.returncode == 2
+    assert "expected a KST time as 'YYYY-MM-DD HH:MM', not 'tomorrow'" in bad_time.stderr
+    assert _ok("events", "list", "--json", cwd=folder) == before
+    typo = _ok("events", "edit", "8", "--at", "2202-10-20 14:00", cwd=folder).splitlines()
+    assert typo[-1].startswith("Note: it is ") and typo[-1].endswith(
+        "days after the newest document and today; check the time if that is a typo."
+    )
+
+
+def test_an_edited_event_of_the_file_stays_when_init_applies_the_file(own_copy: Path) -> None:
+    """An event the file dropped is still the file's until `minsim init`; edited by hand, it
+    is the team's, and init leaves it."""
+    events_file = own_copy / "scn" / "events.toml"
+    text = events_file.read_text(encoding="utf-8")
+    first = text.index("[[event]]", text.index("[[event]]") + 1)
+    events_file.write_text(text[:first], encoding="utf-8")  # keep only the first event
+    dropped = [line for line in _ok("events", "list", cwd=own_copy).splitlines()][1]
+    number = dropped.split()[0].lstrip("#")
+    _ok("events", "edit", number, "--title", "손으로 고친 사건", cwd=own_copy)
+    assert run_minsim("init", cwd=own_copy).returncode == 0
+    titles = [e["title"] for e in json.loads(_ok("events", "list", "--json", cwd=own_copy))]
+    assert titles == [titles[0], "손으로 고친 사건"]

@@ -118,6 +118,25 @@ def test_removing_an_event_that_is_gone_says_so(engine: Engine) -> None:
         store.remove_event(engine, added.id)
 
 
+def test_editing_checks_as_adding_does_and_makes_the_event_added_by_hand(engine: Engine) -> None:
+    store.save_scenario(engine, _scenario("s", Event(FIRE, "kakao", "화재")))
+    store.add_event(engine, APOLOGY, "kakao", "사과")
+    fire, added = aggregate.stored_events(engine)
+    store.edit_event(engine, fire.id, FIRE + timedelta(minutes=5), "naver", "화재 (정정)")
+    assert _stored(engine) == [
+        (FIRE + timedelta(minutes=5), "naver", "화재 (정정)", ADDED),
+        (APOLOGY, "kakao", "사과", ADDED),
+    ]
+    with pytest.raises(TimelineError, match="unknown company kako; known: kakao, naver"):
+        store.edit_event(engine, added.id, APOLOGY, "kako", "사과")
+    with pytest.raises(TimelineError, match="already holds this event"):
+        store.edit_event(engine, added.id, FIRE + timedelta(minutes=5), "naver", "화재 (정정)")
+    store.remove_event(engine, added.id)
+    with pytest.raises(TimelineError, match="removed meanwhile; list the events again"):
+        store.edit_event(engine, added.id, APOLOGY, "kakao", "사과")
+    assert len(aggregate.stored_events(engine)) == 1
+
+
 def test_events_are_numbered_as_impact_numbers_them(engine: Engine) -> None:
     # Three events at one time: ties go by the order they were stored, on both databases.
     store.save_scenario(engine, _scenario("s", Event(APOLOGY, "naver", "b")))
