@@ -135,9 +135,7 @@ def events_list(events: pd.DataFrame, companies: dict[str, str], *, expanded: bo
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def pruned_note(
-    ctx: Context, cut: Cut | None, looks_back: timedelta, partly: Cut | None = None
-) -> None:
+def pruned_note(ctx: Context, cut: Cut | None, partly: Cut | None, looks_back: timedelta) -> None:
     """Say what a prune removed when the page's window, reaching `looks_back` further for its
     comparisons, starts before the cutoff: nothing before it is compared (`cut`), or, when the
     page also reads sources never pruned (`partly`), the pruned ones count for less there."""

@@ -141,17 +141,26 @@ def kst_moment_text(moment: datetime) -> str:
 
 def restore_hint(event: Any, companies: Sequence[str]) -> str:
     """The `minsim events add` that puts a removed event back exactly, or why none can."""
-    from minsim.timeline import TimelineError, check_title
-
-    if event.company not in companies:
-        return f"it cannot be added back: the scenario no longer defines {event.company}"
-    try:
-        check_title(event.title)
-    except TimelineError as exc:
-        return f"it cannot be added back as it was: {exc}"
+    why = unrestorable(event, companies)
+    if why:
+        return f"it cannot be added back{why}"
     # `--` first: a title such as -3% must not read as an option
     words = ["minsim", "events", "add", "--", kst_moment_text(event.at), event.company, event.title]
     return " ".join(shlex.quote(word) for word in words)
+
+
+def unrestorable(event: Any, companies: Sequence[str]) -> str | None:
+    """Why a command cannot give an event back its company and title (': the scenario no
+    longer defines X', ' as it was: <what the title holds>'), or None when one can."""
+    from minsim.timeline import TimelineError, check_title
+
+    if event.company not in companies:
+        return f": the scenario no longer defines {event.company}"
+    try:
+        check_title(event.title)
+    except TimelineError as exc:
+        return f" as it was: {exc}"
+    return None
 
 
 def calendar_day(text: str) -> date:
@@ -271,11 +280,10 @@ def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str
     from minsim import aggregate
     from minsim.timefmt import format_kst
 
-    cut = reached_cut(engine, flt, looks_back_to)
-    if cut is not None:
+    cut, partly = aggregate.prune_cuts(engine, flt)
+    if reaches(cut, looks_back_to):
         return f"{_removed(cut)}: comparisons count only what came after it"
-    partly = aggregate.partly_pruned(engine, flt)
-    if partly is None or (looks_back_to is not None and looks_back_to >= partly.before):
+    if not reaches(partly, looks_back_to):
         return None
     names, cutoff = ", ".join(partly.sources), format_kst(partly.before)
     only = " ".join(f"--source {name}" for name in partly.sources)
@@ -285,15 +293,10 @@ def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str
     )
 
 
-def reached_cut(engine: Engine, flt: Any, looks_back_to: datetime | None) -> Any:
-    """The prune cutoff (aggregate.Cut) a comparison reaching back to `looks_back_to` (None: to
-    the start of the data) would pass, or None."""
-    from minsim import aggregate
-
-    cut = aggregate.pruned_before(engine, flt)
-    if cut is None or (looks_back_to is not None and looks_back_to >= cut.before):
-        return None
-    return cut
+def reaches(cut: Any, looks_back_to: datetime | None) -> bool:
+    """Whether a comparison reaching back to `looks_back_to` (None: to the start of the data)
+    passes the prune cutoff `cut` (an aggregate.Cut, or None for none)."""
+    return cut is not None and (looks_back_to is None or looks_back_to < cut.before)
 
 
 def _removed(cut: Any) -> str:

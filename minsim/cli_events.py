@@ -176,7 +176,7 @@ def run_edit(args: argparse.Namespace) -> int:
     engine, event, scenario = _numbered_event(args, "change it in that file")
     at = event.at if args.at is None else args.at
     title = event.title if args.title is None else check_title(args.title)
-    company = args.set_company or event.company
+    company = event.company if args.set_company is None else args.set_company
     known = [c.id for c in scenario.companies]
     if args.set_company is not None and company not in known:
         raise TimelineError(f"unknown company {company}; known: {', '.join(sorted(known))}")
@@ -193,7 +193,7 @@ def run_edit(args: argparse.Namespace) -> int:
         raise TimelineError("the event was removed while it was being changed")
     print(one_line(f"changed {_line(event)}"))
     print(one_line(f"     to {_line(edited)}"))
-    print(one_line(f"To change it back: {_change_back(event, edited, numbering)}"))
+    print(one_line(f"To change it back: {_change_back(event, edited, numbering, known)}"))
     far = _far_from_the_data(engine, edited) if args.at is not None else None
     if far:
         print(f"Note: {far}; check the time if that is a typo.")
@@ -236,10 +236,17 @@ def _numbered_event(args: argparse.Namespace, instead: str) -> tuple[Engine, Sto
     return engine, event, scenario
 
 
-def _change_back(old: StoredEvent, new: StoredEvent, numbering: list[str]) -> str:
-    """The `minsim events edit` that gives the edited event its old time, title and company."""
-    from minsim.cli_common import kst_moment_text
+def _change_back(
+    old: StoredEvent, new: StoredEvent, numbering: list[str], companies: list[str]
+) -> str:
+    """The `minsim events edit` that gives the edited event its old time, title and company,
+    or why none can (a company the scenario dropped, a title stored before titles were
+    checked)."""
+    from minsim.cli_common import kst_moment_text, unrestorable
 
+    why = unrestorable(old, companies)
+    if why:
+        return f"it cannot be changed back{why}"
     words = ["minsim", "events", "edit", str(new.number)]
     words += [f"--company={company}" for company in numbering]
     if new.at != old.at:

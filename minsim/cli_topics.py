@@ -57,7 +57,7 @@ def run_topics(args: argparse.Namespace) -> int:
         open_for_document_filters,
         period_asked,
         pruned_note,
-        reached_cut,
+        reaches,
         terminal_safe,
     )
     from minsim.db import TERMS_MIGRATION, has_terms
@@ -82,9 +82,10 @@ def run_topics(args: argparse.Namespace) -> int:
     scope = {"companies": list(args.company), "sources": list(args.source), "kind": args.kind}
     looks_back_to = start - (end - start)  # the period before is compared
     if args.json:
-        cut = reached_cut(engine, flt, looks_back_to)
+        cut = aggregate.pruned_before(engine, flt)
         # the moment the period before is counted from, when a prune cut it (ISO, KST)
-        pruned = {"pruned_before": cut.before.astimezone(KST).isoformat() if cut else None}
+        when = cut.before.astimezone(KST).isoformat() if reaches(cut, looks_back_to) else None
+        pruned = {"pruned_before": when}
         found = {**_as_json(table, version, start, end), **scope, **pruned}
         print(json.dumps(found, ensure_ascii=False, indent=2))
         return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import sqlite3
 import tomllib
 from pathlib import Path
 
@@ -303,3 +304,15 @@ def test_an_edited_event_of_the_file_stays_when_init_applies_the_file(own_copy: 
     assert run_minsim("init", cwd=own_copy).returncode == 0
     titles = [e["title"] for e in json.loads(_ok("events", "list", "--json", cwd=own_copy))]
     assert titles == [titles[0], "손으로 고친 사건"]
+
+
+def test_an_edit_that_no_command_can_undo_says_so(folder: Path) -> None:
+    # a title stored before titles were checked, which `edit --title` would refuse today
+    with sqlite3.connect(folder / "minsim.db") as conn:
+        conn.execute("INSERT INTO events (at, company, title, origin) VALUES "
+                     "('2022-10-20 05:00:00.000000', 'kakao', '줄\nbreak', NULL)")  # fmt: skip
+    out = _ok("events", "edit", "8", "--title", "줄바꿈 없는 제목", cwd=folder).splitlines()
+    assert out[2] == (
+        "To change it back: it cannot be changed back as it was: the event's title holds the "
+        "invisible character U+000A at position 2; write it without one"
+    )

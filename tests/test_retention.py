@@ -167,6 +167,40 @@ def test_a_source_that_never_wrote_of_the_chosen_company_does_not_hold_the_cut_b
     # chosen sources are narrowed too
     both = Filters(companies=("kakao",), sources=(SOURCE, "video"))
     assert aggregate.pruned_before(engine, both).sources == (SOURCE,)
+    # A company's event and surges are read against its own documents, so the view of every
+    # company cuts them as the view of that company does: the same numbers either way.
+    event = [(CUT + timedelta(hours=6), "kakao")]
+    for flt in (Filters(), kakao):
+        sums = aggregate.before_after(engine, flt, event, hours=40, version=VERSION)
+        before = sums[(sums["aspect"] == ALL_DOCUMENTS) & (sums["side"] == "before")]
+        assert before["n"].item() == 6 * PER_HOUR, flt  # not the article kept before the cut
+        found = S.find_surges(engine, flt, version=VERSION)
+        assert list(found[found["company"] == "kakao"]["start"]) == [_hour(BURST_HOUR)], flt
+    by_company = aggregate.pruned_before_by_company(engine, Filters(), ["kakao", "naver"])
+    assert by_company["kakao"].sources == (SOURCE,) and by_company["naver"] is None
+
+
+def test_a_pruned_source_is_read_though_the_prune_took_all_it_held_of_the_company(
+    engine: Engine,
+) -> None:
+    """What a prune removed cannot be seen any more: a pruned source counts as read by every
+    view, or its missing days would go unsaid."""
+    before, after = CUT - timedelta(hours=10), CUT + timedelta(hours=1)
+    add_scored_comments(
+        engine, "b", before, [0, 60], [0.5, -0.5], source="blog", version=VERSION
+    )  # fmt: skip  (kakao, all before the cutoff)
+    add_scored_comments(engine, "bn", after, [0], [0.5], source="blog", company="naver",
+                        version=VERSION)  # fmt: skip
+    add_scored_comments(
+        engine, "p", before, [0, 60 * 12], [0.5, 0.5], source=SOURCE, version=VERSION
+    )  # fmt: skip  (kakao, never pruned)
+    found = aggregate.prunable_documents(engine, CUT, ["blog"])
+    store.delete_documents(engine, found.doc_ids, record=store.PruneRecord(CUT, ("blog",), 2))
+    kakao = Filters(companies=("kakao",))
+    assert aggregate.pruned_before(engine, kakao) is None  # the portal was never pruned
+    assert aggregate.partly_pruned(engine, kakao).sources == ("blog",)  # said, not hidden
+    only_blog = Filters(companies=("kakao",), sources=("blog",))
+    assert aggregate.pruned_before(engine, only_blog).sources == ("blog",)
 
 
 def test_a_prune_of_several_sources_is_one_prune_in_the_history(
@@ -204,7 +238,7 @@ def test_forgotten_prunes_cut_nothing(engine: Engine) -> None:
 def test_a_database_from_before_the_record_reads_as_never_pruned(engine: Engine) -> None:
     _pruned_corpus(engine)
     with engine.begin() as conn:  # as a version-5 database holds it
-        conn.execute(text(f"DELETE FROM schema_migrations WHERE version = {PRUNES_MIGRATION}"))
+        conn.execute(text(f"DELETE FROM schema_migrations WHERE version >= {PRUNES_MIGRATION}"))
         conn.execute(text("DROP TABLE prunes"))
     assert not has_prunes(engine)
     assert aggregate.pruned_before(engine, Filters()) is None

@@ -145,12 +145,7 @@ st.caption(
     f"{BASELINE_HOURS}시간은 비교할 직전 기간이 없어 판단하지 않습니다. 행을 누르면 정점 "
     "시간의 그 회사 문서를 보여 줍니다."
 )
-ui.pruned_note(
-    ctx,
-    loaders.pruned_before(ctx.url, ctx.filters),
-    timedelta(hours=BASELINE_HOURS),
-    loaders.partly_pruned(ctx.url, ctx.filters),
-)
+ui.pruned_note(ctx, *loaders.prune_cuts(ctx.url, ctx.filters), timedelta(hours=BASELINE_HOURS))
 if found.empty:
     st.info("이 조건에서는 급증한 시간이 없습니다.")
 else:

@@ -99,7 +99,7 @@ with left:
 with right:
     st.subheader("떠오른 말")
     if flt.start is not None and flt.end is not None:  # the period before is compared
-        ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), flt.end - flt.start)
+        ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), None, flt.end - flt.start)
     if table.before_documents is None:
         st.info("기간을 정하면 바로 앞의 같은 길이 기간과 비교해 떠오른 말을 찾습니다.")
     elif not table.before_documents:
@@ -187,7 +187,7 @@ def watched_section() -> None:
         f"{VOLUME_RATIO:g}배 이상이면 급증입니다. `minsim run`은 진행 중인 급증을 로그와 "
         "웹훅으로 한 번씩 알립니다."
     )
-    ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), timedelta(hours=BASELINE_HOURS))
+    ui.pruned_note(ctx, loaders.pruned_before(ctx.url, flt), None, timedelta(hours=BASELINE_HOURS))
     found = loaders.watched_surges(ctx.url, flt, watched_words, ctx.version)
     if found.empty:
         st.info("이 조건에서는 지켜보는 말이 급증한 시간이 없습니다.")

@@ -40,7 +40,14 @@ from minsim.aggregate.lookups import (
     stored_explanations,
     time_span,
 )
-from minsim.aggregate.retention import Cut, partly_pruned, prune_history, pruned_before
+from minsim.aggregate.retention import (
+    Cut,
+    partly_pruned,
+    prune_cuts,
+    prune_history,
+    pruned_before,
+    pruned_before_by_company,
+)
 from minsim.aggregate.rollups import (
     aspect_timeseries,
     events_between,
@@ -55,8 +62,10 @@ from minsim.aggregate.terms import term_table, term_trend, with_surge_terms
 __all__ = [
     "Cut",
     "partly_pruned",
+    "prune_cuts",
     "prune_history",
     "pruned_before",
+    "pruned_before_by_company",
     "Prunable",
     "prunable_documents",
     "BUCKETS",

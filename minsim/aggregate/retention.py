@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, Engine, select
 
 from minsim.aggregate.sql import Filters, where_clauses
 from minsim.db import has_prunes
-from minsim.schema import documents, prunes
+from minsim.schema import document_companies, documents, prunes
 
 
 @dataclass(frozen=True)
@@ -24,62 +25,113 @@ class Cut:
 
 
 def pruned_before(engine: Engine, flt: Filters) -> Cut | None:
-    """The moment from which the documents of every source the filters read (`_sources_read`)
-    are whole again: the latest prune of each source (its
-    own, or one of every source), and the latest of those over the sources. None when one of
-    them was never pruned: its documents before any cutoff are whole, and a prune of one
-    source must not take the others' history out of every comparison. None too when the
-    database predates the record of prunes."""
-    every, cuts = _cuts_read(engine, flt)
-    if cuts is None or not cuts:
-        return every
-    if None in cuts:
-        return None
-    return _latest_named([c for c in cuts if c is not None])
+    """The moment from which the documents of every source the filters read are whole again
+    (`prune_cuts`), or None."""
+    return prune_cuts(engine, flt)[0]
 
 
 def partly_pruned(engine: Engine, flt: Filters) -> Cut | None:
     """When the filters read pruned sources beside others never pruned (so `pruned_before` is
     None and comparisons reach back into the pruned sources' missing days): the latest prune
-    among them, naming its sources. None otherwise."""
-    _, cuts = _cuts_read(engine, flt)
-    if not cuts or None not in cuts:
-        return None
-    pruned = [c for c in cuts if c is not None]
-    return _latest_named(pruned) if pruned else None
+    among them, naming its sources (`prune_cuts`). None otherwise."""
+    return prune_cuts(engine, flt)[1]
 
 
-def _cuts_read(engine: Engine, flt: Filters) -> tuple[Cut | None, list[Cut | None] | None]:
-    """The latest prune of every source, and the latest prune of each source the filters read
-    (None for one never pruned); the second is None when no prune was limited to sources."""
+def prune_cuts(engine: Engine, flt: Filters) -> tuple[Cut | None, Cut | None]:
+    """What prunes did to the sources the filters read: (the cut, the partial cut).
+
+    The cut is the moment from which the documents of every source read are whole again: the
+    latest prune of each source (its own, or one of every source), and the latest of those
+    over the sources. There is none when one of them was never pruned: its documents before
+    any cutoff are whole, and a prune of one source must not take the others' history out of
+    every comparison; the partial cut then names the latest prune among the others. Neither
+    when the database predates the record of prunes.
+
+    The sources read are the sources pruned on their own (of those chosen, else all), since
+    what the prune removed of the chosen companies cannot be seen any more, and the sources
+    never pruned that hold a document of the filters' companies and kinds: one that never
+    wrote of the chosen company adds nothing to the view, so its history must not keep the
+    cut back. The time window, search words and the rest are left out on purpose: a source
+    is read when it could hold such documents on either side of a comparison."""
+    every, latest = _recorded(engine)
+    if not latest:  # only prunes of every source: which sources there are does not matter
+        return every, None
+    with engine.connect() as conn:
+        holding = _holding(conn, flt, by_company=False)
+    return _judge(every, latest, _read(flt, latest, holding.get("", set())))
+
+
+def pruned_before_by_company(
+    engine: Engine, flt: Filters, companies: Iterable[str]
+) -> dict[str, Cut | None]:
+    """`pruned_before` of the filters narrowed to each company in turn (an event, a surge is
+    read against its own company's documents), in one reading."""
+    every, latest = _recorded(engine)
+    if not latest:
+        return dict.fromkeys(companies, every)
+    with engine.connect() as conn:
+        holding = _holding(conn, flt, by_company=True)
+    return {
+        company: _judge(every, latest, _read(flt, latest, holding.get(company, set())))[0]
+        for company in companies
+    }
+
+
+def _recorded(engine: Engine) -> tuple[Cut | None, dict[str, Cut]]:
+    """The latest prune of every source, and the latest prune of each source pruned on its
+    own; (None, {}) when the database predates the record."""
+    every: Cut | None = None
+    latest: dict[str, Cut] = {}
     if not has_prunes(engine):
-        return None, None
+        return every, latest
     with engine.connect() as conn:
         rows = conn.execute(select(prunes.c.cut_before, prunes.c.pruned_at, prunes.c.source))
-        every: Cut | None = None
-        latest: dict[str, Cut] = {}
         for before, at, source in rows:
             cut = Cut(before, at, (source,) if source is not None else ())
             if source is None:
                 every = _later(every, cut)
             else:
                 latest[source] = _later(latest.get(source), cut)
-        if not latest:  # only prunes of every source: which sources there are does not matter
-            return every, None
-        read = _sources_read(conn, flt)
-    return every, [_later(every, latest.get(source)) for source in read]
+    return every, latest
 
 
-def _sources_read(conn: Connection, flt: Filters) -> tuple[str, ...]:
-    """The sources (of those chosen, else of all) holding a document of the filters' companies
-    and kinds, at any time: a source that never wrote of the chosen company (or kind) adds
-    nothing to the view, so its whole history must not keep another source's prune from
-    cutting it. The time window, search words and the rest are left out on purpose: a source
-    is read when it could hold such documents on either side of a comparison, whatever the
-    window shows now."""
-    read = Filters(companies=flt.companies, kinds=flt.kinds, sources=flt.sources)
-    query = select(documents.c.source).where(*where_clauses(read)).distinct()
-    return tuple(conn.execute(query).scalars())
+def _holding(conn: Connection, flt: Filters, *, by_company: bool) -> dict[str, set[str]]:
+    """The sources (of those chosen) holding a document of the filters' companies and kinds,
+    at any time: by company, or all under ''."""
+    narrowed = Filters(companies=flt.companies, kinds=flt.kinds, sources=flt.sources)
+    if not by_company:
+        query = select(documents.c.source).where(*where_clauses(narrowed)).distinct()
+        return {"": set(conn.execute(query).scalars())}
+    query = (
+        select(document_companies.c.company, documents.c.source)
+        .select_from(
+            documents.join(document_companies, document_companies.c.doc_id == documents.c.doc_id)
+        )
+        .where(*where_clauses(narrowed, company_joined=True))
+        .distinct()
+    )
+    holding: dict[str, set[str]] = {}
+    for company, source in conn.execute(query):
+        holding.setdefault(company, set()).add(source)
+    return holding
+
+
+def _read(flt: Filters, latest: dict[str, Cut], holding: set[str]) -> set[str]:
+    """The sources read (`prune_cuts`): those pruned on their own, and those holding documents."""
+    return holding | {s for s in latest if not flt.sources or s in flt.sources}
+
+
+def _judge(
+    every: Cut | None, latest: dict[str, Cut], read: set[str]
+) -> tuple[Cut | None, Cut | None]:
+    """The cut and the partial cut (`prune_cuts`) of the sources read."""
+    cuts = [_later(every, latest.get(source)) for source in sorted(read)]
+    if not cuts:
+        return every, None
+    pruned = [c for c in cuts if c is not None]
+    if len(pruned) < len(cuts):
+        return None, _latest_named(pruned) if pruned else None
+    return _latest_named(pruned), None
 
 
 def _latest_named(cuts: list[Cut]) -> Cut:
