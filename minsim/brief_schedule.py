@@ -5,8 +5,10 @@ for the `[brief] companies` (all when none) and with the watched words of `[surg
 written as a Markdown file into `[brief] folder` and posted to the webhook whose URL is in the
 environment variable named by `[brief] webhook_env` (`{"text": <the brief>, "brief": {...}}`);
 at least one of the two must be set. The period ends at the time due, not when the job ran: a
-brief held up behind a long collection run covers the same hours. A brief that cannot be
-written or read is logged and collecting goes on.
+brief held up behind a long collection run covers the same hours. The database records the
+last brief delivered at each time of day, so one that fell due while `minsim run` was stopped
+is written when it starts again. A brief that cannot be written or read is logged and
+collecting goes on.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.http import HttpLimits, RetryPolicy
-from minsim import aggregate
+from minsim import aggregate, store
 from minsim.brief import FILE_PREFIX, TIME_FORMAT, Period, file_name, write_brief
 from minsim.errors import MinsimError
 from minsim.files import PARTIAL_SUFFIX, write_whole
@@ -112,19 +114,25 @@ class BriefSchedule:
         )
 
     def missed_while_stopped(self, at: time, started: datetime) -> datetime | None:
-        """When the brief due at `at` last fell due before `started`, is not in the folder, and
-        the folder holds earlier briefs but none written since it fell due (briefs were being
-        written, then stopped): the time it was due. None otherwise, and always without a
-        folder: a post leaves no trace to look for."""
-        folder = self._settings.folder
+        """When the brief due at `at` last fell due before `started` and the database records
+        an earlier one delivered at that time of day (briefs were being delivered, then
+        collecting stopped): the time it was due. None otherwise: at a first start, when its
+        file is in the folder already (written by hand with `minsim brief --until`), and when
+        the record cannot be read (said in the log: collecting must start anyway)."""
         due = last_due(at, self._clock())
-        if folder is None or due >= started or (folder / file_name(self._period(due))).exists():
+        if due >= started:
             return None
         try:
-            written = [path.stat().st_mtime for path in folder.glob(f"{FILE_PREFIX}*.md")]
-        except OSError:  # a file going away meanwhile: tell nothing rather than guess
+            last = store.last_briefs(self._engine).get(f"{at:%H:%M}")
+        except MinsimError as exc:
+            log.warning("brief at %s: cannot tell whether one was missed: %s", f"{at:%H:%M}", exc)
             return None
-        return due if written and max(written) < due.timestamp() else None
+        if last is None or last >= due:
+            return None
+        folder = self._settings.folder
+        if folder is not None and (folder / file_name(self._period(due))).exists():
+            return None
+        return due
 
     def _period(self, due: datetime) -> Period:
         return Period(due - timedelta(hours=self._settings.hours), due)
@@ -153,8 +161,20 @@ class BriefSchedule:
         if self._sender is not None:
             self._sender.send({"text": text, "brief": self._record(period)})
             done.append(f"posted to the {BRIEF_WEBHOOK_LABEL}")
+        if done:
+            self._remember(at, period.end)
         span = f"{period.start:{TIME_FORMAT}} ~ {period.end:{TIME_FORMAT}} KST"
         return f"brief of {span}: {', '.join(done) or 'not delivered'}"
+
+    def _remember(self, at: time, due: datetime) -> None:
+        """Record the brief delivered, unless a later one of its time of day is recorded (a
+        brief caught up after the next one was written); a record that cannot be written is
+        logged: the brief went out, and at worst a restart writes it again."""
+        try:
+            if store.last_briefs(self._engine).get(f"{at:%H:%M}", due) <= due:
+                store.record_brief(self._engine, at, due)
+        except MinsimError as exc:
+            log.warning("brief at %s: delivered, but not recorded: %s", f"{at:%H:%M}", exc)
 
     def _record(self, period: Period) -> dict[str, Any]:
         return {

@@ -229,6 +229,7 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"database: {mask_url(settings.database.url)}")
     _print_counts(engine)
     _print_prunes(engine)
+    _print_briefs(engine)
     runs = aggregate.last_runs(engine)
     stored = aggregate.stored_sources(engine)
     print("last runs:" if runs else "last runs: none yet")
@@ -273,6 +274,16 @@ def _print_prunes(engine: Engine) -> None:
         print(terminal_safe(line))
     if len(history) > SHOWN_PRUNES:
         print(f"  ... and {len(history) - SHOWN_PRUNES} earlier prune(s)")
+
+
+def _print_briefs(engine: Engine) -> None:
+    """The last scheduled brief delivered at each time of day (`minsim run` catches up from
+    these when it was stopped over one)."""
+    from minsim import store
+    from minsim.timefmt import format_kst
+
+    for at, due in store.last_briefs(engine).items():
+        print(f"last brief at {at} KST: the one due {format_kst(due)}")
 
 
 def _summary(counters: dict[str, int]) -> str:

@@ -157,6 +157,12 @@ def _migration_6(conn: Connection) -> None:
     schema.prunes.create(conn, checkfirst=True)
 
 
+def _migration_7(conn: Connection) -> None:
+    """Record the last scheduled brief delivered at each time of day, so one missed while
+    `minsim run` was stopped is known to be owed."""
+    schema.briefs.create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
@@ -166,12 +172,14 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (4, "document_terms: each document's topic terms", _migration_4),
     (5, "events.origin: the scenario file or the command that added each event", _migration_5),
     (6, "prunes: the cutoffs of minsim prune", _migration_6),
+    (7, "briefs: the last scheduled brief of each time of day", _migration_7),
 )
 # Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
 # version or later: migration 3 only adds indexes, which make reading faster, not possible, and
 # migration 4's topic terms are read only where `has_terms` says they are there, migration 5's
 # event origins only where `has_origins` does, migration 6's prunes only where `has_prunes`
-# does. A reader of an older one asks for `minsim init`; writers always migrate in full.
+# does, migration 7's briefs only where `has_brief_record` does. A reader of an older one asks
+# for `minsim init`; writers always migrate in full.
 READERS_NEED = 2
 # The migration that adds document_terms.
 TERMS_MIGRATION = 4
@@ -180,6 +188,8 @@ TERMS_MIGRATION = 4
 ORIGIN_MIGRATION = 5
 # The migration that adds the prunes table (a reader of an older database knows of no prune).
 PRUNES_MIGRATION = 6
+# The migration that adds the briefs table (a reader of an older one knows of no brief).
+BRIEFS_MIGRATION = 7
 
 
 def schema_version(engine: Engine) -> int:
@@ -204,6 +214,11 @@ def has_origins(engine: Engine) -> bool:
 def has_prunes(engine: Engine) -> bool:
     """The database records the cutoffs of `minsim prune` (migration 6)."""
     return schema_version(engine) >= PRUNES_MIGRATION
+
+
+def has_brief_record(engine: Engine) -> bool:
+    """The database records the last scheduled brief of each time of day (migration 7)."""
+    return schema_version(engine) >= BRIEFS_MIGRATION
 
 
 def migrate(engine: Engine) -> list[int]:

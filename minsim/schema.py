@@ -169,6 +169,17 @@ prunes = Table(
     Column("pruned_at", UTCDateTime, nullable=False),
 )
 
+# One row per time of day of `[brief] at`: the last scheduled brief `minsim run` delivered at
+# that time (`due`: the time it was due, the end of its period), so one that fell due while
+# collecting was stopped is owed, and written, when it starts again.
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("time_of_day", String(5), primary_key=True),  # "08:00", KST
+    Column("due", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=False),
+)
+
 companies = Table(
     "companies",
     metadata,

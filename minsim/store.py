@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -429,6 +429,23 @@ def set_cursor(engine: Engine, source: str, position: str) -> None:
     row = {"source": source, "position": position, "updated_at": schema.utcnow()}
     with _transaction(engine, "save a cursor") as conn:
         upsert(conn, schema.cursors, [row], ["source"], ["position", "updated_at"])
+
+
+def record_brief(engine: Engine, at: time, due: datetime) -> None:
+    """Record that the scheduled brief of time of day `at`, due at `due`, was delivered."""
+    row = {"time_of_day": f"{at:%H:%M}", "due": due, "delivered_at": schema.utcnow()}
+    with _transaction(engine, "record the brief") as conn:
+        upsert(conn, schema.briefs, [row], ["time_of_day"], ["due", "delivered_at"])
+
+
+def last_briefs(engine: Engine) -> dict[str, datetime]:
+    """The time each time of day's last scheduled brief was due ('08:00' -> aware UTC), by
+    time of day; empty for a database from before the record."""
+    if not db.has_brief_record(engine):
+        return {}
+    query = select(schema.briefs.c.time_of_day, schema.briefs.c.due)
+    with _transaction(engine, "read the briefs delivered") as conn:
+        return {at: due for at, due in conn.execute(query.order_by(schema.briefs.c.time_of_day))}
 
 
 def save_scenario(engine: Engine, scenario: Any, *, prune: bool = False) -> list[Event]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
 import threading
 import time
@@ -29,6 +28,7 @@ from sqlalchemy import Engine, text
 from test_aggregate_fixtures import build_database
 
 from collectors.http import RetryPolicy
+from minsim import store
 from minsim.brief_schedule import BriefSchedule, BriefSettingError, last_due
 from minsim.scenario import load_scenario
 from minsim.scheduler import Scheduler
@@ -242,12 +242,8 @@ def test_a_brief_due_while_collecting_was_stopped_is_written_when_it_starts_agai
     due = now.replace(second=0, microsecond=0) - timedelta(hours=2)
     folder = tmp_path / "briefs"
     settings = BriefSettings(at=(due.time(),), hours=1, folder=folder)
-    # The day before's brief is there, written a day before: then collecting stopped.
-    earlier = folder / file_name_for(due - timedelta(days=1), 1)
-    folder.mkdir()
-    earlier.write_text("# 민심 브리핑\n", encoding="utf-8")
-    a_day_before = (due - timedelta(days=1)).timestamp()
-    os.utime(earlier, (a_day_before, a_day_before))
+    # The day before's brief was delivered: then collecting stopped.
+    store.record_brief(database, due.time(), due - timedelta(days=1))
     (tmp_path / "inbox").mkdir()
     config = tmp_path / "minsim.toml"
     config.write_text(f'[[sources]]\nname = "zz-inbox"\nkind = "file"\ninterval = "1h"\n'
@@ -274,9 +270,10 @@ def test_a_brief_due_while_collecting_was_stopped_is_written_when_it_starts_agai
     span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
     assert happened == ["run zz-inbox", f"brief of {span}: written to {written}"]
     assert f"brief of {due:%Y-%m-%d %H:%M} KST was due while collecting was stopped" in caplog.text
+    assert store.last_briefs(database) == {f"{due:%H:%M}": due}  # owed no more
 
 
-def test_only_a_brief_missed_since_briefs_were_last_written_is_owed(
+def test_only_a_brief_missed_since_one_was_last_delivered_is_owed(
     database: Engine, tmp_path: Path
 ) -> None:
     now = datetime.now(UTC)
@@ -284,34 +281,41 @@ def test_only_a_brief_missed_since_briefs_were_last_written_is_owed(
     at = due.astimezone(KST).time()
     folder = tmp_path / "briefs"
 
-    def owed(hours: int = 1) -> datetime | None:
-        settings = BriefSettings(at=(at,), hours=hours, folder=folder)
-        schedule = BriefSchedule(database, settings, webhook=None, clock=lambda: now)
+    def owed(folder: Path | None = folder, webhook: str | None = None) -> datetime | None:
+        settings = BriefSettings(at=(at,), hours=1, folder=folder)
+        schedule = BriefSchedule(database, settings, webhook=webhook, clock=lambda: now)
         return schedule.missed_while_stopped(at, now)
 
-    folder.mkdir()
-    assert owed() is None  # a first start: no brief was ever written here
-    earlier = folder / file_name_for(due - timedelta(days=1), 1)
-    earlier.write_text("# 민심 브리핑\n", encoding="utf-8")
-    before_due = (due - timedelta(days=1)).timestamp()
-    os.utime(earlier, (before_due, before_due))
-    assert owed() == due  # written a day before, none since: collecting stopped over it
-    # A brief written since it fell due (another time of day, or this one for other hours)
-    # says briefs were being written: a changed [brief] hours owes nothing.
-    os.utime(earlier, (due.timestamp() + 60, due.timestamp() + 60))
-    assert owed(hours=12) is None
-    os.utime(earlier, (before_due, before_due))
-    (folder / file_name_for(due, 1)).write_text("# 민심 브리핑\n", encoding="utf-8")
-    assert owed() is None  # its own file is there
-    assert (
-        BriefSchedule(
-            database,
-            BriefSettings(at=(at,), hours=1, folder=None),
-            webhook="http://127.0.0.1:9/x",
-            clock=lambda: now,
-        ).missed_while_stopped(at, now)
-        is None
-    )  # fmt: skip  (a post leaves no trace)
+    assert owed() is None  # a first start: no brief of this time of day was ever delivered
+    store.record_brief(database, at, due - timedelta(days=1))
+    assert owed() == due  # delivered a day before, none since: collecting stopped over it
+    # a post leaves no file, but the record says the same
+    assert owed(folder=None, webhook="http://127.0.0.1:9/x") == due
+    (folder / file_name_for(due.astimezone(KST), 1)).write_text("# 민심 브리핑\n", encoding="utf-8")
+    assert owed() is None  # its file is there: written by hand with `minsim brief --until`
+    assert owed(folder=tmp_path / "other") == due
+    store.record_brief(database, at, due)
+    assert owed(folder=tmp_path / "other") is None  # delivered
+    # A brief written late (caught up after the next one) never moves the record back.
+    settings = BriefSettings(at=(at,), hours=1, folder=tmp_path / "late")
+    BriefSchedule(database, settings, webhook=None, clock=lambda: now).write(
+        at, due - timedelta(days=1)
+    )
+    assert store.last_briefs(database) == {f"{at:%H:%M}": due}
+
+
+def test_a_database_from_before_the_record_owes_no_brief_and_the_brief_still_goes_out(
+    database: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with database.begin() as conn:
+        conn.execute(text("DROP TABLE briefs"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 7"))
+    settings = BriefSettings(at=(EIGHT,), hours=24, folder=tmp_path / "briefs")
+    schedule = _schedule(database, settings)
+    assert schedule.missed_while_stopped(EIGHT, AFTER_EIGHT + timedelta(days=2)) is None
+    caplog.set_level(logging.WARNING)
+    assert schedule.write(EIGHT).endswith(".md")  # written, though not recorded
+    assert "brief at 08:00: delivered, but not recorded: cannot record the brief" in caplog.text
 
 
 def test_a_stopped_scheduler_runs_nothing_queued_and_a_second_signal_is_left_to_the_system(
@@ -385,3 +389,6 @@ def test_minsim_run_writes_and_posts_the_brief_at_its_time(
     [post] = _posts(server)
     assert post["text"] == text and post["brief"]["hours"] == 6
     assert "brief-token-77c1" not in output
+    # recorded as delivered, so a restart after its time owes nothing
+    status = run_minsim("status", cwd=tmp_path)
+    assert f"last brief at {due:%H:%M} KST: the one due {due:%Y-%m-%d %H:%M} KST" in status.stdout
