@@ -118,14 +118,6 @@ def pruned_before(url: str, flt: Filters) -> aggregate.Cut | None:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def pruned_by_company(
-    url: str, flt: Filters, companies: tuple[str, ...]
-) -> dict[str, aggregate.Cut | None]:
-    """`pruned_before` of the filters narrowed to each company (an event's own documents)."""
-    return aggregate.pruned_before_by_company(engine(url), flt, companies)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def prune_cuts(url: str, flt: Filters) -> tuple[aggregate.Cut | None, aggregate.Cut | None]:
     """The prune cutoff of the filters' sources, and the latest prune of some of them when
     others they read were never pruned (aggregate.prune_cuts)."""

@@ -149,15 +149,18 @@ def restore_hint(event: Any, companies: Sequence[str]) -> str:
     return " ".join(shlex.quote(word) for word in words)
 
 
-def unrestorable(event: Any, companies: Sequence[str]) -> str | None:
-    """Why a command cannot give an event back its company and title (': the scenario no
+def unrestorable(
+    event: Any, companies: Sequence[str], *, company: bool = True, title: bool = True
+) -> str | None:
+    """Why a command cannot give an event back its `company` and `title` (': the scenario no
     longer defines X', ' as it was: <what the title holds>'), or None when one can."""
     from minsim.timeline import TimelineError, check_title
 
-    if event.company not in companies:
+    if company and event.company not in companies:
         return f": the scenario no longer defines {event.company}"
     try:
-        check_title(event.title)
+        if title:
+            check_title(event.title)
     except TimelineError as exc:
         return f" as it was: {exc}"
     return None

@@ -244,7 +244,10 @@ def _change_back(
     checked)."""
     from minsim.cli_common import kst_moment_text, unrestorable
 
-    why = unrestorable(old, companies)
+    # only what the edit changed has to be given back
+    why = unrestorable(
+        old, companies, company=new.company != old.company, title=new.title != old.title
+    )
     if why:
         return f"it cannot be changed back{why}"
     words = ["minsim", "events", "edit", str(new.number)]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import UnknownChoice, add_document_filters, whole_numbers
@@ -45,7 +44,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_impact(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.aggregate.impact import event_keys
-    from minsim.cli_common import open_for_document_filters, terminal_safe
+    from minsim.cli_common import open_for_document_filters, pruned_note, terminal_safe
 
     engine = open_for_document_filters(args)
     flt = aggregate.Filters(companies=tuple(args.company), sources=tuple(args.source))
@@ -63,13 +62,16 @@ def run_impact(args: argparse.Namespace) -> int:
     if args.json:
         shown = events if args.event is None else events.iloc[[args.event - 1]]
         first = args.event or 1
-        # each event is read against its own company's documents, so is each cutoff
-        cuts = aggregate.pruned_before_by_company(engine, flt, set(shown["company"]))
-        records = _records(compared, shown, first, cuts, timedelta(hours=args.hours))
+        cut = aggregate.pruned_before(engine, flt)
+        records = _records(compared, shown, first, cut, timedelta(hours=args.hours))
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     print(f"scorer version: {version or 'none'}; {args.hours} hours either side of each event")
-    for note in _pruned_notes(engine, flt, chosen, timedelta(hours=args.hours)):
+    # the earliest moment a chosen event's hours before reach back to
+    earliest = min((at for at, _ in chosen), default=None)
+    reach = earliest - timedelta(hours=args.hours) if earliest is not None else None
+    note = pruned_note(engine, flt, reach) if reach is not None else None
+    if note:
         print(terminal_safe(note))
     if events.empty:
         print("no events for these filters")
@@ -137,41 +139,13 @@ def _print_aspects(event: Any, number: int, compared: pd.DataFrame, engine: Any)
         print(terminal_safe(f"  {name:<16} {_sides(row)}  {_change(row)}  {label}".rstrip()))
 
 
-def _pruned_notes(
-    engine: Any, flt: Any, chosen: Sequence[tuple[datetime, str]], span: timedelta
-) -> list[str]:
-    """What a prune took from the hours before the chosen events, per company (each event is
-    read against its own company's documents): one line when every company's is the same,
-    else one per company, named."""
-    from dataclasses import replace
-
-    from minsim.cli_common import pruned_note
-
-    reach: dict[str, datetime] = {}
-    for at, company in chosen:  # the earliest moment each company's hours before reach to
-        reach[company] = min(reach.get(company, at), at)
-    notes = {
-        company: pruned_note(engine, replace(flt, companies=(company,)), at - span)
-        for company, at in reach.items()
-    }
-    said = {note for note in notes.values() if note}
-    if len(said) == 1 and all(notes.values()):
-        return list(said)
-    return [f"{company}: {note}" for company, note in notes.items() if note]
-
-
 def _records(
-    compared: pd.DataFrame,
-    events: pd.DataFrame,
-    first: int,
-    cuts: dict[str, Any],
-    span: timedelta,
+    compared: pd.DataFrame, events: pd.DataFrame, first: int, cut: Any, span: timedelta
 ) -> list[dict[str, Any]]:
     """Each event's compared rows with its number (counting from `first`), time (ISO, KST),
     company and title; NaN as null, so the output is valid JSON. `pruned_before` is the
-    prune cutoff of the event's company (`cuts`: aggregate.Cut or None by company) when it
-    falls after the hours before begin, so nothing before it was counted (ISO, KST), else
-    null."""
+    prune cutoff (aggregate.Cut or None) that falls after the hours before begin, so nothing
+    before it was counted (ISO, KST), else null."""
     from minsim.aggregate.impact import rows_of
     from minsim.aggregate.sql import json_value
     from minsim.cli_common import reaches
@@ -179,9 +153,9 @@ def _records(
 
     records = []
     for number, event in enumerate(events.to_dict("records"), start=first):
-        cut = cuts.get(event["company"])
-        reached = reaches(cut, event["at"] - span)
-        pruned = cut.before.astimezone(KST).isoformat() if reached else None
+        pruned = (
+            cut.before.astimezone(KST).isoformat() if reaches(cut, event["at"] - span) else None
+        )
         for row in rows_of(compared, event["at"], event["company"]).to_dict("records"):
             record = {"event": number, "at": event["at"].isoformat(),
                       "company": event["company"], "title": event["title"],

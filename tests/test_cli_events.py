@@ -316,3 +316,8 @@ def test_an_edit_that_no_command_can_undo_says_so(folder: Path) -> None:
         "To change it back: it cannot be changed back as it was: the event's title holds the "
         "invisible character U+000A at position 2; write it without one"
     )
+    # an edit that leaves such a title as it is can be undone
+    with sqlite3.connect(folder / "minsim.db") as conn:
+        conn.execute("UPDATE events SET title = '줄\nbreak' WHERE origin = 'added'")
+    out = _ok("events", "edit", "8", "--at", "2022-10-20 06:00", cwd=folder).splitlines()
+    assert out[2] == "To change it back: minsim events edit 8 '--at=2022-10-20 14:00'"

@@ -147,60 +147,47 @@ def test_a_prune_of_some_sources_cuts_only_views_that_read_nothing_unpruned(
     ]  # fmt: skip  (the latest cutoff first, then the latest prune)
 
 
-def test_a_source_that_never_wrote_of_the_chosen_company_does_not_hold_the_cut_back(
-    engine: Engine,
-) -> None:
+def test_the_view_of_one_company_is_cut_as_the_view_of_all(engine: Engine) -> None:
+    """Companies and kinds do not narrow the sources read: an event or a company's surges
+    come out the same whichever companies the view holds."""
     _pruned_corpus(engine, limited_to=(SOURCE,))
     # video, never pruned, writes only of naver, and only comments
     add_scored_comments(engine, "v", CUT, [60], [0.5], source="video", company="naver",
                         version=VERSION)  # fmt: skip
-    assert aggregate.pruned_before(engine, Filters()) is None  # video is read: no cut
     kakao = Filters(companies=("kakao",))
-    assert aggregate.pruned_before(engine, kakao).sources == (SOURCE,)
-    assert aggregate.partly_pruned(engine, kakao) is None
-    assert list(S.find_surges(engine, kakao, version=VERSION)["start"]) == [_hour(BURST_HOUR)]
-    naver = Filters(companies=("naver",))
-    assert aggregate.pruned_before(engine, naver) is None  # only video writes of naver
-    # the kind filter narrows the same way: video holds no articles
-    assert aggregate.pruned_before(engine, Filters(kinds=("article",))).sources == (SOURCE,)
-    assert aggregate.pruned_before(engine, Filters(kinds=("comment",))) is None
-    # chosen sources are narrowed too
-    both = Filters(companies=("kakao",), sources=(SOURCE, "video"))
-    assert aggregate.pruned_before(engine, both).sources == (SOURCE,)
-    # A company's event and surges are read against its own documents, so the view of every
-    # company cuts them as the view of that company does: the same numbers either way.
+    for flt in (Filters(), kakao, Filters(kinds=("article",))):
+        assert aggregate.prune_cuts(engine, flt)[0] is None, flt
+        assert aggregate.prune_cuts(engine, flt)[1].sources == (SOURCE,), flt
     event = [(CUT + timedelta(hours=6), "kakao")]
+    found = []
     for flt in (Filters(), kakao):
         sums = aggregate.before_after(engine, flt, event, hours=40, version=VERSION)
         before = sums[(sums["aspect"] == ALL_DOCUMENTS) & (sums["side"] == "before")]
-        assert before["n"].item() == 6 * PER_HOUR, flt  # not the article kept before the cut
-        found = S.find_surges(engine, flt, version=VERSION)
-        assert list(found[found["company"] == "kakao"]["start"]) == [_hour(BURST_HOUR)], flt
-    by_company = aggregate.pruned_before_by_company(engine, Filters(), ["kakao", "naver"])
-    assert by_company["kakao"].sources == (SOURCE,) and by_company["naver"] is None
+        found.append(before["n"].item())
+    assert found == [151, 151]  # with the kept article: video's history is whole
+    # the portal alone is cut
+    portal = Filters(companies=("kakao",), sources=(SOURCE,))
+    sums = aggregate.before_after(engine, portal, event, hours=40, version=VERSION)
+    before = sums[(sums["aspect"] == ALL_DOCUMENTS) & (sums["side"] == "before")]
+    assert before["n"].item() == 6 * PER_HOUR
 
 
-def test_a_pruned_source_is_read_though_the_prune_took_all_it_held_of_the_company(
-    engine: Engine,
-) -> None:
-    """What a prune removed cannot be seen any more: a pruned source counts as read by every
-    view, or its missing days would go unsaid."""
-    before, after = CUT - timedelta(hours=10), CUT + timedelta(hours=1)
+def test_a_source_the_prune_emptied_is_still_read(engine: Engine) -> None:
+    """What a prune removed cannot be seen any more: a source it emptied still counts as read,
+    or its missing days would go unsaid."""
+    before = CUT - timedelta(hours=10)
     add_scored_comments(
         engine, "b", before, [0, 60], [0.5, -0.5], source="blog", version=VERSION
-    )  # fmt: skip  (kakao, all before the cutoff)
-    add_scored_comments(engine, "bn", after, [0], [0.5], source="blog", company="naver",
-                        version=VERSION)  # fmt: skip
+    )  # fmt: skip  (all before the cutoff)
     add_scored_comments(
         engine, "p", before, [0, 60 * 12], [0.5, 0.5], source=SOURCE, version=VERSION
-    )  # fmt: skip  (kakao, never pruned)
+    )  # fmt: skip  (never pruned)
     found = aggregate.prunable_documents(engine, CUT, ["blog"])
     store.delete_documents(engine, found.doc_ids, record=store.PruneRecord(CUT, ("blog",), 2))
-    kakao = Filters(companies=("kakao",))
-    assert aggregate.pruned_before(engine, kakao) is None  # the portal was never pruned
-    assert aggregate.partly_pruned(engine, kakao).sources == ("blog",)  # said, not hidden
-    only_blog = Filters(companies=("kakao",), sources=("blog",))
-    assert aggregate.pruned_before(engine, only_blog).sources == ("blog",)
+    assert aggregate.source_names(engine) == [SOURCE]  # nothing of blog is left
+    assert aggregate.pruned_before(engine, Filters()) is None  # the portal was never pruned
+    assert aggregate.partly_pruned(engine, Filters()).sources == ("blog",)  # said, not hidden
+    assert aggregate.pruned_before(engine, Filters(sources=("blog",))).sources == ("blog",)
 
 
 def test_a_prune_of_several_sources_is_one_prune_in_the_history(

@@ -101,9 +101,7 @@ if not nearby.empty:
         icon=":material/warning:",
     )
 newest = ctx.span[1] if ctx.span else None
-# each event is read against its own company's documents, so is each prune cutoff
-cuts = loaders.pruned_by_company(ctx.url, ctx.filters, tuple(sorted(set(numbered["company"]))))
-pruned = cuts[event["company"]]
+pruned = loaders.pruned_before(ctx.url, ctx.filters)
 for reason in impact.cut_sides(ctx.filters, newest, event["at"], hours, pruned):
     st.info(f"{reason}: 그 시간의 문서는 세지 않았습니다.", icon=":material/timelapse:")
 st.caption(
@@ -114,15 +112,10 @@ st.caption(
     "(인과 효과가 아닙니다)."
 )
 st.subheader("모든 사건: 그 회사 문서의 평균 점수 변화")
-reached = [
-    cut
-    for at, company in zip(numbered["at"], numbered["company"], strict=True)
-    if (cut := cuts[company]) is not None and at - timedelta(hours=hours) < cut.before
-]  # the events near or before a cutoff have a side it emptied
-if reached:
-    latest = max(reached, key=lambda cut: cut.before)
-    cutoff = format_kst(latest.before)
-    said = f"{wording.pruned_text(latest)}. {cutoff} 전에 걸친 구간은 {cutoff}부터만 셉니다."
+if pruned is not None and (numbered["at"] - timedelta(hours=hours) < pruned.before).any():
+    # the events near or before the cutoff have a side it emptied
+    cutoff = format_kst(pruned.before)
+    said = f"{wording.pruned_text(pruned)}. {cutoff} 전에 걸친 구간은 {cutoff}부터만 셉니다."
     st.caption(ui.escape_md(said))
 st.dataframe(
     impact.events_table(numbered, compared, ctx.companies),

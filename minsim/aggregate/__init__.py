@@ -46,7 +46,6 @@ from minsim.aggregate.retention import (
     prune_cuts,
     prune_history,
     pruned_before,
-    pruned_before_by_company,
 )
 from minsim.aggregate.rollups import (
     aspect_timeseries,
@@ -65,7 +64,6 @@ __all__ = [
     "prune_cuts",
     "prune_history",
     "pruned_before",
-    "pruned_before_by_company",
     "Prunable",
     "prunable_documents",
     "BUCKETS",

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, select
 
-from minsim.aggregate.retention import from_cut, pruned_before_by_company
+from minsim.aggregate.retention import from_cut, pruned_before
 from minsim.aggregate.sql import Filters, documents_with_scores, share_columns, where_clauses
 from minsim.schema import aspect_scores, documents, scores
 
@@ -78,15 +78,14 @@ def before_after(
         raise ValueError(f"hours must be positive, not {hours}")
     span = timedelta(hours=hours)
     # Nothing before a prune's cutoff is counted: what it left there (older articles kept for
-    # their comments) is not the before side. Each event is read against its own company's
-    # documents, so the cutoff is that company's.
-    cuts = pruned_before_by_company(engine, flt, {company for _, company in events})
+    # their comments) is not the before side.
+    flt = from_cut(flt, pruned_before(engine, flt))
     frames = []
     with engine.connect() as conn:
         for at, company in dict.fromkeys(events):  # two events of a moment share one reading
             if flt.companies and company not in flt.companies:
                 continue  # the filters leave the event's company out
-            about = where_clauses(from_cut(replace(flt, companies=(company,)), cuts[company]))
+            about = where_clauses(replace(flt, companies=(company,)))
             side = case((documents.c.published_at < at, SIDES[0]), else_=SIDES[1]).label("side")
             near = [documents.c.published_at >= at - span, documents.c.published_at < at + span]
             overall = (

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
-from minsim.aggregate.sql import Filters, where_clauses
+from minsim.aggregate.sql import Filters
 from minsim.db import has_prunes
-from minsim.schema import document_companies, documents, prunes
+from minsim.schema import documents, prunes
 
 
 @dataclass(frozen=True)
@@ -47,34 +46,21 @@ def prune_cuts(engine: Engine, flt: Filters) -> tuple[Cut | None, Cut | None]:
     every comparison; the partial cut then names the latest prune among the others. Neither
     when the database predates the record of prunes.
 
-    The sources read are the sources pruned on their own (of those chosen, else all), since
-    what the prune removed of the chosen companies cannot be seen any more, and the sources
-    never pruned that hold a document of the filters' companies and kinds: one that never
-    wrote of the chosen company adds nothing to the view, so its history must not keep the
-    cut back. The time window, search words and the rest are left out on purpose: a source
-    is read when it could hold such documents on either side of a comparison."""
+    The sources read are those chosen, else every source that holds a document or was pruned
+    on its own (what a prune removed cannot be seen any more: a source it emptied is still
+    read). The companies, kinds, time window and the rest are left out on purpose: the view
+    of one company is cut as the view of all is, so an event or a company's surges come out
+    the same in both."""
     every, latest = _recorded(engine)
     if not latest:  # only prunes of every source: which sources there are does not matter
         return every, None
-    with engine.connect() as conn:
-        holding = _holding(conn, flt, by_company=False)
-    return _judge(every, latest, _read(flt, latest, holding.get("", set())))
-
-
-def pruned_before_by_company(
-    engine: Engine, flt: Filters, companies: Iterable[str]
-) -> dict[str, Cut | None]:
-    """`pruned_before` of the filters narrowed to each company in turn (an event, a surge is
-    read against its own company's documents), in one reading."""
-    every, latest = _recorded(engine)
-    if not latest:
-        return dict.fromkeys(companies, every)
-    with engine.connect() as conn:
-        holding = _holding(conn, flt, by_company=True)
-    return {
-        company: _judge(every, latest, _read(flt, latest, holding.get(company, set())))[0]
-        for company in companies
-    }
+    if flt.sources:
+        read = set(flt.sources)
+    else:
+        with engine.connect() as conn:
+            stored = conn.execute(select(documents.c.source).distinct()).scalars()
+            read = set(stored) | set(latest)
+    return _judge(every, latest, read)
 
 
 def _recorded(engine: Engine) -> tuple[Cut | None, dict[str, Cut]]:
@@ -93,32 +79,6 @@ def _recorded(engine: Engine) -> tuple[Cut | None, dict[str, Cut]]:
             else:
                 latest[source] = _later(latest.get(source), cut)
     return every, latest
-
-
-def _holding(conn: Connection, flt: Filters, *, by_company: bool) -> dict[str, set[str]]:
-    """The sources (of those chosen) holding a document of the filters' companies and kinds,
-    at any time: by company, or all under ''."""
-    narrowed = Filters(companies=flt.companies, kinds=flt.kinds, sources=flt.sources)
-    if not by_company:
-        query = select(documents.c.source).where(*where_clauses(narrowed)).distinct()
-        return {"": set(conn.execute(query).scalars())}
-    query = (
-        select(document_companies.c.company, documents.c.source)
-        .select_from(
-            documents.join(document_companies, document_companies.c.doc_id == documents.c.doc_id)
-        )
-        .where(*where_clauses(narrowed, company_joined=True))
-        .distinct()
-    )
-    holding: dict[str, set[str]] = {}
-    for company, source in conn.execute(query):
-        holding.setdefault(company, set()).add(source)
-    return holding
-
-
-def _read(flt: Filters, latest: dict[str, Cut], holding: set[str]) -> set[str]:
-    """The sources read (`prune_cuts`): those pruned on their own, and those holding documents."""
-    return holding | {s for s in latest if not flt.sources or s in flt.sources}
 
 
 def _judge(

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from minsim.aggregate.retention import pruned_before_by_company
+from minsim.aggregate.retention import pruned_before
 from minsim.aggregate.sql import (
     KST,
     Filters,
@@ -239,17 +239,14 @@ def find_surges(
         return episodes(pd.DataFrame(columns=["company", "hour", *KINDS]), newest=None)
     reach = hour_of(flt.start - lookback) if flt.start is not None else None
     # After a prune the data begin again at its cutoff (an older article kept for its comments
-    # is not a day's volume): the day after it is the first with a whole day behind it. Each
-    # company is judged on its own documents, so the cutoff is that company's.
-    cuts = pruned_before_by_company(engine, flt, firsts)
-    since = {}
-    for company, first in firsts.items():
-        floors = [hour_of(first)]
-        if reach is not None:
-            floors.append(reach)
-        if (cut := cuts[company]) is not None:
-            floors.append(hour_of(cut.before))
-        since[company] = max(floors)
+    # is not a day's volume): the day after it is the first with a whole day behind it.
+    cut = pruned_before(engine, flt)
+    if cut is not None:
+        reach = max(reach, hour_of(cut.before)) if reach is not None else hour_of(cut.before)
+    since = {
+        company: max(hour_of(first), reach) if reach is not None else hour_of(first)
+        for company, first in firsts.items()
+    }
     counts = hourly_counts(engine, flt, version=version, lookback=lookback)
     flags = flag_hours(counts, since=since, rules=rules)
     if flt.start is not None:
