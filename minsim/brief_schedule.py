@@ -167,12 +167,11 @@ class BriefSchedule:
         return f"brief of {span}: {', '.join(done) or 'not delivered'}"
 
     def _remember(self, at: time, due: datetime) -> None:
-        """Record the brief delivered, unless a later one of its time of day is recorded (a
-        brief caught up after the next one was written); a record that cannot be written is
-        logged: the brief went out, and at worst a restart writes it again."""
+        """Record the brief delivered (a post: handed to the webhook's sender); a record that
+        cannot be written is logged: the brief went out, and at worst a restart writes it
+        again."""
         try:
-            if store.last_briefs(self._engine).get(f"{at:%H:%M}", due) <= due:
-                store.record_brief(self._engine, at, due)
+            store.record_brief(self._engine, at, due)
         except MinsimError as exc:
             log.warning("brief at %s: delivered, but not recorded: %s", f"{at:%H:%M}", exc)
 

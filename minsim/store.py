@@ -432,10 +432,14 @@ def set_cursor(engine: Engine, source: str, position: str) -> None:
 
 
 def record_brief(engine: Engine, at: time, due: datetime) -> None:
-    """Record that the scheduled brief of time of day `at`, due at `due`, was delivered."""
-    row = {"time_of_day": f"{at:%H:%M}", "due": due, "delivered_at": schema.utcnow()}
+    """Record that the scheduled brief of time of day `at`, due at `due`, was delivered,
+    unless a later one of that time of day is recorded (a brief caught up late)."""
+    table, key = schema.briefs, f"{at:%H:%M}"
+    row = {"time_of_day": key, "due": due, "delivered_at": schema.utcnow()}
     with _transaction(engine, "record the brief") as conn:
-        upsert(conn, schema.briefs, [row], ["time_of_day"], ["due", "delivered_at"])
+        last = conn.execute(select(table.c.due).where(table.c.time_of_day == key)).scalar()
+        if last is None or last <= due:
+            upsert(conn, table, [row], ["time_of_day"], ["due", "delivered_at"])
 
 
 def last_briefs(engine: Engine) -> dict[str, datetime]:
