@@ -79,7 +79,7 @@ def main() -> None:
             st.subheader("수집 실행 기록 (KST)")
             rows = health.collectors(loaders.configured_sources(), runs, loaders.last_ok_runs(url))
             frame = health.collectors_frame(rows).drop(columns=[health.RUN_LINK_COLUMN])
-            st.dataframe(frame, hide_index=True, width="stretch")  # no documents to link to
+            ui.data_table(frame, hide_index=True, width="stretch")  # no documents to link to
         st.stop()
     companies = loaders.company_names(url)
     span = loaders.time_span(url)

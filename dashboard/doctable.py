@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import explain
+from dashboard import explain, ui
 from dashboard.charts import KIND_LABELS
 
 COLUMNS = ["시각", "종류", "source", "회사", "title", "text", "compound", "label", "근거"]
@@ -90,7 +90,7 @@ def show(
     runs only when the button is clicked; returns the display frame."""
     st.caption(count_caption(len(rows), total))
     table = display_frame(rows, companies)
-    st.dataframe(
+    ui.data_table(
         table,
         hide_index=True,
         width="stretch",

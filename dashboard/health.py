@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.filters import FilterState, documents_link
-from dashboard.ui import escape_md, fmt_kst
+from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
 from minsim.cli_collect import format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
@@ -26,7 +26,7 @@ STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실
 NO_RUN = "기록 없음"
 # The column that links a run to the Documents page.
 RUN_LINK_COLUMN = "이 실행의 문서"
-MISSING = "—"
+MISSING = MISSING_CELL
 COUNTER_COLUMNS = {
     "가져옴": "fetched",
     "새 문서": "new",

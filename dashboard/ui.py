@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -132,7 +133,18 @@ def events_list(events: pd.DataFrame, companies: dict[str, str], *, expanded: bo
         columns={"no": "번호", "at": "시각 (KST)", "company": "회사", "title": "사건"}
     )
     with st.expander(f"사건 목록 {len(table)}건 (KST) — 차트의 번호", expanded=expanded):
-        st.dataframe(table, hide_index=True, width="stretch")
+        data_table(table, hide_index=True, width="stretch")
+
+
+# What a table shows for a missing value (a side without documents has no mean), where
+# Streamlit would print "None".
+MISSING_CELL = "—"
+
+
+def data_table(data: Any, **options: Any) -> Any:
+    """st.dataframe with a dash for missing values; returns what st.dataframe returns (the
+    selection, for a table that is clicked)."""
+    return st.dataframe(data, placeholder=MISSING_CELL, **options)
 
 
 def pruned_note(ctx: Context, cut: Cut | None, partly: Cut | None, looks_back: timedelta) -> None:

@@ -128,6 +128,8 @@ def test_every_view_renders_without_exceptions(demo_url: str, view: str) -> None
          "impact": "Before/after", "topics": "Topics", "words": "Words", "documents": "Documents",
          "sources": "Sources"}[Path(view).stem]
     )  # fmt: skip
+    # a missing value (a side without documents, a comment's title) shows as a dash
+    assert all(table.proto.placeholder == ui.MISSING_CELL for table in at.dataframe)
 
 
 def test_overview_headline_numbers_and_demo_banner(demo_url: str) -> None:

@@ -64,7 +64,7 @@ def comparison(
         # Text, so a group without scored documents reads "채점 안 됨" rather than "None".
         mean_compound=summed["mean_compound"].map(doctable.score_text),
     )
-    st.dataframe(
+    ui.data_table(
         table[[legend, "docs", "scored", "mean_compound", "pos_share", "neg_share"]],
         hide_index=True,
         width="stretch",

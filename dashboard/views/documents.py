@@ -60,7 +60,7 @@ if compound == compound and compound is not None:  # NaN when this version has n
         key="documents_all_hits",
     )
     folded = explain.fold_small(frame, 0.0 if show_all else explain.SMALL_HIT_WEIGHT)
-    st.dataframe(folded.shown, hide_index=True, width="stretch")
+    ui.data_table(folded.shown, hide_index=True, width="stretch")
     if folded.folded:
         st.caption(f"작은 항목 {folded.folded}개 숨김 · 합계 {folded.folded_sum:+.2f}")
     left, left_sum = explain.omitted(picked["hits"])

@@ -86,7 +86,7 @@ else:
         )
     else:
         st.info(f"사건 앞이나 뒤 {hours}시간에 채점된 문서가 없어 변화를 잴 수 없습니다.")
-    st.dataframe(
+    ui.data_table(
         impact.change_table(chosen, labels),
         hide_index=True,
         width="stretch",
@@ -117,7 +117,7 @@ if pruned is not None and (numbered["at"] - timedelta(hours=hours) < pruned.befo
     cutoff = format_kst(pruned.before)
     said = f"{wording.pruned_text(pruned)}. {cutoff} 전에 걸친 구간은 {cutoff}부터만 셉니다."
     st.caption(ui.escape_md(said))
-st.dataframe(
+ui.data_table(
     impact.events_table(numbered, compared, ctx.companies),
     hide_index=True,
     width="stretch",

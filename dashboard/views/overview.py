@@ -149,7 +149,7 @@ ui.pruned_note(ctx, *loaders.prune_cuts(ctx.url, ctx.filters), timedelta(hours=B
 if found.empty:
     st.info("이 조건에서는 급증한 시간이 없습니다.")
 else:
-    table = st.dataframe(
+    table = ui.data_table(
         surges.surge_table(found, ctx.companies),
         hide_index=True,
         width="stretch",

@@ -59,7 +59,7 @@ st.caption(
     "이 기록이 생기기 전에 저장된 문서는 어느 실행에도 이어지지 않습니다."
 )
 if rows:
-    st.dataframe(
+    ui.data_table(
         health.collectors_frame(rows),
         hide_index=True,
         width="stretch",
@@ -75,7 +75,7 @@ if not runs:
 imports = health.recent_imports(runs)
 if imports:
     with st.expander(f"최근 가져오기 {len(imports)}건 (파일별 마지막 실행, 최신순)"):
-        st.dataframe(
+        ui.data_table(
             health.imports_frame(imports), hide_index=True, width="stretch",
             column_config={health.RUN_LINK_COLUMN: RUN_LINK},
         )  # fmt: skip
@@ -87,7 +87,7 @@ if recent:
             "'저장한 문서'는 그 실행이 처음 저장했거나 내용을 바꿔 다시 저장한 문서 중 지금도 그 "
             "판인 문서의 수이고, '이 실행의 문서'는 그 문서만 보여 주는 링크입니다."
         )
-        st.dataframe(
+        ui.data_table(
             health.runs_frame(recent), hide_index=True, width="stretch",
             column_config={health.RUN_LINK_COLUMN: RUN_LINK,
                            "오류": st.column_config.TextColumn(width="large")},
@@ -107,7 +107,7 @@ st.caption(
 if activity.empty:
     ui.empty_notice("문서")
 else:
-    st.dataframe(health.sources_frame(activity), hide_index=True, width="stretch")
+    ui.data_table(health.sources_frame(activity), hide_index=True, width="stretch")
     frame = loaders.collection_timeseries(ctx.url, ctx.filters, ctx.state.bucket)
     ui.chart_card(
         charts.collection_chart(frame, bucket=ctx.state.bucket),

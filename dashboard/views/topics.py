@@ -117,7 +117,7 @@ with right:
             # Half a page wide: the columns that say how it rose and where to read it.
             cells = {k: CELLS[k] for k in ("term", "docs", "before_docs", "change",
                                            "mean_compound", "link")}  # fmt: skip
-            st.dataframe(_linked(rising)[list(cells)], hide_index=True, width="stretch",
+            ui.data_table(_linked(rising)[list(cells)], hide_index=True, width="stretch",
                          column_config=cells)  # fmt: skip
 
 
@@ -198,7 +198,7 @@ def watched_section() -> None:
         _surge_link(row.term, row.start, row.end) for row in found.itertuples()
     ])  # fmt: skip
     shown.insert(0, "말", list(found["term"]))
-    st.dataframe(shown, hide_index=True, width="stretch",
+    ui.data_table(shown, hide_index=True, width="stretch",
                  column_config={"문서": CELLS["link"]})  # fmt: skip
 
 
@@ -213,5 +213,5 @@ trend_section()
 if watched_words:
     watched_section()
 st.subheader("많이 나온 말 (표)")
-st.dataframe(_linked(top)[shown_cells], hide_index=True, width="stretch",
+ui.data_table(_linked(top)[shown_cells], hide_index=True, width="stretch",
              column_config={c: CELLS[c] for c in shown_cells})  # fmt: skip

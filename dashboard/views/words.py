@@ -69,7 +69,7 @@ else:
                     for key in frame["key"]
                 ]
             )
-            st.dataframe(linked[list(CELLS)], hide_index=True, width="stretch",
+            ui.data_table(linked[list(CELLS)], hide_index=True, width="stretch",
                          column_config=CELLS)  # fmt: skip
 st.caption(
     "리뷰에서 배운 어미·조사·문장부호(냐, 만, ? …)가 준 가중치 합: "
