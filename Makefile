@@ -53,6 +53,7 @@ bench: $(STAMP) $(NATIVE)
 	$(PY) bench/baseline.py
 	$(PY) bench/throughput.py
 	$(PY) bench/topics.py
+	$(PY) bench/prune.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native sentiment/_native-* sentiment/_native.lock

@@ -49,7 +49,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         engine = open_engine(f"sqlite:///{Path(folder) / 'topics.db'}")
         migrate(engine)
-        built = _timed_once(lambda: _fill(engine, args.docs, args.terms_per_doc, args.days))
+        built = _timed_once(lambda: fill_comments(engine, args.docs, args.terms_per_doc, args.days))
         report = {"docs": args.docs, "build_s": built, **_term_rows(engine),
                   **_readings(engine, args.days)}  # fmt: skip
         engine.dispose()
@@ -64,7 +64,9 @@ def _term_rows(engine: Engine) -> dict[str, int]:
         return {"term_rows": conn.execute(text("SELECT count(*) FROM document_terms")).scalar_one()}
 
 
-def _fill(engine: Engine, docs: int, terms_per_doc: int, days: int) -> None:
+def fill_comments(engine: Engine, docs: int, terms_per_doc: int, days: int) -> None:
+    """`docs` scored comments about one company, evenly over `days` from START, each naming
+    `terms_per_doc` terms of the Zipf-like vocabulary (a fixed seed: the same every run)."""
     rng = random.Random(7)
     words = [f"말{n:04d}" for n in range(VOCABULARY)]
     # Zipf-like: the n-th word is named about 1/n as often as the first.

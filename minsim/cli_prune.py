@@ -86,7 +86,7 @@ def run_prune(args: argparse.Namespace) -> int:
         else ""
     )
     stored = "with their scores, aspect scores, company tags and topic terms"
-    total = len(found.doc_ids)
+    total = found.total
     if not total:
         print(f"no documents {scope} to remove{kept}")
         return 0
@@ -100,7 +100,9 @@ def run_prune(args: argparse.Namespace) -> int:
     db.migrate(engine)
     # A cutoff tomorrow is recorded as now: what is published later was not removed.
     record = store.PruneRecord(min(cutoff, now), tuple(args.source), total)
-    gone = store.delete_documents(engine, found.doc_ids, _progress(total), record=record)
+    # streamed from the database as they are removed: memory stays bounded however many go
+    going = aggregate.prunable_ids(engine, cutoff, args.source)
+    gone = store.delete_documents(engine, going, _progress(total), record=record)
     swept = store.delete_orphan_rows(engine)
     db.refresh_statistics(engine)
     print(f"removed {gone:,} document(s) {scope}, {stored}{kept}.")

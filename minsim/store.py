@@ -6,9 +6,10 @@ Every write is idempotent (deterministic ids, INSERT ... ON CONFLICT); one batch
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
+from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -92,9 +93,11 @@ def upsert(
     conn.execute(stmt, rows)
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """`items` IN_CHUNK at a time, taken from it only as each chunk is asked for."""
+    taking = iter(items)
+    while chunk := list(islice(taking, IN_CHUNK)):
+        yield chunk
 
 
 def latest_versions(docs: Iterable[Document]) -> dict[str, Document]:
@@ -293,7 +296,7 @@ DOCUMENT_ROWS = (
 
 def delete_documents(
     engine: Engine,
-    doc_ids: Sequence[str],
+    doc_ids: Iterable[str],
     progress: Callable[[int], None] | None = None,
     *,
     record: PruneRecord | None = None,
@@ -303,9 +306,10 @@ def delete_documents(
     stored in the first chunk's transaction: once anything is gone, readers know the data
     before its cutoff are incomplete, and a prune that removes nothing records nothing.
 
-    Comments are expected before the articles they are about (aggregate.prunable_documents
-    orders them so), so a stop part way leaves no comment without its article; and an article
-    that a comment outside the list is about, one that came in meanwhile, stays.
+    Comments are expected before the articles they are about (aggregate.prunable_ids gives
+    them so), so a stop part way leaves no comment without its article; and an article that a
+    comment outside the chunk is about, one that came in meanwhile, stays. `doc_ids` is read
+    a chunk at a time: it may be a stream that reads the database as it goes.
     """
     documents = schema.documents
     comment = documents.alias("comment")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
-from minsim import schema
+from minsim import aggregate, schema, store
 from minsim.db import migrate, open_engine
 
 VERSION = "v-test-1"
@@ -286,3 +286,12 @@ def test_builder_writes_the_documented_counts(tmp_path: Path) -> None:
         n_scores = conn.execute(select(func.count()).select_from(schema.scores)).scalar_one()
     assert n_docs == N_ARTICLES + N_COMMENTS == 48
     assert n_scores == n_docs + 1  # plus the stale old-version row
+
+
+def prune(engine: Engine, cut: datetime, sources: tuple[str, ...] = ()) -> int:
+    """Remove what `minsim prune --yes` removes before `cut` (of these sources), recording the
+    cutoff as it does; returns how many documents went."""
+    found = aggregate.prunable_documents(engine, cut, sources)
+    record = store.PruneRecord(cut, sources, found.total)
+    going = aggregate.prunable_ids(engine, cut, sources)
+    return store.delete_documents(engine, going, record=record)

@@ -24,10 +24,11 @@ from test_aggregate_fixtures import (
     build_database,
     empty_database,
     fill,
+    prune,
 )
 
 from dashboard import chartdata, doctable, ui
-from minsim import aggregate, schema, store
+from minsim import schema, store
 from minsim.aggregate import DEFAULT_DOCUMENT_LIMIT
 from minsim.timefmt import KST
 
@@ -170,10 +171,7 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
     assert not any("minsim prune" in i.value for i in _app().info)
     engine = create_engine(demo_url)
     cut = datetime(2022, 10, 17, tzinfo=KST)
-    found = aggregate.prunable_documents(engine, cut)
-    store.delete_documents(
-        engine, found.doc_ids, record=store.PruneRecord(cut, (), len(found.doc_ids))
-    )
+    prune(engine, cut)
     with engine.begin() as conn:  # a topic term on every document left, for the Topics page
         conn.execute(text("INSERT INTO document_terms SELECT doc_id, '보상' FROM documents"))
     engine.dispose()
@@ -200,9 +198,7 @@ def test_overview_says_what_a_prune_took_from_its_comparisons(demo_url: str) -> 
 def test_overview_says_a_mixed_view_reads_a_pruned_source_for_less(demo_url: str) -> None:
     engine = create_engine(demo_url)
     cut = datetime(2022, 10, 17, tzinfo=KST)
-    found = aggregate.prunable_documents(engine, cut, ["demo-video"])
-    record = store.PruneRecord(cut, ("demo-video",), len(found.doc_ids))
-    store.delete_documents(engine, found.doc_ids, record=record)
+    prune(engine, cut, ("demo-video",))
     engine.dispose()
     (said,) = [i.value for i in _app().info if "minsim prune" in i.value]
     assert "demo\\-video의 문서는" in said

@@ -11,11 +11,17 @@ import pytest
 import streamlit as st
 from sqlalchemy import create_engine, delete, func, insert, select
 from streamlit.testing.v1 import AppTest
-from test_aggregate_fixtures import APOLOGY_AT, FIRE_AT, add_scored_comments, build_database
+from test_aggregate_fixtures import (
+    APOLOGY_AT,
+    FIRE_AT,
+    add_scored_comments,
+    build_database,
+    prune,
+)
 
 from dashboard import impact
 from dashboard.markers import number_events
-from minsim import aggregate, schema, store, wording
+from minsim import schema, wording
 from minsim.aggregate import Cut, Filters
 from minsim.aggregate import impact as I
 from minsim.timefmt import KST
@@ -130,10 +136,7 @@ def test_a_prune_inside_the_comparison_says_so_and_counts_nothing_before_it(
 ) -> None:
     engine = create_engine(f"sqlite:///{impact_url}")
     cut = datetime(2022, 10, 19, tzinfo=KST)  # 11 hours before the press conference
-    found = aggregate.prunable_documents(engine, cut)
-    store.delete_documents(
-        engine, found.doc_ids, record=store.PruneRecord(cut, (), len(found.doc_ids))
-    )
+    prune(engine, cut)
     engine.dispose()
     at = _page()
     assert not at.exception

@@ -56,26 +56,36 @@ def test_old_documents_go_with_all_that_hangs_on_them(engine: Engine) -> None:
     _late_comment(engine)
     found = aggregate.prunable_documents(engine, CUTOFF)
     assert (found.articles, found.comments, found.articles_kept) == (4, 12, 1)
-    assert "kst-before" in found.doc_ids and "kst-after" not in found.doc_ids
-    assert "a00" not in found.doc_ids and "late" not in found.doc_ids
+    ids = list(aggregate.prunable_ids(engine, CUTOFF))
+    assert len(ids) == found.total == 16
+    assert "kst-before" in ids and "kst-after" not in ids
+    assert "a00" not in ids and "late" not in ids
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.documents.c.doc_id, schema.documents.c.kind)).all()
+        kind_of = dict(rows)
+    kinds = [kind_of[doc_id] for doc_id in ids]
+    assert kinds == ["comment"] * 12 + ["article"] * 4  # every comment before every article
+    assert list(aggregate.prunable_ids(engine, CUTOFF, batch=3)) == ids  # read 3 at a time
     heard: list[int] = []
-    assert store.delete_documents(engine, found.doc_ids, heard.append) == 16
+    # streamed 3 ids a query while they are removed: what goes is what was listed
+    going = aggregate.prunable_ids(engine, CUTOFF, batch=3)
+    assert store.delete_documents(engine, going, heard.append) == 16
     assert heard == [16]
     left = _ids(engine, schema.documents)
     assert len(left) == 12 * 3 + 12 + 3 - 16 and {"a00", "late", "kst-after"} <= left
     for table in DEPENDENTS:  # nothing of a removed document is left behind
-        assert not (_ids(engine, table) & set(found.doc_ids)), table.name
+        assert not (_ids(engine, table) & set(ids)), table.name
     assert _ids(engine, schema.document_terms) == {"late"}
     # Run again, nothing more goes: the kept article still has its comment.
     again = aggregate.prunable_documents(engine, CUTOFF)
-    assert (again.doc_ids, again.articles_kept) == ([], 1)
+    assert (again.total, again.articles_kept) == (0, 1)
+    assert list(aggregate.prunable_ids(engine, CUTOFF)) == []
 
 
 def test_a_stop_part_way_leaves_no_comment_without_its_article(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(engine)
-    found = aggregate.prunable_documents(engine, CUTOFF)
     monkeypatch.setattr(store, "IN_CHUNK", 5)
 
     def stop(done: int) -> None:
@@ -83,7 +93,7 @@ def test_a_stop_part_way_leaves_no_comment_without_its_article(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        store.delete_documents(engine, found.doc_ids, stop)
+        store.delete_documents(engine, aggregate.prunable_ids(engine, CUTOFF, batch=4), stop)
     with engine.connect() as conn:
         parents = set(
             conn.execute(
@@ -96,14 +106,14 @@ def test_a_stop_part_way_leaves_no_comment_without_its_article(
 
 def test_an_article_a_comment_came_in_for_meanwhile_stays(engine: Engine) -> None:
     fill(engine)
-    found = aggregate.prunable_documents(engine, CUTOFF)
+    ids = list(aggregate.prunable_ids(engine, CUTOFF))
     with engine.begin() as conn:  # collected between the listing and the removal
         conn.execute(insert(schema.documents), [_document("new", "comment", CUTOFF, parent="a01")])
         # and a score a scoring pass wrote for a document already gone
         conn.execute(insert(schema.scores), [{"doc_id": "gone", "scorer_version": VERSION,
                      "compound": 0.0, "label": "neu", "pos": 0.0, "neg": 0.0, "neu": 1.0,
                      "hits": "[]", "scored_at": COLLECTED_AT}])  # fmt: skip
-    assert store.delete_documents(engine, found.doc_ids) == len(found.doc_ids) - 1
+    assert store.delete_documents(engine, ids) == len(ids) - 1
     assert {"a01", "new"} <= _ids(engine, schema.documents)
     assert store.delete_orphan_rows(engine) == 1
     assert "gone" not in _ids(engine, schema.scores)
@@ -121,8 +131,8 @@ def test_a_source_filter_takes_only_that_sources_documents(engine: Engine) -> No
     assert (comments.articles, comments.comments, comments.articles_kept) == (0, 12, 0)
     articles = aggregate.prunable_documents(engine, CUTOFF, ["demo-portal"])
     # their comments (demo-video) stay, so no article can go
-    assert (articles.doc_ids, articles.articles_kept) == ([], 4)
-    store.delete_documents(engine, comments.doc_ids)
+    assert (articles.total, articles.articles_kept) == (0, 4)
+    store.delete_documents(engine, aggregate.prunable_ids(engine, CUTOFF, ["demo-video"]))
     after = aggregate.prunable_documents(engine, CUTOFF, ["demo-portal"])
     assert (after.articles, after.comments, after.articles_kept) == (4, 0, 0)
 

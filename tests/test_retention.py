@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, insert, text
-from test_aggregate_fixtures import add_scored_comments
+from test_aggregate_fixtures import add_scored_comments, prune
 
 from minsim import aggregate, brief, schema, store
 from minsim.aggregate import Filters
@@ -48,10 +48,9 @@ def _pruned_corpus(engine: Engine, *, limited_to: tuple[str, ...] = ()) -> int:
         conn.execute(text("UPDATE documents SET parent_id = 'kept0' WHERE doc_id = 'c1500'"))
         doc_ids = conn.execute(text("SELECT doc_id FROM documents")).scalars().all()
         conn.execute(insert(schema.document_terms), [{"doc_id": d, "term": TERM} for d in doc_ids])
-    found = aggregate.prunable_documents(engine, CUT, list(limited_to))
+    found = aggregate.prunable_documents(engine, CUT, limited_to)
     assert found.articles_kept == 1  # the article before the cutoff stays for its comment
-    record = store.PruneRecord(CUT, limited_to, len(found.doc_ids))
-    return store.delete_documents(engine, found.doc_ids, record=record)
+    return prune(engine, CUT, limited_to)
 
 
 def _forget_prunes(engine: Engine) -> None:
@@ -182,8 +181,7 @@ def test_a_source_the_prune_emptied_is_still_read(engine: Engine) -> None:
     add_scored_comments(
         engine, "p", before, [0, 60 * 12], [0.5, 0.5], source=SOURCE, version=VERSION
     )  # fmt: skip  (never pruned)
-    found = aggregate.prunable_documents(engine, CUT, ["blog"])
-    store.delete_documents(engine, found.doc_ids, record=store.PruneRecord(CUT, ("blog",), 2))
+    prune(engine, CUT, ("blog",))
     assert aggregate.source_names(engine) == [SOURCE]  # nothing of blog is left
     assert aggregate.pruned_before(engine, Filters()) is None  # the portal was never pruned
     assert aggregate.partly_pruned(engine, Filters()).sources == ("blog",)  # said, not hidden

@@ -24,6 +24,7 @@ from minsim.aggregate.contract import (
     documents_for_scoring,
     last_runs,
     prunable_documents,
+    prunable_ids,
     unscored_doc_ids,
 )
 from minsim.aggregate.impact import before_after, compare_sides
@@ -66,6 +67,7 @@ __all__ = [
     "pruned_before",
     "Prunable",
     "prunable_documents",
+    "prunable_ids",
     "BUCKETS",
     "DEFAULT_DOCUMENT_LIMIT",
     "IN_CHUNK",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -176,18 +176,66 @@ def article_aspects(
 
 @dataclass(frozen=True)
 class Prunable:
-    """What `minsim prune` would take: the documents' ids (comments before articles), how many
-    are articles and comments, and how many old articles stay because comments on them stay."""
+    """What `minsim prune` would take: how many articles and comments, and how many old
+    articles stay because comments on them stay."""
 
-    doc_ids: list[str]
     articles: int
     comments: int
     articles_kept: int
 
+    @property
+    def total(self) -> int:
+        return self.articles + self.comments
+
+
+# Ids read per query while a prune streams them: memory stays bounded however many go.
+PRUNE_READ_BATCH = 10_000
+
 
 def prunable_documents(engine: Engine, before: datetime, sources: Sequence[str] = ()) -> Prunable:
-    """The documents published before `before` (of these sources), but for the articles that
-    comments staying are about: a comment never loses its article."""
+    """How many documents published before `before` (of these sources) a prune takes, counted
+    in the database, but for the articles that comments staying are about: a comment never
+    loses its article."""
+    old, staying = _prune_conditions(before, sources)
+    held = func.sum(case((staying, 1), else_=0))
+    query = select(documents.c.kind, func.count(), held).where(old).group_by(documents.c.kind)
+    with engine.connect() as conn:
+        counts = {kind: (int(n), int(kept or 0)) for kind, n, kept in conn.execute(query)}
+    articles, articles_held = counts.get("article", (0, 0))
+    comments, comments_held = counts.get("comment", (0, 0))
+    return Prunable(
+        articles=articles - articles_held,
+        comments=comments - comments_held,
+        articles_kept=articles_held + comments_held,
+    )
+
+
+def prunable_ids(
+    engine: Engine, before: datetime, sources: Sequence[str] = (), batch: int = PRUNE_READ_BATCH
+) -> Iterator[str]:
+    """The ids `prunable_documents` counts, comments first (a prune stopped part way leaves no
+    comment without its article), read `batch` at a time by a fresh query after the last id
+    given, so a caller may delete what it was given before asking for more."""
+    old, staying = _prune_conditions(before, sources)
+    for kind in ("comment", "article"):
+        last = ""
+        while True:
+            query = (
+                select(documents.c.doc_id)
+                .where(old, ~staying, documents.c.kind == kind, documents.c.doc_id > last)
+                .order_by(documents.c.doc_id)
+                .limit(batch)
+            )
+            with engine.connect() as conn:
+                ids = list(conn.execute(query).scalars())
+            yield from ids
+            if len(ids) < batch:
+                break
+            last = ids[-1]
+
+
+def _prune_conditions(before: datetime, sources: Sequence[str]) -> tuple[Any, Any]:
+    """A document published before `before` (of these sources); a comment about it that is not."""
     old = documents.c.published_at < before
     if sources:
         old = and_(old, documents.c.source.in_(list(sources)))
@@ -195,20 +243,4 @@ def prunable_documents(engine: Engine, before: datetime, sources: Sequence[str] 
     comment_old = comment.c.published_at < before
     if sources:
         comment_old = and_(comment_old, comment.c.source.in_(list(sources)))
-    staying_comment = exists().where(comment.c.parent_id == documents.c.doc_id, ~comment_old)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(documents.c.doc_id, documents.c.kind, staying_comment.label("held"))
-            .where(old)
-            .order_by(documents.c.published_at, documents.c.doc_id)
-        ).all()
-    taken = [row for row in rows if not row.held]
-    articles = sum(1 for row in taken if row.kind == "article")
-    # comments first: a prune stopped part way leaves no comment without its article
-    taken.sort(key=lambda row: row.kind == "article")
-    return Prunable(
-        doc_ids=[row.doc_id for row in taken],
-        articles=articles,
-        comments=len(taken) - articles,
-        articles_kept=len(rows) - len(taken),
-    )
+    return old, exists().where(comment.c.parent_id == documents.c.doc_id, ~comment_old)
