@@ -113,6 +113,8 @@ def run_prune(args: argparse.Namespace) -> int:
     )
     if gone < total:
         print(f"{total - gone:,} article(s) stayed: comments on them came in meanwhile.")
+    elif gone > total:
+        print(f"{gone - total:,} more than counted: stored meanwhile, published before the cutoff.")
     if swept:
         print(f"Also removed {swept:,} row(s) stored for documents that were no longer there.")
     if engine.dialect.name == "sqlite":

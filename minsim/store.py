@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from minsim import db, schema
 from minsim.companies import CompanyMatcher
@@ -78,15 +79,21 @@ def upsert(
     rows: list[dict[str, Any]],
     keys: Sequence[str],
     update_columns: Sequence[str] = (),
+    *,
+    only_if: Callable[[Any], ColumnElement[bool]] | None = None,
 ) -> None:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE/NOTHING on SQLite and PostgreSQL alike."""
+    """INSERT ... ON CONFLICT (keys) DO UPDATE/NOTHING on SQLite and PostgreSQL alike; with
+    `only_if`, the stored row is updated only where `only_if(excluded)` holds, decided by the
+    database in the same statement."""
     if not rows:
         return
     dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(table)
     if update_columns:
         stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={c: stmt.excluded[c] for c in update_columns}
+            index_elements=list(keys),
+            set_={c: stmt.excluded[c] for c in update_columns},
+            where=only_if(stmt.excluded) if only_if is not None else None,
         )
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
@@ -438,12 +445,12 @@ def set_cursor(engine: Engine, source: str, position: str) -> None:
 def record_brief(engine: Engine, at: time, due: datetime) -> None:
     """Record that the scheduled brief of time of day `at`, due at `due`, was delivered,
     unless a later one of that time of day is recorded (a brief caught up late)."""
-    table, key = schema.briefs, f"{at:%H:%M}"
-    row = {"time_of_day": key, "due": due, "delivered_at": schema.utcnow()}
+    table = schema.briefs
+    row = {"time_of_day": f"{at:%H:%M}", "due": due, "delivered_at": schema.utcnow()}
     with _transaction(engine, "record the brief") as conn:
-        last = conn.execute(select(table.c.due).where(table.c.time_of_day == key)).scalar()
-        if last is None or last <= due:
-            upsert(conn, table, [row], ["time_of_day"], ["due", "delivered_at"])
+        # one statement: two writers cannot both read the old row and the earlier one win
+        upsert(conn, table, [row], ["time_of_day"], ["due", "delivered_at"],
+               only_if=lambda new: table.c.due <= new.due)  # fmt: skip
 
 
 def last_briefs(engine: Engine) -> dict[str, datetime]:

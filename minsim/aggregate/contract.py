@@ -214,24 +214,27 @@ def prunable_ids(
     engine: Engine, before: datetime, sources: Sequence[str] = (), batch: int = PRUNE_READ_BATCH
 ) -> Iterator[str]:
     """The ids `prunable_documents` counts, comments first (a prune stopped part way leaves no
-    comment without its article), read `batch` at a time by a fresh query after the last id
-    given, so a caller may delete what it was given before asking for more."""
+    comment without its article), read `batch` candidates at a time by a fresh query after the
+    last one read, so a caller may delete what it was given before asking for more."""
     old, staying = _prune_conditions(before, sources)
     for kind in ("comment", "article"):
         last = ""
         while True:
+            # Whether a comment holds a candidate is asked per row (an index lookup), not as a
+            # filter: PostgreSQL made the filter an anti-join that read the whole parent index
+            # again for every batch.
             query = (
-                select(documents.c.doc_id)
-                .where(old, ~staying, documents.c.kind == kind, documents.c.doc_id > last)
+                select(documents.c.doc_id, staying.label("held"))
+                .where(old, documents.c.kind == kind, documents.c.doc_id > last)
                 .order_by(documents.c.doc_id)
                 .limit(batch)
             )
             with engine.connect() as conn:
-                ids = list(conn.execute(query).scalars())
-            yield from ids
-            if len(ids) < batch:
+                rows = conn.execute(query).all()
+            yield from (row.doc_id for row in rows if not row.held)
+            if len(rows) < batch:
                 break
-            last = ids[-1]
+            last = rows[-1].doc_id
 
 
 def _prune_conditions(before: datetime, sources: Sequence[str]) -> tuple[Any, Any]:
