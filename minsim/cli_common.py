@@ -158,11 +158,11 @@ def unrestorable(
 
     if company and event.company not in companies:
         return f": the scenario no longer defines {event.company}"
-    try:
-        if title:
+    if title:
+        try:
             check_title(event.title)
-    except TimelineError as exc:
-        return f" as it was: {exc}"
+        except TimelineError as exc:
+            return f" as it was: {exc}"
     return None
 
 
@@ -300,6 +300,14 @@ def reaches(cut: Any, looks_back_to: datetime | None) -> bool:
     """Whether a comparison reaching back to `looks_back_to` (None: to the start of the data)
     passes the prune cutoff `cut` (an aggregate.Cut, or None for none)."""
     return cut is not None and (looks_back_to is None or looks_back_to < cut.before)
+
+
+def cutoff_record(cut: Any, looks_back_to: datetime) -> str | None:
+    """The prune cutoff a comparison reaching back to `looks_back_to` passes, as JSON gives
+    it (ISO, KST), or None."""
+    from minsim.timefmt import KST
+
+    return cut.before.astimezone(KST).isoformat() if reaches(cut, looks_back_to) else None
 
 
 def _removed(cut: Any) -> str:

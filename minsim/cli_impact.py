@@ -148,14 +148,11 @@ def _records(
     before it was counted (ISO, KST), else null."""
     from minsim.aggregate.impact import rows_of
     from minsim.aggregate.sql import json_value
-    from minsim.cli_common import reaches
-    from minsim.timefmt import KST
+    from minsim.cli_common import cutoff_record
 
     records = []
     for number, event in enumerate(events.to_dict("records"), start=first):
-        pruned = (
-            cut.before.astimezone(KST).isoformat() if reaches(cut, event["at"] - span) else None
-        )
+        pruned = cutoff_record(cut, event["at"] - span)
         for row in rows_of(compared, event["at"], event["company"]).to_dict("records"):
             record = {"event": number, "at": event["at"].isoformat(),
                       "company": event["company"], "title": event["title"],

@@ -54,14 +54,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_topics(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.cli_common import (
+        cutoff_record,
         open_for_document_filters,
         period_asked,
         pruned_note,
-        reaches,
         terminal_safe,
     )
     from minsim.db import TERMS_MIGRATION, has_terms
-    from minsim.timefmt import KST
 
     engine = open_for_document_filters(args)
     if not has_terms(engine):
@@ -82,11 +81,9 @@ def run_topics(args: argparse.Namespace) -> int:
     scope = {"companies": list(args.company), "sources": list(args.source), "kind": args.kind}
     looks_back_to = start - (end - start)  # the period before is compared
     if args.json:
-        cut = aggregate.pruned_before(engine, flt)
-        # the moment the period before is counted from, when a prune cut it (ISO, KST)
-        when = cut.before.astimezone(KST).isoformat() if reaches(cut, looks_back_to) else None
-        pruned = {"pruned_before": when}
-        found = {**_as_json(table, version, start, end), **scope, **pruned}
+        # the moment the period before is counted from, when a prune cut it
+        cut = cutoff_record(aggregate.pruned_before(engine, flt), looks_back_to)
+        found = {**_as_json(table, version, start, end), **scope, "pruned_before": cut}
         print(json.dumps(found, ensure_ascii=False, indent=2))
         return 0
     for line in _lines(table, version, start, end, args.limit, scope):
