@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from minsim import aggregate
-from minsim.aggregate import Filters
+from minsim.aggregate import Cut, Filters
 from minsim.aggregate.impact import ALL_DOCUMENTS, event_keys, rows_of
 from minsim.aggregate.terms import RISE_RATIO, TermTable
 from minsim.aggregate.watched import WATCHED_COLUMNS, watched_surges
@@ -134,15 +134,7 @@ def write_brief(
     )
     demo = [s for s in aggregate.source_names(engine, inside) if s.startswith(DEMO_PREFIX)]
     lines = _head(flt, period, version, names, demo)
-    cut = aggregate.pruned_before(engine, flt)
-    looks_back = timedelta(hours=max(period.hours, EVENT_HOURS))
-    if cut is not None and cut.before > period.start - looks_back:
-        # the period before, an event's hours before or a surge's day before reach past it
-        lines += [
-            "",
-            f"> {escape_inline(pruned_text(cut))}. 그 전과는 비교하지 않고, 직전 기간과 사건 "
-            f"전 구간은 {escape_inline(_kst(cut.before))} KST부터 셉니다.",
-        ]
+    lines += _pruned(*aggregate.prune_cuts(engine, flt), period)
     lines += _totals(totals)
     lines += _companies(compared, names)
     lines += _aspects(compared, period, names, labels)
@@ -159,6 +151,29 @@ def write_brief(
     ]
     # Control and bidi characters of a stored title are shown as escapes, in a file too.
     return terminal_safe("\n".join(lines) + "\n")
+
+
+def _pruned(cut: Cut | None, partly: Cut | None, period: Period) -> list[str]:
+    """What a prune took from the comparisons, when the period before, an event's hours before
+    or a surge's day before reach past its cutoff: nothing before it is compared (`cut`), or,
+    when the brief also reads sources never pruned (`partly`), the pruned ones are missing
+    there."""
+    looks_back = period.start - timedelta(hours=max(period.hours, EVENT_HOURS))
+    if cut is not None and cut.before > looks_back:
+        return [
+            "",
+            f"> {escape_inline(pruned_text(cut))}. 그 전과는 비교하지 않고, 직전 기간과 사건 "
+            f"전 구간은 {escape_inline(_kst(cut.before))} KST부터 셉니다.",
+        ]
+    if partly is not None and partly.before > looks_back:
+        names = escape_inline(", ".join(partly.sources))
+        return [
+            "",
+            f"> {escape_inline(pruned_text(partly))}. 지우지 않은 출처도 함께 읽으므로 "
+            f"{escape_inline(_kst(partly.before))} KST 이전 구간은 {names}의 문서가 빠진 채 "
+            "비교됩니다.",
+        ]
+    return []
 
 
 def _kst(moment: datetime, fmt: str = TIME_FORMAT) -> str:

@@ -240,3 +240,16 @@ def test_a_brief_says_what_the_prune_took_when_it_looks_back_past_it(engine: Eng
     assert "minsim prune으로 지웠습니다" in written
     late = brief.period_of(flt, (CUT + timedelta(hours=60), CUT + timedelta(hours=72)))
     assert "minsim prune" not in brief.write_brief(engine, flt, late, version=VERSION)
+
+
+def test_a_brief_of_pruned_and_never_pruned_sources_says_what_is_missing(engine: Engine) -> None:
+    _pruned_corpus(engine, limited_to=(SOURCE,))
+    add_scored_comments(engine, "v", CUT, [60], [0.5], source="video", version=VERSION)
+    flt = Filters()
+    early = brief.period_of(flt, (CUT, CUT + timedelta(hours=12)))
+    written = brief.write_brief(engine, flt, early, version=VERSION)
+    assert "2022-10-17 00:00 KST 이전에 발행된 portal의 문서는" in written
+    assert "2022-10-17 00:00 KST 이전 구간은 portal의 문서가 빠진 채 비교됩니다" in written
+    # the portal alone is cut, and says so as a cut
+    portal = brief.write_brief(engine, Filters(sources=(SOURCE,)), early, version=VERSION)
+    assert "그 전과는 비교하지 않고" in portal and "빠진 채" not in portal
