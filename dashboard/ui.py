@@ -26,9 +26,9 @@ from dashboard.filters import (
 )
 from dashboard.markers import number_events
 from dashboard.timeaxis import time_domain
-from minsim.aggregate import Cut, Filters
+from minsim.aggregate import Cut, Filters, reaches
 from minsim.timefmt import format_kst
-from minsim.wording import DEMO_PREFIX, escape_md, filter_scope, pruned_text
+from minsim.wording import DEMO_PREFIX, escape_md, filter_scope, partly_missing_text, pruned_text
 
 CONTEXT_KEY = "minsim_context"
 DEMO_BANNER = (
@@ -154,17 +154,17 @@ def pruned_note(ctx: Context, cut: Cut | None, partly: Cut | None, looks_back: t
     start = ctx.filters.start or (ctx.span[0] if ctx.span else None)
     if start is None:
         return
-    if cut is not None and start - looks_back < cut.before:
+    if reaches(cut, start - looks_back):
         st.info(
             escape_md(f"{pruned_text(cut)}. {format_kst(cut.before)} 전과는 비교하지 않습니다."),
             icon=":material/auto_delete:",
         )
-    elif partly is not None and start - looks_back < partly.before:
+    elif reaches(partly, start - looks_back):
         cutoff, names = format_kst(partly.before), ", ".join(partly.sources)
         st.info(
             escape_md(
                 f"{pruned_text(partly)}. 이 화면은 문서를 지우지 않은 출처도 함께 읽으므로 "
-                f"{cutoff} 이전 구간은 {names}의 문서가 빠진 채 비교되어, 그 뒤 24시간의 급증이 "
+                f"{partly_missing_text(partly)}되어, 그 뒤 24시간의 급증이 "
                 f"실제보다 크게 보일 수 있습니다. 출처 필터에서 {names}만 고르면 {cutoff} "
                 "이전과는 비교하지 않습니다."
             ),

@@ -33,6 +33,7 @@ from minsim.wording import (
     escape_inline,
     filter_scope,
     interval_text,
+    partly_missing_text,
     percent,
     pruned_text,
     signed,
@@ -159,19 +160,17 @@ def _pruned(cut: Cut | None, partly: Cut | None, period: Period) -> list[str]:
     when the brief also reads sources never pruned (`partly`), the pruned ones are missing
     there."""
     looks_back = period.start - timedelta(hours=max(period.hours, EVENT_HOURS))
-    if cut is not None and cut.before > looks_back:
+    if aggregate.reaches(cut, looks_back):
         return [
             "",
             f"> {escape_inline(pruned_text(cut))}. 그 전과는 비교하지 않고, 직전 기간과 사건 "
             f"전 구간은 {escape_inline(_kst(cut.before))} KST부터 셉니다.",
         ]
-    if partly is not None and partly.before > looks_back:
-        names = escape_inline(", ".join(partly.sources))
+    if aggregate.reaches(partly, looks_back):
         return [
             "",
             f"> {escape_inline(pruned_text(partly))}. 지우지 않은 출처도 함께 읽으므로 "
-            f"{escape_inline(_kst(partly.before))} KST 이전 구간은 {names}의 문서가 빠진 채 "
-            "비교됩니다.",
+            f"{escape_inline(partly_missing_text(partly))}됩니다.",
         ]
     return []
 

@@ -284,9 +284,9 @@ def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str
     from minsim.timefmt import format_kst
 
     cut, partly = aggregate.prune_cuts(engine, flt)
-    if reaches(cut, looks_back_to):
+    if aggregate.reaches(cut, looks_back_to):
         return f"{_removed(cut)}: comparisons count only what came after it"
-    if not reaches(partly, looks_back_to):
+    if not aggregate.reaches(partly, looks_back_to):
         return None
     names, cutoff = ", ".join(partly.sources), format_kst(partly.before)
     only = " ".join(f"--source {name}" for name in partly.sources)
@@ -296,15 +296,10 @@ def pruned_note(engine: Engine, flt: Any, looks_back_to: datetime | None) -> str
     )
 
 
-def reaches(cut: Any, looks_back_to: datetime | None) -> bool:
-    """Whether a comparison reaching back to `looks_back_to` (None: to the start of the data)
-    passes the prune cutoff `cut` (an aggregate.Cut, or None for none)."""
-    return cut is not None and (looks_back_to is None or looks_back_to < cut.before)
-
-
 def cutoff_record(cut: Any, looks_back_to: datetime) -> str | None:
     """The prune cutoff a comparison reaching back to `looks_back_to` passes, as JSON gives
     it (ISO, KST), or None."""
+    from minsim.aggregate import reaches
     from minsim.timefmt import KST
 
     return cut.before.astimezone(KST).isoformat() if reaches(cut, looks_back_to) else None

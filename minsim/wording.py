@@ -140,6 +140,13 @@ def pruned_text(cut: Cut) -> str:
     )
 
 
+def partly_missing_text(cut: Cut) -> str:
+    """'2022-10-17 00:00 KST 이전 구간은 demo-video의 문서가 빠진 채 비교': what a view that also
+    reads sources never pruned compares before a prune of some (no markup, no ending)."""
+    names = ", ".join(cut.sources)
+    return f"{format_kst(cut.before)} 이전 구간은 {names}의 문서가 빠진 채 비교"
+
+
 def pruned_whose(cut: Cut) -> str:
     """'demo-video, demo-wire의 ' for a prune limited to sources, '' for one of every source."""
     return f"{', '.join(cut.sources)}의 " if cut.sources else ""

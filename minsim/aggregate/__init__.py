@@ -47,6 +47,7 @@ from minsim.aggregate.retention import (
     prune_cuts,
     prune_history,
     pruned_before,
+    reaches,
 )
 from minsim.aggregate.rollups import (
     aspect_timeseries,
@@ -65,6 +66,7 @@ __all__ = [
     "prune_cuts",
     "prune_history",
     "pruned_before",
+    "reaches",
     "Prunable",
     "prunable_documents",
     "prunable_ids",

@@ -116,6 +116,12 @@ def _later(one: Cut | None, other: Cut | None) -> Cut | None:
     return max(one, other, key=_recency)
 
 
+def reaches(cut: Cut | None, looks_back_to: datetime | None) -> bool:
+    """Whether a comparison reaching back to `looks_back_to` (None: to the start of the data)
+    passes the cutoff of `cut` (None: no prune)."""
+    return cut is not None and (looks_back_to is None or looks_back_to < cut.before)
+
+
 def from_cut(flt: Filters, cut: Cut | None) -> Filters:
     """The filters with their start moved up to the cutoff, when it lies later."""
     if cut is None or (flt.start is not None and flt.start >= cut.before):
