@@ -27,7 +27,13 @@ from minsim.errors import MinsimError
 from minsim.files import PARTIAL_SUFFIX, write_whole
 from minsim.settings import BriefSettings
 from minsim.timefmt import KST
-from minsim.webhook import DRAIN_SECONDS, WEBHOOK_LIMITS, WEBHOOK_POLICY, WebhookSender
+from minsim.webhook import (
+    DRAIN_SECONDS,
+    RESENT_AFTER_RUN,
+    WEBHOOK_LIMITS,
+    WEBHOOK_POLICY,
+    WebhookSender,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +89,9 @@ class BriefSchedule:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         policy: RetryPolicy = WEBHOOK_POLICY,
         limits: HttpLimits = WEBHOOK_LIMITS,
+        resent: str = RESENT_AFTER_RUN,
     ) -> None:
+        """`resent` says, for the log, when failed posts go out again (`resend_failed`)."""
         check_delivery(settings, webhook)  # again: a BriefSchedule may be made without the CLI
         known = aggregate.company_names(engine)
         unknown = [company for company in settings.companies if company not in known]
@@ -94,7 +102,7 @@ class BriefSchedule:
             )
         self._engine, self._settings, self._watch, self._clock = engine, settings, watch, clock
         self._sender = (
-            WebhookSender(webhook, BRIEF_WEBHOOK_LABEL, policy, limits) if webhook else None
+            WebhookSender(webhook, BRIEF_WEBHOOK_LABEL, policy, limits, resent) if webhook else None
         )
 
     @property
@@ -184,7 +192,8 @@ class BriefSchedule:
         }
 
     def resend_failed(self) -> None:
-        """After a collection run: posts that failed for a reason that may pass go out again."""
+        """After a collection run (every few minutes when nothing is collected): posts that
+        failed for a reason that may pass go out again."""
         if self._sender is not None:
             self._sender.resend_failed()
 

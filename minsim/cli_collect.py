@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 # when the parser is built, so `minsim --help` answers at once.
 
 EXIT_SOURCE_FAILED = 1
+NO_SOURCES = "no enabled sources: enable one in the settings file or name it"
+# A process that collects nothing neither scores nor tells of surges: the one that collects does.
+BRIEFS_ONLY = (
+    "no enabled sources: writing briefs only, of what other processes collect (stored "
+    "documents are not scored and surges are not told here); Ctrl+C stops"
+)
 # Counters shown first in one-line summaries, in this order; the rest follow alphabetically.
 LEAD_COUNTERS = ("fetched", "new", "duplicate", "updated")
 
@@ -42,8 +48,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "run",
         help="collect the enabled sources on their intervals until stopped (the scheduler)",
         description="Run the scheduler in the foreground: every enabled source (or the named "
-        "ones) now and then every `interval`, one run at a time. Ctrl+C or SIGTERM stops it "
-        "after the run under way.",
+        "ones) now and then every `interval`, one run at a time, and the briefs of [brief] at. "
+        "With no enabled source and [brief] at set, it writes the briefs alone. Ctrl+C or "
+        "SIGTERM stops it after the run under way.",
     )
     run.add_argument("names", nargs="*", metavar="NAME", help="source names (default: enabled)")
     run.set_defaults(func=run_scheduler_command)
@@ -100,7 +107,7 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.brief_schedule import BriefSchedule, BriefSettingError, check_delivery
-    from minsim.scheduler import Scheduler
+    from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
     from minsim.surge_watch import SurgeWatch
     from minsim.webhook import webhook_from_env
 
@@ -113,20 +120,25 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     where = settings.path or "settings"
     try:
         check_delivery(settings.brief, brief_hook)
-        prepared = _prepare(args, settings)
+        prepared = _prepare(args, settings, briefs_only=bool(settings.brief.at))
         if prepared is None:
             return 0
         chosen, parts = prepared
         briefs = None
         if settings.brief.at:
             briefs = BriefSchedule(
-                parts[0], settings.brief, webhook=brief_hook, watch=settings.surges.watch
-            )
+                parts[0], settings.brief, webhook=brief_hook, watch=settings.surges.watch,
+                **({} if chosen else {"resent": RESENT_WITHOUT_RUNS}),
+            )  # fmt: skip
     except BriefSettingError as exc:  # named like any other settings problem
         raise BriefSettingError(f"{where}: {exc}") from None
-    watch = SurgeWatch(parts[0], webhook=webhook, watch=settings.surges.watch)
-    names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
-    print(f"collecting {names}; Ctrl+C stops", flush=True)
+    watch = None
+    if chosen:
+        watch = SurgeWatch(parts[0], webhook=webhook, watch=settings.surges.watch)
+        names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
+        print(f"collecting {names}; Ctrl+C stops", flush=True)
+    else:
+        print(BRIEFS_ONLY, flush=True)
 
     def report(result: RunResult) -> None:
         state = "ok" if result.ok else "FAILED"
@@ -134,9 +146,9 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         if result.error:
             print(f"{result.source}: error: {terminal_safe(result.error)}", flush=True)
 
-    if settings.surges.watch:
+    if watch is not None and settings.surges.watch:
         print(f"watching the words {', '.join(settings.surges.watch)}", flush=True)
-    if webhook:
+    if watch is not None and webhook:
         print(f"surges are posted to the webhook in {variable}", flush=True)
     if briefs is not None:
         print(terminal_safe(f"writing {briefs.describe()}"), flush=True)
@@ -151,30 +163,25 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
 
 
 def _prepare(
-    args: argparse.Namespace, settings: Settings | None = None
+    args: argparse.Namespace, settings: Settings | None = None, *, briefs_only: bool = False
 ) -> tuple[list[SourceSettings], tuple[Any, ...]] | None:
     """The chosen sources and what collecting them needs (database, scenario, scorer, salt, in
-    the order Pipeline and Scheduler take them); None when no source is chosen. `settings` are
-    read from --config when not given."""
+    the order Pipeline and Scheduler take them); None when no source is chosen, said. With
+    `briefs_only`, no source chosen is no collection: the database and scenario, without the
+    scorer (Kiwi is not loaded) and salt. `settings` are read from --config when not given."""
     from minsim.cli_common import open_with_scenario, scorer_for
+    from minsim.pipeline import select_sources
     from minsim.privacy import load_salt
 
     settings = settings or load_settings(args.config)
-    chosen = _chosen_sources(settings, args.names)
-    if not chosen:
+    chosen = select_sources(settings, args.names)
+    if not chosen and not briefs_only:
+        print(NO_SOURCES)
         return None
     engine, scenario = open_with_scenario(settings)
-    return chosen, (engine, scenario, scorer_for(settings), load_salt(settings))
-
-
-def _chosen_sources(settings: Settings, names: list[str]) -> list[SourceSettings]:
-    """The sources to run, saying so when there are none."""
-    from minsim.pipeline import select_sources
-
-    chosen = select_sources(settings, names)
     if not chosen:
-        print("no enabled sources: enable one in the settings file or name it")
-    return chosen
+        return chosen, (engine, scenario, None, "")
+    return chosen, (engine, scenario, scorer_for(settings), load_salt(settings))
 
 
 def _print_progress(name: str, counters: RunCounters) -> None:

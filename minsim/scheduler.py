@@ -9,7 +9,8 @@ older version of the lexicon or rules), saying how many and why, with progress w
 After scoring and after every run, a SurgeWatch tells of each new ongoing surge (a log line, and
 a webhook post when one is configured); a failed check is logged and collecting goes on. With a
 BriefSchedule, the brief of the hours before is written at each of its KST times of day, on the
-same worker as the runs.
+same worker as the runs. With no sources it writes the briefs alone, of what other processes
+collect.
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ MISFIRE_GRACE_SECONDS = 300
 BRIEF_GRACE_SECONDS = 3600
 # A brief caught up at start is queued this much after the sources' first runs.
 AFTER_FIRST_RUNS = timedelta(microseconds=1)
+# With no source to run (briefs only), brief posts that failed for a reason that may pass are
+# sent again this often, as they otherwise are after every run.
+RESEND_SECONDS = 300
+RESENT_WITHOUT_RUNS = f"within {RESEND_SECONDS // 60} minutes"
 # One worker: one writer to the database and one Kiwi for the whole process.
 WORKERS = 1
+RESEND_JOB = "resend briefs"
 INTERRUPTED = "interrupted: the collecting process ended before the run finished"
 # While scoring at start-up, progress is logged at most this often: a database scored by an
 # older scorer version is scored again in full, which takes minutes on a large one.
@@ -124,6 +130,13 @@ class Scheduler:
                 id=source.name,
                 name=f"collect {source.name}",
                 next_run_time=now,
+            )
+        if not self._sources and self._briefs is not None:
+            self._scheduler.add_job(
+                self._briefs.resend_failed,
+                IntervalTrigger(seconds=RESEND_SECONDS, timezone=UTC),
+                id=RESEND_JOB,
+                name="send failed brief posts again",
             )
         for at in self._briefs.times if self._briefs is not None else ():
             # APScheduler computes a cron job's first time from now: one due since the command
@@ -204,6 +217,8 @@ class Scheduler:
     def _missed(self, event: JobExecutionEvent) -> None:
         """Say, in our words, that a job waited too long behind a run and was skipped (the
         scheduler's own warning is kept quiet in `start`)."""
+        if event.job_id == RESEND_JOB:
+            return  # the next interval sends them
         at = self._brief_times.get(event.job_id)
         if at is None:
             late = MISFIRE_GRACE_SECONDS // 60

@@ -39,6 +39,7 @@ WEBHOOK_LIMITS = HttpLimits(
     connect_timeout=5.0, read_timeout=10.0, max_bytes=1024 * 1024, min_host_delay=0.0
 )
 # Posts that failed are sent again after the next run; beyond this many, the oldest are dropped.
+RESENT_AFTER_RUN = "after the next run"
 MAX_UNSENT = 20
 # How long a stopping `minsim run` waits for posts still going out.
 DRAIN_SECONDS = 15.0
@@ -87,8 +88,11 @@ class WebhookSender:
         label: str,
         policy: RetryPolicy = WEBHOOK_POLICY,
         limits: HttpLimits = WEBHOOK_LIMITS,
+        resent: str = RESENT_AFTER_RUN,
     ) -> None:
+        """`resent` says when the owner calls `resend_failed`, for the log."""
         self._url, self._label, self._policy, self._limits = url, label, policy, limits
+        self._resent = resent
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue()
         self._failed: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -128,15 +132,15 @@ class WebhookSender:
                 except HttpStatusError as error:
                     if error.status in self._policy.retry_statuses:
                         self._keep(payload)
-                        log.warning("%s failed: %s; sent again after the next run",
-                                    label, redact(str(error)))  # fmt: skip
+                        log.warning("%s failed: %s; sent again %s", label,
+                                    redact(str(error)), self._resent)  # fmt: skip
                     else:  # a revoked or wrong hook: trying again changes nothing
                         log.warning("%s failed: %s; not sent again", label,
                                     redact(str(error)))  # fmt: skip
                 except HttpError as error:  # a timeout or a lost connection: may pass
                     self._keep(payload)
-                    log.warning("%s failed: %s; sent again after the next run", label,
-                                redact(str(error)))  # fmt: skip
+                    log.warning("%s failed: %s; sent again %s", label,
+                                redact(str(error)), self._resent)  # fmt: skip
                 except Exception as error:  # boundary: the sender thread must live on
                     self._keep(payload)
                     log.warning("%s failed: %s: %s", label, type(error).__name__,

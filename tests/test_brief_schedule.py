@@ -28,10 +28,11 @@ from sqlalchemy import Engine, text
 from test_aggregate_fixtures import build_database
 
 from collectors.http import RetryPolicy
+from minsim import scheduler as scheduler_module
 from minsim import store
 from minsim.brief_schedule import BriefSchedule, BriefSettingError, last_due
 from minsim.scenario import load_scenario
-from minsim.scheduler import Scheduler
+from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
 from minsim.settings import BriefSettings, load_settings
 from minsim.timefmt import KST
 
@@ -392,3 +393,71 @@ def test_minsim_run_writes_and_posts_the_brief_at_its_time(
     # recorded as delivered, so a restart after its time owes nothing
     status = run_minsim("status", cwd=tmp_path)
     assert f"last brief at {due:%H:%M} KST: the one due {due:%Y-%m-%d %H:%M} KST" in status.stdout
+
+
+def test_with_no_sources_briefs_are_written_alone_and_failed_posts_go_out_again(
+    database: Engine, tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """No run comes to send failed posts again: a timer does."""
+    server.route(HOOK_PATH, [Reply(503), Reply(503), Reply(200, "ok")])  # FAST tries twice
+    monkeypatch.setattr(scheduler_module, "RESEND_SECONDS", 0.2)
+    now = datetime.now(KST)
+    due = now.replace(second=0, microsecond=0) - timedelta(hours=2)
+    store.record_brief(database, due.time(), due - timedelta(days=1))  # then collecting stopped
+    settings = BriefSettings(at=(due.time(),), hours=1)
+    schedule = BriefSchedule(database, settings, webhook=server.url(HOOK_PATH), policy=FAST,
+                             resent=RESENT_WITHOUT_RUNS)  # fmt: skip
+    happened: list[str] = []
+    scheduler = Scheduler(database, None, None, "", [], briefs=schedule,
+                          on_brief=happened.append, started=now)  # fmt: skip
+    caplog.set_level(logging.WARNING)
+    stopper = threading.Timer(
+        0.2, lambda: _stop_when(scheduler, lambda: server.hits(HOOK_PATH) >= 3)
+    )
+    stopper.start()
+    scheduler.start()  # blocks until stopped
+    stopper.join()
+    span = f"{due - timedelta(hours=1):%Y-%m-%d %H:%M} ~ {due:%Y-%m-%d %H:%M} KST"
+    assert happened == [f"brief of {span}: posted to the brief webhook"]
+    first, _retry, resent = _posts(server)
+    assert resent == first and resent["brief"]["end"] == due.isoformat()
+    assert "brief webhook failed: " in caplog.text and "sent again within 5 minutes" in caplog.text
+
+
+def test_minsim_run_without_sources_writes_the_briefs_alone(tmp_path: Path) -> None:
+    """A process for the briefs beside one that collects: it loads no scorer and scores
+    nothing (the collecting one does), and says so."""
+    engine = build_database(tmp_path / "minsim.db")
+    due = datetime.now(KST).replace(second=0, microsecond=0) - timedelta(hours=2)
+    store.record_brief(engine, due.time(), due - timedelta(days=1))
+    scored = _score_rows(engine)
+    config = collecting_config(
+        tmp_path, f'enabled = false\n[brief]\nat = ["{due:%H:%M}"]\nhours = 1\nfolder = "briefs"\n'
+    )
+    process = start_run(config, tmp_path, {})
+    brief = tmp_path / "briefs" / file_name_for(due, 1)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not brief.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 0, output
+    assert "no enabled sources: writing briefs only, of what other processes collect" in output
+    assert "collecting" not in output.replace("collecting was stopped", "")
+    assert f"brief of {due:%Y-%m-%d %H:%M} KST was due while collecting was stopped" in output
+    assert f"written to {brief}" in output and brief.read_text(encoding="utf-8").startswith("# ")
+    # the fixture's scores are from another scorer version: a collecting process rescores them
+    assert "scoring" not in output and _score_rows(engine) == scored
+    # without briefs there is nothing to do
+    config.write_text(config.read_text(encoding="utf-8").split("[brief]")[0], encoding="utf-8")
+    alone = start_run(config, tmp_path, {})
+    output, _ = alone.communicate(timeout=WAIT_SECONDS)
+    assert alone.returncode == 0
+    assert output.strip() == "no enabled sources: enable one in the settings file or name it"
+    engine.dispose()
+
+
+def _score_rows(engine: Engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(text("SELECT doc_id, scorer_version FROM scores")).all())
