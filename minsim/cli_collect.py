@@ -107,20 +107,23 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.brief_schedule import BriefSchedule, BriefSettingError, check_delivery
+    from minsim.pipeline import select_sources
     from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
     from minsim.surge_watch import SurgeWatch
     from minsim.webhook import webhook_from_env
 
     started = datetime.now(UTC)
     settings = load_settings(args.config)
-    # Checked before Kiwi loads and the scoring starts: a bad value stops at once.
+    briefs_only = bool(settings.brief.at) and not select_sources(settings, args.names)
+    # Checked before Kiwi loads and the scoring starts: a bad value stops at once. A process
+    # writing briefs alone tells of no surges, so their webhook is not its business.
     variable = settings.surges.webhook_env
-    webhook = webhook_from_env(variable)
+    webhook = None if briefs_only else webhook_from_env(variable)
     brief_hook = webhook_from_env(settings.brief.webhook_env) if settings.brief.at else None
     where = settings.path or "settings"
     try:
         check_delivery(settings.brief, brief_hook)
-        prepared = _prepare(args, settings, briefs_only=bool(settings.brief.at))
+        prepared = _prepare(args, settings, briefs_only=briefs_only)
         if prepared is None:
             return 0
         chosen, parts = prepared
@@ -167,9 +170,10 @@ def _prepare(
 ) -> tuple[list[SourceSettings], tuple[Any, ...]] | None:
     """The chosen sources and what collecting them needs (database, scenario, scorer, salt, in
     the order Pipeline and Scheduler take them); None when no source is chosen, said. With
-    `briefs_only`, no source chosen is no collection: the database and scenario, without the
-    scorer (Kiwi is not loaded) and salt. `settings` are read from --config when not given."""
-    from minsim.cli_common import open_with_scenario, scorer_for
+    `briefs_only`, no source chosen is no collection: the database alone, which must exist
+    (briefs of a database nobody collects into would be empty), without the scenario, the
+    scorer (Kiwi is not loaded) and the salt. `settings` are read from --config when not given."""
+    from minsim.cli_common import open_database, open_with_scenario, scorer_for
     from minsim.pipeline import select_sources
     from minsim.privacy import load_salt
 
@@ -178,9 +182,9 @@ def _prepare(
     if not chosen and not briefs_only:
         print(NO_SOURCES)
         return None
-    engine, scenario = open_with_scenario(settings)
     if not chosen:
-        return chosen, (engine, scenario, None, "")
+        return chosen, (open_database(settings, create=False), None, None, "")
+    engine, scenario = open_with_scenario(settings)
     return chosen, (engine, scenario, scorer_for(settings), load_salt(settings))
 
 

@@ -207,11 +207,15 @@ def open_for_document_filters(args: argparse.Namespace) -> Engine:
     return engine
 
 
-def open_database(settings: Settings) -> Engine:
-    """An engine on the configured database, migrated to the current schema (created if new)."""
+def open_database(settings: Settings, *, create: bool = True) -> Engine:
+    """An engine on the configured database, migrated to the current schema (created if new,
+    unless not `create`: then a missing one raises DatabaseMissing saying to run init)."""
     from minsim import db
 
-    engine = db.engine_for(settings)
+    try:
+        engine = db.engine_for(settings, create=create)
+    except db.DatabaseMissing as exc:
+        raise db.DatabaseMissing(f"{exc}; {INIT_HINT}") from exc
     db.migrate(engine)
     return engine
 

@@ -60,6 +60,8 @@ RESENT_WITHOUT_RUNS = f"within {RESEND_SECONDS // 60} minutes"
 # One worker: one writer to the database and one Kiwi for the whole process.
 WORKERS = 1
 RESEND_JOB = "resend briefs"
+CAUGHT_UP = "collecting was stopped: writing it after the first runs"
+CAUGHT_UP_ALONE = "minsim run was stopped: writing it now"
 INTERRUPTED = "interrupted: the collecting process ended before the run finished"
 # While scoring at start-up, progress is logged at most this often: a database scored by an
 # older scorer version is scored again in full, which takes minutes on a large one.
@@ -115,7 +117,9 @@ class Scheduler:
     def start(self) -> None:
         """Close runs a killed process left open, score what has no score under the current
         scorer version, schedule every source now and on its interval, and block until stopped."""
-        closed = store.close_interrupted_runs(self._engine, INTERRUPTED)
+        # Runs are this process's business only when it collects: writing briefs alone, the
+        # open run may be that of the process collecting beside it.
+        closed = store.close_interrupted_runs(self._engine, INTERRUPTED) if self._sources else 0
         if closed:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:
@@ -148,8 +152,8 @@ class Scheduler:
             # before it was due (its own job: the next time of day may come before it runs).
             missed = self._briefs.missed_while_stopped(at, self._started)
             if missed is not None:
-                log.warning("brief of %s was due while collecting was stopped: writing it "
-                            "after the first runs", format_kst(missed))  # fmt: skip
+                log.warning("brief of %s was due while %s", format_kst(missed),
+                            CAUGHT_UP if self._sources else CAUGHT_UP_ALONE)  # fmt: skip
                 caught_up = f"{self._brief_id(at)} missed"
                 self._brief_times[caught_up] = at
                 self._caught_up[caught_up] = missed

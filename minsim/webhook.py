@@ -38,7 +38,8 @@ WEBHOOK_POLICY = RetryPolicy(attempts=3, backoff_base=2.0, backoff_max=10.0, ret
 WEBHOOK_LIMITS = HttpLimits(
     connect_timeout=5.0, read_timeout=10.0, max_bytes=1024 * 1024, min_host_delay=0.0
 )
-# Posts that failed are sent again after the next run; beyond this many, the oldest are dropped.
+# Posts that failed are sent again after the next run (or on a timer when nothing is collected);
+# beyond this many, the oldest are dropped.
 RESENT_AFTER_RUN = "after the next run"
 MAX_UNSENT = 20
 # How long a stopping `minsim run` waits for posts still going out.
@@ -151,7 +152,7 @@ class WebhookSender:
                     self._queue.task_done()
 
     def unsent(self) -> int:
-        """Posts that failed and wait for the next run."""
+        """Posts that failed and wait to be sent again (`resend_failed`)."""
         with self._lock:
             return len(self._failed)
 

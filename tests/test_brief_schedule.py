@@ -28,8 +28,8 @@ from sqlalchemy import Engine, text
 from test_aggregate_fixtures import build_database
 
 from collectors.http import RetryPolicy
+from minsim import aggregate, store
 from minsim import scheduler as scheduler_module
-from minsim import store
 from minsim.brief_schedule import BriefSchedule, BriefSettingError, last_due
 from minsim.scenario import load_scenario
 from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
@@ -425,37 +425,76 @@ def test_with_no_sources_briefs_are_written_alone_and_failed_posts_go_out_again(
     assert "brief webhook failed: " in caplog.text and "sent again within 5 minutes" in caplog.text
 
 
-def test_minsim_run_without_sources_writes_the_briefs_alone(tmp_path: Path) -> None:
-    """A process for the briefs beside one that collects: it loads no scorer and scores
-    nothing (the collecting one does), and says so."""
+def test_minsim_run_without_sources_writes_the_briefs_alone(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A process for the briefs beside one that collects: it loads no scorer, scores nothing
+    and leaves the collecting process's run alone, writes the brief it owes at once, and says
+    when a failed post goes out again, since no run comes to send it."""
+    server.route(HOOK_PATH, Reply(503))
     engine = build_database(tmp_path / "minsim.db")
     due = datetime.now(KST).replace(second=0, microsecond=0) - timedelta(hours=2)
     store.record_brief(engine, due.time(), due - timedelta(days=1))
+    running = store.start_run(engine, "inbox")  # the collecting process, mid-run
     scored = _score_rows(engine)
-    config = collecting_config(
-        tmp_path, f'enabled = false\n[brief]\nat = ["{due:%H:%M}"]\nhours = 1\nfolder = "briefs"\n'
-    )
-    process = start_run(config, tmp_path, {})
+    briefs = f'[brief]\nat = ["{due:%H:%M}"]\nhours = 1\nfolder = "briefs"\nwebhook_env = "HOOK"\n'
+    config = collecting_config(tmp_path, "enabled = false\n" + briefs)
+    env = {"HOOK": server.url(HOOK_PATH), "MINSIM_SURGE_WEBHOOK": "not-a-url"}  # not its business
+    process = start_run(config, tmp_path, env)
     brief = tmp_path / "briefs" / file_name_for(due, 1)
     deadline = time.monotonic() + WAIT_SECONDS
-    while not brief.exists() and process.poll() is None and time.monotonic() < deadline:
+    while not (brief.exists() and server.hits(HOOK_PATH) >= 3) and time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
         time.sleep(0.1)
+    time.sleep(0.5)  # the failed post's log line follows its third and last attempt
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=WAIT_SECONDS)
     assert process.returncode == 0, output
     assert "no enabled sources: writing briefs only, of what other processes collect" in output
-    assert "collecting" not in output.replace("collecting was stopped", "")
-    assert f"brief of {due:%Y-%m-%d %H:%M} KST was due while collecting was stopped" in output
-    assert f"written to {brief}" in output and brief.read_text(encoding="utf-8").startswith("# ")
+    assert "collecting" not in output
+    assert (
+        f"brief of {due:%Y-%m-%d %H:%M} KST was due while minsim run was stopped: writing it now"
+        in output
+    )
+    assert f"written to {brief}, posted to the brief webhook" in output
+    assert brief.read_text(encoding="utf-8").startswith("# 민심 브리핑 · ")
+    assert "brief webhook failed: " in output and "sent again within 5 minutes" in output
     # the fixture's scores are from another scorer version: a collecting process rescores them
     assert "scoring" not in output and _score_rows(engine) == scored
-    # without briefs there is nothing to do
-    config.write_text(config.read_text(encoding="utf-8").split("[brief]")[0], encoding="utf-8")
-    alone = start_run(config, tmp_path, {})
-    output, _ = alone.communicate(timeout=WAIT_SECONDS)
-    assert alone.returncode == 0
+    [run] = [r for r in aggregate.last_runs(engine) if r["source"] == "inbox"]
+    assert run["id"] == running and run["status"] == "running"
+    # No [[sources]] at all: the same. Without briefs there is nothing to do.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    bare = write_sqlite_config(tmp_path)
+    bare.write_text(bare.read_text(encoding="utf-8") + briefs, encoding="utf-8")
+    process = start_run(bare, alone, {"HOOK": server.url(HOOK_PATH)})
+    first = process.stdout.readline() if process.stdout else ""
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=WAIT_SECONDS)
+    assert first.startswith("no enabled sources: writing briefs only")
+    bare.write_text(bare.read_text(encoding="utf-8").split("[brief]")[0], encoding="utf-8")
+    nothing = start_run(bare, alone, {})
+    output, _ = nothing.communicate(timeout=WAIT_SECONDS)
+    assert nothing.returncode == 0
     assert output.strip() == "no enabled sources: enable one in the settings file or name it"
     engine.dispose()
+
+
+def test_minsim_run_writing_briefs_alone_needs_a_database_to_read(tmp_path: Path) -> None:
+    config = write_sqlite_config(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8") + '[brief]\nat = ["08:00"]\nfolder = "briefs"\n',
+        encoding="utf-8",
+    )
+    process = start_run(config, tmp_path, {})
+    output, _ = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode != 0
+    assert (
+        f"database file {tmp_path / 'minsim.db'} does not exist; run `minsim init` first" in output
+    )
+    assert not (tmp_path / "minsim.db").exists()
 
 
 def _score_rows(engine: Engine) -> list[tuple]:
