@@ -24,6 +24,10 @@ from minsim.cli_collect import format_interval
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
 NO_RUN = "기록 없음"
+# A run's length takes the place of its end time: the start already dates it, and a start and an
+# end in full made the run tables wider than the page.
+TOOK_COLUMN = "걸린 시간"
+UNFINISHED = "…"
 # The column that links a run to the Documents page.
 RUN_LINK_COLUMN = "이 실행의 문서"
 MISSING = MISSING_CELL
@@ -139,13 +143,27 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     row = {
         "상태": _status_label(run) if run else NO_RUN,
         "시작 (KST)": fmt_kst(run["started_at"]) if run else MISSING,
-        "종료 (KST)": fmt_kst(run["finished_at"]) if run else MISSING,
+        TOOK_COLUMN: took(run["started_at"], run["finished_at"]) if run else MISSING,
     }
     for column, key in COUNTER_COLUMNS.items():
         row[column] = _count(counters.get(key))
     row["버림"] = _count(sum(dropped) if dropped else None)
     row["오류"] = str(run["error"] or "") if run else ""
     return row
+
+
+def took(started: object, finished: object) -> str:
+    """How long a run took, `2분 5초`; `…` while it has not finished (or never did: killed)."""
+    if not isinstance(started, datetime) or not isinstance(finished, datetime):
+        return UNFINISHED
+    if pd.isna(started) or pd.isna(finished):
+        return UNFINISHED
+    seconds = max(0, round((finished - started).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [(hours, "시간"), (minutes, "분"), (seconds, "초")]
+    shown = [f"{value}{unit}" for value, unit in parts if value][:2]
+    return " ".join(shown) or "0초"
 
 
 def _run_row(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -490,8 +490,9 @@ def test_health_table_lists_collectors_with_their_last_run() -> None:
     file, rss = frame.iloc[0], frame.iloc[1]
     assert rss["상태"] == "✓ 정상" and rss["설정"] == "rss · 15m · 켜짐"
     assert rss["가져옴"] == "1,200" and rss["버림"] == "3" and rss["중복"] == "—"
-    assert rss["시작 (KST)"] == "2022-10-15 15:00 KST"
+    assert rss["시작 (KST)"] == "2022-10-15 15:00 KST" and rss["걸린 시간"] == "0초"
     assert rss["마지막 정상 실행 (KST)"] == "2022-10-15 15:00 KST"
+    assert file["걸린 시간"] == "—"
     assert file["상태"] == "기록 없음" and file["설정"] == "file · 1m · 꺼짐"
     assert rss["저장한 문서 출처"] == file["저장한 문서 출처"] == "—"  # nothing linked to a run
 
@@ -736,3 +737,17 @@ def test_a_stale_newest_document_is_pointed_out() -> None:
     assert soon is not None and "7시간 전" in soon
     assert ui.stale_note(FilterState(window="24h"), span, newest + pd.Timedelta(hours=1)) is None
     assert ui.stale_note(FilterState(window="all"), span, now) is None  # not counted back
+
+
+def test_a_run_says_how_long_it_took_instead_of_when_it_ended() -> None:
+    start = datetime(2022, 10, 15, 6, tzinfo=UTC)
+    assert health.took(start, start + timedelta(seconds=4.4)) == "4초"
+    assert health.took(start, start + timedelta(minutes=2, seconds=5)) == "2분 5초"
+    assert health.took(start, start + timedelta(hours=1, minutes=3, seconds=9)) == "1시간 3분"
+    assert health.took(start, start + timedelta(hours=2)) == "2시간"
+    assert health.took(start, None) == "…"  # still running, or killed before it ended
+    assert health.took(start, pd.NaT) == "…"
+    assert health.took(start, start - timedelta(seconds=3)) == "0초"  # a clock set back
+    running = {**_run("rss", "running", 6), "finished_at": None}
+    [row] = health.runs_frame([{**running, "id": 7, "stored": 0}]).to_dict("records")
+    assert row["걸린 시간"] == "…" and "종료 (KST)" not in row

@@ -14,6 +14,22 @@ RUN_LINK = st.column_config.LinkColumn(
     display_text="문서 보기", help="이 실행이 저장한 문서만 문서 보기 페이지에 엽니다"
 )
 
+# Every run table: its first column (what ran) stays in view while the wide tables scroll, and
+# the start time is shown whole.
+START_WIDTH_PX = 150
+
+
+def run_columns(first: str, **more: object) -> dict[str, object]:
+    """The column settings of a run table whose first column is `first`, with `more`."""
+    return {
+        first: st.column_config.TextColumn(pinned=True),
+        "시작 (KST)": st.column_config.TextColumn(width=START_WIDTH_PX),
+        health.RUN_LINK_COLUMN: RUN_LINK,
+        "오류": st.column_config.TextColumn(width="large"),
+        **more,
+    }
+
+
 ctx = ui.context()
 st.title("수집 상태 · Sources")
 st.caption(
@@ -63,11 +79,9 @@ if rows:
         health.collectors_frame(rows),
         hide_index=True,
         width="stretch",
-        column_config={
-            "저장한 문서 출처": st.column_config.TextColumn(width="medium"),
-            health.RUN_LINK_COLUMN: RUN_LINK,
-            "오류": st.column_config.TextColumn(width="large"),
-        },
+        column_config=run_columns(
+            "수집기", **{"저장한 문서 출처": st.column_config.TextColumn(width="medium")}
+        ),
     )
 if not runs:
     st.info("아직 수집 실행 기록이 없습니다. `minsim collect`가 실행되면 여기에 나타납니다.")
@@ -77,7 +91,7 @@ if imports:
     with st.expander(f"최근 가져오기 {len(imports)}건 (파일별 마지막 실행, 최신순)"):
         ui.data_table(
             health.imports_frame(imports), hide_index=True, width="stretch",
-            column_config={health.RUN_LINK_COLUMN: RUN_LINK},
+            column_config=run_columns("파일"),
         )  # fmt: skip
 
 recent = loaders.recent_runs(ctx.url, health.RECENT_RUNS)
@@ -89,8 +103,7 @@ if recent:
         )
         ui.data_table(
             health.runs_frame(recent), hide_index=True, width="stretch",
-            column_config={health.RUN_LINK_COLUMN: RUN_LINK,
-                           "오류": st.column_config.TextColumn(width="large")},
+            column_config=run_columns("실행"),
         )  # fmt: skip
 
 with st.expander("카운터 전체 (JSON)"):
