@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -166,16 +167,18 @@ class BriefSchedule:
                 log.warning("brief: cannot write %s: %s", path, exc.strerror)
             else:
                 done.append(f"written to {path}")
+                self._remember(at, period.end)
         if self._sender is not None:
-            self._sender.send({"text": text, "brief": self._record(period)})
+            # Without the file, the brief is delivered once the post went out: one still
+            # waiting when collecting stops is owed at the next start.
+            remember = None if done else partial(self._remember, at, period.end)
+            self._sender.send({"text": text, "brief": self._record(period)}, remember)
             done.append(f"posted to the {BRIEF_WEBHOOK_LABEL}")
-        if done:
-            self._remember(at, period.end)
         span = f"{period.start:{TIME_FORMAT}} ~ {period.end:{TIME_FORMAT}} KST"
         return f"brief of {span}: {', '.join(done) or 'not delivered'}"
 
     def _remember(self, at: time, due: datetime) -> None:
-        """Record the brief delivered (a post: handed to the webhook's sender); a record that
+        """Record the brief delivered (its file written, or else its post sent); a record that
         cannot be written is logged: the brief went out, and at worst a restart writes it
         again."""
         try:

@@ -13,7 +13,8 @@ import logging
 import os
 import queue
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -78,6 +79,13 @@ def webhook_from_env(variable: str) -> str | None:
     return url
 
 
+class _Post(NamedTuple):
+    """A payload waiting to be posted, and what to do once it is."""
+
+    payload: dict[str, Any]
+    on_sent: Callable[[], None] | None
+
+
 class WebhookSender:
     """Posts payloads to one webhook from a thread of its own, in order; keeps failed ones to
     send again (`resend_failed`), at most MAX_UNSENT. Messages call the hook `label` ("surge
@@ -94,19 +102,21 @@ class WebhookSender:
         """`resent` says when the owner calls `resend_failed`, for the log."""
         self._url, self._label, self._policy, self._limits = url, label, policy, limits
         self._resent = resent
-        self._queue: queue.Queue[dict[str, Any]] = queue.Queue()
-        self._failed: list[dict[str, Any]] = []
+        self._queue: queue.Queue[_Post] = queue.Queue()
+        self._failed: list[_Post] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._work, name=label.replace(" ", "-"), daemon=True).start()
 
-    def send(self, payload: dict[str, Any]) -> None:
-        self._queue.put(payload)
+    def send(self, payload: dict[str, Any], on_sent: Callable[[], None] | None = None) -> None:
+        """Post `payload` on the sender's thread; `on_sent` is called there once it is posted
+        (after any resending), never when it is not."""
+        self._queue.put(_Post(payload, on_sent))
 
     def resend_failed(self) -> None:
         with self._lock:
             failed, self._failed = self._failed, []
-        for payload in failed:
-            self._queue.put(payload)
+        for post in failed:
+            self._queue.put(post)
 
     def drain(self, timeout: float) -> bool:
         """True once every queued payload was tried; False when `timeout` ran out first."""
@@ -127,27 +137,28 @@ class WebhookSender:
         label = self._label
         with HttpClient(self._policy, self._limits) as client:
             while True:
-                payload = self._queue.get()
+                post = self._queue.get()
                 try:
-                    client.post_json(self._url, payload, label=label)
+                    client.post_json(self._url, post.payload, label=label)
                 except HttpStatusError as error:
                     if error.status in self._policy.retry_statuses:
-                        self._keep(payload)
+                        self._keep(post)
                         log.warning("%s failed: %s; sent again %s", label,
                                     redact(str(error)), self._resent)  # fmt: skip
                     else:  # a revoked or wrong hook: trying again changes nothing
                         log.warning("%s failed: %s; not sent again", label,
                                     redact(str(error)))  # fmt: skip
                 except HttpError as error:  # a timeout or a lost connection: may pass
-                    self._keep(payload)
+                    self._keep(post)
                     log.warning("%s failed: %s; sent again %s", label,
                                 redact(str(error)), self._resent)  # fmt: skip
                 except Exception as error:  # boundary: the sender thread must live on
-                    self._keep(payload)
+                    self._keep(post)
                     log.warning("%s failed: %s: %s", label, type(error).__name__,
                                 redact(str(error)))  # fmt: skip
                 else:
                     log.info("%s: posted", label)
+                    self._sent(post)
                 finally:
                     self._queue.task_done()
 
@@ -156,9 +167,18 @@ class WebhookSender:
         with self._lock:
             return len(self._failed)
 
-    def _keep(self, payload: dict[str, Any]) -> None:
+    def _sent(self, post: _Post) -> None:
+        if post.on_sent is None:
+            return
+        try:
+            post.on_sent()
+        except Exception as error:  # boundary: the sender thread must live on
+            log.warning("%s: posted, but what follows failed: %s: %s", self._label,
+                        type(error).__name__, redact(str(error)))  # fmt: skip
+
+    def _keep(self, post: _Post) -> None:
         with self._lock:
-            self._failed.append(payload)
+            self._failed.append(post)
             if len(self._failed) > MAX_UNSENT:
                 dropped = len(self._failed) - MAX_UNSENT
                 del self._failed[:dropped]

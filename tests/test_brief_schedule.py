@@ -35,6 +35,7 @@ from minsim.scenario import load_scenario
 from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
 from minsim.settings import BriefSettings, load_settings
 from minsim.timefmt import KST
+from minsim.webhook import WebhookSender, webhook_from_env
 
 FAST = RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.01, jitter=0.0)
 HOOK_PATH = "/services/T01/B02/brief-token-77c1"
@@ -303,6 +304,49 @@ def test_only_a_brief_missed_since_one_was_last_delivered_is_owed(
         at, due - timedelta(days=1)
     )
     assert store.last_briefs(database) == {f"{at:%H:%M}": due}
+
+
+def test_a_posted_brief_counts_as_delivered_once_its_post_went_out(
+    database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without a file, a post still failing when collecting stops leaves the brief owed."""
+    server.route(HOOK_PATH, [Reply(503), Reply(503), Reply(200, "ok")])  # FAST tries twice
+    settings = BriefSettings(at=(EIGHT,), hours=24)
+    schedule = _schedule(database, settings, server.url(HOOK_PATH))
+    due = last_due(EIGHT, AFTER_EIGHT)
+    store.record_brief(database, EIGHT, due - timedelta(days=1))
+    caplog.set_level(logging.WARNING)
+    schedule.write(EIGHT)
+    assert schedule.drain(WAIT_SECONDS) and "brief webhook failed" in caplog.text
+    assert store.last_briefs(database) == {"08:00": due - timedelta(days=1)}  # not delivered
+    assert schedule.missed_while_stopped(EIGHT, AFTER_EIGHT + timedelta(minutes=1)) == due
+    schedule.resend_failed()
+    assert schedule.drain(WAIT_SECONDS)
+    assert store.last_briefs(database) == {"08:00": due}  # sent now: delivered
+    assert len(_posts(server)) == 3
+
+
+def test_what_follows_a_post_failing_leaves_the_sender_working(
+    server: LocalServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.route(HOOK_PATH, Reply(200, "ok"))
+    monkeypatch.setenv("TEST_BRIEF_HOOK", server.url(HOOK_PATH))
+    url = webhook_from_env("TEST_BRIEF_HOOK")  # a secret from here on
+    assert url is not None
+    sender = WebhookSender(url, "brief webhook", FAST)
+    after: list[int] = []
+
+    def broken() -> None:
+        raise RuntimeError(f"no record for {server.url(HOOK_PATH)}")
+
+    caplog.set_level(logging.WARNING)
+    sender.send({"n": 1}, broken)
+    sender.send({"n": 2}, lambda: after.append(2))
+    assert sender.drain(WAIT_SECONDS)
+    assert [post["n"] for post in _posts(server)] == [1, 2] and after == [2]
+    assert "brief webhook: posted, but what follows failed: RuntimeError" in caplog.text
+    assert "brief-token-77c1" not in caplog.text  # the URL is a secret, even there
+    assert sender.unsent() == 0
 
 
 def test_a_database_from_before_the_record_owes_no_brief_and_the_brief_still_goes_out(
