@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, update
-from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, add_comments, fill
+from sqlalchemy import Engine, insert, select, update
+from test_aggregate_fixtures import N_ARTICLES, N_COMMENTS, VERSION, _doc, add_comments, fill
 
 from minsim import aggregate, schema
 from minsim.aggregate import Filters
@@ -237,3 +237,23 @@ def test_a_lexicon_entry_keeps_the_documents_whose_scores_it_entered(db: Engine)
     assert docs("1%/SW") == 0 and docs('a"bXc_d/SW') == 0  # no wildcards: % and _ as written
     assert docs("최악/NNG", version="v-test-0") == 1  # a00, read under that version
     assert docs("실망/NNG") == N_ARTICLES + N_COMMENTS - 1  # c001's explanation was replaced
+
+
+def test_the_sources_are_found_by_skipping_from_one_to_the_next(engine: Engine) -> None:
+    """The skip through the source index finds what reading every document finds, in Python's
+    order whatever the database's collation, and nothing in an empty database."""
+    assert aggregate.source_names(engine) == []
+    names = ["b", "B", "a-b", "ab", "a b", "가나", "Z", "demo-video", "b"]  # b twice
+    rows = [
+        _doc(f"d{n}", "comment", name, datetime(2022, 10, 15, n, tzinfo=UTC),
+             datetime(2022, 10, 16, tzinfo=UTC), parent=None, title=None, text="글", url=None)
+        for n, name in enumerate(names)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(schema.documents), rows)
+        everything = conn.execute(select(schema.documents.c.source).distinct()).scalars()
+        expected = sorted(everything)
+    assert aggregate.source_names(engine) == expected == sorted(set(names))
+    # a filter reads the documents it selects: those published from 06:00 UTC on
+    after_six = Filters(start=datetime(2022, 10, 15, 6, tzinfo=UTC))
+    assert aggregate.source_names(engine, after_six) == ["Z", "b", "demo-video"]

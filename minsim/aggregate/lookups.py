@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from minsim.aggregate.sql import (
     KST,
@@ -71,11 +71,27 @@ def aspect_labels(engine: Engine) -> dict[str, str]:
 def source_names(engine: Engine, flt: Filters | None = None) -> list[str]:
     """Every source that stored a document (of those the filters select), sorted (runs of
     imports name files, not sources)."""
-    query = select(documents.c.source).distinct()
-    if flt is not None:
-        query = query.where(*where_clauses(flt))
+    clauses = where_clauses(flt) if flt is not None else []
     with engine.connect() as conn:
+        if not clauses:
+            return stored_sources_of(conn)
+        query = select(documents.c.source).distinct().where(*clauses)
         return sorted(conn.execute(query).scalars())
+
+
+def stored_sources_of(conn: Connection) -> list[str]:
+    """Every source that holds a document, sorted, read by skipping through the source index
+    from one source to the next (the smallest source above the last one, as a recursive query)
+    rather than by reading every document: at a million documents 0.8 ms instead of 109 on
+    SQLite (bench/prune.py), and on PostgreSQL 0.5 ms instead of 113 with eight sources."""
+    seen = select(func.min(documents.c.source).label("source")).cte("seen", recursive=True)
+    later = documents.alias("later")
+    following = (
+        select(func.min(later.c.source)).where(later.c.source > seen.c.source).scalar_subquery()
+    )
+    seen = seen.union_all(select(following).where(seen.c.source.is_not(None)))
+    # Sorted here, not by the database: its collation may order names otherwise.
+    return sorted(conn.execute(select(seen.c.source).where(seen.c.source.is_not(None))).scalars())
 
 
 def time_span(engine: Engine) -> tuple[datetime, datetime] | None:

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from minsim.aggregate.lookups import stored_sources_of
 from minsim.aggregate.sql import Filters
 from minsim.db import has_prunes
-from minsim.schema import documents, prunes
+from minsim.schema import prunes
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ def prune_cuts(engine: Engine, flt: Filters) -> tuple[Cut | None, Cut | None]:
         read = set(flt.sources)
     else:
         with engine.connect() as conn:
-            stored = conn.execute(select(documents.c.source).distinct()).scalars()
-            read = set(stored) | set(latest)
+            read = set(stored_sources_of(conn)) | set(latest)
     return _judge(every, latest, read)
 
 
