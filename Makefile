@@ -12,6 +12,9 @@ PORT ?= 8501
 # Test processes: most tests wait on child processes, servers and the browser, so two share the
 # machine well; each loads its own Kiwi (about 0.5 GB), so more than the cores is wasted memory.
 TEST_WORKERS ?= 2
+# The PostgreSQL server bench/sources.py also measures on (the one the tests use); unreachable,
+# it says so and measures SQLite alone.
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint format bench system-deps install clean
 
@@ -54,6 +57,7 @@ bench: $(STAMP) $(NATIVE)
 	$(PY) bench/throughput.py
 	$(PY) bench/topics.py
 	$(PY) bench/prune.py
+	$(PY) bench/sources.py --postgres $(BENCH_POSTGRES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache sentiment/_native sentiment/_native-* sentiment/_native.lock

@@ -9,8 +9,6 @@ everything stored about them, ids streamed from the database as they go. Beside 
 baseline: every id read into one list, as a prune held them before it streamed them. Each
 step runs once timed and once under tracemalloc (the removal on a second copy of the file),
 which gives the peak of the Python memory it allocated; SQLite's own page cache is not in it.
-First, it times reading which sources hold documents, as every view does once a prune of one
-source exists, against reading every document for it (SELECT DISTINCT).
 Prints figures only, never passes or fails.
 """
 
@@ -26,18 +24,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402
 from topics import START, fill_comments  # noqa: E402
 
-from minsim import aggregate, schema, store  # noqa: E402
+from minsim import aggregate, store  # noqa: E402
 from minsim.db import migrate, open_engine  # noqa: E402
-
-# Reading which sources hold documents takes milliseconds: the best of this many.
-SOURCE_ROUNDS = 5
 
 
 def main() -> int:
@@ -52,10 +45,9 @@ def main() -> int:
         engine = open_engine(f"sqlite:///{timed}")
         migrate(engine)
         built = _measure(lambda: fill_comments(engine, args.docs, 1, args.days), trace=False)
-        report: dict[str, object] = {"docs": args.docs, "build_s": built[0]}
-        report |= _sources(engine)
         engine.dispose()
         shutil.copyfile(timed, traced)
+        report: dict[str, object] = {"docs": args.docs, "build_s": built[0]}
         for name, step in (("count", _count), ("list_all", _list_all), ("remove", _remove)):
             seconds, found = _measure(lambda step=step: step(timed, cutoff), trace=False)
             _, peak = _measure(lambda step=step: step(traced, cutoff), trace=True)
@@ -65,22 +57,6 @@ def main() -> int:
         print(f"{key:>26}: {value}")
     emit(report, args.json)
     return 0
-
-
-def _sources(engine: Engine) -> dict[str, float]:
-    """Which sources hold documents, as every view asks once a prune of one source exists
-    (aggregate.prune_cuts): skipping through the source index, beside the baseline of reading
-    every document (SELECT DISTINCT); the best of SOURCE_ROUNDS each, in milliseconds."""
-    report = {}
-    with engine.connect() as conn:
-        for name, read in (
-            ("sources_skip_ms", lambda: aggregate.source_names(engine)),
-            ("sources_distinct_ms",
-             lambda: list(conn.execute(select(schema.documents.c.source).distinct()))),
-        ):  # fmt: skip
-            rounds = [_measure(read, trace=False, digits=6)[0] for _ in range(SOURCE_ROUNDS)]
-            report[name] = round(min(rounds) * 1000, 2)
-    return report
 
 
 def _count(path: Path, cutoff: datetime) -> int:
@@ -102,12 +78,12 @@ def _remove(path: Path, cutoff: datetime) -> int:
     return store.delete_documents(engine, aggregate.prunable_ids(engine, cutoff), record=record)
 
 
-def _measure(step: Callable[[], object], *, trace: bool, digits: int = 2) -> tuple[object, object]:
+def _measure(step: Callable[[], object], *, trace: bool) -> tuple[object, object]:
     """(seconds, what the step returned) or, traced, (what it returned, peak MiB allocated)."""
     if not trace:
         began = time.perf_counter()
         result = step()
-        return round(time.perf_counter() - began, digits), result
+        return round(time.perf_counter() - began, 2), result
     tracemalloc.start()
     try:
         result = step()

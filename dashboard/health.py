@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard.filters import FilterState, documents_link
 from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
 from minsim.cli_collect import format_interval
+from minsim.store import INTERRUPTED_RUN
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
@@ -143,7 +144,7 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     row = {
         "상태": _status_label(run) if run else NO_RUN,
         "시작 (KST)": fmt_kst(run["started_at"]) if run else MISSING,
-        TOOK_COLUMN: took(run["started_at"], run["finished_at"]) if run else MISSING,
+        TOOK_COLUMN: _took(run) if run else MISSING,
     }
     for column, key in COUNTER_COLUMNS.items():
         row[column] = _count(counters.get(key))
@@ -152,8 +153,15 @@ def _run_columns(run: Mapping[str, Any] | None) -> dict[str, str]:
     return row
 
 
+def _took(run: Mapping[str, Any]) -> str:
+    """How long `run` took; not known of one closed after its process was killed."""
+    if run.get("error") == INTERRUPTED_RUN:
+        return MISSING
+    return took(run["started_at"], run["finished_at"])
+
+
 def took(started: object, finished: object) -> str:
-    """How long a run took, `2분 5초`; `…` while it has not finished (or never did: killed)."""
+    """How long a run took, `2분 5초`; `…` while it has not finished."""
     if not isinstance(started, datetime) or not isinstance(finished, datetime):
         return UNFINISHED
     if pd.isna(started) or pd.isna(finished):

@@ -170,7 +170,10 @@ class BriefSchedule:
                 self._remember(at, period.end)
         if self._sender is not None:
             # Without the file, the brief is delivered once the post went out: one still
-            # waiting when collecting stops is owed at the next start.
+            # waiting when collecting stops is not recorded, so the next start can owe it. The
+            # record is then written from the sender's thread, beside any collection run: on
+            # SQLite it waits for that run's write transaction (busy timeout), which delays
+            # only the next post.
             remember = None if done else partial(self._remember, at, period.end)
             self._sender.send({"text": text, "brief": self._record(period)}, remember)
             done.append(f"posted to the {BRIEF_WEBHOOK_LABEL}")

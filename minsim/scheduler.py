@@ -62,7 +62,6 @@ WORKERS = 1
 RESEND_JOB = "resend briefs"
 CAUGHT_UP = "collecting was stopped: writing it after the first runs"
 CAUGHT_UP_ALONE = "minsim run was stopped: writing it now"
-INTERRUPTED = "interrupted: the collecting process ended before the run finished"
 # While scoring at start-up, progress is logged at most this often: a database scored by an
 # older scorer version is scored again in full, which takes minutes on a large one.
 PROGRESS_SECONDS = 5.0
@@ -119,7 +118,7 @@ class Scheduler:
         scorer version, schedule every source now and on its interval, and block until stopped."""
         # Runs are this process's business only when it collects: writing briefs alone, the
         # open run may be that of the process collecting beside it.
-        closed = store.close_interrupted_runs(self._engine, INTERRUPTED) if self._sources else 0
+        closed = store.close_interrupted_runs(self._engine) if self._sources else 0
         if closed:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:

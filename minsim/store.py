@@ -40,6 +40,10 @@ IN_CHUNK = 900
 # must not stop the file's import, and PostgreSQL refuses a longer value (minsim/schema.py).
 RUN_LABEL_CHARS = column_length(schema.runs.c.source)
 
+# The error of a run closed because its process was killed before it finished (its end time is
+# when it was closed, so how long it ran is not known).
+INTERRUPTED_RUN = "interrupted: the collecting process ended before the run finished"
+
 
 @dataclass
 class UpsertResult:
@@ -418,8 +422,9 @@ def finish_run(
     db.refresh_statistics(engine)
 
 
-def close_interrupted_runs(engine: Engine, error: str) -> int:
-    """Mark runs still `running` as failed (their process was killed); returns how many."""
+def close_interrupted_runs(engine: Engine, error: str = INTERRUPTED_RUN) -> int:
+    """Mark runs still `running` as failed (their process was killed), with `error` and the
+    time they were closed, not when they stopped (which nobody saw); returns how many."""
     with _transaction(engine, "close interrupted runs") as conn:
         result = conn.execute(
             update(schema.runs)

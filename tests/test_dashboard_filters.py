@@ -19,6 +19,7 @@ from dashboard.filters import (
     to_params,
 )
 from dashboard.search import MAX_QUERY_CHARS, clean_query
+from minsim import store
 from sentiment.result import STORED_HITS_LIMIT
 from tests.test_sentiment_support import shared_scorer
 
@@ -745,9 +746,15 @@ def test_a_run_says_how_long_it_took_instead_of_when_it_ended() -> None:
     assert health.took(start, start + timedelta(minutes=2, seconds=5)) == "2분 5초"
     assert health.took(start, start + timedelta(hours=1, minutes=3, seconds=9)) == "1시간 3분"
     assert health.took(start, start + timedelta(hours=2)) == "2시간"
-    assert health.took(start, None) == "…"  # still running, or killed before it ended
+    assert health.took(start, None) == "…"  # still running
     assert health.took(start, pd.NaT) == "…"
     assert health.took(start, start - timedelta(seconds=3)) == "0초"  # a clock set back
     running = {**_run("rss", "running", 6), "finished_at": None}
     [row] = health.runs_frame([{**running, "id": 7, "stored": 0}]).to_dict("records")
     assert row["걸린 시간"] == "…" and "종료 (KST)" not in row
+    # A run closed at the next start after its process was killed: how long it ran is unknown.
+    killed = {**running, "status": "failed", "finished_at": start + timedelta(hours=18),
+              "error": store.INTERRUPTED_RUN}  # fmt: skip
+    rows = health.collectors_frame(health.collectors(CONFIGURED, [killed], {}))
+    row = rows[rows["수집기"] == "rss"].iloc[0]
+    assert row["수집기"] == "rss" and row["걸린 시간"] == "—"
