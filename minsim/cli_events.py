@@ -68,7 +68,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="take event N off the timeline, unless the scenario's events.toml lists it",
         description="Take event N (numbered as `minsim events list` numbers it) off the "
         "timeline and print the command that puts it back. An event the scenario's "
-        "events.toml lists is taken out of that file instead, then `minsim init`.",
+        "events.toml lists is refused: take it out of that file, then run `minsim init`.",
     )
     _event_number(remove)
     remove.set_defaults(func=run_remove)
@@ -78,7 +78,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="change event N's time, title or company (a mistyped time, a better title)",
         description="Change event N (numbered as `minsim events list` numbers it) in place "
         "and print the command that changes it back. It then counts as added by hand. An "
-        "event the scenario's events.toml lists is changed in that file instead, then "
+        "event the scenario's events.toml lists is refused: change it in that file, then run "
         "`minsim init`.",
     )
     _event_number(edit)
