@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard.filters import FilterState, documents_link
 from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
 from minsim.cli_collect import format_interval
+from minsim.overdue import is_overdue
 from minsim.store import INTERRUPTED_RUN
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
@@ -67,6 +68,8 @@ class Collector:
     file: str = MISSING
     # The document sources its runs stored the current version of (documents.run_id).
     stored: tuple[str, ...] = ()
+    # Enabled, it ran before, and no run of it started for several intervals (minsim.overdue).
+    overdue: bool = False
 
     @property
     def failed(self) -> bool:
@@ -86,24 +89,28 @@ def collectors(
     runs: Iterable[Mapping[str, Any]],
     last_ok: Mapping[str, datetime],
     stored: Mapping[str, Sequence[str]] | None = None,
+    now: datetime | None = None,
 ) -> list[Collector]:
     """Configured sources and other collectors that ran, by name, then the file-load groups.
 
     `configured` holds name, kind, interval_seconds and enabled of each `[[sources]]` table;
     `runs` the last run of every run name; `last_ok` the newest successful run of each;
-    `stored` the document sources each run name stored documents into."""
+    `stored` the document sources each run name stored documents into; `now` (the clock by
+    default) tells which configured sources are overdue."""
     stored = stored or {}
+    now = now or datetime.now(UTC)
     by_name = {str(r["source"]): r for r in runs}
-    rows = {
-        str(c["name"]): Collector(
-            name=str(c["name"]), kind=str(c["kind"]),
-            interval=format_interval(int(c["interval_seconds"])),
-            enabled="켜짐" if c["enabled"] else "꺼짐",
-            run=by_name.get(str(c["name"])), last_ok=last_ok.get(str(c["name"])),
-            stored=tuple(stored.get(str(c["name"]), ())),
-        )
-        for c in configured
-    }  # fmt: skip
+    rows = {}
+    for c in configured:
+        name = str(c["name"])
+        run = by_name.get(name)
+        started = run["started_at"] if run is not None else None
+        rows[name] = Collector(
+            name=name, kind=str(c["kind"]), interval=format_interval(int(c["interval_seconds"])),
+            enabled="켜짐" if c["enabled"] else "꺼짐", run=run, last_ok=last_ok.get(name),
+            stored=tuple(stored.get(name, ())),
+            overdue=is_overdue(started, int(c["interval_seconds"]), bool(c["enabled"]), now),
+        )  # fmt: skip
     loads = {name: run for name, run in by_name.items() if name not in rows and _group_of(name)}
     for name, run in by_name.items():
         if name not in rows and name not in loads:
@@ -161,15 +168,17 @@ def _took(run: Mapping[str, Any]) -> str:
 
 
 def took(started: object, finished: object) -> str:
-    """How long a run took, `2분 5초`; `…` while it has not finished."""
+    """How long from `started` to `finished` in its two largest units (`2분 5초`, `3일 5시간`):
+    how long a run took, `…` while it has not finished."""
     if not isinstance(started, datetime) or not isinstance(finished, datetime):
         return UNFINISHED
     if pd.isna(started) or pd.isna(finished):
         return UNFINISHED
     seconds = max(0, round((finished - started).total_seconds()))
-    hours, rest = divmod(seconds, 3600)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [(hours, "시간"), (minutes, "분"), (seconds, "초")]
+    parts = [(days, "일"), (hours, "시간"), (minutes, "분"), (seconds, "초")]
     shown = [f"{value}{unit}" for value, unit in parts if value][:2]
     return " ".join(shown) or "0초"
 
@@ -268,3 +277,12 @@ def sources_frame(activity: pd.DataFrame) -> pd.DataFrame:
         for row in activity.to_dict("records")
     ]
     return pd.DataFrame(records)
+
+
+def overdue_line(row: Collector, now: datetime | None = None) -> str:
+    """`news-feed: 마지막 실행 시작 2022-12-03 13:00 KST (3시간 10분 전, 15m마다)` for the
+    warning of the collectors whose collecting seems to have stopped."""
+    assert row.run is not None
+    started = row.run["started_at"]
+    since = took(started, now or datetime.now(UTC))
+    return f"{row.name}: 마지막 실행 시작 {fmt_kst(started)} ({since} 전, {row.interval}마다)"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import terminal_safe
+from minsim.overdue import ago, is_overdue
 from minsim.settings import Settings, SourceSettings, load_settings
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def run_sources_command(args: argparse.Namespace) -> int:
         return 0
     engine = open_existing_database(settings)  # sources reads the runs: it never creates them
     last = {run["source"]: run for run in aggregate.last_runs(engine)}
+    now = datetime.now(UTC)
     print(f"{'name':<22} {'kind':<15} {'every':>7}  {'enabled':<7}  last run")
     for source in settings.sources:
         run = last.get(source.name)
@@ -79,6 +81,9 @@ def run_sources_command(args: argparse.Namespace) -> int:
         print(f"{source.name:<22} {source.kind:<15} {interval:>7}  {enabled:<7}  {when}")
         if run is not None and run["error"]:  # may quote a source's answer: keep it inert
             print(f"{'':<22} error: {terminal_safe(str(run['error']))}")
+        started = run["started_at"] if run is not None else None
+        if is_overdue(started, source.interval_seconds, source.enabled, now):
+            print(f"{'':<22} overdue: {overdue_text(started, interval, now)}")
     return 0
 
 
@@ -190,6 +195,11 @@ def _prepare(
 
 def _print_progress(name: str, counters: RunCounters) -> None:
     print(f"  {name}: {counters.get('fetched')} items so far", flush=True)
+
+
+def overdue_text(started: datetime, interval: str, now: datetime) -> str:
+    """Why a source is said to be overdue, and what to check."""
+    return f"no run started for {ago(started, now)} (every {interval}): is `minsim run` running?"
 
 
 def summary(counters: dict[str, int]) -> str:

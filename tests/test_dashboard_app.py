@@ -598,6 +598,12 @@ def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> No
     recent = _table(at, "파일")
     assert list(recent["파일"]) == ["my.csv", "missing.csv"]
     assert recent.iloc[1]["상태"] == "✗ 실패"
+    # news-feed (enabled, every 15m) has not started a run since 2022: collecting has stopped;
+    # inbox is disabled, and the other rows are not configured sources
+    [stopped] = [w.value for w in at.warning if "수집이 멈춘 것 같은 수집기" in w.value]
+    stopped = stopped.replace("\\", "")  # the Markdown escapes of outside text
+    assert "news-feed: 마지막 실행 시작 2022-12-03 13:00 KST (" in stopped
+    assert "15m마다" in stopped and "inbox" not in stopped and "demo" not in stopped
 
 
 def _run_param(link: object) -> str:

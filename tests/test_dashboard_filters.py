@@ -19,7 +19,7 @@ from dashboard.filters import (
     to_params,
 )
 from dashboard.search import MAX_QUERY_CHARS, clean_query
-from minsim import store
+from minsim import overdue, store
 from sentiment.result import STORED_HITS_LIMIT
 from tests.test_sentiment_support import shared_scorer
 
@@ -746,6 +746,7 @@ def test_a_run_says_how_long_it_took_instead_of_when_it_ended() -> None:
     assert health.took(start, start + timedelta(minutes=2, seconds=5)) == "2분 5초"
     assert health.took(start, start + timedelta(hours=1, minutes=3, seconds=9)) == "1시간 3분"
     assert health.took(start, start + timedelta(hours=2)) == "2시간"
+    assert health.took(start, start + timedelta(days=3, hours=5, minutes=1)) == "3일 5시간"
     assert health.took(start, None) == "…"  # still running
     assert health.took(start, pd.NaT) == "…"
     assert health.took(start, start - timedelta(seconds=3)) == "0초"  # a clock set back
@@ -758,3 +759,26 @@ def test_a_run_says_how_long_it_took_instead_of_when_it_ended() -> None:
     rows = health.collectors_frame(health.collectors(CONFIGURED, [killed], {}))
     row = rows[rows["수집기"] == "rss"].iloc[0]
     assert row["수집기"] == "rss" and row["걸린 시간"] == "—"
+
+
+def test_a_collector_is_overdue_when_no_run_started_for_three_intervals() -> None:
+    started = datetime(2022, 10, 15, 6, tzinfo=UTC)
+    by = overdue.expected_by(started, 900)  # every 15m: three intervals and the slack
+    assert by == started + timedelta(minutes=50)
+    assert not overdue.is_overdue(started, 900, True, by)
+    assert overdue.is_overdue(started, 900, True, by + timedelta(seconds=1))
+    assert not overdue.is_overdue(started, 900, False, by + timedelta(days=9))  # disabled
+    assert not overdue.is_overdue(None, 900, True, by + timedelta(days=9))  # never ran
+    assert overdue.ago(started, started + timedelta(days=2, hours=4, minutes=9)) == "2d 4h"
+    assert overdue.ago(started, started + timedelta(minutes=45, seconds=59)) == "45m"
+    assert overdue.ago(started, started - timedelta(minutes=5)) == "0m"  # a clock set back
+    # the collectors table: rss ran at 15:00 KST and is overdue by 16:00; file is disabled
+    runs = [_run("rss", "ok", 6), _run("file", "ok", 6)]
+    late = datetime(2022, 10, 15, 7, tzinfo=UTC)
+    rows = {r.name: r for r in health.collectors(CONFIGURED, runs, {}, now=late)}
+    assert rows["rss"].overdue and not rows["file"].overdue
+    assert health.overdue_line(rows["rss"], late) == (
+        "rss: 마지막 실행 시작 2022-10-15 15:00 KST (1시간 전, 15m마다)"
+    )
+    on_time = health.collectors(CONFIGURED, runs, {}, now=started + timedelta(minutes=30))
+    assert not any(r.overdue for r in on_time)

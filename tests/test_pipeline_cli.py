@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from httpserver import LocalServer, Reply
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
-from minsim import schema
+from minsim import schema, store
 from tests.cli_support import run_minsim
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,3 +149,26 @@ def test_run_errors_are_shown_with_terminal_controls_escaped(tmp_path, server):
         assert shown.returncode == 0, shown.stderr
         assert "PayloadError: <b>\\x1b[2J\\u202egone</b>" in shown.stdout, command
         assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout, command
+
+
+def test_sources_says_which_enabled_source_stopped_being_collected(tmp_path, server):
+    config = write_config(tmp_path, server)
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    now = datetime.now(UTC)
+    # dropbox (every 1m) last started 2 hours ago; gone-feed (every 15m) 20 minutes ago, within
+    # three intervals; comments (disabled) a day ago.
+    for source, before in (("dropbox", timedelta(hours=2)), ("gone-feed", timedelta(minutes=20)),
+                           ("comments", timedelta(days=1))):  # fmt: skip
+        run = store.start_run(engine, source)
+        store.finish_run(engine, run, "ok", {"fetched": 0}, None)
+        with engine.begin() as conn:
+            conn.execute(update(schema.runs).where(schema.runs.c.id == run)
+                         .values(started_at=now - before, finished_at=now - before))  # fmt: skip
+    engine.dispose()
+    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    overdue = [line.strip() for line in listing.stdout.splitlines() if "overdue" in line]
+    assert overdue == [
+        "overdue: no run started for 2h (every 1m): is `minsim run` running?"
+    ]  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, health, loaders, ui
+from minsim.overdue import OVERDUE_INTERVALS
 
 # Opens the Documents page (in a new tab) filtered to what a run stored.
 RUN_LINK = st.column_config.LinkColumn(
@@ -65,6 +66,15 @@ def _display_name(row: health.Collector) -> str:
 if failed:
     names = ", ".join(_display_name(r) for r in failed)
     st.error("마지막 실행이 실패한 수집기: " + ui.escape_md(names), icon=":material/report:")
+overdue = [r for r in rows if r.overdue]
+if overdue:
+    st.warning(
+        f"수집이 멈춘 것 같은 수집기(켜져 있는데 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 "
+        "실행이 시작되지 않음): "
+        + ui.escape_md("; ".join(health.overdue_line(r) for r in overdue))
+        + ". `minsim run`이 돌고 있는지 확인하세요.",
+        icon=":material/schedule:",
+    )
 
 st.subheader("수집기 · 마지막 실행")
 st.caption(
