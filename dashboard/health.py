@@ -285,4 +285,7 @@ def overdue_line(row: Collector, now: datetime | None = None) -> str:
     assert row.run is not None
     started = row.run["started_at"]
     since = took(started, now or datetime.now(UTC))
-    return f"{row.name}: 마지막 실행 시작 {fmt_kst(started)} ({since} 전, {row.interval}마다)"
+    line = f"{row.name}: 마지막 실행 시작 {fmt_kst(started)} ({since} 전, {row.interval}마다)"
+    if row.run["status"] == "running":  # it holds back the next runs, one at a time
+        line += ", 아직 실행 중으로 기록됨(긴 실행이거나, 닫지 못하고 멈춘 프로세스)"
+    return line

@@ -82,8 +82,9 @@ def run_sources_command(args: argparse.Namespace) -> int:
         if run is not None and run["error"]:  # may quote a source's answer: keep it inert
             print(f"{'':<22} error: {terminal_safe(str(run['error']))}")
         started = run["started_at"] if run is not None else None
-        if is_overdue(started, source.interval_seconds, source.enabled, now):
-            print(f"{'':<22} overdue: {overdue_text(started, interval, now)}")
+        if run is not None and is_overdue(started, source.interval_seconds, source.enabled, now):
+            still = run["status"] == "running"
+            print(f"{'':<22} overdue: {overdue_text(started, interval, now, still_running=still)}")
     return 0
 
 
@@ -197,9 +198,16 @@ def _print_progress(name: str, counters: RunCounters) -> None:
     print(f"  {name}: {counters.get('fetched')} items so far", flush=True)
 
 
-def overdue_text(started: datetime, interval: str, now: datetime) -> str:
-    """Why a source is said to be overdue, and what to check."""
-    return f"no run started for {ago(started, now)} (every {interval}): is `minsim run` running?"
+def overdue_text(started: datetime, interval: str, now: datetime, *, still_running: bool) -> str:
+    """Why a source is said to be overdue, and what to check. A run still marked running holds
+    back the next ones (one at a time): a long run, or a process killed before closing it."""
+    since = ago(started, now)
+    if still_running:
+        return (
+            f"its run started {since} ago (every {interval}) is still marked running: a long "
+            "run, or `minsim run` was stopped without closing it (its next start does)"
+        )
+    return f"no run started for {since} (every {interval}): is `minsim run` running?"
 
 
 def summary(counters: dict[str, int]) -> str:

@@ -782,3 +782,9 @@ def test_a_collector_is_overdue_when_no_run_started_for_three_intervals() -> Non
     )
     on_time = health.collectors(CONFIGURED, runs, {}, now=started + timedelta(minutes=30))
     assert not any(r.overdue for r in on_time)
+    # a run still marked running holds back the next ones: said so
+    running = [{**_run("rss", "running", 6), "finished_at": None}]
+    [row] = [r for r in health.collectors(CONFIGURED, running, {}, now=late) if r.name == "rss"]
+    assert row.overdue and health.overdue_line(row, late).endswith(
+        "(1시간 전, 15m마다), 아직 실행 중으로 기록됨(긴 실행이거나, 닫지 못하고 멈춘 프로세스)"
+    )

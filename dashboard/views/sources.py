@@ -5,6 +5,8 @@ collection time)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import streamlit as st
 
 from dashboard import charts, health, loaders, ui
@@ -40,9 +42,11 @@ st.caption(
 )
 
 runs = loaders.last_runs(ctx.url)
+# The runs may be as old as the cache: a source is not called stopped for the cache's age.
+read_at = datetime.now(UTC) - timedelta(seconds=loaders.CACHE_TTL_SECONDS)
 rows = health.collectors(
     loaders.configured_sources(), runs, loaders.last_ok_runs(ctx.url),
-    loaders.stored_sources(ctx.url),
+    loaders.stored_sources(ctx.url), now=read_at,
 )  # fmt: skip
 failed = [r for r in rows if r.failed]
 activity = loaders.source_activity(ctx.url, ctx.filters)
