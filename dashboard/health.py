@@ -22,6 +22,7 @@ from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
 from minsim.cli_collect import format_interval
 from minsim.overdue import is_overdue
 from minsim.store import INTERRUPTED_RUN
+from minsim.timefmt import UNITS_KO, duration_text
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}
@@ -174,13 +175,7 @@ def took(started: object, finished: object) -> str:
         return UNFINISHED
     if pd.isna(started) or pd.isna(finished):
         return UNFINISHED
-    seconds = max(0, round((finished - started).total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [(days, "일"), (hours, "시간"), (minutes, "분"), (seconds, "초")]
-    shown = [f"{value}{unit}" for value, unit in parts if value][:2]
-    return " ".join(shown) or "0초"
+    return duration_text(round((finished - started).total_seconds()), UNITS_KO)
 
 
 def _run_row(

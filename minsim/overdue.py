@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from minsim.timefmt import duration_text
+
 # Three intervals without a start: one run late behind a long one, one skipped, then one more.
 OVERDUE_INTERVALS = 3
 # Beside short intervals, a scheduler starting up (loading Kiwi, scoring what is stored) and a
@@ -34,8 +36,4 @@ def is_overdue(
 
 def ago(moment: datetime, now: datetime) -> str:
     """`3h 10m`, `2d 4h`, `45m`: how long before `now`, in its two largest units."""
-    minutes = max(0, int((now - moment).total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "m")) if v][:2]
-    return " ".join(parts) or "0m"
+    return duration_text((now - moment).total_seconds())
