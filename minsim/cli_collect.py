@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import terminal_safe
-from minsim.overdue import ago, is_overdue
+from minsim.overdue import ago, is_overdue, not_collected_beside, settings_changed_at
 from minsim.settings import Settings, SourceSettings, load_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from minsim.models import RunCounters
     from minsim.pipeline import RunResult
 
@@ -68,7 +71,7 @@ def run_sources_command(args: argparse.Namespace) -> int:
         return 0
     engine = open_existing_database(settings)  # sources reads the runs: it never creates them
     last = {run["source"]: run for run in aggregate.last_runs(engine)}
-    now = datetime.now(UTC)
+    check = SourceCheck.read(engine, settings)
     print(f"{'name':<22} {'kind':<15} {'every':>7}  {'enabled':<7}  last run")
     for source in settings.sources:
         run = last.get(source.name)
@@ -81,10 +84,13 @@ def run_sources_command(args: argparse.Namespace) -> int:
         print(f"{source.name:<22} {source.kind:<15} {interval:>7}  {enabled:<7}  {when}")
         if run is not None and run["error"]:  # may quote a source's answer: keep it inert
             print(f"{'':<22} error: {terminal_safe(str(run['error']))}")
-        started = run["started_at"] if run is not None else None
-        if run is not None and is_overdue(started, source.interval_seconds, source.enabled, now):
-            still = run["status"] == "running"
-            print(f"{'':<22} overdue: {overdue_text(started, interval, now, still_running=still)}")
+        warning = check.warning(source, run)
+        if warning:
+            print(f"{'':<22} {warning}")
+    unknown = sorted(set(last) - {source.name for source in settings.sources} - _loads(last))
+    if unknown:  # a renamed source's runs stay under its old name
+        names = terminal_safe(", ".join(unknown))
+        print(f"runs of names not in the settings (renamed or removed): {names}")
     return 0
 
 
@@ -198,6 +204,46 @@ def _print_progress(name: str, counters: RunCounters) -> None:
     print(f"  {name}: {counters.get('fetched')} items so far", flush=True)
 
 
+class SourceCheck:
+    """Whether each configured source is still collected: `overdue:` when its runs stopped,
+    `not collected:` when it never ran while the others ran on after the settings changed
+    (minsim.overdue). `minsim sources` and `minsim status` print the same lines."""
+
+    def __init__(
+        self,
+        now: datetime,
+        changed: datetime | None = None,
+        spans: Mapping[str, tuple[datetime, datetime]] | None = None,
+    ) -> None:
+        self.now, self.changed, self.spans = now, changed, spans or {}
+
+    @classmethod
+    def read(cls, engine: Engine, settings: Settings) -> SourceCheck:
+        """The check as of now, from the settings file's time and the runs since."""
+        from minsim import aggregate
+
+        changed = settings_changed_at(settings.path)
+        names = {source.name for source in settings.sources}
+        spans = aggregate.run_spans_since(engine, changed, names) if changed else {}
+        return cls(datetime.now(UTC), changed, spans)
+
+    def warning(self, source: SourceSettings, run: Mapping[str, Any] | None) -> str | None:
+        """The source's `overdue:` or `not collected:` line, if any; `run` is its last run."""
+        interval = format_interval(source.interval_seconds)
+        started = run["started_at"] if run is not None else None
+        if run is not None and is_overdue(
+            started, source.interval_seconds, source.enabled, self.now
+        ):
+            still = run["status"] == "running"
+            return f"overdue: {overdue_text(started, interval, self.now, still_running=still)}"
+        beside = not_collected_beside(
+            source.name, source.interval_seconds, source.enabled, started, self.spans
+        )
+        if beside is None or self.changed is None:
+            return None
+        return f"not collected: {not_collected_text(beside, self.spans[beside], self.changed)}"
+
+
 def overdue_text(started: datetime, interval: str, now: datetime, *, still_running: bool) -> str:
     """Why a source is said to be overdue, and what to check. A run still marked running holds
     back the next ones (one at a time): a long run, or a process killed before closing it."""
@@ -208,6 +254,26 @@ def overdue_text(started: datetime, interval: str, now: datetime, *, still_runni
             "run, or `minsim run` was stopped without closing it (its next start does)"
         )
     return f"no run started for {since} (every {interval}): is `minsim run` running?"
+
+
+def not_collected_text(beside: str, span: tuple[datetime, datetime], changed: datetime) -> str:
+    """Why an enabled source that never ran is said not to be collected, and what to do."""
+    from minsim.timefmt import format_kst
+
+    first, last = span
+    return (
+        f"never ran, while {beside} started runs from {format_kst(first)} to "
+        f"{format_kst(last)} after the settings file changed ({format_kst(changed)}): a "
+        "`minsim run` started before that change, or given other names, does not collect it "
+        "(restart it)"
+    )
+
+
+def _loads(runs: Mapping[str, Any]) -> set[str]:
+    """The run names of imported files and demo loads: never configured as sources."""
+    from minsim.store import DEMO_LOAD_PREFIX, IMPORT_PREFIX
+
+    return {name for name in runs if name.startswith((IMPORT_PREFIX, DEMO_LOAD_PREFIX))}
 
 
 def summary(counters: dict[str, int]) -> str:

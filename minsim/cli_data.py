@@ -104,13 +104,16 @@ def run_init(args: argparse.Namespace) -> int:
     scorer = scorer_for(settings)
     bad = 0
     for path in paths:
-        bad += _import_file(engine, settings, scenario, scorer, path, f"demo:{path.name}")
+        bad += _import_file(
+            engine, settings, scenario, scorer, path, f"{store.DEMO_LOAD_PREFIX}{path.name}"
+        )
     pending = _score_pending(engine, scorer, rescore=False)
     _print_counts(engine)
     return 1 if bad or pending < 0 else 0
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from minsim import store
     from minsim.cli_common import open_with_scenario, scorer_for
 
     settings = _settings(args)
@@ -127,7 +130,7 @@ def run_import(args: argparse.Namespace) -> int:
                 scenario,
                 scorer,
                 path,
-                f"import:{path.name}",
+                f"{store.IMPORT_PREFIX}{path.name}",
                 default_source=args.source,
             )
         except ImportFileError as exc:
@@ -221,6 +224,7 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     from minsim import aggregate
+    from minsim.cli_collect import SourceCheck
     from minsim.cli_common import open_existing_database, terminal_safe
     from minsim.timefmt import format_kst
 
@@ -232,6 +236,9 @@ def run_status(args: argparse.Namespace) -> int:
     _print_briefs(engine)
     runs = aggregate.last_runs(engine)
     stored = aggregate.stored_sources(engine)
+    # the lines `minsim sources` adds for a configured source that is no longer collected
+    configured = {source.name: source for source in settings.sources}
+    check = SourceCheck.read(engine, settings)
     print("last runs:" if runs else "last runs: none yet")
     for run in runs:
         when = format_kst(run["started_at"])
@@ -245,6 +252,16 @@ def run_status(args: argparse.Namespace) -> int:
             print(f"    error: {terminal_safe(str(run['error']))}")
         if stored.get(run["source"]):  # over all its runs, as on the dashboard's Sources page
             print(f"    stored into: {terminal_safe(', '.join(stored[run['source']]))}")
+        warning = (
+            check.warning(configured[run["source"]], run) if run["source"] in configured else None
+        )
+        if warning:
+            print(f"    {warning}")
+    ran = {run["source"] for run in runs}
+    for name, source in sorted(configured.items()):  # never ran: said only when it should have
+        warning = None if name in ran else check.warning(source, None)
+        if warning:
+            print(f"  {name:<24} never ran\n    {warning}")
     return 0
 
 

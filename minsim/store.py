@@ -43,6 +43,10 @@ RUN_LABEL_CHARS = column_length(schema.runs.c.source)
 # The error of a run closed because its process was killed before it finished (its end time is
 # when it was closed, so how long it ran is not known).
 INTERRUPTED_RUN = "interrupted: the collecting process ended before the run finished"
+# Runs of an imported file and of a demo file are named with these before the file's name; a
+# configured source is named by its `[[sources]] name`.
+IMPORT_PREFIX = "import:"
+DEMO_LOAD_PREFIX = "demo:"
 
 
 @dataclass

@@ -606,6 +606,29 @@ def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> No
     assert "15m마다" in stopped and "inbox" not in stopped and "demo" not in stopped
 
 
+def test_sources_page_names_an_enabled_source_no_scheduler_knows(
+    health_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # new-feed was added to the settings three days before the import; news-feed ran on after
+    # that (its runs of 12-02 and 12-03) and new-feed never did: the scheduler predates it.
+    new_feed = '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\n'
+    _configure(
+        tmp_path, monkeypatch, health_url, HEALTH_SOURCES + new_feed + 'url = "https://x.test/"\n'
+    )
+    changed = (IMPORT_AT - timedelta(days=3)).timestamp()
+    os.utime(tmp_path / "minsim.toml", (changed, changed))
+    at = _sources_page()
+    [unknown] = [w.value for w in at.warning if "한 번도 실행되지 않은 수집기" in w.value]
+    unknown = unknown.replace("\\", "")  # the Markdown escapes of outside text
+    assert "new-feed: 설정 파일이 바뀐 2022-11-30 14:00 KST 뒤로 news-feed은(는) " in unknown
+    assert "2022-12-02 14:00 KST부터 2022-12-03 13:00 KST까지 실행을 시작했는데" in unknown
+    assert "inbox" not in unknown and "다시 시작하세요" in unknown  # inbox is disabled
+    # written after news-feed's last run: nothing tells yet whether the scheduler knows it
+    os.utime(tmp_path / "minsim.toml", None)
+    at = _sources_page()
+    assert not [w for w in at.warning if "한 번도 실행되지 않은 수집기" in w.value]
+
+
 def _run_param(link: object) -> str:
     """The run id of a '이 실행의 문서' link (documents?run=N)."""
     assert isinstance(link, str) and link.startswith("documents?run=")

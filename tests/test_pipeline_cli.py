@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from httpserver import LocalServer, Reply
 from sqlalchemy import create_engine, func, select, update
 
 from minsim import schema, store
+from minsim.timefmt import format_kst
 from tests.cli_support import run_minsim
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,27 +154,75 @@ def test_run_errors_are_shown_with_terminal_controls_escaped(tmp_path, server):
         assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout, command
 
 
-def test_sources_says_which_enabled_source_stopped_being_collected(tmp_path, server):
-    config = write_config(tmp_path, server)
-    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+def _runs_started(tmp_path: Path, now: datetime, started: list[tuple[str, timedelta]]) -> None:
+    """A good run of each source, started (and ended) that long before `now`."""
     engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
-    now = datetime.now(UTC)
-    # dropbox (every 1m) last started 2 hours ago; gone-feed (every 15m) 20 minutes ago, within
-    # three intervals; comments (disabled) a day ago.
-    for source, before in (("dropbox", timedelta(hours=2)), ("gone-feed", timedelta(minutes=20)),
-                           ("comments", timedelta(days=1))):  # fmt: skip
+    for source, before in started:
         run = store.start_run(engine, source)
         store.finish_run(engine, run, "ok", {"fetched": 0}, None)
         with engine.begin() as conn:
             conn.execute(update(schema.runs).where(schema.runs.c.id == run)
                          .values(started_at=now - before, finished_at=now - before))  # fmt: skip
     engine.dispose()
+
+
+def test_sources_and_status_name_an_enabled_source_the_running_scheduler_does_not_know(
+    tmp_path, server
+):
+    config = write_config(tmp_path, server)
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    now = datetime.now(UTC)
+    # gone-feed (every 15m) was added 3 hours ago; dropbox (every 1m) ran on from 2h 50m ago to
+    # 5 minutes ago, and a source renamed since still has runs under its old name.
+    _runs_started(tmp_path, now, [("dropbox", timedelta(minutes=170)),
+                                  ("dropbox", timedelta(minutes=5)),
+                                  ("old-feed", timedelta(hours=4))])  # fmt: skip
+    changed = (now - timedelta(hours=3)).timestamp()
+    os.utime(config, (changed, changed))
+    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    [gone] = [i for i, line in enumerate(lines) if line.startswith("gone-feed")]
+    assert lines[gone].endswith("never")
+    note = lines[gone + 1].strip()
+    assert note.startswith("not collected: never ran, while dropbox started runs from ")
+    changed_text = format_kst(now - timedelta(hours=3))
+    assert note.endswith(f"after the settings file changed ({changed_text}): a `minsim run` "
+                         "started before that change, or given other names, does not collect it "
+                         "(restart it)")  # fmt: skip
+    assert "overdue" not in listing.stdout  # dropbox is on time
+    assert lines[-1] == "runs of names not in the settings (renamed or removed): old-feed"
+    status = minsim("--config", str(config), "status", cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    [gone] = [i for i, line in enumerate(lines) if line.strip().startswith("gone-feed")]
+    assert lines[gone].split() == ["gone-feed", "never", "ran"]
+    assert lines[gone + 1].strip() == note
+    assert not [line for line in lines if line.strip().startswith("comments")]  # disabled
+    # written after dropbox's last start: nothing tells yet whether a scheduler knows gone-feed
+    os.utime(config, None)
+    for command in ("sources", "status"):
+        shown = minsim("--config", str(config), command, cwd=tmp_path)
+        assert "not collected" not in shown.stdout, command
+
+
+def test_sources_says_which_enabled_source_stopped_being_collected(tmp_path, server):
+    config = write_config(tmp_path, server)
+    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    now = datetime.now(UTC)
+    # dropbox (every 1m) last started 2 hours ago; gone-feed (every 15m) 20 minutes ago, within
+    # three intervals; comments (disabled) a day ago.
+    _runs_started(tmp_path, now, [("dropbox", timedelta(hours=2)),
+                                  ("gone-feed", timedelta(minutes=20)),
+                                  ("comments", timedelta(days=1))])  # fmt: skip
     listing = minsim("--config", str(config), "sources", cwd=tmp_path)
     assert listing.returncode == 0, listing.stderr
     [overdue] = [line.strip() for line in listing.stdout.splitlines() if "overdue" in line]
     # 2h, or 2h 1m on a slow machine
     assert re.fullmatch(r"overdue: no run started for 2h( 1m)? \(every 1m\): is `minsim run` "
                         r"running\?", overdue), overdue  # fmt: skip
+    status = minsim("--config", str(config), "status", cwd=tmp_path)  # the same line
+    assert [line.strip() for line in status.stdout.splitlines() if "overdue" in line] == [overdue]
     # a run still marked running holds back the next: named as such
     engine = create_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
     run = store.start_run(engine, "dropbox")

@@ -44,9 +44,13 @@ st.caption(
 runs = loaders.last_runs(ctx.url)
 # The runs may be as old as the cache: a source is not called stopped for the cache's age.
 read_at = datetime.now(UTC) - timedelta(seconds=loaders.CACHE_TTL_SECONDS)
+configured = loaders.configured_sources()
+changed = loaders.settings_changed_at()
+names = tuple(sorted(str(c["name"]) for c in configured))
+spans = loaders.run_spans_since(ctx.url, changed, names) if changed else {}
 rows = health.collectors(
-    loaders.configured_sources(), runs, loaders.last_ok_runs(ctx.url),
-    loaders.stored_sources(ctx.url), now=read_at,
+    configured, runs, loaders.last_ok_runs(ctx.url), loaders.stored_sources(ctx.url),
+    now=read_at, spans=spans,
 )  # fmt: skip
 failed = [r for r in rows if r.failed]
 activity = loaders.source_activity(ctx.url, ctx.filters)
@@ -78,6 +82,16 @@ if overdue:
         + ui.escape_md("; ".join(health.overdue_line(r) for r in overdue))
         + ". `minsim run`이 돌고 있는지 확인하세요.",
         icon=":material/schedule:",
+    )
+
+unknown = [r for r in rows if r.beside is not None]
+if unknown and changed is not None:
+    st.warning(
+        "설정에서 켜져 있는데 한 번도 실행되지 않은 수집기: "
+        + ui.escape_md("; ".join(health.not_collected_line(r, changed) for r in unknown))
+        + ". `minsim run`은 시작할 때 설정을 한 번 읽습니다: 설정을 바꾸기 전에 시작했거나 "
+        "다른 이름을 주고 시작한 `minsim run`은 이 수집기를 모르니, 다시 시작하세요.",
+        icon=":material/sync_problem:",
     )
 
 st.subheader("수집기 · 마지막 실행")
