@@ -119,6 +119,7 @@ def run_collect_command(args: argparse.Namespace) -> int:
 
 def run_scheduler_command(args: argparse.Namespace) -> int:
     from minsim.brief_schedule import BriefSchedule, BriefSettingError, check_delivery
+    from minsim.failure_watch import FailureWatch
     from minsim.pipeline import select_sources
     from minsim.scheduler import RESENT_WITHOUT_RUNS, Scheduler
     from minsim.surge_watch import SurgeWatch
@@ -147,9 +148,10 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
             )  # fmt: skip
     except BriefSettingError as exc:  # named like any other settings problem
         raise BriefSettingError(f"{where}: {exc}") from None
-    watch = None
+    watch = failures = None
     if chosen:
         watch = SurgeWatch(parts[0], webhook=webhook, watch=settings.surges.watch)
+        failures = FailureWatch(parts[0], sender=watch.sender)
         names = ", ".join(f"{s.name} every {format_interval(s.interval_seconds)}" for s in chosen)
         print(f"collecting {names}; Ctrl+C stops", flush=True)
     else:
@@ -164,7 +166,7 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
     if watch is not None and settings.surges.watch:
         print(f"watching the words {', '.join(settings.surges.watch)}", flush=True)
     if watch is not None and webhook:
-        print(f"surges are posted to the webhook in {variable}", flush=True)
+        print(f"surges and failing sources are posted to the webhook in {variable}", flush=True)
     if briefs is not None:
         print(terminal_safe(f"writing {briefs.describe()}"), flush=True)
 
@@ -172,7 +174,7 @@ def run_scheduler_command(args: argparse.Namespace) -> int:
         print(terminal_safe(done), flush=True)
 
     Scheduler(*parts, chosen, on_result=report, watch=watch, briefs=briefs,
-              on_brief=reported, started=started).start()  # fmt: skip
+              on_brief=reported, started=started, failures=failures).start()  # fmt: skip
     print("stopped", flush=True)
     return 0
 

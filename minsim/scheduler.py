@@ -7,7 +7,8 @@ Before the first collection it scores every document that has no score under the
 version (stored by a killed run before it scored them, imported without a scorer, or scored by an
 older version of the lexicon or rules), saying how many and why, with progress while it works.
 After scoring and after every run, a SurgeWatch tells of each new ongoing surge (a log line, and
-a webhook post when one is configured); a failed check is logged and collecting goes on. With a
+a webhook post when one is configured), and a FailureWatch of a source whose runs keep failing
+or collect again; a failed check is logged and collecting goes on. With a
 BriefSchedule, the brief of the hours before is written at each of its KST times of day, on the
 same worker as the runs. With no sources it writes the briefs alone, of what other processes
 collect.
@@ -35,6 +36,7 @@ from sqlalchemy import Engine
 from collectors.http import HttpClient, redact
 from minsim import aggregate, store
 from minsim.brief_schedule import BriefSchedule, last_due
+from minsim.failure_watch import FailureWatch
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
 from minsim.scoring import score_documents
@@ -88,6 +90,7 @@ class Scheduler:
         briefs: BriefSchedule | None = None,
         on_brief: OnBrief | None = None,
         started: datetime | None = None,
+        failures: FailureWatch | None = None,
     ) -> None:
         """`started` is when the command began (now by default): a brief that fell due since,
         while Kiwi loaded or stored documents were scored, is written with the first runs."""
@@ -95,6 +98,7 @@ class Scheduler:
         self._sources = list(sources)
         self._on_result = on_result
         self._watch = watch
+        self._failures = failures
         self._briefs, self._on_brief = briefs, on_brief
         self._started = started or datetime.now(UTC)
         self._lock = threading.Lock()
@@ -211,6 +215,7 @@ class Scheduler:
         with self._lock, HttpClient() as client:
             pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client)
             [result] = pipeline.run_sources([source])
+            self._tell_failures(result)
             self._tell_surges()
         if self._briefs is not None:
             self._briefs.resend_failed()
@@ -249,6 +254,16 @@ class Scheduler:
         log.info("%s", done)
         if self._on_brief:
             self._on_brief(done)
+
+    def _tell_failures(self, result: RunResult) -> None:
+        """Tell of a source that keeps failing, or collects again; a check that fails is logged
+        and must not stop collecting."""
+        if self._failures is None:
+            return
+        try:
+            self._failures.after_run(result)
+        except Exception as exc:  # boundary: any failure here, collecting goes on
+            log.warning("failure check failed: %s: %s", type(exc).__name__, redact(str(exc)))
 
     def _tell_surges(self) -> None:
         """Tell of new surges; a check that fails (a locked or broken database) is logged and

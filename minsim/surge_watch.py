@@ -94,6 +94,11 @@ class SurgeWatch:
         self._told: dict[tuple[str, str], pd.Timestamp] = {}
         self._sender = WebhookSender(webhook, WEBHOOK_LABEL, policy, limits) if webhook else None
 
+    @property
+    def sender(self) -> WebhookSender | None:
+        """The webhook's sender (None without one), for other alerts of the same channel."""
+        return self._sender
+
     def check(self) -> list[str]:
         """Log (and post) every ongoing surge not told of yet, of a company or of a watched
         word; returns what was told."""

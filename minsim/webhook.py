@@ -29,6 +29,7 @@ from collectors.http import (
     redact,
 )
 from collectors.redact import redact_url
+from minsim.cli_common import terminal_safe
 from minsim.errors import MinsimError
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,17 @@ RESENT_AFTER_RUN = "after the next run"
 MAX_UNSENT = 20
 # How long a stopping `minsim run` waits for posts still going out.
 DRAIN_SECONDS = 15.0
+
+
+# What Slack-style chat webhooks read as markup in `text` (links, mentions such as <!channel>),
+# written as the entities they show as themselves.
+CHAT_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def chat_text(text: str) -> str:
+    """Text that came from outside, made inert for a chat message's `text`: no mention or link
+    markup, and control characters shown as escapes."""
+    return terminal_safe(text).translate(CHAT_ENTITIES)
 
 
 class WebhookSettingError(MinsimError):

@@ -218,7 +218,7 @@ def test_minsim_run_posts_a_surge_once_and_never_prints_the_url(
     company, word = _posts(server)
     assert company["surge"]["company"] == "kakao"
     assert word["surge"]["term"] == "불매" and word["surge"]["docs"] == 6
-    assert "surges are posted to the webhook in CHAT_HOOK" in output
+    assert "surges and failing sources are posted to the webhook in CHAT_HOOK" in output
     assert "watching the words 불매" in output
     assert output.count("surge: 카카오 (kakao): volume surge since 2022-10-21 09:00 KST") == 1
     assert output.count("surge: watched word 불매: surge since 2022-10-21 09:00 KST") == 1

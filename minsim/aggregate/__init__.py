@@ -8,7 +8,9 @@ talks of, and which rose) serve the dashboard and the CLI;
 """
 
 from minsim.aggregate.collection import (
+    FailureStreak,
     collection_timeseries,
+    failure_streak,
     last_ok_runs,
     recent_runs,
     run_spans_since,
@@ -89,6 +91,8 @@ __all__ = [
     "documents_for_scoring",
     "documents_table",
     "events_between",
+    "FailureStreak",
+    "failure_streak",
     "last_ok_runs",
     "run_spans_since",
     "last_runs",

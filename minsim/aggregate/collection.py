@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, ScalarSelect, case, func, select
+from sqlalchemy import ColumnElement, Engine, ScalarSelect, case, func, or_, select
 
 from minsim.aggregate.contract import run_record
 from minsim.aggregate.sql import KST, Filters, aware, bucket_expr, where_clauses
 from minsim.schema import documents, runs
+from minsim.store import INTERRUPTED_RUN
 
 SOURCE_ACTIVITY_COLUMNS = [
     "source", "docs", "articles", "comments", "first_published", "last_published",
@@ -56,6 +58,33 @@ def run_spans_since(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return {name: (aware(first), aware(last)) for name, first, last in rows}
+
+
+class FailureStreak(NamedTuple):
+    """The failed runs of a source since its last good one."""
+
+    runs: int
+    since: datetime  # the start of the first of them (aware UTC)
+
+
+def failure_streak(engine: Engine, source: str) -> FailureStreak | None:
+    """The runs of `source` that failed since its newest good run (all of them when none was
+    good); None when its newest finished run went well. Runs closed as interrupted (their
+    process was killed) neither count nor end a streak: the source did not fail them."""
+    last_ok = (
+        select(func.max(runs.c.started_at))
+        .where(runs.c.source == source, runs.c.status == "ok")
+        .scalar_subquery()
+    )
+    query = select(func.count(), func.min(runs.c.started_at)).where(
+        runs.c.source == source,
+        runs.c.status == "failed",
+        or_(runs.c.error.is_(None), runs.c.error != INTERRUPTED_RUN),
+        or_(last_ok.is_(None), runs.c.started_at > last_ok),
+    )
+    with engine.connect() as conn:
+        count, since = conn.execute(query).one()
+    return FailureStreak(int(count), aware(since)) if count else None
 
 
 def stored_sources(engine: Engine) -> dict[str, list[str]]:
