@@ -124,8 +124,9 @@ class BriefSchedule:
 
     def missed_while_stopped(self, at: time, started: datetime) -> datetime | None:
         """When the brief due at `at` last fell due before `started` and the database records
-        an earlier one delivered at that time of day (briefs were being delivered, then
-        collecting stopped): the time it was due. None otherwise: at a first start, when its
+        an earlier one delivered at that time of day, or the folder holds the file of the day
+        before (briefs were being delivered, then collecting stopped): the time it was due. None
+        otherwise: at a first start, when its
         file is in the folder already (written by hand with `minsim brief --until`), and when
         the record cannot be read (said in the log: collecting must start anyway)."""
         due = last_due(at, self._clock())
@@ -136,12 +137,23 @@ class BriefSchedule:
         except MinsimError as exc:
             log.warning("brief at %s: cannot tell whether one was missed: %s", f"{at:%H:%M}", exc)
             return None
+        if last is None:
+            last = self._written_the_day_before(due)
         if last is None or last >= due:
             return None
         folder = self._settings.folder
         if folder is not None and (folder / file_name(self._period(due))).exists():
             return None
         return due
+
+    def _written_the_day_before(self, due: datetime) -> datetime | None:
+        """When the folder holds the brief due a day before `due` (briefs were written before
+        the database recorded them: a database from before migration 7, or one made anew), the
+        time that one was due; None otherwise."""
+        folder, before = self._settings.folder, due - timedelta(days=1)
+        if folder is not None and (folder / file_name(self._period(before))).exists():
+            return before
+        return None
 
     def _period(self, due: datetime) -> Period:
         return Period(due - timedelta(hours=self._settings.hours), due)

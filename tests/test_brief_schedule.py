@@ -306,6 +306,27 @@ def test_only_a_brief_missed_since_one_was_last_delivered_is_owed(
     assert store.last_briefs(database) == {f"{at:%H:%M}": due}
 
 
+def test_the_file_of_the_day_before_owes_a_brief_where_the_database_has_no_record(
+    database: Engine, tmp_path: Path
+) -> None:
+    """Briefs written into a folder before the database recorded them (a database upgraded to
+    migration 7): the day before's file says they were being delivered."""
+    now = datetime.now(UTC)
+    due = now.replace(second=0, microsecond=0) - timedelta(hours=2)
+    at = due.astimezone(KST).time()
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    settings = BriefSettings(at=(at,), hours=1, folder=folder)
+    schedule = BriefSchedule(database, settings, webhook=None, clock=lambda: now)
+    day_before = (due - timedelta(days=1)).astimezone(KST)
+    (folder / file_name_for(day_before - timedelta(days=1), 1)).write_text("#\n", encoding="utf-8")
+    assert schedule.missed_while_stopped(at, now) is None  # two days before: not a daily brief
+    (folder / file_name_for(day_before, 1)).write_text("#\n", encoding="utf-8")
+    assert schedule.missed_while_stopped(at, now) == due
+    (folder / file_name_for(due.astimezone(KST), 1)).write_text("#\n", encoding="utf-8")
+    assert schedule.missed_while_stopped(at, now) is None  # and its own file is there already
+
+
 def test_a_posted_brief_counts_as_delivered_once_its_post_went_out(
     database: Engine, server: LocalServer, caplog: pytest.LogCaptureFixture
 ) -> None:
