@@ -20,7 +20,8 @@ import pandas as pd
 from dashboard.filters import FilterState, documents_link
 from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
 from minsim.cli_collect import format_interval
-from minsim.overdue import is_overdue, not_collected_beside
+from minsim.overdue import is_overdue
+from minsim.presence import Process
 from minsim.store import DEMO_LOAD_PREFIX, IMPORT_PREFIX, INTERRUPTED_RUN
 from minsim.timefmt import UNITS_KO, duration_text
 
@@ -69,9 +70,6 @@ class Collector:
     stored: tuple[str, ...] = ()
     # Enabled, it ran before, and no run of it started for several intervals (minsim.overdue).
     overdue: bool = False
-    # Enabled and never ran, while this other configured source ran on (its first and last
-    # start) after the settings changed: what collects that one does not know this one.
-    beside: tuple[str, datetime, datetime] | None = None
 
     @property
     def failed(self) -> bool:
@@ -92,17 +90,14 @@ def collectors(
     last_ok: Mapping[str, datetime],
     stored: Mapping[str, Sequence[str]] | None = None,
     now: datetime | None = None,
-    spans: Mapping[str, tuple[datetime, datetime]] | None = None,
 ) -> list[Collector]:
     """Configured sources and other collectors that ran, by name, then the file-load groups.
 
     `configured` holds name, kind, interval_seconds and enabled of each `[[sources]]` table;
     `runs` the last run of every run name; `last_ok` the newest successful run of each;
     `stored` the document sources each run name stored documents into; `now` (the clock by
-    default) tells which configured sources are overdue, and `spans` (the first and last start
-    of each configured source's runs since the settings file changed) which were never
-    collected beside them."""
-    stored, spans = stored or {}, spans or {}
+    default) tells which configured sources are overdue."""
+    stored = stored or {}
     now = now or datetime.now(UTC)
     by_name = {str(r["source"]): r for r in runs}
     rows = {}
@@ -110,15 +105,11 @@ def collectors(
         name = str(c["name"])
         run = by_name.get(name)
         started = run["started_at"] if run is not None else None
-        other = not_collected_beside(
-            name, int(c["interval_seconds"]), bool(c["enabled"]), started, spans
-        )
         rows[name] = Collector(
             name=name, kind=str(c["kind"]), interval=format_interval(int(c["interval_seconds"])),
             enabled="켜짐" if c["enabled"] else "꺼짐", run=run, last_ok=last_ok.get(name),
             stored=tuple(stored.get(name, ())),
             overdue=is_overdue(started, int(c["interval_seconds"]), bool(c["enabled"]), now),
-            beside=None if other is None else (other, *spans[other]),
         )  # fmt: skip
     loads = {name: run for name, run in by_name.items() if name not in rows and _group_of(name)}
     for name, run in by_name.items():
@@ -294,12 +285,21 @@ def overdue_line(row: Collector, now: datetime | None = None) -> str:
     return line
 
 
-def not_collected_line(row: Collector, changed: datetime) -> str:
-    """`new-feed: 설정 파일이 바뀐 … 뒤로 news-feed는 …부터 …까지 실행되었는데 한 번도 실행되지
-    않음` for the warning of the enabled collectors no running scheduler knows."""
-    assert row.beside is not None
-    other, first, last = row.beside
+def process_line(process: Process, now: datetime) -> str:
+    """'vm (pid 42): 2026-12-08 10:00 KST부터 실행 중(마지막 신호 20초 전), 수집: a, b'."""
+    what = f"수집: {', '.join(process.sources)}" if process.sources else "브리핑만 씀"
     return (
-        f"{row.name}: 설정 파일이 바뀐 {fmt_kst(changed)} 뒤로 {other}은(는) {fmt_kst(first)}부터 "
-        f"{fmt_kst(last)}까지 실행을 시작했는데 이 수집기는 한 번도 실행되지 않음"
+        f"{process.host} (pid {process.pid}): {fmt_kst(process.started_at)}부터 실행 중"
+        f"(마지막 신호 {took(process.seen_at, now)} 전), {what}"
+    )
+
+
+def gone_line(process: Process, now: datetime) -> str:
+    """How the last recorded `minsim run` ended, for when none runs: stopped, or silent."""
+    last = f"마지막 프로세스 {process.host} (pid {process.pid})는"
+    if process.stopped_at is not None:
+        return f"{last} {fmt_kst(process.stopped_at)}에 멈췄습니다"
+    seen = process.seen_at
+    return (
+        f"{last} {fmt_kst(seen)}({took(seen, now)} 전) 뒤로 신호가 없습니다: 강제로 끝났거나 멈춤"
     )

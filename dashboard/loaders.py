@@ -18,7 +18,7 @@ import streamlit as st
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
-from minsim import aggregate, overdue
+from minsim import aggregate, presence
 from minsim.aggregate import Filters
 from minsim.aggregate.terms import TermTable
 from minsim.aggregate.watched import WATCHED_COLUMNS
@@ -156,17 +156,10 @@ def last_ok_runs(url: str) -> dict[str, datetime]:
     return aggregate.last_ok_runs(engine(url))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def run_spans_since(
-    url: str, moment: datetime, names: tuple[str, ...]
-) -> dict[str, tuple[datetime, datetime]]:
-    return aggregate.run_spans_since(engine(url), moment, names)
-
-
-def settings_changed_at() -> datetime | None:
-    """When the settings file the dashboard reads was last written (read like
-    configured_sources): a running `minsim run` read it before, if at all."""
-    return overdue.settings_changed_at(load_settings().path)
+@st.cache_data(ttl=LIVE_TTL_SECONDS, show_spinner=False)
+def processes(url: str) -> list[presence.Process]:
+    """The recorded `minsim run` processes, newest first (minsim.presence)."""
+    return presence.processes(engine(url))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from minsim.cli_common import terminal_safe
-from minsim.overdue import ago, is_overdue, not_collected_beside, settings_changed_at
+from minsim.overdue import ago, is_overdue
 from minsim.settings import Settings, SourceSettings, load_settings
+from minsim.timefmt import format_kst
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from minsim.models import RunCounters
     from minsim.pipeline import RunResult
+    from minsim.presence import Process
 
 # The handlers import the database, the HTTP client and the scorer when a command runs, not
 # when the parser is built, so `minsim --help` answers at once.
@@ -63,7 +65,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_sources_command(args: argparse.Namespace) -> int:
     from minsim import aggregate
     from minsim.cli_common import open_existing_database
-    from minsim.timefmt import format_kst
 
     settings = load_settings(args.config)
     if not settings.sources:
@@ -85,12 +86,14 @@ def run_sources_command(args: argparse.Namespace) -> int:
         if run is not None and run["error"]:  # may quote a source's answer: keep it inert
             print(f"{'':<22} error: {terminal_safe(str(run['error']))}")
         warning = check.warning(source, run)
-        if warning:
-            print(f"{'':<22} {warning}")
+        if warning:  # names processes' hosts and sources: keep them inert
+            print(terminal_safe(f"{'':<22} {warning}"))
     unknown = sorted(set(last) - {source.name for source in settings.sources} - _loads(last))
     if unknown:  # a renamed source's runs stay under its old name
         names = terminal_safe(", ".join(unknown))
         print(f"runs of names not in the settings (renamed or removed): {names}")
+    for line in check.processes():  # source names come from settings files: keep them inert
+        print(terminal_safe(line))
     return 0
 
 
@@ -207,43 +210,81 @@ def _print_progress(name: str, counters: RunCounters) -> None:
 
 
 class SourceCheck:
-    """Whether each configured source is still collected: `overdue:` when its runs stopped,
-    `not collected:` when it never ran while the others ran on after the settings changed
-    (minsim.overdue). `minsim sources` and `minsim status` print the same lines."""
+    """Whether each configured source is collected: `not collected:` when no running
+    `minsim run` collects it, `collected twice:` when two do, `overdue:` when its runs stopped
+    (minsim.presence, minsim.overdue); with the processes themselves (`processes()`).
+    `minsim sources` and `minsim status` print the same lines."""
 
-    def __init__(
-        self,
-        now: datetime,
-        changed: datetime | None = None,
-        spans: Mapping[str, tuple[datetime, datetime]] | None = None,
-    ) -> None:
-        self.now, self.changed, self.spans = now, changed, spans or {}
+    def __init__(self, now: datetime, recorded: Sequence[Process], enabled: Sequence[str]) -> None:
+        from minsim import presence
+
+        self.now, self.recorded = now, list(recorded)
+        self.live = presence.running(self.recorded, now)
+        self.uncollected = set(presence.not_collected(enabled, self.live))
+        self.twice = presence.collected_twice(self.live)
 
     @classmethod
     def read(cls, engine: Engine, settings: Settings) -> SourceCheck:
-        """The check as of now, from the settings file's time and the runs since."""
-        from minsim import aggregate
+        """The check as of now, from the recorded processes."""
+        from minsim import presence
 
-        changed = settings_changed_at(settings.path)
-        names = {source.name for source in settings.sources}
-        spans = aggregate.run_spans_since(engine, changed, names) if changed else {}
-        return cls(datetime.now(UTC), changed, spans)
+        enabled = [source.name for source in settings.sources if source.enabled]
+        return cls(datetime.now(UTC), presence.processes(engine), enabled)
+
+    def processes(self) -> list[str]:
+        """A line for each running `minsim run`, or for the last one when none runs; nothing
+        when none was ever recorded."""
+        if self.live:
+            return [process_text(process, self.now) for process in self.live]
+        if self.recorded:
+            return [gone_text(self.recorded[0], self.now)]
+        return []
 
     def warning(self, source: SourceSettings, run: Mapping[str, Any] | None) -> str | None:
-        """The source's `overdue:` or `not collected:` line, if any; `run` is its last run."""
-        interval = format_interval(source.interval_seconds)
+        """The source's `not collected:`, `collected twice:` or `overdue:` line, if any; `run`
+        is its last run."""
+        if source.name in self.uncollected:
+            return f"not collected: {not_collected_text(self.live)}"
+        if source.name in self.twice:
+            labels = " and ".join(p.label for p in self.twice[source.name])
+            return f"collected twice: by `minsim run` {labels}; stop one"
         started = run["started_at"] if run is not None else None
-        if run is not None and is_overdue(
+        if run is None or not is_overdue(
             started, source.interval_seconds, source.enabled, self.now
         ):
-            still = run["status"] == "running"
-            return f"overdue: {overdue_text(started, interval, self.now, still_running=still)}"
-        beside = not_collected_beside(
-            source.name, source.interval_seconds, source.enabled, started, self.spans
-        )
-        if beside is None or self.changed is None:
             return None
-        return f"not collected: {not_collected_text(beside, self.spans[beside], self.changed)}"
+        interval = format_interval(source.interval_seconds)
+        still = run["status"] == "running"
+        return f"overdue: {overdue_text(started, interval, self.now, still_running=still)}"
+
+
+def process_text(process: Process, now: datetime) -> str:
+    """'`minsim run` on host (pid 42): running since 2026-12-08 10:00 KST (seen 0m ago),
+    collecting a, b'."""
+    what = f"collecting {', '.join(process.sources)}" if process.sources else "writing briefs only"
+    return (
+        f"`minsim run` {process.label}: running since {format_kst(process.started_at)} (seen "
+        f"{ago(process.seen_at, now)} ago), {what}"
+    )
+
+
+def gone_text(process: Process, now: datetime) -> str:
+    """How the last recorded `minsim run` ended: stopped, or silent since its last heartbeat."""
+    last = f"`minsim run`: none running; the last, {process.label},"
+    if process.stopped_at is not None:
+        return f"{last} stopped {format_kst(process.stopped_at)}"
+    seen = process.seen_at
+    return f"{last} was last seen {format_kst(seen)} ({ago(seen, now)} ago): killed, or it hangs"
+
+
+def not_collected_text(live: Sequence[Process]) -> str:
+    """Why an enabled source is said not to be collected, and what to do."""
+    running = "; ".join(f"{p.label} since {format_kst(p.started_at)}" for p in live)
+    return (
+        f"no running `minsim run` collects it (running: {running}): it reads the settings when "
+        "it starts, so it does not know a source added, renamed or enabled since, nor one it was "
+        "not given by name; restart it"
+    )
 
 
 def overdue_text(started: datetime, interval: str, now: datetime, *, still_running: bool) -> str:
@@ -256,19 +297,6 @@ def overdue_text(started: datetime, interval: str, now: datetime, *, still_runni
             "run, or `minsim run` was stopped without closing it (its next start does)"
         )
     return f"no run started for {since} (every {interval}): is `minsim run` running?"
-
-
-def not_collected_text(beside: str, span: tuple[datetime, datetime], changed: datetime) -> str:
-    """Why an enabled source that never ran is said not to be collected, and what to do."""
-    from minsim.timefmt import format_kst
-
-    first, last = span
-    return (
-        f"never ran, while {beside} started runs from {format_kst(first)} to "
-        f"{format_kst(last)} after the settings file changed ({format_kst(changed)}): a "
-        "`minsim run` started before that change, or given other names, does not collect it "
-        "(restart it)"
-    )
 
 
 def _loads(runs: Mapping[str, Any]) -> set[str]:

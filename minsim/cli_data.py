@@ -256,12 +256,14 @@ def run_status(args: argparse.Namespace) -> int:
             check.warning(configured[run["source"]], run) if run["source"] in configured else None
         )
         if warning:
-            print(f"    {warning}")
+            print(terminal_safe(f"    {warning}"))
     ran = {run["source"] for run in runs}
     for name, source in sorted(configured.items()):  # never ran: said only when it should have
         warning = None if name in ran else check.warning(source, None)
         if warning:
-            print(f"  {name:<24} never ran\n    {warning}")
+            print(terminal_safe(f"  {name:<24} never ran\n    {warning}"))
+    for line in check.processes():
+        print(terminal_safe(line))
     return 0
 
 

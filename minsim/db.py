@@ -163,6 +163,12 @@ def _migration_7(conn: Connection) -> None:
     schema.briefs.create(conn, checkfirst=True)
 
 
+def _migration_8(conn: Connection) -> None:
+    """Record each `minsim run` process and what it collects, with a heartbeat, so a source
+    no running process collects is named."""
+    schema.schedulers.create(conn, checkfirst=True)
+
+
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because
 # migration 1 creates tables from their current definitions only on a brand-new database.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
@@ -173,13 +179,15 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (5, "events.origin: the scenario file or the command that added each event", _migration_5),
     (6, "prunes: the cutoffs of minsim prune", _migration_6),
     (7, "briefs: the last scheduled brief of each time of day", _migration_7),
+    (8, "schedulers: each minsim run process, its sources and its heartbeat", _migration_8),
 )
 # Readers (the dashboard, `minsim status`, `surges`, `brief` ...) work on a database at this
 # version or later: migration 3 only adds indexes, which make reading faster, not possible, and
 # migration 4's topic terms are read only where `has_terms` says they are there, migration 5's
 # event origins only where `has_origins` does, migration 6's prunes only where `has_prunes`
-# does, migration 7's briefs only where `has_brief_record` does. A reader of an older one asks
-# for `minsim init`; writers always migrate in full.
+# does, migration 7's briefs only where `has_brief_record` does, migration 8's schedulers only
+# where `has_schedulers` does. A reader of an older one asks for `minsim init`; writers always
+# migrate in full.
 READERS_NEED = 2
 # The migration that adds document_terms.
 TERMS_MIGRATION = 4
@@ -190,6 +198,8 @@ ORIGIN_MIGRATION = 5
 PRUNES_MIGRATION = 6
 # The migration that adds the briefs table (a reader of an older one knows of no brief).
 BRIEFS_MIGRATION = 7
+# The migration that adds the schedulers table (a reader of an older one knows of none).
+SCHEDULERS_MIGRATION = 8
 
 
 def schema_version(engine: Engine) -> int:
@@ -219,6 +229,11 @@ def has_prunes(engine: Engine) -> bool:
 def has_brief_record(engine: Engine) -> bool:
     """The database records the last scheduled brief of each time of day (migration 7)."""
     return schema_version(engine) >= BRIEFS_MIGRATION
+
+
+def has_schedulers(engine: Engine) -> bool:
+    """Whether the database records the `minsim run` processes (migration 8)."""
+    return schema_version(engine) >= SCHEDULERS_MIGRATION
 
 
 def migrate(engine: Engine) -> list[int]:

@@ -6,7 +6,9 @@ Runs left `running` by a process that was killed are closed as failed when the s
 Before the first collection it scores every document that has no score under the current scorer
 version (stored by a killed run before it scored them, imported without a scorer, or scored by an
 older version of the lexicon or rules), saying how many and why, with progress while it works.
-After scoring and after every run, a SurgeWatch tells of each new ongoing surge (a log line, and
+It records itself, what it collects and a heartbeat (minsim.presence), so readers can tell
+which enabled sources no running process collects. After scoring and after every run, a
+SurgeWatch tells of each new ongoing surge (a log line, and
 a webhook post when one is configured), and a FailureWatch of a source whose runs keep failing
 or collect again; a failed check is logged and collecting goes on. With a
 BriefSchedule, the brief of the hours before is written at each of its KST times of day, on the
@@ -34,8 +36,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from collectors.http import HttpClient, redact
-from minsim import aggregate, store
+from minsim import aggregate, presence, store
 from minsim.brief_schedule import BriefSchedule, last_due
+from minsim.errors import MinsimError
 from minsim.failure_watch import FailureWatch
 from minsim.pipeline import Pipeline, RunResult
 from minsim.scenario import Scenario
@@ -118,11 +121,41 @@ class Scheduler:
         )
 
     def start(self) -> None:
-        """Close runs a killed process left open, score what has no score under the current
-        scorer version, schedule every source now and on its interval, and block until stopped."""
+        """Record this process and what it collects (minsim.presence), with a heartbeat, then
+        collect until stopped (`_collect`); the stop is recorded however it comes."""
+        process_id = presence.record_start(self._engine, [s.name for s in self._sources])
+        others = [p for p in self._running() if p.id != process_id]
+        self._warn_collected_twice(others)
+        heartbeat = presence.Heartbeat(self._engine, process_id)
+        heartbeat.start()
+        try:
+            self._collect(keep=[name for process in others for name in process.sources])
+        finally:
+            heartbeat.stop()
+            try:
+                presence.record_stop(self._engine, process_id)
+            except MinsimError as exc:  # readers see its heartbeat age instead
+                log.warning("stop not recorded: %s", exc)
+
+    def _running(self) -> list[presence.Process]:
+        return presence.running(presence.processes(self._engine), datetime.now(UTC))
+
+    def _warn_collected_twice(self, others: Sequence[presence.Process]) -> None:
+        """Say which of this process's sources another running `minsim run` collects too: each
+        would run twice as often, and their runs would overlap."""
+        for source in self._sources:
+            found = [p.label for p in others if source.name in p.sources]
+            if found:
+                log.warning("%s is collected by another `minsim run` too, %s: stop one",
+                            source.name, " and ".join(found))  # fmt: skip
+
+    def _collect(self, keep: Sequence[str] = ()) -> None:
+        """Close runs a killed process left open (not those of the sources in `keep`, which
+        another running process collects), score what has no score under the current scorer
+        version, schedule every source now and on its interval, and block until stopped."""
         # Runs are this process's business only when it collects: writing briefs alone, the
         # open run may be that of the process collecting beside it.
-        closed = store.close_interrupted_runs(self._engine) if self._sources else 0
+        closed = store.close_interrupted_runs(self._engine, keep=keep) if self._sources else 0
         if closed:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:

@@ -180,6 +180,21 @@ briefs = Table(
     Column("delivered_at", UTCDateTime, nullable=False),
 )
 
+# Each `minsim run` process: when it started, the sources it collects, and its heartbeat, so
+# readers can tell which configured sources no running process collects (minsim.presence).
+schedulers = Table(
+    "schedulers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("stopped_at", UTCDateTime),
+    Column("sources", Text, nullable=False),  # JSON list of source names, [] writing briefs only
+    Index("ix_schedulers_seen", "seen_at"),
+)
+
 companies = Table(
     "companies",
     metadata,

@@ -134,7 +134,7 @@ def upsert_documents(
     latest = latest_versions(docs)
     rows = {doc_id: {**asdict(doc), "run_id": run_id} for doc_id, doc in latest.items()}
     _check_lengths(schema.documents, "doc_id", rows)
-    with _transaction(engine, "store documents") as conn:
+    with transaction(engine, "store documents") as conn:
         stored = _stored_hashes(conn, list(latest))
         result = _count_copies(docs, stored)
         changed = set(result.updated_ids)
@@ -218,7 +218,7 @@ def tag_companies(engine: Engine, docs: Sequence[Document], companies: Sequence[
     article's companies. Articles are tagged first so comments in the same batch inherit."""
     matcher = CompanyMatcher(companies)
     ordered = sorted(docs, key=lambda d: d.kind != "article")
-    with _transaction(engine, "tag companies") as conn:
+    with transaction(engine, "tag companies") as conn:
         for doc in ordered:
             found = set(matcher.match(f"{doc.title or ''}\n{doc.text}"))
             if doc.parent_id:
@@ -273,7 +273,7 @@ def save_scores(
                 }
             )
     value_columns = ["compound", "label", "pos", "neg", "neu", "hits", "scored_at"]
-    with _transaction(engine, "save scores") as conn:
+    with transaction(engine, "save scores") as conn:
         for chunk in _chunks(list(doc_ids)):
             conn.execute(
                 delete(schema.aspect_scores).where(
@@ -291,7 +291,7 @@ def save_scores(
 
 def delete_other_versions(engine: Engine, version: str) -> int:
     """Drop scores of every scorer version but `version`; returns how many document scores went."""
-    with _transaction(engine, "drop old scores") as conn:
+    with transaction(engine, "drop old scores") as conn:
         conn.execute(
             delete(schema.aspect_scores).where(schema.aspect_scores.c.scorer_version != version)
         )
@@ -330,7 +330,7 @@ def delete_documents(
     comment = documents.alias("comment")
     gone = 0
     for chunk in _chunks(doc_ids):
-        with _transaction(engine, "delete documents") as conn:
+        with transaction(engine, "delete documents") as conn:
             if record is not None:
                 now = schema.utcnow()  # one moment for the run's rows: they read as one prune
                 conn.execute(
@@ -377,7 +377,7 @@ def forget_prunes(engine: Engine, sources: Sequence[str] = ()) -> int:
     query = delete(table)
     if sources:
         query = query.where(table.c.source.in_(list(sources)))
-    with _transaction(engine, "forget prunes") as conn:
+    with transaction(engine, "forget prunes") as conn:
         return int(conn.execute(query).rowcount)
 
 
@@ -387,7 +387,7 @@ def delete_orphan_rows(engine: Engine) -> int:
     many rows went."""
     documents = schema.documents
     gone = 0
-    with _transaction(engine, "delete the rows of removed documents") as conn:
+    with transaction(engine, "delete the rows of removed documents") as conn:
         for table in DOCUMENT_ROWS:
             orphan = ~exists().where(documents.c.doc_id == table.c.doc_id)
             gone += conn.execute(delete(table).where(orphan)).rowcount
@@ -396,7 +396,7 @@ def delete_orphan_rows(engine: Engine) -> int:
 
 def start_run(engine: Engine, source: str) -> int:
     """Record a run of `source` (its label, cut to RUN_LABEL_CHARS) as running; returns its id."""
-    with _transaction(engine, "start a run") as conn:
+    with transaction(engine, "start a run") as conn:
         result = conn.execute(
             schema.runs.insert().values(
                 source=source[:RUN_LABEL_CHARS],
@@ -412,7 +412,7 @@ def finish_run(
     engine: Engine, run_id: int, status: str, counters: Mapping[str, int], error: str | None
 ) -> None:
     """Record how a run ended; the tables it wrote into have changed, so refresh statistics."""
-    with _transaction(engine, "finish a run") as conn:
+    with transaction(engine, "finish a run") as conn:
         conn.execute(
             update(schema.runs)
             .where(schema.runs.c.id == run_id)
@@ -426,20 +426,24 @@ def finish_run(
     db.refresh_statistics(engine)
 
 
-def close_interrupted_runs(engine: Engine, error: str = INTERRUPTED_RUN) -> int:
+def close_interrupted_runs(
+    engine: Engine, error: str = INTERRUPTED_RUN, keep: Sequence[str] = ()
+) -> int:
     """Mark runs still `running` as failed (their process was killed), with `error` and the
-    time they were closed, not when they stopped (which nobody saw); returns how many."""
-    with _transaction(engine, "close interrupted runs") as conn:
+    time they were closed, not when they stopped (which nobody saw); returns how many. Runs of
+    the sources in `keep` (another running process collects them) are left alone."""
+    table = schema.runs
+    with transaction(engine, "close interrupted runs") as conn:
         result = conn.execute(
-            update(schema.runs)
-            .where(schema.runs.c.status == "running")
+            update(table)
+            .where(table.c.status == "running", table.c.source.not_in(list(keep)))
             .values(finished_at=schema.utcnow(), status="failed", error=error)
         )
     return result.rowcount or 0
 
 
 def get_cursor(engine: Engine, source: str) -> str | None:
-    with _transaction(engine, "read a cursor") as conn:
+    with transaction(engine, "read a cursor") as conn:
         return conn.execute(
             select(schema.cursors.c.position).where(schema.cursors.c.source == source)
         ).scalar_one_or_none()
@@ -447,7 +451,7 @@ def get_cursor(engine: Engine, source: str) -> str | None:
 
 def set_cursor(engine: Engine, source: str, position: str) -> None:
     row = {"source": source, "position": position, "updated_at": schema.utcnow()}
-    with _transaction(engine, "save a cursor") as conn:
+    with transaction(engine, "save a cursor") as conn:
         upsert(conn, schema.cursors, [row], ["source"], ["position", "updated_at"])
 
 
@@ -456,7 +460,7 @@ def record_brief(engine: Engine, at: time, due: datetime) -> None:
     unless a later one of that time of day is recorded (a brief caught up late)."""
     table = schema.briefs
     row = {"time_of_day": f"{at:%H:%M}", "due": due, "delivered_at": schema.utcnow()}
-    with _transaction(engine, "record the brief") as conn:
+    with transaction(engine, "record the brief") as conn:
         # one statement: two writers cannot both read the old row and the earlier one win
         upsert(conn, table, [row], ["time_of_day"], ["due", "delivered_at"],
                only_if=lambda new: table.c.due <= new.due)  # fmt: skip
@@ -468,7 +472,7 @@ def last_briefs(engine: Engine) -> dict[str, datetime]:
     if not db.has_brief_record(engine):
         return {}
     query = select(schema.briefs.c.time_of_day, schema.briefs.c.due)
-    with _transaction(engine, "read the briefs delivered") as conn:
+    with transaction(engine, "read the briefs delivered") as conn:
         return {at: due for at, due in conn.execute(query.order_by(schema.briefs.c.time_of_day))}
 
 
@@ -492,7 +496,7 @@ def save_scenario(engine: Engine, scenario: Any, *, prune: bool = False) -> list
         {"at": e.at, "company": e.company, "title": e.title, "origin": origin}
         for e in scenario.events
     ]
-    with _transaction(engine, "store the scenario") as conn:
+    with transaction(engine, "store the scenario") as conn:
         upsert(conn, schema.companies, companies, ["id"], ["name", "aliases"])
         upsert(conn, schema.aspects, aspects, ["id"], ["label"])
         upsert(conn, schema.events, events, ["at", "company", "title"], ["origin"])
@@ -521,7 +525,7 @@ def add_event(engine: Engine, at: datetime, company: str, title: str) -> None:
     """Add an event by hand (origin `added`); TimelineError for a company the database does not
     hold or an event it already holds. `title` is expected checked (timeline.check_title)."""
     table = schema.events
-    with _transaction(engine, "add the event") as conn:
+    with transaction(engine, "add the event") as conn:
         _check_company(conn, company)
         try:
             conn.execute(insert(table).values(at=at, company=company, title=title, origin=ADDED))
@@ -534,7 +538,7 @@ def edit_event(engine: Engine, event_id: int, at: datetime, company: str, title:
     `added`): whatever file it came from no longer lists it so, and `minsim init` must not take
     it off. TimelineError as for `add_event`, and when the event is no longer there."""
     table = schema.events
-    with _transaction(engine, "edit the event") as conn:
+    with transaction(engine, "edit the event") as conn:
         _check_company(conn, company)
         values = {"at": at, "company": company, "title": title, "origin": ADDED}
         try:
@@ -556,14 +560,15 @@ def _check_company(conn: Connection, company: str) -> None:
 def remove_event(engine: Engine, event_id: int) -> None:
     """Take one event off the timeline; TimelineError when it is no longer there."""
     table = schema.events
-    with _transaction(engine, "remove the event") as conn:
+    with transaction(engine, "remove the event") as conn:
         removed = conn.execute(delete(table).where(table.c.id == event_id)).rowcount
     if not removed:
         raise TimelineError("the event was removed meanwhile; list the events again")
 
 
-class _transaction:
-    """engine.begin() whose database errors become StoreError naming the operation."""
+class transaction:
+    """engine.begin() whose database errors become StoreError naming the operation (`what`,
+    as in "cannot store documents")."""
 
     def __init__(self, engine: Engine, what: str) -> None:
         self._engine, self._what = engine, what

@@ -48,24 +48,6 @@ def test_last_ok_runs_give_the_newest_success_of_each_run_name(db: Engine) -> No
     assert ok == {"demo-portal": COLLECTED_AT + timedelta(hours=1), "import:my.csv": LATER}
 
 
-def test_run_spans_since_give_the_first_and_last_start_after_a_moment(db: Engine) -> None:
-    moment = COLLECTED_AT + timedelta(minutes=30)
-    with db.begin() as conn:
-        conn.execute(
-            insert(schema.runs),
-            [{"source": source, "started_at": at, "finished_at": at, "status": "ok",
-              "counters": "{}", "error": None}
-             for source, at in (("news", moment), ("news", LATER),
-                                ("news", moment + timedelta(hours=1)), ("import:my.csv", LATER))],
-        )  # fmt: skip
-    spans = aggregate.run_spans_since(db, moment, {"news", "demo-portal"})
-    # the fixture's demo-portal ran at COLLECTED_AT (before the moment) and an hour later; news
-    # started at the moment exactly (not after it), then twice; names not asked for are left out
-    second = COLLECTED_AT + timedelta(hours=1)
-    assert spans == {"demo-portal": (second, second), "news": (moment + timedelta(hours=1), LATER)}
-    assert aggregate.run_spans_since(db, moment, set()) == {}
-
-
 def _stored_by(db: Engine, runs: dict[str, int]) -> None:
     """Mark every document of each source as stored by that run."""
     with db.begin() as conn:

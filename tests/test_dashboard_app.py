@@ -606,27 +606,42 @@ def test_sources_page_lists_collectors_and_groups_imports(health_url: str) -> No
     assert "15m마다" in stopped and "inbox" not in stopped and "demo" not in stopped
 
 
-def test_sources_page_names_an_enabled_source_no_scheduler_knows(
+def test_sources_page_names_an_enabled_source_no_running_process_collects(
     health_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # new-feed was added to the settings three days before the import; news-feed ran on after
-    # that (its runs of 12-02 and 12-03) and new-feed never did: the scheduler predates it.
+    # new-feed was added to the settings after the running `minsim run` started: it collects
+    # news-feed alone; a second one collects news-feed too.
     new_feed = '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\n'
-    _configure(
-        tmp_path, monkeypatch, health_url, HEALTH_SOURCES + new_feed + 'url = "https://x.test/"\n'
-    )
-    changed = (IMPORT_AT - timedelta(days=3)).timestamp()
-    os.utime(tmp_path / "minsim.toml", (changed, changed))
+    _configure(tmp_path, monkeypatch, health_url,
+               HEALTH_SOURCES + new_feed + 'url = "https://x.test/"\n')  # fmt: skip
+    now = datetime.now(UTC)
+    with create_engine(health_url).begin() as conn:
+        conn.execute(insert(schema.schedulers), [
+            {"host": "box_1", "pid": 41, "started_at": now - timedelta(hours=1), "seen_at": now,
+             "stopped_at": None, "sources": '["news-feed"]'},
+            {"host": "box", "pid": 42, "started_at": now, "seen_at": now, "stopped_at": None,
+             "sources": '["news-feed"]'},
+        ])  # fmt: skip
     at = _sources_page()
-    [unknown] = [w.value for w in at.warning if "한 번도 실행되지 않은 수집기" in w.value]
-    unknown = unknown.replace("\\", "")  # the Markdown escapes of outside text
-    assert "new-feed: 설정 파일이 바뀐 2022-11-30 14:00 KST 뒤로 news-feed은(는) " in unknown
-    assert "2022-12-02 14:00 KST부터 2022-12-03 13:00 KST까지 실행을 시작했는데" in unknown
+    [unknown] = [w.value for w in at.warning if "수집하지 않는 수집기" in w.value]
+    assert "box\\_1" in unknown  # outside text, Markdown-escaped
+    unknown = unknown.replace("\\", "")
+    assert unknown.startswith("켜져 있는데 실행 중인 `minsim run`이 수집하지 않는 수집기: "
+                              "new-feed (실행 중: box (pid 42), ")  # fmt: skip
     assert "inbox" not in unknown and "다시 시작하세요" in unknown  # inbox is disabled
-    # written after news-feed's last run: nothing tells yet whether the scheduler knows it
-    os.utime(tmp_path / "minsim.toml", None)
+    [twice] = [w.value.replace("\\", "") for w in at.warning if "함께 수집하는" in w.value]
+    assert "news-feed: box (pid 42), box_1 (pid 41)" in twice  # newest first
+    [caption] = [c.value.replace("\\", "") for c in at.caption
+                 if c.value.startswith("`minsim run` 실행 중")]  # fmt: skip
+    assert "box (pid 42): " in caption and "수집: news-feed" in caption
+    # both stop: none runs, and the last one is named
+    with create_engine(health_url).begin() as conn:
+        conn.execute(update(schema.schedulers).values(stopped_at=now))
+    st.cache_data.clear()
     at = _sources_page()
-    assert not [w for w in at.warning if "한 번도 실행되지 않은 수집기" in w.value]
+    assert not [w for w in at.warning if "수집하지 않는 수집기" in w.value]
+    [gone] = [i.value.replace("\\", "") for i in at.info if "`minsim run`이 없습니다" in i.value]
+    assert "마지막 프로세스 box (pid 42)는" in gone and "에 멈췄습니다" in gone
 
 
 def _run_param(link: object) -> str:

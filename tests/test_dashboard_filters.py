@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -761,37 +759,6 @@ def test_a_run_says_how_long_it_took_instead_of_when_it_ended() -> None:
     rows = health.collectors_frame(health.collectors(CONFIGURED, [killed], {}))
     row = rows[rows["수집기"] == "rss"].iloc[0]
     assert row["수집기"] == "rss" and row["걸린 시간"] == "—"
-
-
-def test_an_enabled_source_never_run_beside_others_that_ran_on_is_not_collected() -> None:
-    changed = datetime(2022, 10, 15, 6, tzinfo=UTC)
-    first = changed + timedelta(minutes=1)
-    # rss (every 15m) should have started within three intervals and the slack of file's first
-    # run after the change: file ran on 50 minutes after it, then 51.
-    by = overdue.expected_by(first, 900)
-    spans = {"file": (first, by)}
-    assert overdue.not_collected_beside("rss", 900, True, None, spans) is None
-    spans = {"file": (first, by + timedelta(minutes=1))}
-    assert overdue.not_collected_beside("rss", 900, True, None, spans) == "file"
-    assert overdue.not_collected_beside("rss", 900, False, None, spans) is None  # disabled
-    assert overdue.not_collected_beside("rss", 900, True, first, spans) is None  # it ran
-    assert overdue.not_collected_beside("file", 60, True, None, spans) is None  # not itself
-    assert overdue.not_collected_beside("rss", 900, True, None, {}) is None  # none ran since
-    rows = {r.name: r for r in health.collectors(CONFIGURED, [], {}, spans=spans)}
-    assert rows["rss"].beside == ("file", *spans["file"]) and rows["file"].beside is None
-    assert health.not_collected_line(rows["rss"], changed) == (
-        "rss: 설정 파일이 바뀐 2022-10-15 15:00 KST 뒤로 file은(는) 2022-10-15 15:01 KST부터 "
-        "2022-10-15 15:52 KST까지 실행을 시작했는데 이 수집기는 한 번도 실행되지 않음"
-    )
-
-
-def test_the_settings_file_time_is_when_it_was_written(tmp_path: Path) -> None:
-    settings = tmp_path / "minsim.toml"
-    settings.write_text("", encoding="utf-8")
-    os.utime(settings, (1_665_813_600, 1_665_813_600))
-    assert overdue.settings_changed_at(settings) == datetime(2022, 10, 15, 6, tzinfo=UTC)
-    assert overdue.settings_changed_at(None) is None  # defaults: no file
-    assert overdue.settings_changed_at(tmp_path / "gone.toml") is None
 
 
 def test_a_collector_is_overdue_when_no_run_started_for_three_intervals() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -14,7 +13,6 @@ from httpserver import LocalServer, Reply
 from sqlalchemy import create_engine, func, select, update
 
 from minsim import schema, store
-from minsim.timefmt import format_kst
 from tests.cli_support import run_minsim
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,46 +162,6 @@ def _runs_started(tmp_path: Path, now: datetime, started: list[tuple[str, timede
             conn.execute(update(schema.runs).where(schema.runs.c.id == run)
                          .values(started_at=now - before, finished_at=now - before))  # fmt: skip
     engine.dispose()
-
-
-def test_sources_and_status_name_an_enabled_source_the_running_scheduler_does_not_know(
-    tmp_path, server
-):
-    config = write_config(tmp_path, server)
-    assert minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
-    now = datetime.now(UTC)
-    # gone-feed (every 15m) was added 3 hours ago; dropbox (every 1m) ran on from 2h 50m ago to
-    # 5 minutes ago, and a source renamed since still has runs under its old name.
-    _runs_started(tmp_path, now, [("dropbox", timedelta(minutes=170)),
-                                  ("dropbox", timedelta(minutes=5)),
-                                  ("old-feed", timedelta(hours=4))])  # fmt: skip
-    changed = (now - timedelta(hours=3)).timestamp()
-    os.utime(config, (changed, changed))
-    listing = minsim("--config", str(config), "sources", cwd=tmp_path)
-    assert listing.returncode == 0, listing.stderr
-    lines = listing.stdout.splitlines()
-    [gone] = [i for i, line in enumerate(lines) if line.startswith("gone-feed")]
-    assert lines[gone].endswith("never")
-    note = lines[gone + 1].strip()
-    assert note.startswith("not collected: never ran, while dropbox started runs from ")
-    changed_text = format_kst(now - timedelta(hours=3))
-    assert note.endswith(f"after the settings file changed ({changed_text}): a `minsim run` "
-                         "started before that change, or given other names, does not collect it "
-                         "(restart it)")  # fmt: skip
-    assert "overdue" not in listing.stdout  # dropbox is on time
-    assert lines[-1] == "runs of names not in the settings (renamed or removed): old-feed"
-    status = minsim("--config", str(config), "status", cwd=tmp_path)
-    assert status.returncode == 0, status.stderr
-    lines = status.stdout.splitlines()
-    [gone] = [i for i, line in enumerate(lines) if line.strip().startswith("gone-feed")]
-    assert lines[gone].split() == ["gone-feed", "never", "ran"]
-    assert lines[gone + 1].strip() == note
-    assert not [line for line in lines if line.strip().startswith("comments")]  # disabled
-    # written after dropbox's last start: nothing tells yet whether a scheduler knows gone-feed
-    os.utime(config, None)
-    for command in ("sources", "status"):
-        shown = minsim("--config", str(config), command, cwd=tmp_path)
-        assert "not collected" not in shown.stdout, command
 
 
 def test_sources_says_which_enabled_source_stopped_being_collected(tmp_path, server):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from dashboard import charts, health, loaders, ui
+from minsim import presence
 from minsim.overdue import OVERDUE_INTERVALS
 
 # Opens the Documents page (in a new tab) filtered to what a run stored.
@@ -45,13 +46,17 @@ runs = loaders.last_runs(ctx.url)
 # The runs may be as old as the cache: a source is not called stopped for the cache's age.
 read_at = datetime.now(UTC) - timedelta(seconds=loaders.CACHE_TTL_SECONDS)
 configured = loaders.configured_sources()
-changed = loaders.settings_changed_at()
-names = tuple(sorted(str(c["name"]) for c in configured))
-spans = loaders.run_spans_since(ctx.url, changed, names) if changed else {}
 rows = health.collectors(
     configured, runs, loaders.last_ok_runs(ctx.url), loaders.stored_sources(ctx.url),
-    now=read_at, spans=spans,
+    now=read_at,
 )  # fmt: skip
+# The `minsim run` processes: which enabled sources none of the running ones collects.
+now = datetime.now(UTC)
+recorded = loaders.processes(ctx.url)
+live = presence.running(recorded, now)
+enabled = [str(c["name"]) for c in configured if c["enabled"]]
+uncollected = presence.not_collected(enabled, live)
+twice = presence.collected_twice(live)
 failed = [r for r in rows if r.failed]
 activity = loaders.source_activity(ctx.url, ctx.filters)
 ui.metric_row(
@@ -74,7 +79,37 @@ def _display_name(row: health.Collector) -> str:
 if failed:
     names = ", ".join(_display_name(r) for r in failed)
     st.error("마지막 실행이 실패한 수집기: " + ui.escape_md(names), icon=":material/report:")
-overdue = [r for r in rows if r.overdue]
+if live:
+    st.caption(
+        "`minsim run` 실행 중: "
+        + ui.escape_md("; ".join(health.process_line(process, now) for process in live))
+    )
+elif recorded:
+    st.info(
+        "실행 중인 `minsim run`이 없습니다. " + ui.escape_md(health.gone_line(recorded[0], now)),
+        icon=":material/power_off:",
+    )
+if uncollected:
+    running = "; ".join(f"{p.host} (pid {p.pid}), {ui.fmt_kst(p.started_at)} 시작" for p in live)
+    st.warning(
+        "켜져 있는데 실행 중인 `minsim run`이 수집하지 않는 수집기: "
+        + ui.escape_md(f"{', '.join(uncollected)} (실행 중: {running})")
+        + ". `minsim run`은 시작할 때 설정을 읽으므로 그 뒤에 더하거나 이름을 바꾸거나 켠 "
+        "수집기, 그리고 시작할 때 이름으로 주지 않은 수집기는 수집하지 않습니다. 다시 시작하세요.",
+        icon=":material/sync_problem:",
+    )
+if twice:
+    both = "; ".join(
+        f"{name}: " + ", ".join(f"{p.host} (pid {p.pid})" for p in found)
+        for name, found in twice.items()
+    )
+    st.warning(
+        "`minsim run` 두 프로세스가 함께 수집하는 수집기: " + ui.escape_md(both)
+        + ". 같은 실행이 겹치니 하나를 멈추세요.",
+        icon=":material/content_copy:",
+    )  # fmt: skip
+# A source no running process collects is said so above, not as stopped.
+overdue = [r for r in rows if r.overdue and r.name not in uncollected]
 if overdue:
     st.warning(
         f"수집이 멈춘 것 같은 수집기(켜져 있는데 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 "
@@ -82,16 +117,6 @@ if overdue:
         + ui.escape_md("; ".join(health.overdue_line(r) for r in overdue))
         + ". `minsim run`이 돌고 있는지 확인하세요.",
         icon=":material/schedule:",
-    )
-
-unknown = [r for r in rows if r.beside is not None]
-if unknown and changed is not None:
-    st.warning(
-        "설정에서 켜져 있는데 한 번도 실행되지 않은 수집기: "
-        + ui.escape_md("; ".join(health.not_collected_line(r, changed) for r in unknown))
-        + ". `minsim run`은 시작할 때 설정을 한 번 읽습니다: 설정을 바꾸기 전에 시작했거나 "
-        "다른 이름을 주고 시작한 `minsim run`은 이 수집기를 모르니, 다시 시작하세요.",
-        icon=":material/sync_problem:",
     )
 
 st.subheader("수집기 · 마지막 실행")

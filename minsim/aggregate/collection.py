@@ -8,7 +8,6 @@ belong to no run).
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
@@ -40,24 +39,6 @@ def last_ok_runs(engine: Engine) -> dict[str, datetime]:
         rows = conn.execute(query).all()
     # Aggregates bypass the column type on SQLite, so coerce text/naive values to aware UTC.
     return {name: aware(started) for name, started in rows if started is not None}
-
-
-def run_spans_since(
-    engine: Engine, moment: datetime, names: Collection[str]
-) -> dict[str, tuple[datetime, datetime]]:
-    """The first and last start of the runs of each of `names` started after `moment` (aware
-    UTC); names with no run since are absent. Tells which collectors ran on after the settings
-    changed."""
-    if not names:
-        return {}
-    query = (
-        select(runs.c.source, func.min(runs.c.started_at), func.max(runs.c.started_at))
-        .where(runs.c.source.in_(sorted(names)), runs.c.started_at > moment)
-        .group_by(runs.c.source)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return {name: (aware(first), aware(last)) for name, first, last in rows}
 
 
 class FailureStreak(NamedTuple):

@@ -1,0 +1,219 @@
+"""The record of the `minsim run` processes: written and read on real databases, judged, shown
+by `minsim sources`, `minsim status` and the Sources page, and kept by real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_support import collecting_config, run_minsim, start_run
+from sqlalchemy import Engine, insert, select, update
+
+from minsim import db, presence, schema, store
+from minsim.presence import STALE_AFTER, Process
+from minsim.timefmt import format_kst
+
+WAIT_SECONDS = 120
+# Another machine: whether its processes exist is told by their heartbeat alone.
+HOST = "collector-7f3a"
+NOW = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)  # 10:00 KST
+
+
+def _process(pid: int, sources: tuple[str, ...], seen: timedelta = timedelta(0),
+             stopped: bool = False) -> Process:  # fmt: skip
+    started = NOW - timedelta(hours=1)
+    return Process(pid, HOST, pid, started, NOW - seen, NOW - seen if stopped else None, sources)
+
+
+def test_processes_are_recorded_beat_stop_and_old_ones_go(engine: Engine) -> None:
+    first = presence.record_start(engine, ["news", "inbox"])
+    second = presence.record_start(engine, [])  # writing briefs only
+    [briefs, collecting] = presence.processes(engine)  # newest first
+    assert (collecting.id, briefs.id) == (first, second)
+    assert collecting.sources == ("news", "inbox") and briefs.sources == ()
+    assert collecting.host == presence.this_host() == socket.gethostname()
+    assert collecting.pid == os.getpid()
+    assert collecting.stopped_at is None and collecting.running(datetime.now(UTC))
+    with engine.begin() as conn:  # as if a minute passed
+        earlier = collecting.started_at - timedelta(minutes=1)
+        conn.execute(update(schema.schedulers).values(seen_at=earlier))
+    presence.beat(engine, first)
+    presence.record_stop(engine, second)
+    by_id = {p.id: p for p in presence.processes(engine)}
+    assert by_id[first].seen_at >= collecting.started_at and by_id[first].stopped_at is None
+    assert by_id[second].stopped_at is not None
+    assert not by_id[second].running(datetime.now(UTC))
+    # a process gone for a month is forgotten when the next starts
+    with engine.begin() as conn:
+        gone = datetime.now(UTC) - presence.KEEP - timedelta(days=1)
+        conn.execute(update(schema.schedulers).where(schema.schedulers.c.id == second)
+                     .values(seen_at=gone))  # fmt: skip
+    third = presence.record_start(engine, ["news"])
+    assert [p.id for p in presence.processes(engine)] == [third, first]
+
+
+def test_a_database_from_before_the_record_knows_no_process(engine: Engine) -> None:
+    with engine.begin() as conn:
+        schema.schedulers.drop(conn)
+        conn.execute(
+            schema.schema_migrations.delete().where(schema.schema_migrations.c.version == 8)
+        )
+    assert not db.has_schedulers(engine) and presence.processes(engine) == []
+
+
+def test_which_sources_no_running_process_collects_and_which_two_collect() -> None:
+    a = _process(1, ("news", "inbox"))
+    b = _process(2, ("inbox",), seen=STALE_AFTER - timedelta(seconds=1))
+    silent = _process(3, ("blog",), seen=STALE_AFTER + timedelta(seconds=1))  # killed, or hangs
+    stopped = _process(4, ("blog",), stopped=True)
+    briefs = _process(5, ())
+    live = presence.running([a, b, silent, stopped, briefs], NOW)
+    assert [p.id for p in live] == [1, 2, 5]
+    assert presence.not_collected(["news", "blog", "inbox"], live) == ["blog"]
+    assert presence.collected_twice(live) == {"inbox": [a, b]}
+    # a process writing briefs alone says nothing of the sources; none running is said apart
+    assert presence.not_collected(["news"], [briefs]) == []
+    assert presence.not_collected(["news"], []) == []
+
+
+def test_a_heartbeat_thread_beats_until_stopped(engine: Engine) -> None:
+    process_id = presence.record_start(engine, ["news"])
+    [started] = presence.processes(engine)
+    heartbeat = presence.Heartbeat(engine, process_id, every=0.05)
+    heartbeat.start()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while presence.processes(engine)[0].seen_at == started.seen_at:
+        assert time.monotonic() < deadline, "no heartbeat recorded"
+        time.sleep(0.05)
+    heartbeat.stop()
+    beaten = presence.processes(engine)[0].seen_at
+    time.sleep(0.2)
+    assert presence.processes(engine)[0].seen_at == beaten  # stopped: no more beats
+
+
+def _add(engine: Engine, process: Process) -> None:
+    row = {"host": process.host, "pid": process.pid, "started_at": process.started_at,
+           "seen_at": process.seen_at, "stopped_at": process.stopped_at,
+           "sources": json.dumps(list(process.sources))}  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(schema.schedulers), row)
+
+
+def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path) -> None:
+    config = collecting_config(
+        tmp_path,
+        '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
+        '[[sources]]\nname = "off-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
+        "enabled = false\n",
+    )
+    assert run_minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    now = datetime.now(UTC)
+    # one process collects inbox; another one, on a host named with a terminal escape, was
+    # killed an hour ago (it collected new-feed: it counts no more)
+    running = Process(0, HOST, 4242, now - timedelta(hours=2), now, None, ("inbox",))
+    killed = Process(0, "evil\x1b[2J", 7, now - timedelta(hours=3), now - timedelta(hours=1),
+                     None, ("new-feed",))  # fmt: skip
+    _add(engine, running)
+    _add(engine, killed)
+    listing = run_minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    lines = [line.strip() for line in listing.stdout.splitlines()]
+    [new_feed] = [i for i, line in enumerate(lines) if line.startswith("new-feed")]
+    started = format_kst(now - timedelta(hours=2))
+    assert lines[new_feed + 1] == (
+        f"not collected: no running `minsim run` collects it (running: on {HOST} (pid 4242) since "
+        f"{started}): it reads the settings when it starts, so it does not know a source added, "
+        "renamed or enabled since, nor one it was not given by name; restart it"
+    )
+    assert not any(line.startswith("not collected") for line in lines[new_feed + 2 :])  # off-feed
+    assert lines[-1] == (
+        f"`minsim run` on {HOST} (pid 4242): running since {started} (seen 0m ago), collecting "
+        "inbox"
+    )
+    status = run_minsim("--config", str(config), "status", cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    lines = [line.strip() for line in status.stdout.splitlines()]
+    [new_feed] = [i for i, line in enumerate(lines) if line.startswith("new-feed")]
+    assert lines[new_feed].split() == ["new-feed", "never", "ran"]
+    assert lines[new_feed + 1].startswith("not collected: no running `minsim run` collects it")
+    assert lines[-1].startswith(f"`minsim run` on {HOST} (pid 4242): running since")
+    # the running one stops: the killed one is older, so the stopped one is said
+    with engine.begin() as conn:
+        conn.execute(update(schema.schedulers).where(schema.schedulers.c.pid == 4242)
+                     .values(stopped_at=now))  # fmt: skip
+    listing = run_minsim("--config", str(config), "sources", cwd=tmp_path)
+    assert "not collected" not in listing.stdout
+    assert listing.stdout.splitlines()[-1].startswith(
+        f"`minsim run`: none running; the last, on {HOST} (pid 4242), stopped "
+    )
+    # two processes collecting inbox at once: said, with the host's escape shown inert
+    _add(engine, Process(0, "evil\x1b[2J", 7, now, now, None, ("inbox",)))
+    _add(engine, Process(0, HOST, 4243, now, now, None, ("inbox", "new-feed")))
+    listing = run_minsim("--config", str(config), "sources", cwd=tmp_path)
+    # newest first, as they are listed
+    twice = (
+        f"collected twice: by `minsim run` on {HOST} (pid 4243) and on evil\\x1b[2J (pid 7); "
+        "stop one"
+    )
+    assert twice in listing.stdout, listing.stdout
+    assert "\x1b" not in listing.stdout
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_minsim_run_records_itself_and_its_stop_and_spares_another_s_run(tmp_path: Path) -> None:
+    config = collecting_config(tmp_path)
+    process = start_run(config, tmp_path, {})
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    deadline = time.monotonic() + WAIT_SECONDS
+
+    def recorded() -> list[Process]:
+        try:
+            return presence.processes(engine)
+        except store.StoreError:  # the database is being created
+            return []
+
+    while not recorded():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    [me] = recorded()
+    assert me.pid == process.pid and me.sources == ("inbox",) and me.stopped_at is None
+    # a second `minsim run` of the same source is told it runs twice, and leaves the first's
+    # open run alone
+    with engine.begin() as conn:
+        conn.execute(insert(schema.runs), {"source": "inbox", "started_at": datetime.now(UTC),
+                                           "status": "running", "counters": "{}"})  # fmt: skip
+    second = start_run(config, tmp_path, {})
+    while len(recorded()) < 2:
+        assert second.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    for child in (second, process):
+        child.send_signal(signal.SIGTERM)
+    outputs = [child.communicate(timeout=WAIT_SECONDS)[0] for child in (second, process)]
+    assert (
+        f"inbox is collected by another `minsim run` too, on {me.host} (pid {me.pid})" in outputs[0]
+    )
+    assert "closed 1 run(s) left open" not in outputs[0]
+    assert all(p.stopped_at is not None for p in recorded())
+    # killed: no stop is recorded, and once its heartbeat is old it counts as gone
+    killed = start_run(config, tmp_path, {})
+    while len(recorded()) < 3:
+        assert killed.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    killed.kill()
+    killed.wait(timeout=WAIT_SECONDS)
+    newest = recorded()[0]
+    assert newest.pid == killed.pid and newest.stopped_at is None
+    assert not newest.running(datetime.now(UTC))  # its heartbeat is recent, but it is gone
+    with engine.begin() as conn:
+        running = select(schema.runs.c.id).where(schema.runs.c.status == "running")
+        still_open = conn.execute(running).all()
+    assert len(still_open) <= 1  # at most the run the kill cut short
+    engine.dispose()
