@@ -7,6 +7,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import compress
 from operator import not_
+from typing import Final
 
 from sentiment import rules as R
 from sentiment.aspects import Topics
@@ -14,24 +15,58 @@ from sentiment.lexicon_loader import INDUCED_SOURCE_PREFIX, Entry, Lexicon
 from sentiment.result import Hit, SentenceScore, normalize
 from sentiment.tokenizer import Sentence
 
+# Constants are Final: the compiled build reads them as C values rather than looking each up
+# in the module's dict, which its per-morpheme and per-hit loops would do every time.
 # Tags counted as content words when reporting the neutral share (pos/neg/neu weights).
-CONTENT_TAGS = frozenset({"NNG", "NNP", "VV", "VA", "MAG", "XR", "IC", "SL", "W_EMOJI", "SW"})
+CONTENT_TAGS: Final = frozenset(
+    {"NNG", "NNP", "VV", "VA", "MAG", "XR", "IC", "SL", "W_EMOJI", "SW"}
+)
 # Source label of weights that come from a rule rather than a lexicon row.
-RULE_SOURCE = "rule"
-EXPRESSIVE_DEFAULTS = {
+RULE_SOURCE: Final = "rule"
+EXPRESSIVE_DEFAULTS: Final = {
     **{key: R.DEFAULT_LAUGHTER_WEIGHT for key in R.LAUGHTER_KEYS},
     **{key: R.DEFAULT_CRYING_WEIGHT for key in R.CRYING_KEYS},
     **{key: R.DEFAULT_SMILE_WEIGHT for key in R.SMILE_KEYS},
 }
-ECHOING_KEYS = R.LAUGHTER_KEYS | R.CRYING_KEYS
+ECHOING_KEYS: Final = R.LAUGHTER_KEYS | R.CRYING_KEYS
 # Marks the morphemes of a written phrase, which no generated pair may touch.
-PHRASE_MARK = 2.0
+PHRASE_MARK: Final = 2.0
 # Sentences without a glued slang prefix (nearly all) share this empty set.
-NO_PREFIXES: frozenset[int] = frozenset()
+NO_PREFIXES: Final[frozenset[int]] = frozenset()
 # Source of the entries that stand for a topic word or phrase (rules.TOPIC_RULE): matched and
 # named in the sentence's rules, never a hit.
-TOPIC_SOURCE = "topic"
-NO_TOPICS = Topics()
+TOPIC_SOURCE: Final = "topic"
+NO_TOPICS: Final = Topics()
+
+
+class Match:
+    """What a hit on a word or phrase starts from: its key, where its weight comes from and the
+    weight. Read for most morphemes, so a plain compiled object rather than the loader's Entry."""
+
+    def __init__(self, key: str, source: str, weight: float) -> None:
+        self.key = key
+        self.source = source
+        self.weight = weight
+
+
+def _match_of(entry: Entry) -> Match:
+    return Match(entry.text_key, entry.source, entry.weight)
+
+
+class Head:
+    """Everything a hit can start with at one morpheme key (SentenceEngine.heads)."""
+
+    def __init__(
+        self,
+        longer: list[tuple[int, list[str], Match]],
+        pairs: dict[str, Match] | None,
+        word: Match | None,
+        following: dict[str, Match] | None,
+    ) -> None:
+        self.longer = longer  # written phrases of three or more morphemes, longest first
+        self.pairs = pairs  # written two-morpheme phrases, by second key
+        self.word = word  # the key's own word
+        self.following = following  # generated pairs, by second key
 
 
 @dataclass
@@ -124,23 +159,15 @@ class SentenceEngine:
         self.degree_keys = frozenset(self.boosters | self.dampeners)
         self.negator_keys = frozenset(self.negators)
         # What each key that can start a hit may start: written phrases of three or more
-        # morphemes as (size, key list, entry), longest first; two-morpheme phrases by their
-        # second key; and its one-morpheme hit as (key, source, base weight), a lexicon word or
-        # the default weight of a laughter, crying or smile mark. Longest match wins.
-        # A topic word the team gave no weight is matched too, to be named, never scored.
-        words: dict[str, tuple[str, str, float]] = {
-            **{key: (key, TOPIC_SOURCE, 0.0) for key in topics.words if key not in modifiers},
-            **{key: (key, RULE_SOURCE, weight) for key, weight in EXPRESSIVE_DEFAULTS.items()},
-            **{key: (e.text_key, e.source, e.weight) for key, e in self.single.items()},
+        # morphemes, longest first; two-morpheme phrases by their second key; its one-morpheme
+        # hit, a lexicon word or the default weight of a laughter, crying or smile mark; and the
+        # generated pairs it opens. Longest match wins. A topic word the team gave no weight is
+        # matched too, to be named, never scored.
+        words: dict[str, Match] = {
+            **{key: Match(key, TOPIC_SOURCE, 0.0) for key in topics.words if key not in modifiers},
+            **{key: Match(key, RULE_SOURCE, w) for key, w in EXPRESSIVE_DEFAULTS.items()},
+            **{key: _match_of(e) for key, e in self.single.items()},
         }
-        self.heads: dict[
-            str,
-            tuple[
-                list[tuple[int, list[str], Entry]],
-                dict[str, Entry] | None,
-                tuple[str, str, float] | None,
-            ],
-        ] = {}
         phrases = {key: list(bucket) for key, bucket in lexicon.phrases.items()}
         for cue in topics.phrases:  # a written phrase of the same morphemes says more
             if not _written(lexicon, cue):
@@ -148,65 +175,66 @@ class SentenceEngine:
                 phrases.setdefault(cue[0], []).append(topic)
         for bucket in phrases.values():
             bucket.sort(key=lambda e: -len(e.keys))
-        for key in {*words, *phrases}:
-            bucket = phrases.get(key, [])
-            pairs = {e.keys[1]: e for e in bucket if len(e.keys) == 2}
-            self.heads[key] = (
-                [(len(e.keys), list(e.keys), e) for e in bucket if len(e.keys) > 2],
-                pairs or None,
-                words.get(key),
-            )
         # Generated pairs by first and second key; none holds an event word (a user's file may)
         # or a topic word.
         unsaid = R.EVENT_WORDS | topics.words
-        self.collocations: dict[str, dict[str, Entry]] = {
-            first: {k: e for k, e in following.items() if k not in unsaid}
+        collocations = {
+            first: {k: _match_of(e) for k, e in following.items() if k not in unsaid}
             for first, following in lexicon.collocations.items()
             if first not in unsaid
         }
+        self.has_collocations = bool(collocations)
+        # One table, one lookup per morpheme for words, phrases and pairs alike.
+        self.heads: dict[str, Head] = {}
+        for key in {*words, *phrases, *collocations}:
+            bucket = phrases.get(key, [])
+            pairs = {e.keys[1]: _match_of(e) for e in bucket if len(e.keys) == 2}
+            longer = [(len(e.keys), list(e.keys), _match_of(e)) for e in bucket if len(e.keys) > 2]
+            following = collocations.get(key)
+            self.heads[key] = Head(longer, pairs or None, words.get(key), following or None)
         # Keys that can open a new clause: sentences without any skip the clause scan.
         self.clause_keys = frozenset(self.contrasts) | {R.CONTRAST_BOUND_NOUN}
 
     # --- matching ---------------------------------------------------------------------------
     def _match(
-        self, text: str, sentence: Sentence, keys: list[str], topics: list[tuple[int, int]]
+        self,
+        text: str,
+        sentence: Sentence,
+        keys: list[str],
+        heads_at: list[Head | None],
+        topics: list[tuple[int, int]],
     ) -> list[Hit]:
         """Words and written phrases, longest first; topic words and phrases go to `topics` as
         spans."""
-        heads = self.heads
         hits: list[Hit] = []
         starts, ends = sentence.starts, sentence.ends
         size = len(keys)
         i = 0
         while i < size:
-            head = heads.get(keys[i])
+            head = heads_at[i]
             if head is None:  # most morphemes start no hit at all
                 i += 1
                 continue
-            longer, pairs, word = head
-            phrase: Entry | None = None
+            found: Match | None = None
             last = i
-            for length, phrase_keys, candidate in longer:
+            for length, phrase_keys, phrase in head.longer:
                 if keys[i : i + length] == phrase_keys:
-                    phrase, last = candidate, i + length - 1
+                    found, last = phrase, i + length - 1
                     break
-            if phrase is None and pairs is not None and i + 1 < size:
-                phrase = pairs.get(keys[i + 1])
+            if found is None and head.pairs is not None and i + 1 < size:
+                found = head.pairs.get(keys[i + 1])
                 last = i + 1
-            if phrase is not None:
-                key, source, weight = phrase.text_key, phrase.source, phrase.weight
-            elif word is not None:
-                key, source, weight = word
+            if found is None:
+                found = head.word
                 last = i
-            else:
+            if found is None:
                 i += 1
                 continue
-            if source == TOPIC_SOURCE:  # named, so explain can say why it did not count
+            if found.source == TOPIC_SOURCE:  # named, so explain can say why it did not count
                 topics.append((i, last))
                 i = last + 1
                 continue
-            start, end = starts[i], ends[last]
-            hits.append(self._hit(text, start, end, key, source, weight, i, last))
+            hits.append(self._hit(text, starts[i], ends[last], found, i, last))
             i = last + 1  # the next hit starts after the phrase or word
         return hits
 
@@ -215,6 +243,7 @@ class SentenceEngine:
         text: str,
         sentence: Sentence,
         keys: list[str],
+        heads_at: list[Head | None],
         hits: list[Hit],
         topics: list[tuple[int, int]],
     ) -> list[Hit]:
@@ -239,32 +268,26 @@ class SentenceEngine:
         for first, last in topics:  # a topic, like a written phrase, is not pulled apart
             for j in range(first, last + 1):
                 decided[j] = PHRASE_MARK
-        table = self.collocations
         starts, ends = sentence.starts, sentence.ends
         found: list[Hit] = []
         for i in range(len(keys) - 1):
-            following = table.get(keys[i])
-            if following is None:
+            head = heads_at[i]
+            if head is None or head.following is None:
                 continue
-            entry = following.get(keys[i + 1])
-            if entry is None:
+            pair = head.following.get(keys[i + 1])
+            if pair is None:
                 continue
-            weight = entry.weight
+            weight = pair.weight
             before, after = decided[i], decided[i + 1]
             if before * weight < 0 or after * weight < 0 or PHRASE_MARK in (before, after):
                 continue
-            found.append(
-                self._hit(
-                    text, starts[i], ends[i + 1], entry.text_key, entry.source, weight, i, i + 1
-                )
-            )
+            found.append(self._hit(text, starts[i], ends[i + 1], pair, i, i + 1))
         return found
 
     @staticmethod
-    def _hit(
-        text: str, start: int, end: int, key: str, source: str, weight: float, first: int, last: int
-    ) -> Hit:
-        return Hit(start, end, text, key, source, weight, weight, None, first, last)
+    def _hit(text: str, start: int, end: int, match: Match, first: int, last: int) -> Hit:
+        weight = match.weight
+        return Hit(start, end, text, match.key, match.source, weight, weight, None, first, last)
 
     # --- per-hit rules ----------------------------------------------------------------------
     @staticmethod
@@ -375,9 +398,7 @@ class SentenceEngine:
                 text,
                 sentence.starts[first],
                 sentence.ends[span_end],
-                "rule:sarcasm_well_done",
-                RULE_SOURCE,
-                R.SARCASM_WELL_DONE_WEIGHT,
+                Match("rule:sarcasm_well_done", RULE_SOURCE, R.SARCASM_WELL_DONE_WEIGHT),
                 first,
                 span_end,
             )
@@ -429,7 +450,9 @@ class SentenceEngine:
         present = set(keys)
         clause_of, contrast_at = self._clauses(keys, tags, present)
         topics: list[tuple[int, int]] = []
-        hits = self._match(text, sentence, keys, topics)
+        heads = self.heads
+        heads_at = [heads.get(key) for key in keys]  # the only lexicon lookup per morpheme
+        hits = self._match(text, sentence, keys, heads_at, topics)
         prefixes: AbstractSet[int] = NO_PREFIXES
         if not R.SLANG_PREFIX_KEYS.isdisjoint(present):
             prefixes = self._glued_prefixes(sentence, hits)
@@ -456,8 +479,8 @@ class SentenceEngine:
                     self._degree(hit, keys, covered, prefixes)
                 if negating:
                     self._negation(hit, keys, tags, covered)
-        if self.collocations:  # after degree and negation: a pair carries its own (안 되다)
-            pairs = self._collocation_hits(text, sentence, keys, hits, topics)
+        if self.has_collocations:  # after degree and negation: a pair carries its own (안 되다)
+            pairs = self._collocation_hits(text, sentence, keys, heads_at, hits, topics)
             if pairs:  # stored and shown in text order, each pair beside its words
                 hits = _merged(hits, pairs)
         if R.SARCASM_WELL_KEY in present:
@@ -478,9 +501,7 @@ class SentenceEngine:
                     text,
                     sentence.starts[i],
                     sentence.ends[i],
-                    "rule:sarcasm_yeoksi",
-                    RULE_SOURCE,
-                    R.SARCASM_YEOKSI_WEIGHT,
+                    Match("rule:sarcasm_yeoksi", RULE_SOURCE, R.SARCASM_YEOKSI_WEIGHT),
                     i,
                     i,
                 )

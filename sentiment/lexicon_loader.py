@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from minsim.errors import MinsimError
 
@@ -28,7 +29,8 @@ MODIFIER_KINDS = frozenset(
 # A user row whose note starts with this replaces a shipped key.
 OVERRIDE_NOTE = "override"
 # Source of generated rows (`induced:<corpus>`): a key defined before them wins over them.
-INDUCED_SOURCE_PREFIX = "induced:"
+# Final: the compiled scorer then uses the value itself, not a look-up per hit.
+INDUCED_SOURCE_PREFIX: Final = "induced:"
 # Kiwi 0.24's tag set with irregular suffixes dropped (lexicon/README.md rule 6).
 _TAG_TEXT = (
     "NNG NNP NNB NR NP VV VA VX VCP VCN MM MAG MAJ IC JKS JKC JKG JKO JKB JKV JKQ JX JC EP EF EC "
@@ -38,7 +40,7 @@ _TAG_TEXT = (
 KNOWN_TAGS = frozenset(_TAG_TEXT.split(" "))
 # Kiwi's tag for words in Latin letters: keys hold them lowercase, from files and from Kiwi alike
 # (lexicon/README.md rule 5; tokenizer.make_key).
-LATIN_TAG = "SL"
+LATIN_TAG: Final = "SL"
 # Predicate tags whose lemma carries 다 (lexicon/README.md rule 1).
 PREDICATE_TAGS = frozenset({"VV", "VA", "VX", "VCP", "VCN"})
 SOURCE_PATTERN = re.compile(r"^(curated|domain|user|induced:[a-z0-9_-]+)$")

@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Final
 
 from sentiment import rules
 from sentiment.lexicon_loader import INDUCED_SOURCE_PREFIX
 
+# Constants are Final: the compiled build reads them as C values rather than looking each up
+# in the module's dict, which its per-morpheme and per-hit loops would do every time.
 # Digits kept in the stored JSON: enough to re-derive labels, small enough for the hits column.
-JSON_DIGITS = 4
+JSON_DIGITS: Final = 4
 # Hits and sentences a stored score keeps (the strongest hits, in text order): every hit of a
 # comment or an article, while a 75,000-character paste would otherwise store megabytes of
 # endings and particles per document. What is left out is counted and summed.
-STORED_HITS_LIMIT = 300
-STORED_SENTENCES_LIMIT = 300
+STORED_HITS_LIMIT: Final = 300
+STORED_SENTENCES_LIMIT: Final = 300
 
 # The first step a collocation hit shows: its weight is added to its words', not put in their place.
-COLLOCATION_NOTE = "collocation: adds to its words"
+COLLOCATION_NOTE: Final = "collocation: adds to its words"
 
 
 def normalize(total: float) -> float:

@@ -7,68 +7,72 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from kiwipiepy import Kiwi  # type: ignore[import-untyped]
 
 from sentiment.lexicon_loader import LATIN_TAG
 
+# Constants are Final: the compiled build reads them as C values rather than looking each up
+# in the module's dict, which its per-morpheme and per-hit loops would do every time.
 # Kiwi's multi-threaded batch mode (kiwipiepy docs: num_workers; 0 is single-threaded).
-KIWI_WORKERS_ENV = "MINSIM_KIWI_WORKERS"
+KIWI_WORKERS_ENV: Final = "MINSIM_KIWI_WORKERS"
 # Default when the environment does not say: -1 lets Kiwi use every core.
-DEFAULT_KIWI_WORKERS = -1
+DEFAULT_KIWI_WORKERS: Final = -1
 # Kiwi's irregular-conjugation suffixes on tags (VA-I, VV-R); keys use the base tag.
-IRREGULAR_TAG_SUFFIXES = ("-I", "-R")
+IRREGULAR_TAG_SUFFIXES: Final = ("-I", "-R")
 # Tags whose repeated-character runs are folded (ㅋㅋㅋㅋ -> ㅋㅋ), see lexicon/README.md rule 4.
-RUN_FOLDED_TAGS = frozenset({"SW", "SP", "SO"})
+RUN_FOLDED_TAGS: Final = frozenset({"SW", "SP", "SO"})
 # Length a folded run keeps: two characters, the way people write the short form (ㅋㅋ, ㅠㅠ).
-FOLDED_RUN_LENGTH = 2
+FOLDED_RUN_LENGTH: Final = 2
 # Laughter typed in a hurry mixes in the keys around ㅋ and ㅎ (ㅋㄱㅋㄱ, ㅋㅋㅌㅋ, ㅋㅋㅎㅎ), and
 # crying mixes ㅠ and ㅜ (ㅠㅜㅠㅜ); a longer run of only these marks is read as the plain run.
-LAUGHTER_JAMO = frozenset("ㅋㅎㄱㅌㄲ")
-CRYING_JAMO = frozenset("ㅠㅜ")
+LAUGHTER_JAMO: Final = frozenset("ㅋㅎㄱㅌㄲ")
+CRYING_JAMO: Final = frozenset("ㅠㅜ")
 LAUGHTER_RUN, GIGGLE_RUN, CRYING_RUN = "ㅋㅋ", "ㅎㅎ", "ㅠㅠ"
 # Variation selector that some emoji carry; keys are written without it.
-VARIATION_SELECTOR = "\ufe0f"
+VARIATION_SELECTOR: Final = "\ufe0f"
 # Warm-up text: the first call pays for lazy model loading inside Kiwi.
-WARMUP_TEXT = "카카오 먹통 사태에 대한 사과는 좋았지만 진정성은 없었다 ㅋㅋ"
+WARMUP_TEXT: Final = "카카오 먹통 사태에 대한 사과는 좋았지만 진정성은 없었다 ㅋㅋ"
 
 # Control characters (but tab and newline) and lone surrogates, which Kiwi cannot encode.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Tags that stay with the sentence before them when they follow its end (?! ㅋㅋ ^^ 😡 ")"):
 # punctuation runs, symbols, jamo marks and emoji close a sentence rather than open one.
-SENTENCE_TRAILING_TAGS = frozenset({"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "W_EMOJI", "Z_CODA"})
+SENTENCE_TRAILING_TAGS: Final = frozenset(
+    {"SF", "SP", "SS", "SSC", "SE", "SO", "SW", "W_EMOJI", "Z_CODA"}
+)
 # Full stop Kiwi leaves inside a Latin word at a sentence end ("good." as one SL token).
-LATIN_FULL_STOP = "."
+LATIN_FULL_STOP: Final = "."
 # Tag given to that stop once it is split off the word.
-FULL_STOP_TAG = "SF"
+FULL_STOP_TAG: Final = "SF"
 # Topic terms of a document (what it is about, for counting what people talk of): nouns and
 # Latin words. A run of them written without a space is read as one compound (데이터센터,
 # SK텔레콤) when it is short; a longer run is a phrase typed without spaces
 # (카카오데이터센터화재사고원인규명), whose nouns count one by one. A term shorter than
 # MIN_TERM_LENGTH is mostly a vague word (돈, 말), one longer than MAX_TERM_LENGTH a pasted
 # string; a long article keeps its first TERMS_LIMIT distinct terms only.
-TERM_TAGS = frozenset({"NNG", "NNP", "SL"})
-COMPOUND_PARTS = 3
-COMPOUND_LENGTH = 10
-MIN_TERM_LENGTH = 2
-MAX_TERM_LENGTH = 30
-TERMS_LIMIT = 100
+TERM_TAGS: Final = frozenset({"NNG", "NNP", "SL"})
+COMPOUND_PARTS: Final = 3
+COMPOUND_LENGTH: Final = 10
+MIN_TERM_LENGTH: Final = 2
+MAX_TERM_LENGTH: Final = 30
+TERMS_LIMIT: Final = 100
 # A noun prefix or suffix written onto a noun belongs to it (소상공인, 진정성, 보상금), but the
 # plural 들.
-TERM_PREFIX_TAG = "XPN"
-TERM_SUFFIX_TAG = "XSN"
-TERM_SUFFIX_SKIPPED = frozenset({"들"})
+TERM_PREFIX_TAG: Final = "XPN"
+TERM_SUFFIX_TAG: Final = "XSN"
+TERM_SUFFIX_SKIPPED: Final = frozenset({"들"})
 # Latin words count in lower case (Kakao, kakao), but for acronyms (SK, KT, CEO, IDC).
-ACRONYM_LENGTH = 4
+ACRONYM_LENGTH: Final = 4
 # A term is letters and digits only: Kiwi keeps a dotted Latin word whole (evil.com, U.S.A.)
 # and may leave an invisible character (a zero-width space) inside a word, and neither should
 # travel into a chat message or a table as a topic.
 # Upper bound of memoised morpheme keys (a few MB); beyond it keys are computed each time.
-KEY_CACHE_LIMIT = 200_000
+KEY_CACHE_LIMIT: Final = 200_000
 # Kiwi tag -> form -> (base tag, key): two plain string lookups, no tuple to build and hash.
-_KEY_CACHE: dict[str, dict[str, tuple[str, str]]] = {}
+_KEY_CACHE: Final[dict[str, dict[str, tuple[str, str]]]] = {}
 _key_cache_size = 0
 
 _lock = threading.Lock()
