@@ -21,7 +21,7 @@ from minsim import aggregate
 from minsim.aggregate import FailureStreak
 from minsim.cli_common import terminal_safe
 from minsim.timefmt import format_kst
-from minsim.webhook import WebhookSender, chat_text
+from minsim.webhook import WebhookSender, post_alert
 
 if TYPE_CHECKING:
     from minsim.pipeline import RunResult
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 FAILED_RUNS_TO_TELL = 3
 # A run's error can quote a whole error page: messages keep its start.
 ERROR_CHARS = 300
+# The states an alert tells of, and what its log line and chat message are headed with.
+FAILING, RECOVERED = "failing", "recovered"
+TITLES = {FAILING: "failing source", RECOVERED: "source recovered"}
 
 
 def failing_text(source: str, streak: FailureStreak, error: str | None) -> str:
@@ -56,32 +59,37 @@ def short_error(error: str) -> str:
 class FailureWatch:
     """Tells once when a source's runs keep failing and once when it collects again:
     `after_run(result)` after every collection run. Posts go through `sender` (the surge
-    webhook's) when there is one."""
+    webhook's) when there is one.
+
+    The runs are read from the database, so a failing streak is told again by a restarted
+    process at its next failed run, and a recovery is told whoever told of the failures."""
 
     def __init__(self, engine: Engine, sender: WebhookSender | None = None) -> None:
         self._engine = engine
         self._sender = sender
-        # The streak told of for each source that has not collected since.
-        self._told: dict[str, FailureStreak] = {}
+        # The streak told of for each source, by the good run it follows (FailureStreak.after).
+        self._told: dict[str, int] = {}
 
     def after_run(self, result: RunResult) -> str | None:
         """Tell of the source's failing streak when it reaches FAILED_RUNS_TO_TELL, or of its
-        recovery after one told of; returns what was told."""
+        end when this run went well after one that long; returns what was told."""
+        if result.run_id is None:  # no run was recorded (the database refused it)
+            return None
         if result.ok:
-            told = self._told.pop(result.source, None)
-            if told is None:
+            self._told.pop(result.source, None)
+            ended = aggregate.failure_streak(self._engine, result.source, before=result.run_id)
+            if ended is None or ended.runs < FAILED_RUNS_TO_TELL:
                 return None
-            record = self._record(result.source, "recovered", told, None)
-            return self._tell(recovered_text(result.source, told), record)
+            text = recovered_text(result.source, ended)
+            return self._tell(RECOVERED, text, self._record(result.source, RECOVERED, ended, None))
         streak = aggregate.failure_streak(self._engine, result.source)
         if streak is None or streak.runs < FAILED_RUNS_TO_TELL:
             return None
-        told = self._told.get(result.source)
-        if told is not None and told.since == streak.since:
+        if self._told.get(result.source) == streak.after:
             return None  # the same streak, told of already
-        self._told[result.source] = streak
-        record = self._record(result.source, "failing", streak, result.error)
-        return self._tell(failing_text(result.source, streak, result.error), record)
+        self._told[result.source] = streak.after
+        record = self._record(result.source, FAILING, streak, result.error)
+        return self._tell(FAILING, failing_text(result.source, streak, result.error), record)
 
     @staticmethod
     def _record(
@@ -95,11 +103,9 @@ class FailureWatch:
             "error": short_error(error) if error else None,
         }
 
-    def _tell(self, text: str, record: dict[str, Any]) -> str:
+    def _tell(self, state: str, text: str, record: dict[str, Any]) -> str:
+        title = TITLES[state]
         # Errors quote what a source answered: control characters shown as escapes.
-        log.warning("collecting: %s", terminal_safe(text))
-        if self._sender is not None:
-            self._sender.send(
-                {"text": f"minsim collecting: {chat_text(text)}", "collecting": record}
-            )
+        log.warning("%s: %s", title, terminal_safe(text))
+        post_alert(self._sender, title, text, "collecting", record)
         return text

@@ -89,7 +89,7 @@ class Pipeline:
                 # the collector set it only after yielding everything it covers, all now stored
                 store.set_cursor(self.engine, source.name, ctx.new_cursor)
         except KeyboardInterrupt:
-            store.finish_run(self.engine, run_id, "failed", counters.counts, "interrupted")
+            store.finish_run(self.engine, run_id, "failed", counters.counts, store.STOPPED_RUN)
             raise
         except Exception as exc:  # boundary: a bug or a store error in one source stops only it
             failures.append(exc)

@@ -43,6 +43,10 @@ RUN_LABEL_CHARS = column_length(schema.runs.c.source)
 # The error of a run closed because its process was killed before it finished (its end time is
 # when it was closed, so how long it ran is not known).
 INTERRUPTED_RUN = "interrupted: the collecting process ended before the run finished"
+# The error of a run cut short by Ctrl+C (its end time is when it stopped).
+STOPPED_RUN = "interrupted"
+# Runs that failed for their process's end, not their source's: not a source failing.
+NOT_THE_SOURCE = (INTERRUPTED_RUN, STOPPED_RUN)
 # Runs of an imported file and of a demo file are named with these before the file's name; a
 # configured source is named by its `[[sources]] name`.
 IMPORT_PREFIX = "import:"

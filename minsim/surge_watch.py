@@ -33,7 +33,13 @@ from minsim.aggregate.watched import surge_record, watched_surges
 from minsim.cli_common import terminal_safe
 from minsim.db import error_reason, has_terms
 from minsim.timefmt import format_kst
-from minsim.webhook import DRAIN_SECONDS, WEBHOOK_LIMITS, WEBHOOK_POLICY, WebhookSender
+from minsim.webhook import (
+    DRAIN_SECONDS,
+    WEBHOOK_LIMITS,
+    WEBHOOK_POLICY,
+    WebhookSender,
+    post_alert,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +158,7 @@ class SurgeWatch:
     def _tell(self, text: str, record: dict[str, Any]) -> str:
         # Names and terms come from collected text: control characters shown as escapes.
         log.warning("surge: %s", terminal_safe(text))
-        if self._sender is not None:
-            self._sender.send({"text": f"minsim surge: {text}", "surge": record})
+        post_alert(self._sender, "surge", text, "surge", record)
         return text
 
     def _terms(self, surge: pd.DataFrame, flt: aggregate.Filters, version: str | None) -> list[str]:

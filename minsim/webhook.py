@@ -59,6 +59,17 @@ def chat_text(text: str) -> str:
     return terminal_safe(text).translate(CHAT_ENTITIES)
 
 
+def post_alert(
+    sender: WebhookSender | None, title: str, text: str, key: str, record: dict[str, Any]
+) -> None:
+    """Post one alert, `{"text": "minsim <title>: <text>", <key>: <record>}`, its text made
+    inert (chat_text); posts that failed before go first, so the channel reads in order."""
+    if sender is None:
+        return
+    sender.resend_failed()
+    sender.send({"text": f"minsim {title}: {chat_text(text)}", key: record})
+
+
 class WebhookSettingError(MinsimError):
     """A webhook variable holds something that is not an http(s) URL."""
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Engine, ScalarSelect, case, func, or_, sel
 from minsim.aggregate.contract import run_record
 from minsim.aggregate.sql import KST, Filters, aware, bucket_expr, where_clauses
 from minsim.schema import documents, runs
-from minsim.store import INTERRUPTED_RUN
+from minsim.store import NOT_THE_SOURCE
 
 SOURCE_ACTIVITY_COLUMNS = [
     "source", "docs", "articles", "comments", "first_published", "last_published",
@@ -42,30 +42,31 @@ def last_ok_runs(engine: Engine) -> dict[str, datetime]:
 
 
 class FailureStreak(NamedTuple):
-    """The failed runs of a source since its last good one."""
+    """The failed runs of a source after one of its good runs (or since its first run)."""
 
+    after: int  # the id of that good run, which tells one streak from the next (0: none)
     runs: int
-    since: datetime  # the start of the first of them (aware UTC)
+    since: datetime  # the start of the first failed run (aware UTC)
 
 
-def failure_streak(engine: Engine, source: str) -> FailureStreak | None:
-    """The runs of `source` that failed since its newest good run (all of them when none was
-    good); None when its newest finished run went well. Runs closed as interrupted (their
-    process was killed) neither count nor end a streak: the source did not fail them."""
-    last_ok = (
-        select(func.max(runs.c.started_at))
-        .where(runs.c.source == source, runs.c.status == "ok")
-        .scalar_subquery()
-    )
-    query = select(func.count(), func.min(runs.c.started_at)).where(
-        runs.c.source == source,
-        runs.c.status == "failed",
-        or_(runs.c.error.is_(None), runs.c.error != INTERRUPTED_RUN),
-        or_(last_ok.is_(None), runs.c.started_at > last_ok),
-    )
+def failure_streak(engine: Engine, source: str, before: int | None = None) -> FailureStreak | None:
+    """The runs of `source` that failed after its last good run, or, with `before` (a run id),
+    after its last good run before that run; None when there are none. Runs are ordered by id,
+    as they were started. Runs that failed for their process's end (killed, or stopped by
+    Ctrl+C: store.NOT_THE_SOURCE) neither count nor end a streak."""
+    of_source = [runs.c.source == source] + ([runs.c.id < before] if before is not None else [])
+    last_ok = select(func.coalesce(func.max(runs.c.id), 0)).where(*of_source, runs.c.status == "ok")
     with engine.connect() as conn:
-        count, since = conn.execute(query).one()
-    return FailureStreak(int(count), aware(since)) if count else None
+        after = int(conn.execute(last_ok).scalar_one())
+        count, since = conn.execute(
+            select(func.count(), func.min(runs.c.started_at)).where(
+                *of_source,
+                runs.c.id > after,
+                runs.c.status == "failed",
+                or_(runs.c.error.is_(None), runs.c.error.not_in(NOT_THE_SOURCE)),
+            )
+        ).one()
+    return FailureStreak(after, int(count), aware(since)) if count else None
 
 
 def stored_sources(engine: Engine) -> dict[str, list[str]]:
