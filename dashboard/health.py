@@ -289,14 +289,14 @@ def process_line(process: Process, now: datetime) -> str:
     """'vm (pid 42): 2026-12-08 10:00 KST부터 실행 중(마지막 신호 20초 전), 수집: a, b'."""
     what = f"수집: {', '.join(process.sources)}" if process.sources else "브리핑만 씀"
     return (
-        f"{process.host} (pid {process.pid}): {fmt_kst(process.started_at)}부터 실행 중"
+        f"{process.name}: {fmt_kst(process.started_at)}부터 실행 중"
         f"(마지막 신호 {took(process.seen_at, now)} 전), {what}"
     )
 
 
 def gone_line(process: Process, now: datetime) -> str:
     """How the last recorded `minsim run` ended, for when none runs: stopped, or silent."""
-    last = f"마지막 프로세스 {process.host} (pid {process.pid})는"
+    last = f"마지막 프로세스 {process.name}는"
     if process.stopped_at is not None:
         return f"{last} {fmt_kst(process.stopped_at)}에 멈췄습니다"
     seen = process.seen_at

@@ -243,15 +243,17 @@ class SourceCheck:
     def warning(self, source: SourceSettings, run: Mapping[str, Any] | None) -> str | None:
         """The source's `not collected:`, `collected twice:` or `overdue:` line, if any; `run`
         is its last run."""
-        if source.name in self.uncollected:
+        started = run["started_at"] if run is not None else None
+        overdue = run is not None and is_overdue(
+            started, source.interval_seconds, source.enabled, self.now
+        )
+        # One collected on time is collected by something else (`minsim collect` on a timer).
+        if source.name in self.uncollected and (run is None or overdue):
             return f"not collected: {not_collected_text(self.live)}"
         if source.name in self.twice:
             labels = " and ".join(p.label for p in self.twice[source.name])
             return f"collected twice: by `minsim run` {labels}; stop one"
-        started = run["started_at"] if run is not None else None
-        if run is None or not is_overdue(
-            started, source.interval_seconds, source.enabled, self.now
-        ):
+        if run is None or not overdue:
             return None
         interval = format_interval(source.interval_seconds)
         still = run["status"] == "running"

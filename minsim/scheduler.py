@@ -38,6 +38,7 @@ from sqlalchemy import Engine
 from collectors.http import HttpClient, redact
 from minsim import aggregate, presence, store
 from minsim.brief_schedule import BriefSchedule, last_due
+from minsim.cli_common import terminal_safe
 from minsim.errors import MinsimError
 from minsim.failure_watch import FailureWatch
 from minsim.pipeline import Pipeline, RunResult
@@ -105,6 +106,7 @@ class Scheduler:
         self._briefs, self._on_brief = briefs, on_brief
         self._started = started or datetime.now(UTC)
         self._lock = threading.Lock()
+        self._process = 0  # this process's record (minsim.presence), from `start`
         self._stopping = threading.Event()
         self._brief_times = {self._brief_id(at): at for at in briefs.times} if briefs else {}
         # The job id of each brief caught up at start, and the time it was due.
@@ -123,21 +125,25 @@ class Scheduler:
     def start(self) -> None:
         """Record this process and what it collects (minsim.presence), with a heartbeat, then
         collect until stopped (`_collect`); the stop is recorded however it comes."""
-        process_id = presence.record_start(self._engine, [s.name for s in self._sources])
-        others = [p for p in self._running() if p.id != process_id]
-        self._warn_collected_twice(others)
-        heartbeat = presence.Heartbeat(self._engine, process_id)
-        heartbeat.start()
+        self._process = presence.record_start(self._engine, [s.name for s in self._sources])
+        heartbeat = presence.Heartbeat(self._engine, self._process)
+        # Until `_collect` installs its own handler, SIGTERM ends start-up as Ctrl+C does, so
+        # the stop is recorded (`docker stop` during the start-up scoring).
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
-            self._collect(keep=[name for process in others for name in process.sources])
+            heartbeat.start()
+            others = [p for p in self._running() if not p.is_this_process]
+            self._warn_collected_twice(others)
+            self._collect(spare=[p.current_run for p in others if p.current_run is not None])
         finally:
             heartbeat.stop()
             try:
-                presence.record_stop(self._engine, process_id)
+                presence.record_stop(self._engine, self._process)
             except MinsimError as exc:  # readers see its heartbeat age instead
                 log.warning("stop not recorded: %s", exc)
 
     def _running(self) -> list[presence.Process]:
+        """The `minsim run` processes running now, this one included."""
         return presence.running(presence.processes(self._engine), datetime.now(UTC))
 
     def _warn_collected_twice(self, others: Sequence[presence.Process]) -> None:
@@ -147,15 +153,15 @@ class Scheduler:
             found = [p.label for p in others if source.name in p.sources]
             if found:
                 log.warning("%s is collected by another `minsim run` too, %s: stop one",
-                            source.name, " and ".join(found))  # fmt: skip
+                            source.name, terminal_safe(" and ".join(found)))  # fmt: skip
 
-    def _collect(self, keep: Sequence[str] = ()) -> None:
-        """Close runs a killed process left open (not those of the sources in `keep`, which
-        another running process collects), score what has no score under the current scorer
-        version, schedule every source now and on its interval, and block until stopped."""
+    def _collect(self, spare: Sequence[int] = ()) -> None:
+        """Close runs a killed process left open (not those in `spare`, under way in another
+        running process), score what has no score under the current scorer version, schedule
+        every source now and on its interval, and block until stopped."""
         # Runs are this process's business only when it collects: writing briefs alone, the
         # open run may be that of the process collecting beside it.
-        closed = store.close_interrupted_runs(self._engine, keep=keep) if self._sources else 0
+        closed = store.close_interrupted_runs(self._engine, spare=spare) if self._sources else 0
         if closed:
             log.warning("closed %d run(s) left open by a process that was stopped", closed)
         if self._scorer is not None:
@@ -246,14 +252,24 @@ class Scheduler:
         if self._stopping.is_set():
             return
         with self._lock, HttpClient() as client:
-            pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client)
+            pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client,
+                                on_run_start=self._record_run)  # fmt: skip
             [result] = pipeline.run_sources([source])
+            self._record_run(None)
             self._tell_failures(result)
             self._tell_surges()
         if self._briefs is not None:
             self._briefs.resend_failed()
         if self._on_result:
             self._on_result(result)
+
+    def _record_run(self, run_id: int | None) -> None:
+        """Record the run under way (None: none), so a process that finds this one gone closes
+        it; a record that fails is logged and collecting goes on."""
+        try:
+            presence.record_run(self._engine, self._process, run_id)
+        except MinsimError as exc:
+            log.warning("run under way not recorded: %s", exc)
 
     def _missed(self, event: JobExecutionEvent) -> None:
         """Say, in our words, that a job waited too long behind a run and was skipped (the
@@ -307,6 +323,10 @@ class Scheduler:
             self._watch.check()
         except Exception as exc:  # boundary: any failure here, collecting goes on
             log.warning("surge check failed: %s: %s", type(exc).__name__, redact(str(exc)))
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def score_unscored(engine: Engine, scorer: Any, clock: Callable[[], float] = time.monotonic) -> int:

@@ -188,10 +188,13 @@ schedulers = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("host", String(255), nullable=False),
     Column("pid", Integer, nullable=False),
+    # The boot and process namespace the pid belongs to: only there does the pid say anything.
+    Column("instance", String(100), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("seen_at", UTCDateTime, nullable=False),
     Column("stopped_at", UTCDateTime),
     Column("sources", Text, nullable=False),  # JSON list of source names, [] writing briefs only
+    Column("current_run", Integer),  # runs.id of its run under way
     Index("ix_schedulers_seen", "seen_at"),
 )
 

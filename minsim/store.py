@@ -431,16 +431,24 @@ def finish_run(
 
 
 def close_interrupted_runs(
-    engine: Engine, error: str = INTERRUPTED_RUN, keep: Sequence[str] = ()
+    engine: Engine,
+    error: str = INTERRUPTED_RUN,
+    *,
+    spare: Sequence[int] = (),
+    only: Sequence[int] | None = None,
 ) -> int:
     """Mark runs still `running` as failed (their process was killed), with `error` and the
-    time they were closed, not when they stopped (which nobody saw); returns how many. Runs of
-    the sources in `keep` (another running process collects them) are left alone."""
+    time they were closed, not when they stopped (which nobody saw); returns how many. The runs
+    in `spare` (under way in another running process) are left alone; with `only`, only those
+    runs are closed."""
     table = schema.runs
+    which = [table.c.status == "running", table.c.id.not_in(list(spare))]
+    if only is not None:
+        which.append(table.c.id.in_(list(only)))
     with transaction(engine, "close interrupted runs") as conn:
         result = conn.execute(
             update(table)
-            .where(table.c.status == "running", table.c.source.not_in(list(keep)))
+            .where(*which)
             .values(finished_at=schema.utcnow(), status="failed", error=error)
         )
     return result.rowcount or 0

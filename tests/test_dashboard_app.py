@@ -617,10 +617,11 @@ def test_sources_page_names_an_enabled_source_no_running_process_collects(
     now = datetime.now(UTC)
     with create_engine(health_url).begin() as conn:
         conn.execute(insert(schema.schedulers), [
-            {"host": "box_1", "pid": 41, "started_at": now - timedelta(hours=1), "seen_at": now,
-             "stopped_at": None, "sources": '["news-feed"]'},
-            {"host": "box", "pid": 42, "started_at": now, "seen_at": now, "stopped_at": None,
+            {"host": "box_1", "pid": 41, "instance": "elsewhere", "seen_at": now,
+             "started_at": now - timedelta(hours=1), "stopped_at": None,
              "sources": '["news-feed"]'},
+            {"host": "box", "pid": 42, "instance": "elsewhere", "started_at": now,
+             "seen_at": now, "stopped_at": None, "sources": '["news-feed"]'},
         ])  # fmt: skip
     at = _sources_page()
     [unknown] = [w.value for w in at.warning if "수집하지 않는 수집기" in w.value]

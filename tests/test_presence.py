@@ -7,12 +7,15 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cli_support import collecting_config, run_minsim, start_run
+from httpserver import LocalServer, Reply
 from sqlalchemy import Engine, insert, select, update
 
 from minsim import db, presence, schema, store
@@ -22,13 +25,22 @@ from minsim.timefmt import format_kst
 WAIT_SECONDS = 120
 # Another machine: whether its processes exist is told by their heartbeat alone.
 HOST = "collector-7f3a"
+ELSEWHERE = "another-boot/pid:[1]"
 NOW = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)  # 10:00 KST
 
 
 def _process(pid: int, sources: tuple[str, ...], seen: timedelta = timedelta(0),
              stopped: bool = False) -> Process:  # fmt: skip
     started = NOW - timedelta(hours=1)
-    return Process(pid, HOST, pid, started, NOW - seen, NOW - seen if stopped else None, sources)
+    return _record(pid, HOST, pid, started, NOW - seen, NOW - seen if stopped else None, sources)
+
+
+def _record(
+    id: int, host: str, pid: int, started: datetime, seen: datetime, stopped: datetime | None,
+    sources: tuple[str, ...], current_run: int | None = None,
+) -> Process:  # fmt: skip
+    """A process recorded elsewhere: its pid is not asked about, only its heartbeat."""
+    return Process(id, host, pid, ELSEWHERE, started, seen, stopped, sources, current_run)
 
 
 def test_processes_are_recorded_beat_stop_and_old_ones_go(engine: Engine) -> None:
@@ -97,12 +109,13 @@ def test_a_heartbeat_thread_beats_until_stopped(engine: Engine) -> None:
     assert presence.processes(engine)[0].seen_at == beaten  # stopped: no more beats
 
 
-def _add(engine: Engine, process: Process) -> None:
-    row = {"host": process.host, "pid": process.pid, "started_at": process.started_at,
-           "seen_at": process.seen_at, "stopped_at": process.stopped_at,
-           "sources": json.dumps(list(process.sources))}  # fmt: skip
+def _add(engine: Engine, process: Process) -> int:
+    row = {"host": process.host, "pid": process.pid, "instance": process.instance,
+           "started_at": process.started_at, "seen_at": process.seen_at,
+           "stopped_at": process.stopped_at, "sources": json.dumps(list(process.sources)),
+           "current_run": process.current_run}  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(insert(schema.schedulers), row)
+        return int(conn.execute(insert(schema.schedulers).values(row)).inserted_primary_key[0])
 
 
 def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path) -> None:
@@ -117,8 +130,8 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
     now = datetime.now(UTC)
     # one process collects inbox; another one, on a host named with a terminal escape, was
     # killed an hour ago (it collected new-feed: it counts no more)
-    running = Process(0, HOST, 4242, now - timedelta(hours=2), now, None, ("inbox",))
-    killed = Process(0, "evil\x1b[2J", 7, now - timedelta(hours=3), now - timedelta(hours=1),
+    running = _record(0, HOST, 4242, now - timedelta(hours=2), now, None, ("inbox",))
+    killed = _record(0, "evil\x1b[2J", 7, now - timedelta(hours=3), now - timedelta(hours=1),
                      None, ("new-feed",))  # fmt: skip
     _add(engine, running)
     _add(engine, killed)
@@ -154,8 +167,8 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
         f"`minsim run`: none running; the last, on {HOST} (pid 4242), stopped "
     )
     # two processes collecting inbox at once: said, with the host's escape shown inert
-    _add(engine, Process(0, "evil\x1b[2J", 7, now, now, None, ("inbox",)))
-    _add(engine, Process(0, HOST, 4243, now, now, None, ("inbox", "new-feed")))
+    _add(engine, _record(0, "evil\x1b[2J", 7, now, now, None, ("inbox",)))
+    _add(engine, _record(0, HOST, 4243, now, now, None, ("inbox", "new-feed")))
     listing = run_minsim("--config", str(config), "sources", cwd=tmp_path)
     # newest first, as they are listed
     twice = (
@@ -167,10 +180,69 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
     engine.dispose()
 
 
+def _open_run(engine: Engine, source: str) -> int:
+    with engine.begin() as conn:
+        row = {"source": source, "started_at": datetime.now(UTC), "status": "running",
+               "counters": "{}"}  # fmt: skip
+        return int(conn.execute(insert(schema.runs).values(row)).inserted_primary_key[0])
+
+
+def _status(engine: Engine, run_id: int) -> str:
+    with engine.connect() as conn:
+        query = select(schema.runs.c.status).where(schema.runs.c.id == run_id)
+        return str(conn.execute(query).scalar_one())
+
+
+def test_the_runs_of_processes_gone_are_closed_and_the_others_spared(engine: Engine) -> None:
+    now = datetime.now(UTC)
+    gone_run, live_run, unowned = (_open_run(engine, name) for name in ("a", "b", "c"))
+    gone = _add(engine, _record(0, HOST, 1, now, now - STALE_AFTER * 2, None, ("a",), gone_run))
+    _add(engine, _record(0, HOST, 2, now, now, None, ("b",), live_run))
+    # a heartbeat closes the run of the process gone, and only that one
+    assert presence.close_orphaned_runs(engine, now) == 1
+    assert [_status(engine, r) for r in (gone_run, live_run, unowned)] == [
+        "failed", "running", "running"]  # fmt: skip
+    assert {p.id: p.current_run for p in presence.processes(engine)}[gone] is None
+    assert presence.close_orphaned_runs(engine, now) == 0
+    # a start closes every open run but those under way in running processes
+    assert store.close_interrupted_runs(engine, spare=[live_run]) == 1
+    assert [_status(engine, r) for r in (live_run, unowned)] == ["running", "failed"]
+
+
+def test_a_pid_is_asked_about_only_in_this_boot_and_namespace() -> None:
+    here = presence.this_instance()
+    if not here:
+        pytest.skip("no /proc here: processes are judged by their heartbeat alone")
+    dead_pid = _ended_pid()
+    me = Process(1, presence.this_host(), os.getpid(), here, NOW, NOW, None, ())
+    dead = replace(me, pid=dead_pid)
+    assert me.running(NOW) and me.is_this_process
+    assert not dead.running(NOW)  # a recent heartbeat, but its process is gone
+    assert replace(dead, instance=ELSEWHERE).running(NOW)  # elsewhere: the heartbeat says
+    assert not replace(me, pid=0).running(NOW)  # never a process group
+
+
+def _ended_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+# Long enough for a second `minsim run` to start (Kiwi loads first) while a run waits on it.
+SLOW_ANSWER_SECONDS = 15.0
+
+
 @pytest.mark.slow
-def test_minsim_run_records_itself_and_its_stop_and_spares_another_s_run(tmp_path: Path) -> None:
-    config = collecting_config(tmp_path)
-    process = start_run(config, tmp_path, {})
+def test_minsim_run_records_itself_and_its_stop_and_spares_another_s_run(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    server.route("/slow.xml", Reply(200, "<rss><channel></channel></rss>",
+                                    delay=SLOW_ANSWER_SECONDS))  # fmt: skip
+    slow = server.url("/slow.xml")
+    config = collecting_config(
+        tmp_path,
+        f'[[sources]]\nname = "slow-feed"\nkind = "rss"\ninterval = "1h"\nurl = "{slow}"\n',
+    )
     engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
     deadline = time.monotonic() + WAIT_SECONDS
 
@@ -180,40 +252,58 @@ def test_minsim_run_records_itself_and_its_stop_and_spares_another_s_run(tmp_pat
         except store.StoreError:  # the database is being created
             return []
 
-    while not recorded():
-        assert process.poll() is None and time.monotonic() < deadline
+    def collecting(child: subprocess.Popen[str], records: int) -> Process:
+        """Wait until `child` is recorded and has finished a run since (its start-up is over);
+        returns its record."""
+        while True:
+            assert child.poll() is None, child.communicate()[0]
+            assert time.monotonic() < deadline, "timed out"
+            mine = [p for p in recorded() if p.pid == child.pid]
+            if len(recorded()) >= records and mine and _finished_since(engine, mine[0].started_at):
+                return mine[0]
+            time.sleep(0.1)
+
+    first = start_run(config, tmp_path, {})
+    me = collecting(first, 1)
+    assert me.sources == ("inbox", "slow-feed") and me.stopped_at is None
+    assert me.host == presence.this_host() and me.instance == presence.this_instance()
+    # the first waits on slow-feed's answer: a second `minsim run` of the same sources is told
+    # they run twice, and leaves that run alone
+    while (under_way := recorded()[-1].current_run) is None or _source(
+        engine, under_way
+    ) != "slow-feed":
+        assert time.monotonic() < deadline, "no run of slow-feed under way"
         time.sleep(0.1)
-    [me] = recorded()
-    assert me.pid == process.pid and me.sources == ("inbox",) and me.stopped_at is None
-    # a second `minsim run` of the same source is told it runs twice, and leaves the first's
-    # open run alone
-    with engine.begin() as conn:
-        conn.execute(insert(schema.runs), {"source": "inbox", "started_at": datetime.now(UTC),
-                                           "status": "running", "counters": "{}"})  # fmt: skip
     second = start_run(config, tmp_path, {})
-    while len(recorded()) < 2:
-        assert second.poll() is None and time.monotonic() < deadline
-        time.sleep(0.1)
-    for child in (second, process):
+    collecting(second, 2)
+    assert _status(engine, under_way) == "running"
+    for child in (second, first):
         child.send_signal(signal.SIGTERM)
-    outputs = [child.communicate(timeout=WAIT_SECONDS)[0] for child in (second, process)]
-    assert (
-        f"inbox is collected by another `minsim run` too, on {me.host} (pid {me.pid})" in outputs[0]
-    )
-    assert "closed 1 run(s) left open" not in outputs[0]
+    outputs = [child.communicate(timeout=WAIT_SECONDS)[0] for child in (second, first)]
+    assert f"inbox is collected by another `minsim run` too, {me.label}: stop one" in outputs[0]
+    assert "slow-feed is collected by another `minsim run` too" in outputs[0]
+    assert "left open" not in outputs[0]
+    assert _status(engine, under_way) != "running"  # the first finished it before stopping
     assert all(p.stopped_at is not None for p in recorded())
-    # killed: no stop is recorded, and once its heartbeat is old it counts as gone
+    # killed: no stop is recorded, and it counts as gone at once (its pid is free)
     killed = start_run(config, tmp_path, {})
-    while len(recorded()) < 3:
-        assert killed.poll() is None and time.monotonic() < deadline
-        time.sleep(0.1)
+    collecting(killed, 3)
     killed.kill()
     killed.wait(timeout=WAIT_SECONDS)
     newest = recorded()[0]
     assert newest.pid == killed.pid and newest.stopped_at is None
     assert not newest.running(datetime.now(UTC))  # its heartbeat is recent, but it is gone
-    with engine.begin() as conn:
-        running = select(schema.runs.c.id).where(schema.runs.c.status == "running")
-        still_open = conn.execute(running).all()
-    assert len(still_open) <= 1  # at most the run the kill cut short
     engine.dispose()
+
+
+def _source(engine: Engine, run_id: int) -> str:
+    with engine.connect() as conn:
+        query = select(schema.runs.c.source).where(schema.runs.c.id == run_id)
+        return str(conn.execute(query).scalar_one())
+
+
+def _finished_since(engine: Engine, moment: datetime) -> bool:
+    table = schema.runs
+    query = select(table.c.id).where(table.c.finished_at.is_not(None), table.c.started_at > moment)
+    with engine.connect() as conn:
+        return conn.execute(query.limit(1)).first() is not None

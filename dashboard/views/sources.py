@@ -55,7 +55,12 @@ now = datetime.now(UTC)
 recorded = loaders.processes(ctx.url)
 live = presence.running(recorded, now)
 enabled = [str(c["name"]) for c in configured if c["enabled"]]
-uncollected = presence.not_collected(enabled, live)
+by_name = {row.name: row for row in rows}
+# One collected on time is collected by something else (`minsim collect` on a timer).
+uncollected = [
+    name for name in presence.not_collected(enabled, live)
+    if by_name[name].run is None or by_name[name].overdue
+]  # fmt: skip
 twice = presence.collected_twice(live)
 failed = [r for r in rows if r.failed]
 activity = loaders.source_activity(ctx.url, ctx.filters)
@@ -90,7 +95,7 @@ elif recorded:
         icon=":material/power_off:",
     )
 if uncollected:
-    running = "; ".join(f"{p.host} (pid {p.pid}), {ui.fmt_kst(p.started_at)} 시작" for p in live)
+    running = "; ".join(f"{p.name}, {ui.fmt_kst(p.started_at)} 시작" for p in live)
     st.warning(
         "켜져 있는데 실행 중인 `minsim run`이 수집하지 않는 수집기: "
         + ui.escape_md(f"{', '.join(uncollected)} (실행 중: {running})")
@@ -100,16 +105,15 @@ if uncollected:
     )
 if twice:
     both = "; ".join(
-        f"{name}: " + ", ".join(f"{p.host} (pid {p.pid})" for p in found)
-        for name, found in twice.items()
+        f"{name}: " + ", ".join(p.name for p in found) for name, found in twice.items()
     )
     st.warning(
         "`minsim run` 두 프로세스가 함께 수집하는 수집기: " + ui.escape_md(both)
         + ". 같은 실행이 겹치니 하나를 멈추세요.",
         icon=":material/content_copy:",
     )  # fmt: skip
-# A source no running process collects is said so above, not as stopped.
-overdue = [r for r in rows if r.overdue and r.name not in uncollected]
+# A source no running process collects, or two collect, is said so above, not as stopped.
+overdue = [r for r in rows if r.overdue and r.name not in uncollected and r.name not in twice]
 if overdue:
     st.warning(
         f"수집이 멈춘 것 같은 수집기(켜져 있는데 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 "
