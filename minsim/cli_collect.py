@@ -257,7 +257,9 @@ class SourceCheck:
             return None
         interval = format_interval(source.interval_seconds)
         still = run["status"] == "running"
-        return f"overdue: {overdue_text(started, interval, self.now, still_running=still)}"
+        collector = next((p for p in self.live if source.name in p.sources), None)
+        text = overdue_text(started, interval, self.now, still_running=still, collector=collector)
+        return f"overdue: {text}"
 
 
 def process_text(process: Process, now: datetime) -> str:
@@ -289,14 +291,27 @@ def not_collected_text(live: Sequence[Process]) -> str:
     )
 
 
-def overdue_text(started: datetime, interval: str, now: datetime, *, still_running: bool) -> str:
+def overdue_text(
+    started: datetime,
+    interval: str,
+    now: datetime,
+    *,
+    still_running: bool,
+    collector: Process | None = None,
+) -> str:
     """Why a source is said to be overdue, and what to check. A run still marked running holds
-    back the next ones (one at a time): a long run, or a process killed before closing it."""
+    back the next ones (one at a time): a long run, or a process killed before closing it. With
+    the running `collector` that collects it, its runs wait behind another source's."""
     since = ago(started, now)
     if still_running:
         return (
             f"its run started {since} ago (every {interval}) is still marked running: a long "
             "run, or `minsim run` was stopped without closing it (its next start does)"
+        )
+    if collector is not None:
+        return (
+            f"no run started for {since} (every {interval}), though `minsim run` "
+            f"{collector.label} collects it: its runs wait behind a long one (one at a time)"
         )
     return f"no run started for {since} (every {interval}): is `minsim run` running?"
 

@@ -135,6 +135,12 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
                      None, ("new-feed",))  # fmt: skip
     _add(engine, running)
     _add(engine, killed)
+    # inbox (every second) last started an hour ago, though the running process collects it
+    with engine.begin() as conn:
+        hour_ago = now - timedelta(hours=1)
+        conn.execute(insert(schema.runs), {"source": "inbox", "started_at": hour_ago,
+                                           "finished_at": hour_ago, "status": "ok",
+                                           "counters": "{}"})  # fmt: skip
     listing = run_minsim("--config", str(config), "sources", cwd=tmp_path)
     assert listing.returncode == 0, listing.stderr
     lines = [line.strip() for line in listing.stdout.splitlines()]
@@ -146,6 +152,11 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
         "renamed or enabled since, nor one it was not given by name; restart it"
     )
     assert not any(line.startswith("not collected") for line in lines[new_feed + 2 :])  # off-feed
+    [inbox] = [i for i, line in enumerate(lines) if line.startswith("inbox")]
+    assert lines[inbox + 1] == (
+        f"overdue: no run started for 1h (every 1s), though `minsim run` on {HOST} (pid 4242) "
+        "collects it: its runs wait behind a long one (one at a time)"
+    )
     assert lines[-1] == (
         f"`minsim run` on {HOST} (pid 4242): running since {started} (seen 0m ago), collecting "
         "inbox"

@@ -114,13 +114,25 @@ if twice:
     )  # fmt: skip
 # A source no running process collects, or two collect, is said so above, not as stopped.
 overdue = [r for r in rows if r.overdue and r.name not in uncollected and r.name not in twice]
-if overdue:
+# Those a running `minsim run` collects are not stopped: their runs wait behind a long one.
+waiting = {name for process in live for name in process.sources}
+stopped = [r for r in overdue if r.name not in waiting]
+if stopped:
     st.warning(
         f"수집이 멈춘 것 같은 수집기(켜져 있는데 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 "
         "실행이 시작되지 않음): "
-        + ui.escape_md("; ".join(health.overdue_line(r) for r in overdue))
+        + ui.escape_md("; ".join(health.overdue_line(r) for r in stopped))
         + ". `minsim run`이 돌고 있는지 확인하세요.",
         icon=":material/schedule:",
+    )
+late = [r for r in overdue if r.name in waiting]
+if late:
+    st.warning(
+        f"실행 중인 `minsim run`이 수집하는데도 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 실행이 "
+        "시작되지 않은 수집기: "
+        + ui.escape_md("; ".join(health.overdue_line(r) for r in late))
+        + ". 실행은 한 번에 하나씩이라, 긴 실행 뒤에서 기다리고 있습니다.",
+        icon=":material/hourglass_top:",
     )
 
 st.subheader("수집기 · 마지막 실행")
