@@ -633,7 +633,7 @@ def test_sources_page_names_an_enabled_source_no_running_process_collects(
     [twice] = [w.value.replace("\\", "") for w in at.warning if "함께 수집하는" in w.value]
     assert "news-feed: box (pid 42), box_1 (pid 41)" in twice  # newest first
     [caption] = [c.value.replace("\\", "") for c in at.caption
-                 if c.value.startswith("`minsim run` 실행 중")]  # fmt: skip
+                 if c.value.startswith("`minsim run` ")]  # fmt: skip
     assert "box (pid 42): " in caption and "수집: news-feed" in caption
     # with one of them left, news-feed (last started in 2022) is not stopped but waiting
     with create_engine(health_url).begin() as conn:

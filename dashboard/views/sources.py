@@ -86,7 +86,7 @@ if failed:
     st.error("마지막 실행이 실패한 수집기: " + ui.escape_md(names), icon=":material/report:")
 if live:
     st.caption(
-        "`minsim run` 실행 중: "
+        "`minsim run` "
         + ui.escape_md("; ".join(health.process_line(process, now) for process in live))
     )
 elif recorded:
