@@ -19,11 +19,10 @@ import pandas as pd
 
 from dashboard.filters import FilterState, documents_link
 from dashboard.ui import MISSING_CELL, escape_md, fmt_kst
-from minsim.cli_collect import format_interval
 from minsim.overdue import is_overdue
 from minsim.presence import Process
 from minsim.store import DEMO_LOAD_PREFIX, IMPORT_PREFIX, INTERRUPTED_RUN
-from minsim.timefmt import UNITS_KO, duration_text
+from minsim.timefmt import UNITS_KO, duration_text, format_interval
 
 # Text marks only: emoji need a colour-emoji font the server's browser may not have.
 STATUS_LABELS = {"ok": "✓ 정상", "failed": "✗ 실패", "running": "… 실행 중"}

@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from minsim import (
         cli_brief,
+        cli_check,
         cli_collect,
         cli_data,
         cli_events,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_scorer.add_commands(commands)
     cli_sample.add_commands(commands)
     cli_collect.add_commands(commands)
+    cli_check.add_commands(commands)
     cli_impact.add_commands(commands)
     cli_events.add_commands(commands)
     cli_surges.add_commands(commands)

@@ -224,8 +224,8 @@ def _score_pending(engine: Engine, scorer: Any, *, rescore: bool) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     from minsim import aggregate
-    from minsim.cli_collect import SourceCheck
     from minsim.cli_common import open_existing_database, terminal_safe
+    from minsim.source_check import SourceCheck
     from minsim.timefmt import format_kst
 
     settings = _settings(args)

@@ -28,3 +28,11 @@ def format_kst(value: datetime | None) -> str:
     if value is None:
         return "-"
     return value.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+
+
+def format_interval(seconds: int) -> str:
+    """A source's interval as settings write it: `30s`, `15m`, `1h`, `1d`."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

@@ -19,6 +19,7 @@ from httpserver import LocalServer, Reply
 from sqlalchemy import Engine, insert, select, update
 
 from minsim import db, presence, schema, store
+from minsim.cli_check import NEVER_RAN
 from minsim.presence import STALE_AFTER, Process
 from minsim.timefmt import format_kst
 
@@ -318,3 +319,59 @@ def _finished_since(engine: Engine, moment: datetime) -> bool:
     query = select(table.c.id).where(table.c.finished_at.is_not(None), table.c.started_at > moment)
     with engine.connect() as conn:
         return conn.execute(query.limit(1)).first() is not None
+
+
+def test_check_exits_1_naming_each_problem_and_0_when_collecting_is_healthy(
+    tmp_path: Path,
+) -> None:
+    config = collecting_config(
+        tmp_path,
+        '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
+        '[[sources]]\nname = "off-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
+        "enabled = false\n",
+    )
+    assert run_minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return run_minsim("--config", str(config), "check", *extra, cwd=tmp_path)
+
+    # nothing ran yet, and no `minsim run` is about to
+    first = check()
+    assert first.returncode == 1, first.stderr
+    assert first.stdout.splitlines() == [
+        f"inbox: never ran: {NEVER_RAN}", f"new-feed: never ran: {NEVER_RAN}"]  # fmt: skip
+    # a running `minsim run` collects both, inbox ran well a moment ago, new-feed starts soon
+    now = datetime.now(UTC)
+    _add(engine, _record(0, HOST, 4242, now, now, None, ("inbox", "new-feed")))
+    _runs(engine, "inbox", [("ok", None)], now - timedelta(seconds=10))
+    healthy = check()
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    assert healthy.stdout.splitlines()[0] == "ok: 2 enabled source(s) collected on time"
+    assert healthy.stdout.splitlines()[1].startswith(f"`minsim run` on {HOST} (pid 4242)")
+    # three failed runs in a row since: failing, with the last error shown inert
+    _runs(engine, "inbox", [("failed", "HTTP 500"), ("failed", "HTTP 500"),
+                            ("failed", "HTTP 503 \x1b[2J")], now)  # fmt: skip
+    failing = check("--json")
+    assert failing.returncode == 1
+    report = json.loads(failing.stdout)
+    assert report["ok"] is False and report["enabled"] == ["inbox", "new-feed"]
+    [problem] = report["problems"]
+    assert problem["source"] == "inbox" and problem["kind"] == "failing"
+    assert problem["text"].startswith("inbox: 3 runs in a row failed since ")
+    assert problem["text"].endswith("last error: HTTP 503 \x1b[2J")
+    assert [p["pid"] for p in report["running"]] == [4242]
+    text = check()
+    assert "inbox: failing: inbox: 3 runs in a row failed since" in text.stdout
+    assert "\x1b" not in text.stdout and "HTTP 503 \\x1b[2J" in text.stdout
+    engine.dispose()
+
+
+def _runs(engine: Engine, source: str, runs: list[tuple[str, str | None]], at: datetime) -> None:
+    """Finished runs of `source`, a second apart from `at`, with their status and error."""
+    with engine.begin() as conn:
+        for i, (status, error) in enumerate(runs):
+            started = at + timedelta(seconds=i)
+            conn.execute(insert(schema.runs), {"source": source, "started_at": started,
+                                               "finished_at": started, "status": status,
+                                               "counters": "{}", "error": error})  # fmt: skip
