@@ -6,18 +6,21 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from minsim.presence import Process
     from minsim.settings import SourceSettings
     from minsim.source_check import Problem, SourceCheck
 
 # The handler imports the database when the command runs, so `minsim --help` answers at once.
 
 EXIT_PROBLEMS = 1
-# An enabled source no run of which was ever started, and no running `minsim run` is about to.
+# An enabled source no run of which was ever started, and no running `minsim run` that just
+# started is about to.
 NEVER_RAN = "no run of it was ever started: start `minsim run`, or `minsim collect` it"
 
 
@@ -40,7 +43,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from minsim.cli_common import open_existing_database, terminal_safe
     from minsim.settings import load_settings
-    from minsim.source_check import SourceCheck  # noqa: F811 (the runtime import)
+    from minsim.source_check import SourceCheck
 
     settings = load_settings(args.config)
     enabled = [source for source in settings.sources if source.enabled]
@@ -48,7 +51,7 @@ def run_check(args: argparse.Namespace) -> int:
     check = SourceCheck.read(engine, settings)
     problems = _problems(engine, enabled, check)
     if args.json:
-        print(json.dumps(_report(enabled, problems, check), ensure_ascii=False, indent=2))
+        print(json.dumps(_report(enabled, problems, check), indent=2))  # escapes: inert
         return EXIT_PROBLEMS if problems else 0
     for name, problem in problems:  # errors quote what a source answered: keep them inert
         print(terminal_safe(f"{name}: {problem}"))
@@ -65,24 +68,35 @@ def _problems(
     """Each enabled source's problem, if it has one: not collected, collected twice, overdue
     (SourceCheck), never ran, or failing (FAILED_RUNS_TO_TELL failed runs in a row)."""
     from minsim import aggregate
-    from minsim.failure_watch import FAILED_RUNS_TO_TELL, failing_text
-    from minsim.source_check import Problem  # noqa: F811 (the runtime import)
+    from minsim.failure_watch import FAILED_RUNS_TO_TELL, streak_text
+    from minsim.source_check import Problem
 
     last = {run["source"]: run for run in aggregate.last_runs(engine)}
-    collecting = {name for process in check.live for name in process.sources}
     problems = []
     for source in enabled:
         run = last.get(source.name)
         problem = check.warning(source, run)
-        if problem is None and run is None and source.name not in collecting:
+        if problem is None and run is None and not _starting(source, check.live):
             problem = Problem("never ran", NEVER_RAN)
         if problem is None and run is not None and run["status"] == "failed":
             streak = aggregate.failure_streak(engine, source.name)
             if streak is not None and streak.runs >= FAILED_RUNS_TO_TELL:
-                problem = Problem("failing", failing_text(source.name, streak, run["error"]))
+                problem = Problem("failing", streak_text(streak, run["error"]))
         if problem is not None:
             problems.append((source.name, problem))
     return problems
+
+
+def _starting(source: SourceSettings, live: Sequence[Process]) -> bool:
+    """Whether a running `minsim run` that collects `source` started lately enough that its
+    first run may still be to come (it starts every source at once, one at a time)."""
+    from minsim.overdue import expected_by
+
+    now = datetime.now(UTC)
+    return any(
+        source.name in p.sources and now <= expected_by(p.started_at, source.interval_seconds)
+        for p in live
+    )
 
 
 def _report(
@@ -107,5 +121,5 @@ def _report(
                 "sources": list(p.sources),
             }
             for p in check.live
-        ],  # fmt: skip
+        ],
     }

@@ -40,7 +40,12 @@ TITLES = {FAILING: "failing source", RECOVERED: "source recovered"}
 def failing_text(source: str, streak: FailureStreak, error: str | None) -> str:
     """'news-feed: 3 runs in a row failed since 2026-12-08 10:00 KST; last error: HTTP 500 from
     news.test'."""
-    text = f"{source}: {streak.runs} runs in a row failed since {format_kst(streak.since)}"
+    return f"{source}: {streak_text(streak, error)}"
+
+
+def streak_text(streak: FailureStreak, error: str | None) -> str:
+    """'3 runs in a row failed since 2026-12-08 10:00 KST; last error: HTTP 500 from ...'."""
+    text = f"{streak.runs} runs in a row failed since {format_kst(streak.since)}"
     return text + (f"; last error: {short_error(error)}" if error else "")
 
 

@@ -64,15 +64,14 @@ class Pipeline:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     clock: Callable[[], datetime] = utcnow
     batch_size: int | None = None
-    # Told each run's id as it starts (the scheduler records the run it has under way).
-    on_run_start: Callable[[int], None] | None = None
+    # The `minsim run` process (minsim.presence) whose runs these are: each is recorded as its
+    # run under way.
+    process: int | None = None
 
     def run_source(self, source: SourceSettings, progress: Progress | None = None) -> RunResult:
         """Run one source once and record the run; failures are recorded, not raised."""
         counters = RunCounters()
-        run_id = store.start_run(self.engine, source.name)
-        if self.on_run_start is not None:
-            self.on_run_start(run_id)
+        run_id = store.start_run(self.engine, source.name, self.process)
         ctx = CollectContext(
             source_name=source.name,
             cursor=store.get_cursor(self.engine, source.name),

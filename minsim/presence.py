@@ -124,17 +124,19 @@ def record_start(engine: Engine, sources: Sequence[str]) -> int:
     table = schema.schedulers
     with transaction(engine, "record the minsim run process") as conn:
         conn.execute(delete(table).where(table.c.seen_at < now - KEEP))
+        if row["instance"]:  # a record of this pid here is a dead process whose pid we took
+            conn.execute(
+                update(table)
+                .where(table.c.instance == row["instance"], table.c.pid == row["pid"],
+                       table.c.stopped_at.is_(None))
+                .values(stopped_at=now)
+            )  # fmt: skip
         return int(conn.execute(insert(table).values(row)).inserted_primary_key[0])
 
 
 def beat(engine: Engine, process_id: int) -> None:
     """Say this process is still alive."""
     _set(engine, process_id, "record the heartbeat", seen_at=schema.utcnow())
-
-
-def record_run(engine: Engine, process_id: int, run_id: int | None) -> None:
-    """Record the run this process has under way (None once it ended)."""
-    _set(engine, process_id, "record the run under way", current_run=run_id)
 
 
 def record_stop(engine: Engine, process_id: int) -> None:
@@ -186,19 +188,34 @@ def close_orphaned_runs(engine: Engine, now: datetime) -> int:
     gone = [p for p in processes(engine) if p.current_run is not None and not p.running(now)]
     if not gone:
         return 0
-    closed = store.close_interrupted_runs(
-        engine, only=[p.current_run for p in gone if p.current_run]
-    )
-    table = schema.schedulers
-    with transaction(engine, "forget the closed runs") as conn:
-        conn.execute(
-            update(table).where(table.c.id.in_([p.id for p in gone])).values(current_run=None)
-        )
+    table, runs = schema.schedulers, schema.runs
+    closed = 0
+    with transaction(engine, "close the runs of processes gone") as conn:
+        for process in gone:
+            # only if it still has that run under way: one alive after all may have moved on
+            cleared = conn.execute(
+                update(table)
+                .where(table.c.id == process.id, table.c.current_run == process.current_run)
+                .values(current_run=None)
+            ).rowcount
+            if cleared:
+                closed += conn.execute(
+                    update(runs)
+                    .where(runs.c.id == process.current_run, runs.c.status == "running")
+                    .values(finished_at=schema.utcnow(), status="failed",
+                            error=store.INTERRUPTED_RUN)
+                ).rowcount  # fmt: skip
     return closed
 
 
 def running(recorded: Iterable[Process], now: datetime) -> list[Process]:
     return [process for process in recorded if process.running(now)]
+
+
+def others(live: Iterable[Process], process_id: int) -> list[Process]:
+    """The running processes but the one recorded as `process_id` (this one), and but any
+    record naming this very process (a dead one whose pid it took)."""
+    return [p for p in live if p.id != process_id and not p.is_this_process]
 
 
 def not_collected(enabled: Iterable[str], live: Sequence[Process]) -> list[str]:
@@ -239,11 +256,15 @@ class Heartbeat:
 
     def _loop(self) -> None:
         while not self._stopping.wait(self._every):
+            # boundaries: a thread that died would look like a dead process
             try:
                 beat(self._engine, self._id)
-                closed = close_orphaned_runs(self._engine, datetime.now(UTC))
-            except Exception as exc:  # boundary: a thread that died would look like a dead process
+            except Exception as exc:
                 log.warning("heartbeat not recorded: %s: %s", type(exc).__name__, exc)
+            try:
+                closed = close_orphaned_runs(self._engine, datetime.now(UTC))
+            except Exception as exc:
+                log.warning("runs of processes gone not closed: %s: %s", type(exc).__name__, exc)
                 continue
             if closed:
                 log.warning("closed %d run(s) left open by a minsim run that is gone", closed)

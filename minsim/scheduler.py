@@ -2,7 +2,9 @@
 
 Runs are serialised on one worker thread (one writer per database, and the sources share the one
 Kiwi of this process); a source whose previous run is still going is skipped, not queued twice.
-Runs left `running` by a process that was killed are closed as failed when the scheduler starts.
+Runs left `running` by a process that was killed are closed as failed when the scheduler starts
+(but those under way in another running `minsim run`), or by its heartbeat once it finds the
+process that had one under way gone.
 Before the first collection it scores every document that has no score under the current scorer
 version (stored by a killed run before it scored them, imported without a scorer, or scored by an
 older version of the lexicon or rules), saying how many and why, with progress while it works.
@@ -124,19 +126,23 @@ class Scheduler:
 
     def start(self) -> None:
         """Record this process and what it collects (minsim.presence), with a heartbeat, then
-        collect until stopped (`_collect`); the stop is recorded however it comes."""
+        collect until stopped (`_collect`); the stop is recorded however it comes, and the
+        signal handlers found are put back."""
+        handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
         self._process = presence.record_start(self._engine, [s.name for s in self._sources])
         heartbeat = presence.Heartbeat(self._engine, self._process)
-        # Until `_collect` installs its own handler, SIGTERM ends start-up as Ctrl+C does, so
-        # the stop is recorded (`docker stop` during the start-up scoring).
-        signal.signal(signal.SIGTERM, _interrupt)
         try:
+            # Until `_collect` installs its own handler, SIGTERM ends start-up as Ctrl+C does,
+            # so the stop is recorded (`docker stop` during the start-up scoring).
+            signal.signal(signal.SIGTERM, _interrupt)
             heartbeat.start()
-            others = [p for p in self._running() if not p.is_this_process]
+            others = presence.others(self._running(), self._process)
             self._warn_collected_twice(others)
             self._collect(spare=[p.current_run for p in others if p.current_run is not None])
         finally:
             heartbeat.stop()
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
             try:
                 presence.record_stop(self._engine, self._process)
             except MinsimError as exc:  # readers see its heartbeat age instead
@@ -253,23 +259,14 @@ class Scheduler:
             return
         with self._lock, HttpClient() as client:
             pipeline = Pipeline(self._engine, self._scenario, self._scorer, self._salt, client,
-                                on_run_start=self._record_run)  # fmt: skip
+                                process=self._process)  # fmt: skip
             [result] = pipeline.run_sources([source])
-            self._record_run(None)
             self._tell_failures(result)
             self._tell_surges()
         if self._briefs is not None:
             self._briefs.resend_failed()
         if self._on_result:
             self._on_result(result)
-
-    def _record_run(self, run_id: int | None) -> None:
-        """Record the run under way (None: none), so a process that finds this one gone closes
-        it; a record that fails is logged and collecting goes on."""
-        try:
-            presence.record_run(self._engine, self._process, run_id)
-        except MinsimError as exc:
-            log.warning("run under way not recorded: %s", exc)
 
     def _missed(self, event: JobExecutionEvent) -> None:
         """Say, in our words, that a job waited too long behind a run and was skipped (the

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 class Problem(NamedTuple):
     """What is wrong with collecting one source: `kind` (not collected, collected twice,
-    overdue, failing) and the text that says why and what to do."""
+    overdue; `minsim check` adds never ran and failing) and the text that says why and what to
+    do."""
 
     kind: str
     text: str
@@ -117,17 +118,24 @@ def overdue_text(
     collector: Process | None = None,
 ) -> str:
     """Why a source is said to be overdue, and what to check. A run still marked running holds
-    back the next ones (one at a time): a long run, or a process killed before closing it. With
-    the running `collector` that collects it, its runs wait behind another source's."""
+    back the next ones (one at a time): a long run, or a process killed before closing it (the
+    next start or a running process's heartbeat closes it). With the running `collector` that
+    collects it: behind the run it has under way, or an interval changed since it started."""
     since = ago(started, now)
     if still_running:
         return (
             f"its run started {since} ago (every {interval}) is still marked running: a long "
-            "run, or `minsim run` was stopped without closing it (its next start does)"
+            "run, or `minsim run` was stopped without closing it (it is closed once that is seen)"
+        )
+    if collector is not None and collector.current_run is not None:
+        return (
+            f"no run started for {since} (every {interval}), though `minsim run` "
+            f"{collector.label} collects it: its runs wait behind run {collector.current_run} "
+            "(one at a time)"
         )
     if collector is not None:
         return (
             f"no run started for {since} (every {interval}), though `minsim run` "
-            f"{collector.label} collects it: its runs wait behind a long one (one at a time)"
+            f"{collector.label} collects it: if the interval changed since it started, restart it"
         )
     return f"no run started for {since} (every {interval}): is `minsim run` running?"

@@ -398,8 +398,10 @@ def delete_orphan_rows(engine: Engine) -> int:
     return gone
 
 
-def start_run(engine: Engine, source: str) -> int:
-    """Record a run of `source` (its label, cut to RUN_LABEL_CHARS) as running; returns its id."""
+def start_run(engine: Engine, source: str, process: int | None = None) -> int:
+    """Record a run of `source` (its label, cut to RUN_LABEL_CHARS) as running; returns its id.
+    With `process` (a `minsim run`'s record, minsim.presence), it is recorded as that process's
+    run under way in the same transaction, so no start of another process finds it unowned."""
     with transaction(engine, "start a run") as conn:
         result = conn.execute(
             schema.runs.insert().values(
@@ -409,7 +411,11 @@ def start_run(engine: Engine, source: str) -> int:
                 counters="{}",
             )
         )
-        return int(result.inserted_primary_key[0])
+        run_id = int(result.inserted_primary_key[0])
+        if process is not None:
+            table = schema.schedulers
+            conn.execute(update(table).where(table.c.id == process).values(current_run=run_id))
+        return run_id
 
 
 def finish_run(
@@ -427,28 +433,24 @@ def finish_run(
                 error=error,
             )
         )
+        # no longer under way in the process that ran it (writers migrate in full: the
+        # table is there)
+        table = schema.schedulers
+        conn.execute(update(table).where(table.c.current_run == run_id).values(current_run=None))
     db.refresh_statistics(engine)
 
 
 def close_interrupted_runs(
-    engine: Engine,
-    error: str = INTERRUPTED_RUN,
-    *,
-    spare: Sequence[int] = (),
-    only: Sequence[int] | None = None,
+    engine: Engine, error: str = INTERRUPTED_RUN, *, spare: Sequence[int] = ()
 ) -> int:
     """Mark runs still `running` as failed (their process was killed), with `error` and the
     time they were closed, not when they stopped (which nobody saw); returns how many. The runs
-    in `spare` (under way in another running process) are left alone; with `only`, only those
-    runs are closed."""
+    in `spare` (under way in another running process) are left alone."""
     table = schema.runs
-    which = [table.c.status == "running", table.c.id.not_in(list(spare))]
-    if only is not None:
-        which.append(table.c.id.in_(list(only)))
     with transaction(engine, "close interrupted runs") as conn:
         result = conn.execute(
             update(table)
-            .where(*which)
+            .where(table.c.status == "running", table.c.id.not_in(list(spare)))
             .values(finished_at=schema.utcnow(), status="failed", error=error)
         )
     return result.rowcount or 0

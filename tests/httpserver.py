@@ -17,6 +17,7 @@ class Reply:
 
     truncate: announce the full Content-Length, send only half the body, close the connection.
     drop: close the connection without answering at all.
+    gate: answer only once the test sets this event (or after `delay`, when it is not set).
     """
 
     status: int = 200
@@ -25,6 +26,7 @@ class Reply:
     delay: float = 0.0
     truncate: bool = False
     drop: bool = False
+    gate: threading.Event | None = field(default=None, compare=False)
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -130,7 +132,9 @@ class LocalServer:
                     body_in,
                 )
                 reply = server._reply_for(request)
-                if reply.delay:
+                if reply.gate is not None:
+                    reply.gate.wait(reply.delay or None)
+                elif reply.delay:
                     time.sleep(reply.delay)
                 if reply.drop:
                     self.close_connection = True

@@ -642,7 +642,7 @@ def test_sources_page_names_an_enabled_source_no_running_process_collects(
     st.cache_data.clear()
     at = _sources_page()
     [late] = [w.value for w in at.warning if "새 실행이" in w.value and "수집하는데도" in w.value]
-    assert "news" in late and "긴 실행 뒤에서 기다리고 있습니다" in late
+    assert "news" in late and "긴 실행 뒤에서 기다리고 있거나" in late
     assert not [w for w in at.warning if "수집이 멈춘 것 같은" in w.value]
     # both stop: none runs, and the last one is named
     with create_engine(health_url).begin() as conn:

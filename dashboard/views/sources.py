@@ -114,7 +114,8 @@ if twice:
     )  # fmt: skip
 # A source no running process collects, or two collect, is said so above, not as stopped.
 overdue = [r for r in rows if r.overdue and r.name not in uncollected and r.name not in twice]
-# Those a running `minsim run` collects are not stopped: their runs wait behind a long one.
+# Those a running `minsim run` collects are not stopped: their runs wait behind a long one,
+# or the process predates a change of their interval.
 waiting = {name for process in live for name in process.sources}
 stopped = [r for r in overdue if r.name not in waiting]
 if stopped:
@@ -131,7 +132,8 @@ if late:
         f"실행 중인 `minsim run`이 수집하는데도 간격의 {OVERDUE_INTERVALS}배가 넘도록 새 실행이 "
         "시작되지 않은 수집기: "
         + ui.escape_md("; ".join(health.overdue_line(r) for r in late))
-        + ". 실행은 한 번에 하나씩이라, 긴 실행 뒤에서 기다리고 있습니다.",
+        + ". 실행은 한 번에 하나씩이라 긴 실행 뒤에서 기다리고 있거나, 그 프로세스가 시작된 뒤 "
+        "간격을 바꿨다면 다시 시작해야 합니다.",
         icon=":material/hourglass_top:",
     )
 
