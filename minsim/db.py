@@ -167,12 +167,6 @@ def _migration_8(conn: Connection) -> None:
     """Record each `minsim run` process and what it collects, with a heartbeat, so a source
     no running process collects is named."""
     schema.schedulers.create(conn, checkfirst=True)
-    # A table made by a build before it recorded these (never released) gets them too.
-    columns = {c["name"] for c in inspect(conn).get_columns("schedulers")}
-    for name, kind in (("instance", "VARCHAR(100) NOT NULL DEFAULT ''"),
-                       ("current_run", "INTEGER")):  # fmt: skip
-        if name not in columns:
-            conn.execute(text(f"ALTER TABLE schedulers ADD COLUMN {name} {kind}"))
 
 
 # Numbered, append-only. A later migration must change tables step by step (ALTER ...), because

@@ -188,7 +188,7 @@ def close_orphaned_runs(engine: Engine, now: datetime) -> int:
     gone = [p for p in processes(engine) if p.current_run is not None and not p.running(now)]
     if not gone:
         return 0
-    table, runs = schema.schedulers, schema.runs
+    table = schema.schedulers
     closed = 0
     with transaction(engine, "close the runs of processes gone") as conn:
         for process in gone:
@@ -199,12 +199,7 @@ def close_orphaned_runs(engine: Engine, now: datetime) -> int:
                 .values(current_run=None)
             ).rowcount
             if cleared:
-                closed += conn.execute(
-                    update(runs)
-                    .where(runs.c.id == process.current_run, runs.c.status == "running")
-                    .values(finished_at=schema.utcnow(), status="failed",
-                            error=store.INTERRUPTED_RUN)
-                ).rowcount  # fmt: skip
+                closed += store.interrupt_runs(conn, schema.runs.c.id == process.current_run)
     return closed
 
 

@@ -446,13 +446,21 @@ def close_interrupted_runs(
     """Mark runs still `running` as failed (their process was killed), with `error` and the
     time they were closed, not when they stopped (which nobody saw); returns how many. The runs
     in `spare` (under way in another running process) are left alone."""
-    table = schema.runs
     with transaction(engine, "close interrupted runs") as conn:
-        result = conn.execute(
-            update(table)
-            .where(table.c.status == "running", table.c.id.not_in(list(spare)))
-            .values(finished_at=schema.utcnow(), status="failed", error=error)
-        )
+        return interrupt_runs(conn, schema.runs.c.id.not_in(list(spare)), error=error)
+
+
+def interrupt_runs(
+    conn: Connection, *which: ColumnElement[bool], error: str = INTERRUPTED_RUN
+) -> int:
+    """In a transaction under way: close the runs still `running` that match `which` as
+    failed with `error`, as of now; returns how many."""
+    table = schema.runs
+    result = conn.execute(
+        update(table)
+        .where(table.c.status == "running", *which)
+        .values(finished_at=schema.utcnow(), status="failed", error=error)
+    )
     return result.rowcount or 0
 
 

@@ -122,7 +122,9 @@ def _add(engine: Engine, process: Process) -> int:
         return int(conn.execute(insert(schema.schedulers).values(row)).inserted_primary_key[0])
 
 
-def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path) -> None:
+def _initialised_with_feeds(tmp_path: Path) -> tuple[Path, Engine]:
+    """A database made by `minsim init` and settings with inbox (every second), new-feed
+    (enabled, every 15m) and off-feed (disabled); the settings file and the database."""
     config = collecting_config(
         tmp_path,
         '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
@@ -130,7 +132,11 @@ def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path
         "enabled = false\n",
     )
     assert run_minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
-    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    return config, db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+
+
+def test_sources_and_status_name_what_no_running_process_collects(tmp_path: Path) -> None:
+    config, engine = _initialised_with_feeds(tmp_path)
     now = datetime.now(UTC)
     # one process collects inbox; another one, on a host named with a terminal escape, was
     # killed an hour ago (it collected new-feed: it counts no more)
@@ -329,14 +335,7 @@ def _finished_since(engine: Engine, moment: datetime) -> bool:
 def test_check_exits_1_naming_each_problem_and_0_when_collecting_is_healthy(
     tmp_path: Path,
 ) -> None:
-    config = collecting_config(
-        tmp_path,
-        '[[sources]]\nname = "new-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
-        '[[sources]]\nname = "off-feed"\nkind = "rss"\ninterval = "15m"\nurl = "https://x.test/"\n'
-        "enabled = false\n",
-    )
-    assert run_minsim("--config", str(config), "init", cwd=tmp_path).returncode == 0
-    engine = db.open_engine(f"sqlite:///{tmp_path / 'minsim.db'}")
+    config, engine = _initialised_with_feeds(tmp_path)
 
     def check(*extra: str) -> subprocess.CompletedProcess[str]:
         return run_minsim("--config", str(config), "check", *extra, cwd=tmp_path)
